@@ -1,0 +1,123 @@
+/**
+ * Architecture rules (../shared ARCHITECTURE §3.1), checked by `npm run lint` in the test
+ * command. A module is reached only through its contract/, and only by the modules
+ * that declare it below; the platform never reaches into a module; the domain stays pure.
+ */
+
+// Who may depend on whom (through contracts only). Adding an edge is a design decision:
+// argue it in the PR. A context missing here may depend on no other context.
+const ALLOWED_DEPENDENCIES = {
+  identity: [],
+  ledger: [],
+  accounts: ['ledger', 'identity'],
+  payments: ['ledger', 'accounts', 'risk', 'identity'],
+  cards: ['ledger', 'accounts', 'vault', 'risk', 'identity'],
+  vault: [],
+  risk: [],
+  compliance: ['identity'],
+  notifications: ['identity'],
+  analytics: [],
+  orders: ['payments', 'identity'],
+};
+
+const FRAMEWORKS = '^(@nestjs|typeorm|pg|ioredis|kafkajs|fastify|@fastify|class-validator|class-transformer|@opentelemetry)(/|$)';
+
+const dependencyRules = Object.entries(ALLOWED_DEPENDENCIES).map(([from, targets]) => ({
+  name: `only-declared-dependencies-of-${from}`,
+  comment: `${from} may only use the contracts of: ${targets.join(', ') || '(none)'}`,
+  severity: 'error',
+  from: { path: `^src/modules/${from}/` },
+  to: {
+    path: '^src/modules/([^/]+)/contract/',
+    pathNot: [`^src/modules/${from}/`, ...targets.map((t) => `^src/modules/${t}/contract/`)],
+  },
+}));
+
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'module-only-via-contract',
+      comment: 'Import another module only through its contract/: extraction then needs no change in any caller.',
+      severity: 'error',
+      from: { path: '^src/modules/([^/]+)/' },
+      to: { path: '^src/modules/[^/]+/', pathNot: ['^src/modules/$1/', '^src/modules/[^/]+/contract/'] },
+    },
+    {
+      name: 'undeclared-context',
+      comment: 'Every context must be listed in ALLOWED_DEPENDENCIES of .dependency-cruiser.js.',
+      severity: 'error',
+      from: { path: `^src/modules/(?!(${Object.keys(ALLOWED_DEPENDENCIES).join('|')})/)[^/]+/` },
+      to: {},
+    },
+    ...dependencyRules,
+    {
+      name: 'contract-is-plain-data',
+      comment: 'Contracts are wire formats: they import only the shared kernel and other contract files.',
+      severity: 'error',
+      from: { path: '^src/modules/([^/]+)/contract/' },
+      to: { path: '^src/', pathNot: ['^src/modules/$1/contract/', '^src/shared-kernel/'] },
+    },
+    {
+      name: 'domain-is-pure',
+      comment: 'domain/ is plain TypeScript: no framework, no ORM, no I/O.',
+      severity: 'error',
+      from: { path: '^src/modules/[^/]+/domain/' },
+      to: { path: FRAMEWORKS },
+    },
+    {
+      name: 'domain-does-not-reach-out',
+      comment: 'domain/ does not know its application, infrastructure or api layers.',
+      severity: 'error',
+      from: { path: '^src/modules/([^/]+)/domain/' },
+      to: { path: '^src/(platform/|modules/[^/]+/(application|infrastructure|api)/)' },
+    },
+    {
+      name: 'platform-imports-no-module',
+      comment: 'The platform is plumbing every module uses; it never knows a module.',
+      severity: 'error',
+      from: { path: '^src/platform/' },
+      to: { path: '^src/(modules/|app\\.module|bootstrap|serve|main)' },
+    },
+    {
+      name: 'shared-kernel-is-a-leaf',
+      comment: 'The shared kernel is tiny pure types; it depends on nothing of ours.',
+      severity: 'error',
+      from: { path: '^src/shared-kernel/' },
+      to: { path: '^src/(platform|modules)/' },
+    },
+    {
+      name: 'migrations-own-their-schema',
+      comment: 'Migrations touch SQL only, with the platform outbox-table helper.',
+      severity: 'error',
+      from: { path: '^migrations/' },
+      to: { path: '^src/', pathNot: ['^src/platform/messaging/(outbox-tables|sql-identifier)\\.ts$'] },
+    },
+    {
+      name: 'no-test-code-in-src',
+      severity: 'error',
+      from: { path: '^(src|migrations)/' },
+      to: { path: '^(test|bench)/' },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'not-to-dev-dep',
+      comment: 'Production code must not need a devDependency (the image has none), except the embedded database.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: ['\\.spec\\.ts$'] },
+      to: { dependencyTypes: ['npm-dev'], pathNot: ['node_modules/@types/'] },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)(dist|coverage)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+  },
+};

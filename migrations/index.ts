@@ -1,0 +1,8 @@
+import { PlatformSchema1763900000000 } from './platform/1763900000000-platform-schema';
+
+/**
+ * Every migration, in order. Listed explicitly (not globbed) so the compiled app, the
+ * CLI and the tests all load the same set without path tricks. Each context keeps its
+ * migrations in its own folder and touches only its own schema.
+ */
+export const ALL_MIGRATIONS = [PlatformSchema1763900000000];

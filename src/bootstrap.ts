@@ -1,0 +1,49 @@
+import { VersioningType } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Logger as Pino } from 'pino';
+import { AppModule } from './app.module';
+import type { AppConfig } from './platform/config/app-config';
+import type { ContextDefinition } from './platform/context-definition';
+import { configureHttpEdge, fastifyOptions } from './platform/http/http-edge';
+import { ProblemFilter } from './platform/http/problem.filter';
+import { createValidationPipe } from './platform/http/validation';
+import { Lifecycle } from './platform/lifecycle/lifecycle';
+import { createLogger } from './platform/logging/logger';
+import { PinoNestLogger } from './platform/logging/nest-logger';
+import { Metrics } from './platform/metrics/metrics';
+import { buildOpenApiDocument, serveOpenApi } from './platform/openapi/openapi';
+import { version } from '../package.json';
+
+export interface CreateAppOptions {
+  readonly contexts: readonly ContextDefinition[];
+  readonly logger?: Pino;
+  /** Default true. false builds the app without connecting anywhere (openapi.json). */
+  readonly connect?: boolean;
+}
+
+/** Builds the whole application (not yet listening): used by main, the tests and the openapi script. */
+export async function createApp(config: AppConfig, options: CreateAppOptions): Promise<NestFastifyApplication> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.register({ config, contexts: options.contexts, logger, connect: options.connect ?? true }),
+    new FastifyAdapter(fastifyOptions(config)),
+    { logger: new PinoNestLogger(logger), abortOnError: false },
+  );
+  app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
+  app.useGlobalFilters(new ProblemFilter());
+  app.useGlobalPipes(createValidationPipe());
+  await configureHttpEdge(app, config, app.get(Metrics), logger);
+  if (config.http.docsEnabled) serveOpenApi(app, buildOpenApiDocument(app, version));
+  return app;
+}
+
+/**
+ * Graceful shutdown: readiness goes 503, the server stops accepting and waits for
+ * in-flight requests, then consumers stop, the relay flushes and connections close.
+ */
+export async function shutdown(app: NestFastifyApplication): Promise<void> {
+  app.get(Lifecycle).beginShutdown();
+  await app.getHttpAdapter().getInstance().close();
+  await app.close();
+}

@@ -1,0 +1,7 @@
+import type { ContextDefinition } from '../platform/context-definition';
+
+/**
+ * Every bounded context of Skyro Core, in start order. A context is a Nest module under
+ * src/modules/<name>/ that owns the Postgres schema <name>; MODULES selects a subset.
+ */
+export const CONTEXTS: readonly ContextDefinition[] = [];

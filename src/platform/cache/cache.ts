@@ -1,0 +1,22 @@
+/**
+ * Key-value store for sessions, rate limits and caches: Redis when REDIS_URL is set,
+ * otherwise an in-process map (single-process embedded mode only). Values are strings;
+ * callers serialise. TTLs are in milliseconds.
+ */
+export abstract class Cache {
+  abstract readonly kind: 'redis' | 'memory';
+  abstract get(key: string): Promise<string | null>;
+  abstract set(key: string, value: string, ttlMs?: number): Promise<void>;
+  /** Sets only if absent; true when this call set it (locks, one-time tokens). */
+  abstract setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
+  abstract delete(...keys: string[]): Promise<void>;
+  /** Increments a counter, starting its TTL on first increment; returns the new value. */
+  abstract increment(key: string, ttlMs: number): Promise<number>;
+  /**
+   * Records a hit in a sliding window and returns how many hits the window holds
+   * (this one included) and when the oldest of them leaves it.
+   */
+  abstract hit(key: string, windowMs: number, nowMs?: number): Promise<{ count: number; oldestMs: number }>;
+  abstract ping(): Promise<void>;
+  abstract close(): Promise<void>;
+}

@@ -1,0 +1,72 @@
+import { Cache } from './cache';
+
+interface Entry {
+  value: string;
+  expiresAt: number;
+}
+
+/** Single-process stand-in for Redis with the same semantics, for the embedded default. */
+export class MemoryCache extends Cache {
+  readonly kind = 'memory' as const;
+  private readonly entries = new Map<string, Entry>();
+  private readonly windows = new Map<string, { hits: number[]; expiresAt: number }>();
+  private readonly sweeper = setInterval(() => this.sweep(), 30_000).unref();
+
+  async get(key: string): Promise<string | null> {
+    return this.live(key)?.value ?? null;
+  }
+
+  async set(key: string, value: string, ttlMs?: number): Promise<void> {
+    this.entries.set(key, { value, expiresAt: ttlMs ? Date.now() + ttlMs : Infinity });
+  }
+
+  async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
+    if (this.live(key)) return false;
+    await this.set(key, value, ttlMs);
+    return true;
+  }
+
+  async delete(...keys: string[]): Promise<void> {
+    for (const key of keys) {
+      this.entries.delete(key);
+      this.windows.delete(key);
+    }
+  }
+
+  async increment(key: string, ttlMs: number): Promise<number> {
+    const entry = this.live(key);
+    const next = (entry ? Number(entry.value) : 0) + 1;
+    this.entries.set(key, { value: String(next), expiresAt: entry?.expiresAt ?? Date.now() + ttlMs });
+    return next;
+  }
+
+  async hit(key: string, windowMs: number, nowMs = Date.now()): Promise<{ count: number; oldestMs: number }> {
+    const window = this.windows.get(key) ?? { hits: [], expiresAt: 0 };
+    window.hits = window.hits.filter((t) => t > nowMs - windowMs);
+    window.hits.push(nowMs);
+    window.expiresAt = nowMs + windowMs;
+    this.windows.set(key, window);
+    return { count: window.hits.length, oldestMs: window.hits[0]! };
+  }
+
+  async ping(): Promise<void> {}
+
+  async close(): Promise<void> {
+    clearInterval(this.sweeper);
+  }
+
+  private live(key: string): Entry | undefined {
+    const entry = this.entries.get(key);
+    if (entry && entry.expiresAt <= Date.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const [key, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(key);
+    for (const [key, window] of this.windows) if (window.expiresAt <= now) this.windows.delete(key);
+  }
+}

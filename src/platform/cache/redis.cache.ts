@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import Redis from 'ioredis';
+import { Cache } from './cache';
+
+// Sliding window as a sorted set of hit timestamps: trim, add, count, expire, atomically.
+const HIT_SCRIPT = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1] - ARGV[2])
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return { redis.call('ZCARD', KEYS[1]), oldest[2] }
+`;
+
+const INCREMENT_SCRIPT = `
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return n
+`;
+
+export class RedisCache extends Cache {
+  readonly kind = 'redis' as const;
+  readonly client: Redis;
+
+  constructor(url: string) {
+    super();
+    // lazyConnect: constructing the app (e.g. to write openapi.json) must not need Redis.
+    this.client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableAutoPipelining: true });
+    this.client.defineCommand('skyroHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
+    this.client.defineCommand('skyroIncrement', { numberOfKeys: 1, lua: INCREMENT_SCRIPT });
+  }
+
+  async connect(): Promise<void> {
+    if (this.client.status === 'wait') await this.client.connect();
+  }
+
+  async get(key: string): Promise<string | null> {
+    return this.client.get(key);
+  }
+
+  async set(key: string, value: string, ttlMs?: number): Promise<void> {
+    if (ttlMs) await this.client.set(key, value, 'PX', ttlMs);
+    else await this.client.set(key, value);
+  }
+
+  async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
+    return (await this.client.set(key, value, 'PX', ttlMs, 'NX')) === 'OK';
+  }
+
+  async delete(...keys: string[]): Promise<void> {
+    if (keys.length) await this.client.del(...keys);
+  }
+
+  async increment(key: string, ttlMs: number): Promise<number> {
+    return Number(await (this.client as unknown as Scripts).skyroIncrement(key, ttlMs));
+  }
+
+  async hit(key: string, windowMs: number, nowMs = Date.now()): Promise<{ count: number; oldestMs: number }> {
+    // The member must be unique per hit, or two hits in the same millisecond count once.
+    const member = `${nowMs}:${randomBytes(6).toString('hex')}`;
+    const [count, oldest] = await (this.client as unknown as Scripts).skyroHit(key, nowMs, windowMs, member);
+    return { count: Number(count), oldestMs: Number(oldest) };
+  }
+
+  async ping(): Promise<void> {
+    await this.client.ping();
+  }
+
+  async close(): Promise<void> {
+    if (this.client.status !== 'end' && this.client.status !== 'wait') await this.client.quit().catch(() => this.client.disconnect());
+    else this.client.disconnect();
+  }
+}
+
+interface Scripts {
+  skyroHit(key: string, now: number, window: number, member: string): Promise<[number, string]>;
+  skyroIncrement(key: string, ttl: number): Promise<number>;
+}

@@ -1,0 +1,118 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { envSchema } from './config.schema';
+
+export interface KafkaConfig {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  readonly topicPrefix: string;
+  readonly ssl: boolean;
+  readonly sasl?: { readonly mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; readonly username: string; readonly password: string };
+  readonly partitions: number;
+  readonly replicationFactor?: number;
+}
+
+/** Typed, validated configuration; the only place that reads process.env. */
+export interface AppConfig {
+  readonly env: 'development' | 'test' | 'production';
+  readonly http: {
+    readonly host: string;
+    readonly port: number;
+    readonly bodyLimitBytes: number;
+    readonly corsOrigins: readonly string[];
+    readonly trustProxy: boolean;
+    readonly docsEnabled: boolean;
+  };
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** `all`, or the context names this process runs. */
+  readonly modules: 'all' | readonly string[];
+  readonly database: {
+    /** Absent: the embedded PostgreSQL under `embeddedDataDir` is started. */
+    readonly url?: string;
+    readonly poolMax: number;
+    readonly statementTimeoutMs: number;
+    readonly migrateOnBoot: boolean;
+    readonly embeddedDataDir: string;
+  };
+  /** Absent: in-process cache. */
+  readonly redisUrl?: string;
+  /** Absent: events are delivered to in-process subscribers. */
+  readonly kafka?: KafkaConfig;
+  readonly outbox: { readonly pollIntervalMs: number; readonly batchSize: number };
+  readonly consumers: { readonly maxAttempts: number; readonly retryBaseMs: number };
+  readonly shutdownGraceMs: number;
+  readonly tracing: { readonly otlpEndpoint?: string; readonly serviceName: string };
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Reads and validates the environment; throws ConfigError whose message is one line naming the variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+  // Empty strings count as unset: `FOO=` in a shell or a chart means "no value".
+  const env = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(describe(parsed.error));
+  const e = parsed.data;
+
+  const sasl = e.KAFKA_SASL_MECHANISM;
+  if (sasl && (!e.KAFKA_SASL_USERNAME || !e.KAFKA_SASL_PASSWORD)) {
+    throw new ConfigError('Invalid configuration: KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required when KAFKA_SASL_MECHANISM is set');
+  }
+  const modules = e.MODULES.trim() === 'all' ? 'all' : e.MODULES.split(',').map((m) => m.trim()).filter(Boolean);
+  if (modules !== 'all' && modules.length === 0) {
+    throw new ConfigError('Invalid configuration: MODULES must be "all" or a comma-separated list of context names');
+  }
+
+  return {
+    env: e.NODE_ENV,
+    http: {
+      host: e.HOST,
+      port: e.PORT,
+      bodyLimitBytes: e.BODY_LIMIT_BYTES,
+      corsOrigins: e.CORS_ORIGINS,
+      trustProxy: e.TRUST_PROXY,
+      docsEnabled: e.DOCS_ENABLED,
+    },
+    logLevel: e.LOG_LEVEL,
+    modules,
+    database: {
+      url: e.DATABASE_URL,
+      poolMax: e.DATABASE_POOL_MAX,
+      statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+      // The embedded database belongs to this process, so it migrates itself; a shared
+      // database is migrated by the deploy's migration job unless told otherwise.
+      migrateOnBoot: e.DATABASE_MIGRATE_ON_BOOT ?? e.DATABASE_URL === undefined,
+      embeddedDataDir: resolve(e.EMBEDDED_DATA_DIR),
+    },
+    redisUrl: e.REDIS_URL,
+    kafka: e.KAFKA_BROKERS
+      ? {
+          brokers: e.KAFKA_BROKERS,
+          clientId: e.KAFKA_CLIENT_ID,
+          topicPrefix: e.KAFKA_TOPIC_PREFIX,
+          ssl: e.KAFKA_SSL,
+          sasl: sasl ? { mechanism: sasl, username: e.KAFKA_SASL_USERNAME!, password: e.KAFKA_SASL_PASSWORD! } : undefined,
+          partitions: e.KAFKA_TOPIC_PARTITIONS,
+          replicationFactor: e.KAFKA_REPLICATION_FACTOR,
+        }
+      : undefined,
+    outbox: { pollIntervalMs: e.OUTBOX_POLL_INTERVAL_MS, batchSize: e.OUTBOX_BATCH_SIZE },
+    consumers: { maxAttempts: e.CONSUMER_MAX_ATTEMPTS, retryBaseMs: e.CONSUMER_RETRY_BASE_MS },
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    tracing: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME },
+  };
+}
+
+function describe(error: z.ZodError): string {
+  // One line, first problem only: the operator fixes one variable at a time anyway.
+  const issue = error.issues[0]!;
+  const variable = String(issue.path[0] ?? 'environment');
+  const message = issue.code === 'invalid_value' && 'values' in issue
+    ? `must be one of ${(issue.values as unknown[]).join(', ')}`
+    : issue.message;
+  return `Invalid configuration: ${variable} ${message}`;
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+const url = (protocols: readonly string[]) =>
+  z.string().refine((value) => {
+    try {
+      return protocols.includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL with scheme ${protocols.map((p) => p.replace(':', '://')).join(' or ')}`);
+
+const list = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+
+const brokerList = list.pipe(
+  z
+    .array(z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'must be a comma-separated list of host:port'))
+    .min(1, 'must name at least one broker'),
+);
+
+/**
+ * Every variable the process reads, with its default. Unknown variables are ignored;
+ * a wrong value stops the process with one line naming the variable (see loadConfig).
+ */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: int(0, 65535).default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MODULES: z.string().default('all'),
+
+  DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+  DATABASE_POOL_MAX: int(1, 1000).default(20),
+  DATABASE_STATEMENT_TIMEOUT_MS: int(0, 3_600_000).default(30_000),
+  DATABASE_MIGRATE_ON_BOOT: bool.optional(),
+  EMBEDDED_DATA_DIR: z.string().min(1).default('.data'),
+
+  REDIS_URL: url(['redis:', 'rediss:']).optional(),
+
+  KAFKA_BROKERS: brokerList.optional(),
+  KAFKA_CLIENT_ID: z.string().min(1).default('skyro-core'),
+  KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'may only hold letters, digits, ".", "_" and "-"').default(''),
+  KAFKA_SSL: bool.default(false),
+  KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+  KAFKA_SASL_USERNAME: z.string().optional(),
+  KAFKA_SASL_PASSWORD: z.string().optional(),
+  KAFKA_TOPIC_PARTITIONS: int(1, 1000).default(6),
+  KAFKA_REPLICATION_FACTOR: int(1, 10).optional(),
+
+  OUTBOX_POLL_INTERVAL_MS: int(10, 60_000).default(250),
+  OUTBOX_BATCH_SIZE: int(1, 10_000).default(500),
+  CONSUMER_MAX_ATTEMPTS: int(1, 100).default(5),
+  CONSUMER_RETRY_BASE_MS: int(1, 60_000).default(200),
+
+  BODY_LIMIT_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
+  CORS_ORIGINS: list.default([]),
+  TRUST_PROXY: bool.default(false),
+  SHUTDOWN_GRACE_MS: int(0, 300_000).default(25_000),
+  DOCS_ENABLED: bool.default(true),
+
+  OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:']).optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default('skyro-core'),
+});
+
+export type Env = z.infer<typeof envSchema>;

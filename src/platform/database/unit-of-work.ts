@@ -1,0 +1,91 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { PoolClient, QueryResultRow } from 'pg';
+import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
+import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel';
+import { pgPool } from './data-source';
+
+export interface QueryOutcome<R> {
+  readonly rows: R[];
+  readonly rowCount: number;
+}
+
+/** One database transaction, handed to the work function of UnitOfWork.run. */
+export interface Tx {
+  /** Raw SQL on the transaction's connection; parameters are always bound, never spliced. */
+  query<R extends QueryResultRow = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryOutcome<R>>;
+  /** TypeORM's manager on the same connection, for repository-style access. */
+  readonly manager: EntityManager;
+  /** Runs after COMMIT succeeds (never after a rollback); errors are the caller's to handle. */
+  afterCommit(callback: () => void): void;
+}
+
+export interface RunOptions {
+  readonly isolation?: IsolationLevel;
+  /** Attempts for serialization failures and deadlocks; they are retried here, never surfaced. */
+  readonly maxAttempts?: number;
+}
+
+const RETRYABLE = new Set(['40001', '40P01']); // serialization_failure, deadlock_detected
+
+@Injectable()
+export class UnitOfWork {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  async run<T>(work: (tx: Tx) => Promise<T>, options: RunOptions = {}): Promise<T> {
+    const maxAttempts = options.maxAttempts ?? 10;
+    for (let attempt = 1; ; attempt++) {
+      const runner = this.dataSource.createQueryRunner();
+      const callbacks: Array<() => void> = [];
+      await runner.connect();
+      try {
+        await runner.startTransaction(options.isolation ?? 'READ COMMITTED');
+        const result = await work(txOf(runner, callbacks));
+        await runner.commitTransaction();
+        for (const callback of callbacks) callback();
+        return result;
+      } catch (error) {
+        if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+        if (attempt < maxAttempts && RETRYABLE.has(pgCode(error))) {
+          await sleep(backoff(attempt));
+          continue;
+        }
+        throw error;
+      } finally {
+        await runner.release();
+      }
+    }
+  }
+
+  /** A single statement outside any explicit transaction (reads, mostly). */
+  async query<R extends QueryResultRow = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryOutcome<R>> {
+    const result = await pgPool(this.dataSource).query<R>(sql, params as unknown[]);
+    return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+  }
+}
+
+function txOf(runner: QueryRunner, callbacks: Array<() => void>): Tx {
+  // TypeORM's PostgresQueryRunner keeps the checked-out pg client here once connected;
+  // querying it directly skips TypeORM's result reshaping on hot paths.
+  const client = (runner as unknown as { databaseConnection: PoolClient }).databaseConnection;
+  return {
+    async query<R extends QueryResultRow>(sql: string, params?: readonly unknown[]) {
+      const result = await client.query<R>(sql, params as unknown[]);
+      return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+    },
+    manager: runner.manager,
+    afterCommit: (callback) => callbacks.push(callback),
+  };
+}
+
+export function pgCode(error: unknown): string {
+  const e = error as { code?: unknown; driverError?: { code?: unknown } } | null;
+  const code = e?.code ?? e?.driverError?.code;
+  return typeof code === 'string' ? code : '';
+}
+
+function backoff(attempt: number): number {
+  // Full jitter keeps retrying transactions from colliding again in lockstep.
+  return Math.random() * Math.min(200, 5 * 2 ** attempt);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

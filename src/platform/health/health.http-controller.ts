@@ -1,0 +1,56 @@
+import { Controller, Get, HttpCode, Inject, ServiceUnavailableException, VERSION_NEUTRAL } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthIndicatorFunction } from '@nestjs/terminus';
+import { DataSource } from 'typeorm';
+import { Cache } from '../cache/cache';
+import { EventTransport } from '../messaging/event-transport';
+import { KafkaTransport } from '../messaging/kafka.transport';
+import { Lifecycle } from '../lifecycle/lifecycle';
+
+const CHECK_TIMEOUT_MS = 2000;
+
+@ApiTags('health')
+@Controller({ path: 'health', version: VERSION_NEUTRAL })
+export class HealthHttpController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicator: HealthIndicatorService,
+    private readonly lifecycle: Lifecycle,
+    private readonly dataSource: DataSource,
+    private readonly cache: Cache,
+    @Inject(EventTransport) private readonly transport: EventTransport,
+  ) {}
+
+  @Get('live')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Liveness: the process is running and its event loop answers' })
+  @ApiOkResponse({ schema: { type: 'object', properties: { status: { type: 'string', example: 'ok' } }, required: ['status'] } })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('startup')
+  @ApiOperation({ summary: 'Startup: migrations applied, consumers and relay started' })
+  @ApiOkResponse({ schema: { type: 'object', properties: { status: { type: 'string', example: 'ok' } }, required: ['status'] } })
+  @ApiServiceUnavailableResponse({ description: 'Still starting' })
+  startup(): { status: 'ok' } {
+    if (this.lifecycle.state === 'starting') throw new ServiceUnavailableException('starting');
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @HealthCheck({ noCache: true })
+  @ApiOperation({ summary: 'Readiness: database, cache and Kafka (when configured) answer; 503 names the failing part' })
+  ready() {
+    const checks: HealthIndicatorFunction[] = [
+      () => (this.lifecycle.state === 'ready' ? this.indicator.check('app').up() : this.indicator.check('app').down({ message: this.lifecycle.state })),
+      () => this.indicator.check('database').attempt(() => this.dataSource.query('select 1').then(() => undefined)).withTimeout(CHECK_TIMEOUT_MS),
+      () => this.indicator.check('cache').attempt(async () => ({ kind: (await this.cache.ping(), this.cache.kind) })).withTimeout(CHECK_TIMEOUT_MS),
+    ];
+    const transport = this.transport;
+    if (transport instanceof KafkaTransport) {
+      checks.push(() => this.indicator.check('kafka').attempt(() => transport.ping(CHECK_TIMEOUT_MS)).withTimeout(CHECK_TIMEOUT_MS).cacheFor(1000));
+    }
+    return this.health.check(checks);
+  }
+}

@@ -1,0 +1,116 @@
+import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, type DomainErrorKind } from '../../shared-kernel';
+import { PROBLEM_CONTENT_TYPE, problem, type ProblemDocument } from './problem';
+
+const STATUS_OF: Record<DomainErrorKind, number> = {
+  validation: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  unprocessable: 422,
+  rate_limited: 429,
+  unavailable: 503,
+};
+
+const TITLE_OF: Record<number, string> = {
+  400: 'Bad request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not found',
+  405: 'Method not allowed',
+  406: 'Not acceptable',
+  409: 'Conflict',
+  413: 'Payload too large',
+  415: 'Unsupported media type',
+  422: 'Unprocessable content',
+  429: 'Too many requests',
+  500: 'Internal server error',
+  503: 'Service unavailable',
+};
+
+// Fastify's own errors (body parsing happens before any Nest code runs) keyed by its codes.
+const FASTIFY_CODES: Record<string, { status: number; code: string; detail: string }> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'MALFORMED_JSON', detail: 'The request body is not valid JSON' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'MALFORMED_JSON', detail: 'The request body is empty but declared as JSON' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'PAYLOAD_TOO_LARGE', detail: 'The request body exceeds the size limit' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', detail: 'Send the body as application/json' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'BAD_CONTENT_LENGTH', detail: 'Content-Length does not match the body' },
+  FST_ERR_CTP_INVALID_TYPE: { status: 400, code: 'BAD_CONTENT_TYPE', detail: 'The Content-Type header is malformed' },
+  FST_ERR_BAD_URL: { status: 400, code: 'BAD_URL', detail: 'The request URL is malformed' },
+  FST_ERR_ASYNC_CONSTRAINT: { status: 400, code: 'BAD_REQUEST', detail: 'The request could not be routed' },
+};
+
+/**
+ * Every error leaves as an RFC 9457 problem document. Known errors keep their status and
+ * a stable code; anything unexpected is logged with the request id and answered as a
+ * bare 500 without internals.
+ */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    sendProblem(reply, toProblem(exception, request, this.logger));
+  }
+}
+
+export function sendProblem(reply: FastifyReply, body: ProblemDocument & Record<string, unknown>): void {
+  if (reply.sent) return;
+  const retryAfter = body['retryAfterSeconds'];
+  if (typeof retryAfter === 'number') reply.header('retry-after', String(Math.ceil(retryAfter)));
+  void reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
+}
+
+export function toProblem(exception: unknown, request: FastifyRequest, logger: Logger): ProblemDocument & Record<string, unknown> {
+  const base = { instance: request.url.split('?')[0], requestId: String(request.id) };
+
+  if (exception instanceof DomainError) {
+    const status = STATUS_OF[exception.kind];
+    return problem(status, exception.code, TITLE_OF[status] ?? 'Error', {
+      ...base,
+      detail: exception.message,
+      ...(exception.details.errors ? { errors: [...exception.details.errors] } : {}),
+      ...(exception.details.retryAfterSeconds !== undefined ? { retryAfterSeconds: exception.details.retryAfterSeconds } : {}),
+      ...exception.details.extensions,
+    });
+  }
+
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    if (status >= 500) logger.error({ err: exception }, 'HTTP exception');
+    const response = exception.getResponse();
+    const detail = typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? exception.message);
+    const code = status === HttpStatus.NOT_FOUND ? 'ROUTE_NOT_FOUND' : httpCode(status);
+    return problem(status, code, TITLE_OF[status] ?? 'Error', { ...base, detail: status >= 500 ? undefined : detail });
+  }
+
+  const fastify = fastifyError(exception);
+  if (fastify) return problem(fastify.status, fastify.code, TITLE_OF[fastify.status] ?? 'Error', { ...base, detail: fastify.detail });
+
+  logger.error({ err: exception, requestId: base.requestId }, 'unhandled error');
+  return problem(500, 'INTERNAL_ERROR', TITLE_OF[500]!, {
+    ...base,
+    detail: 'An unexpected error occurred; quote the request id when contacting support',
+  });
+}
+
+function fastifyError(exception: unknown): { status: number; code: string; detail: string } | undefined {
+  const e = exception as { code?: unknown; statusCode?: unknown } | null;
+  if (!e || typeof e.code !== 'string') return undefined;
+  const known = FASTIFY_CODES[e.code];
+  if (known) return known;
+  // Other fastify client errors (4xx) are passed on with a generic code, never as a 500.
+  if (e.code.startsWith('FST_') && typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    return { status: e.statusCode, code: 'BAD_REQUEST', detail: 'The request could not be processed' };
+  }
+  return undefined;
+}
+
+function httpCode(status: number): string {
+  return (TITLE_OF[status] ?? `HTTP ${status}`).toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+}

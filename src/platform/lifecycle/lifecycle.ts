@@ -1,0 +1,55 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Cache } from '../cache/cache';
+import { ACTIVE_CONTEXTS } from '../platform.tokens';
+import { EventDispatcher } from '../messaging/event-dispatcher';
+import { EventTransport } from '../messaging/event-transport';
+import { OutboxRelay } from '../messaging/outbox-relay';
+
+export type LifecycleState = 'starting' | 'ready' | 'stopping';
+
+/**
+ * Orders start-up and shutdown of the moving parts, which Nest's per-module hooks alone
+ * would not: consumers and relay start only after every module is initialised; on
+ * shutdown, consumers stop first, then the relay flushes, then connections close.
+ */
+@Injectable()
+export class Lifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger('Lifecycle');
+  state: LifecycleState = 'starting';
+
+  constructor(
+    @Inject(ACTIVE_CONTEXTS) private readonly contexts: readonly string[],
+    private readonly dispatcher: EventDispatcher,
+    private readonly transport: EventTransport,
+    private readonly relay: OutboxRelay,
+    private readonly cache: Cache,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.dataSource.isInitialized) return; // constructed offline, e.g. to write openapi.json
+    this.dispatcher.discover();
+    await this.transport.start();
+    this.relay.start(this.contexts);
+    this.state = 'ready';
+    this.logger.log({ contexts: this.contexts, transport: this.transport.kind, cache: this.cache.kind }, 'platform started');
+  }
+
+  /** Readiness turns 503 from here on, so the load balancer stops sending traffic. */
+  beginShutdown(): void {
+    this.state = 'stopping';
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.state = 'stopping';
+    await this.transport.stopConsumers();
+    await this.relay.stop();
+    await this.transport.close();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.cache.close();
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}

@@ -1,0 +1,92 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import type { EventEnvelope } from '../../shared-kernel';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { requestContext } from '../context/request-context';
+import { UnitOfWork } from '../database/unit-of-work';
+import { schemaName } from './sql-identifier';
+import { SUBSCRIPTION_METADATA, type IntegrationEventHandler, type Subscription, type SubscriptionOptions } from './subscriptions';
+
+export type DeliveryOutcome = 'handled' | 'duplicate' | 'failed';
+
+export interface FailedDelivery {
+  readonly subscription: Subscription;
+  readonly envelope: EventEnvelope;
+  readonly error: Error;
+  readonly attempts: number;
+}
+
+/**
+ * Finds the subscribers of the contexts this process runs and delivers events to them,
+ * once each (inbox), with retries and backoff. Both transports (Kafka and in-process)
+ * deliver through here, so a handler behaves the same whichever carries the event.
+ */
+@Injectable()
+export class EventDispatcher {
+  private readonly logger = new Logger('EventDispatcher');
+  private subscriptions: Subscription[] = [];
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly uow: UnitOfWork,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Collects the subscribers of the loaded modules; called once all modules are initialised. */
+  discover(): void {
+    this.subscriptions = this.discovery.getProviders().flatMap((wrapper) => {
+      const options = wrapper.metatype
+        ? (Reflect.getMetadata(SUBSCRIPTION_METADATA, wrapper.metatype) as SubscriptionOptions | undefined)
+        : undefined;
+      if (!options || !wrapper.instance) return [];
+      schemaName(options.context);
+      return [{ ...options, consumer: `${options.context}.${options.name}`, handler: wrapper.instance as IntegrationEventHandler }];
+    });
+  }
+
+  all(): readonly Subscription[] {
+    return this.subscriptions;
+  }
+
+  matching(topic: string, type: string, context?: string): Subscription[] {
+    return this.subscriptions.filter(
+      (s) => s.topic === topic && s.types.includes(type) && (context === undefined || s.context === context),
+    );
+  }
+
+  /** Delivers with retries; a delivery that still fails is returned for dead-lettering. */
+  async deliver(subscription: Subscription, envelope: EventEnvelope): Promise<{ outcome: DeliveryOutcome; failure?: FailedDelivery }> {
+    const { maxAttempts, retryBaseMs } = this.config.consumers;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const outcome = await this.deliverOnce(subscription, envelope);
+        return { outcome };
+      } catch (error) {
+        const err = error instanceof Error ? error : new Error(String(error));
+        this.logger.warn({ consumer: subscription.consumer, eventId: envelope.id, type: envelope.type, attempt, err }, 'event handler failed');
+        if (attempt >= maxAttempts) {
+          return { outcome: 'failed', failure: { subscription, envelope, error: err, attempts: attempt } };
+        }
+        await sleep(retryBaseMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2));
+      }
+    }
+  }
+
+  private deliverOnce(subscription: Subscription, envelope: EventEnvelope): Promise<DeliveryOutcome> {
+    // The handler's logs and the events it appends carry the producing request's ids.
+    const context = { requestId: envelope.requestId ?? envelope.id, traceId: envelope.traceId };
+    return requestContext.run(context, () =>
+      this.uow.run(async (tx) => {
+        const inserted = await tx.query(
+          `insert into ${subscription.context}.inbox (consumer, event_id) values ($1, $2) on conflict do nothing`,
+          [subscription.consumer, envelope.id],
+        );
+        if (inserted.rowCount === 0) return 'duplicate';
+        await subscription.handler.handle(envelope, tx);
+        return 'handled';
+      }),
+    );
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { newId, type EventEnvelope, type IntegrationEvent } from '../../shared-kernel';
+import { requestContext } from '../context/request-context';
+import type { Tx } from '../database/unit-of-work';
+import { OutboxSignal } from './outbox-signal';
+import { schemaName } from './sql-identifier';
+
+/**
+ * Appends integration events to a context's outbox inside the caller's transaction:
+ * the event exists if and only if the state change committed.
+ */
+@Injectable()
+export class Outbox {
+  constructor(private readonly signal: OutboxSignal) {}
+
+  async append(tx: Tx, context: string, events: readonly IntegrationEvent[]): Promise<EventEnvelope[]> {
+    if (events.length === 0) return [];
+    const schema = schemaName(context);
+    const ctx = requestContext.current();
+    const occurredAt = new Date().toISOString();
+    const envelopes = events.map(
+      (e): EventEnvelope => ({
+        specversion: '1.0',
+        id: newId(),
+        type: e.type,
+        source: `skyro-core/${context}`,
+        subject: e.aggregateId,
+        occurredAt,
+        traceId: ctx?.traceId ?? null,
+        requestId: ctx?.requestId ?? null,
+        datacontenttype: 'application/json',
+        data: e.data,
+      }),
+    );
+    // One statement for the whole batch: a ledger batch may append thousands of events.
+    await tx.query(
+      `insert into ${schema}.outbox (event_id, topic, event_type, aggregate_id, payload)
+       select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[])`,
+      [
+        envelopes.map((e) => e.id),
+        events.map((e) => e.topic),
+        events.map((e) => e.type),
+        events.map((e) => e.aggregateId),
+        envelopes.map((e) => JSON.stringify(e, bigintAsString)),
+      ],
+    );
+    tx.afterCommit(() => this.signal.notify(context));
+    return envelopes;
+  }
+}
+
+/** Money travels as bigint in the domain and as a decimal string on the wire. */
+function bigintAsString(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
+}
