@@ -14,11 +14,50 @@ const swc = [
   },
 ];
 
-module.exports = {
+// Every ESM-only package in node_modules must be transformed to CommonJS for jest
+// (Nest 12 and several of its dependencies are ESM-only); list them rather than guess.
+function esmPackages() {
+  const fs = require('node:fs');
+  const path = require('node:path');
+  const root = path.join(__dirname, 'node_modules');
+  const names = [];
+  const visit = (name) => {
+    try {
+      const pkg = JSON.parse(fs.readFileSync(path.join(root, name, 'package.json'), 'utf8'));
+      if (pkg.type === 'module') names.push(name);
+    } catch {
+      // not a package
+    }
+  };
+  for (const entry of fs.existsSync(root) ? fs.readdirSync(root) : []) {
+    if (entry.startsWith('@')) for (const sub of fs.readdirSync(path.join(root, entry))) visit(`${entry}/${sub}`);
+    else if (!entry.startsWith('.')) visit(entry);
+  }
+  return names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+}
+
+const common = {
   rootDir: '.',
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   transform: { '^.+\\.(t|j|mj)s$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|uuid|file-type|token-types|strtok3|uint8array-extras|@tokenizer)/)'],
-  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
+  modulePathIgnorePatterns: ['<rootDir>/dist/'],
+  transformIgnorePatterns: [`/node_modules/(?!(${esmPackages().join('|')})/)`],
+};
+
+module.exports = {
+  // Two cores: one worker per core; e2e files each get their own database.
+  maxWorkers: 2,
+  // Real services behind every e2e test; a first Kafka consumer-group join alone takes seconds.
+  testTimeout: 60_000,
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
+  ],
 };

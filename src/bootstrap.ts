@@ -28,7 +28,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions): P
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register({ config, contexts: options.contexts, logger, connect: options.connect ?? true }),
     new FastifyAdapter(fastifyOptions(config)),
-    { logger: new PinoNestLogger(logger), abortOnError: false },
+    // bodyParser off: Fastify's own JSON parser stays, Nest adds no form parser.
+    { logger: new PinoNestLogger(logger), abortOnError: false, bodyParser: false },
   );
   app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
   app.useGlobalFilters(new ProblemFilter());

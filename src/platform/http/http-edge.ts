@@ -37,6 +37,9 @@ export function fastifyOptions(config: AppConfig): FastifyServerOptions {
 export async function configureHttpEdge(app: NestFastifyApplication, config: AppConfig, metrics: Metrics, log: Pino): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
 
+  // JSON is the only body we accept; Fastify's text/plain default would let strings through.
+  fastify.removeContentTypeParser(['text/plain']);
+
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     requestContext.run({ requestId: String(request.id), traceId: traceIdOf(request.headers) }, done);

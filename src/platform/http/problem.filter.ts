@@ -80,6 +80,10 @@ export function toProblem(exception: unknown, request: FastifyRequest, logger: L
     });
   }
 
+  // Nest wraps Fastify's own errors (body parsing) in an HttpException; keep their codes.
+  const fastify = fastifyError(exception instanceof HttpException ? exception.cause : exception);
+  if (fastify) return problem(fastify.status, fastify.code, TITLE_OF[fastify.status] ?? 'Error', { ...base, detail: fastify.detail });
+
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     if (status >= 500) logger.error({ err: exception }, 'HTTP exception');
@@ -88,9 +92,6 @@ export function toProblem(exception: unknown, request: FastifyRequest, logger: L
     const code = status === HttpStatus.NOT_FOUND ? 'ROUTE_NOT_FOUND' : httpCode(status);
     return problem(status, code, TITLE_OF[status] ?? 'Error', { ...base, detail: status >= 500 ? undefined : detail });
   }
-
-  const fastify = fastifyError(exception);
-  if (fastify) return problem(fastify.status, fastify.code, TITLE_OF[fastify.status] ?? 'Error', { ...base, detail: fastify.detail });
 
   logger.error({ err: exception, requestId: base.requestId }, 'unhandled error');
   return problem(500, 'INTERNAL_ERROR', TITLE_OF[500]!, {

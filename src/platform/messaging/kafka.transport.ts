@@ -90,7 +90,8 @@ export class KafkaTransport extends EventTransport {
 
   private async startConsumer(context: string, topics: string[]): Promise<void> {
     const groupId = `${this.settings.topicPrefix}skyro.${context}`;
-    const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false });
+    // maxWaitTimeInMs bounds how long an idle fetch (and so a disconnect on shutdown) waits.
+    const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 1000 });
     this.consumers.push(consumer);
     await this.ensureTopics(topics.flatMap((t) => [this.topicName(t), this.topicName(t) + '.dlq']));
     await consumer.connect();

@@ -36,6 +36,7 @@ export class OutboxRelay {
   start(contexts: readonly string[]): void {
     this.contexts = contexts.map(schemaName);
     this.running = true;
+    this.signal.reset();
     this.loops = this.contexts.map((context) => this.loop(context));
     this.lagTimer = setInterval(() => void this.sampleLag(), 5000);
     this.lagTimer.unref();
@@ -47,7 +48,7 @@ export class OutboxRelay {
     if (!this.running) return;
     this.running = false;
     clearInterval(this.lagTimer);
-    this.signal.wakeAll();
+    this.signal.release();
     await Promise.all(this.loops);
     for (const context of this.contexts) {
       try {

@@ -8,6 +8,7 @@ import { Injectable } from '@nestjs/common';
 export class OutboxSignal {
   private readonly waiters = new Map<string, () => void>();
   private readonly pending = new Set<string>();
+  private released = false;
 
   notify(context: string): void {
     const wake = this.waiters.get(context);
@@ -21,7 +22,7 @@ export class OutboxSignal {
 
   /** Resolves on notify(context) or after `ms`, whichever is first. */
   wait(context: string, ms: number): Promise<void> {
-    if (this.pending.delete(context)) return Promise.resolve();
+    if (this.pending.delete(context) || this.released) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.waiters.delete(context);
@@ -34,7 +35,13 @@ export class OutboxSignal {
     });
   }
 
-  wakeAll(): void {
+  /** Ends every wait, now and until reset(): the relay is stopping. */
+  release(): void {
+    this.released = true;
     for (const context of [...this.waiters.keys()]) this.notify(context);
+  }
+
+  reset(): void {
+    this.released = false;
   }
 }
