@@ -1,6 +1,8 @@
 import { Controller, Get, HttpCode, Inject, ServiceUnavailableException, VERSION_NEUTRAL } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthIndicatorFunction } from '@nestjs/terminus';
+import { DomainError } from '../../shared-kernel';
+import { ApiProblems } from '../http/api-problems.decorator';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthCheckResult, type HealthIndicatorFunction } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
 import { Cache } from '../cache/cache';
 import { EventTransport } from '../messaging/event-transport';
@@ -32,16 +34,27 @@ export class HealthHttpController {
   @Get('startup')
   @ApiOperation({ summary: 'Startup: migrations applied, consumers and relay started' })
   @ApiOkResponse({ schema: { type: 'object', properties: { status: { type: 'string', example: 'ok' } }, required: ['status'] } })
-  @ApiServiceUnavailableResponse({ description: 'Still starting' })
+  @ApiProblems(503)
   startup(): { status: 'ok' } {
-    if (this.lifecycle.state === 'starting') throw new ServiceUnavailableException('starting');
+    if (this.lifecycle.state === 'starting') throw new DomainError('unavailable', 'STARTING', 'Still starting');
     return { status: 'ok' };
   }
 
   @Get('ready')
-  @HealthCheck({ noCache: true })
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
   @ApiOperation({ summary: 'Readiness: database, cache and Kafka (when configured) answer; 503 names the failing part' })
-  ready() {
+  @ApiOkResponse({
+    schema: {
+      type: 'object',
+      required: ['status', 'details'],
+      properties: {
+        status: { type: 'string', example: 'ok' },
+        details: { type: 'object', additionalProperties: { type: 'object', properties: { status: { type: 'string', example: 'up' } } } },
+      },
+    },
+  })
+  @ApiProblems(503)
+  async ready(): Promise<HealthCheckResult> {
     const checks: HealthIndicatorFunction[] = [
       () => (this.lifecycle.state === 'ready' ? this.indicator.check('app').up() : this.indicator.check('app').down({ message: this.lifecycle.state })),
       () => this.indicator.check('database').attempt(() => this.dataSource.query('select 1').then(() => undefined)).withTimeout(CHECK_TIMEOUT_MS),
@@ -51,6 +64,15 @@ export class HealthHttpController {
     if (transport instanceof KafkaTransport) {
       checks.push(() => this.indicator.check('kafka').attempt(() => transport.ping(CHECK_TIMEOUT_MS)).withTimeout(CHECK_TIMEOUT_MS).cacheFor(1000));
     }
-    return this.health.check(checks);
+    try {
+      return await this.health.check(checks);
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      const result = error.getResponse() as HealthCheckResult;
+      const failing = Object.keys(result.error ?? {});
+      throw new DomainError('unavailable', 'NOT_READY', `Not ready: ${failing.join(', ')} down`, {
+        extensions: { failing, checks: result.details },
+      });
+    }
   }
 }

@@ -6,6 +6,7 @@ import type { Logger as Pino } from 'pino';
 import { newId } from '../../shared-kernel';
 import type { AppConfig } from '../config/app-config';
 import { requestContext } from '../context/request-context';
+import { Lifecycle } from '../lifecycle/lifecycle';
 import type { Metrics } from '../metrics/metrics';
 import { traceIdOf } from '../tracing/trace-id';
 
@@ -43,6 +44,14 @@ export async function configureHttpEdge(app: NestFastifyApplication, config: App
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     requestContext.run({ requestId: String(request.id), traceId: traceIdOf(request.headers) }, done);
+  });
+
+  // While draining, every response closes its connection: a keep-alive socket would
+  // otherwise hold the server open until its idle timeout.
+  const lifecycle = app.get(Lifecycle);
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (lifecycle.state === 'stopping') reply.header('connection', 'close');
+    done(null, payload);
   });
 
   fastify.addHook('onResponse', (request, reply, done) => {
