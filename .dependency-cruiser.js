@@ -20,7 +20,7 @@ const ALLOWED_DEPENDENCIES = {
   orders: ['payments', 'identity'],
 };
 
-const FRAMEWORKS = '^(@nestjs|typeorm|pg|ioredis|kafkajs|fastify|@fastify|class-validator|class-transformer|@opentelemetry)(/|$)';
+const FRAMEWORKS = '(^|/)node_modules/(@nestjs|typeorm|pg|ioredis|kafkajs|fastify|@fastify|class-validator|class-transformer|@opentelemetry)/';
 
 const dependencyRules = Object.entries(ALLOWED_DEPENDENCIES).map(([from, targets]) => ({
   name: `only-declared-dependencies-of-${from}`,

@@ -2,6 +2,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import { createTestDatabase } from '../support/database';
 import { kafkaPrefix, startTestApp, type TestApp } from '../support/app';
 import { serviceUrls } from '../support/services';
+import { Lifecycle } from '../../src/platform/lifecycle/lifecycle';
 
 /** A TCP proxy we can cut, to make a dependency fail after the app has started. */
 function cuttableProxy(target: string): Promise<{ url: (original: string) => string; cut(): void; server: Server }> {
@@ -81,7 +82,6 @@ describe('health probes', () => {
 
   it('turns not-ready as soon as shutdown begins', async () => {
     const t = await startTestApp({ contexts: [], databaseUrl: db.url });
-    const { Lifecycle } = await import('../../src/platform/lifecycle/lifecycle');
     t.app.get(Lifecycle).beginShutdown();
     const res = await t.http().get('/health/ready');
     expect(res.status).toBe(503);

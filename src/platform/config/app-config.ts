@@ -109,7 +109,8 @@ function describe(error: z.ZodError): string {
   // One line, first problem only: the operator fixes one variable at a time anyway.
   const issue = error.issues[0]!;
   const variable = String(issue.path[0] ?? 'environment');
-  const message = issue.code === 'invalid_value' && 'values' in issue
+  // Zod's own enum message is generic; ours (set in the schema) are kept as written.
+  const message = issue.code === 'invalid_value' && 'values' in issue && issue.message.startsWith('Invalid')
     ? `must be one of ${(issue.values as unknown[]).join(', ')}`
     : issue.message;
   return `Invalid configuration: ${variable} ${message}`;

@@ -1,6 +1,6 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, closeSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, closeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { arch, platform, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +37,8 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
   const pgdata = join(dataDir, 'pg');
   const owner = runAsOwner();
   mkdirSync(dataDir, { recursive: true });
+  // As root the server runs as `postgres`, which must be able to reach pgdata inside.
+  if (owner.uid !== undefined) chmodSync(dataDir, 0o755);
 
   const passwordFile = join(dataDir, 'pg-password');
   if (!existsSync(join(pgdata, 'PG_VERSION'))) {
@@ -126,8 +128,11 @@ function launch(bin: Binaries, pgdata: string, port: number, logFile: string, ow
   const child = spawn(
     bin.postgres,
     ['-D', pgdata, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
-    { ...owner, stdio: ['ignore', out, out], env: { ...process.env, LC_ALL: 'C' } },
+    // Own process group: a Ctrl-C in the terminal reaches the app, which drains and then
+    // stops the database, instead of the database dying under in-flight requests.
+    { ...owner, detached: true, stdio: ['ignore', out, out], env: { ...process.env, LC_ALL: 'C' } },
   );
+  child.unref();
   closeSync(out);
   return child;
 }

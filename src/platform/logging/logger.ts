@@ -34,7 +34,7 @@ export const REDACTED_PATHS = [
   'secret',
 ];
 
-const PAN_LIKE = /\b(?:\d[ -]?){13,19}\b/g;
+const PAN_LIKE = /\b\d(?:[ -]?\d){12,18}\b/g;
 
 /** Masks digit runs that pass the Luhn check (card numbers) inside free text. */
 export function scrubCardNumbers(text: string): string {

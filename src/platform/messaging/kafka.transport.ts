@@ -136,14 +136,20 @@ export class KafkaTransport extends EventTransport {
   private async ensureTopics(topics: string[]): Promise<void> {
     const missing = topics.filter((t) => !this.knownTopics.has(t));
     if (missing.length === 0) return;
-    await this.admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((topic) => ({
-        topic,
-        numPartitions: this.settings.partitions,
-        replicationFactor: this.settings.replicationFactor ?? -1,
-      })),
-    });
+    try {
+      await this.admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({
+          topic,
+          numPartitions: this.settings.partitions,
+          replicationFactor: this.settings.replicationFactor ?? -1,
+        })),
+      });
+    } catch (error) {
+      // Another pod created it a moment earlier: that is the outcome we wanted.
+      const errors = (error as { errors?: Array<{ type?: string }> }).errors;
+      if (!errors?.length || !errors.every((e) => e.type === 'TOPIC_ALREADY_EXISTS')) throw error;
+    }
     for (const t of missing) this.knownTopics.add(t);
   }
 }

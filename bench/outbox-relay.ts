@@ -1,0 +1,86 @@
+import 'reflect-metadata';
+import { Module } from '@nestjs/common';
+import { Client } from 'pg';
+import { createApp, shutdown } from '../src/bootstrap';
+import { loadConfig } from '../src/platform/config/app-config';
+import { createDataSource } from '../src/platform/database/data-source';
+import { runMigrations } from '../src/platform/database/migrate';
+import { createLogger } from '../src/platform/logging/logger';
+import { outboxTablesSql } from '../src/platform/messaging/outbox-tables';
+import { serviceUrls } from '../test/support/services';
+
+/*
+ * Outbox relay throughput: events already committed to an outbox, drained to Kafka by one
+ * relay and by three pods relaying at once. Needs `scripts/services.sh up`.
+ * Prints one JSON line per scenario.
+ */
+const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 50_000);
+
+@Module({})
+class BenchModule {}
+
+async function main(): Promise<void> {
+  const services = serviceUrls();
+  const database = `skyro_bench_outbox_${Date.now()}`;
+  const admin = new Client({ connectionString: services.databaseUrl });
+  await admin.connect();
+  await admin.query(`create database ${database}`);
+  const url = new URL(services.databaseUrl);
+  url.pathname = `/${database}`;
+  try {
+    const ds = createDataSource({ url: url.toString(), poolMax: 2, statementTimeoutMs: 0 });
+    await ds.initialize();
+    await runMigrations(ds);
+    await ds.query(['create schema bench_outbox', ...outboxTablesSql('bench_outbox')].join(';\n'));
+    await ds.destroy();
+
+    for (const pods of [1, 3]) {
+      const prefix = `bench-${Date.now()}.`;
+      const db = new Client({ connectionString: url.toString() });
+      await db.connect();
+      await db.query(
+        `insert into bench_outbox.outbox (event_id, topic, event_type, aggregate_id, payload)
+         select gen_random_uuid(), 'bench.events', 'bench.thing-happened.v1', 'agg-' || (n % 1000),
+                jsonb_build_object('specversion', '1.0', 'id', gen_random_uuid(), 'type', 'bench.thing-happened.v1',
+                                   'subject', 'agg-' || (n % 1000), 'data', jsonb_build_object('n', n, 'amount', '12345'))
+         from generate_series(1, $1::int) n`,
+        [EVENTS],
+      );
+      const config = loadConfig({
+        DATABASE_URL: url.toString(),
+        KAFKA_BROKERS: services.kafkaBrokers,
+        KAFKA_TOPIC_PREFIX: prefix,
+        LOG_LEVEL: 'warn',
+        PORT: '0',
+        OUTBOX_BATCH_SIZE: process.env['OUTBOX_BATCH_SIZE'] ?? '1000',
+      });
+      const started = process.hrtime.bigint();
+      const apps = await Promise.all(
+        Array.from({ length: pods }, async () => {
+          const app = await createApp(config, { contexts: [{ name: 'bench_outbox', module: BenchModule }], logger: createLogger('warn') });
+          await app.init();
+          return app;
+        }),
+      );
+      for (;;) {
+        const { rows } = await db.query<{ n: string }>('select count(*) as n from bench_outbox.outbox');
+        if (rows[0]!.n === '0') break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      await Promise.all(apps.map((app) => shutdown(app)));
+      await db.end();
+      process.stdout.write(
+        JSON.stringify({ scenario: `outbox-relay-${pods}-pod${pods > 1 ? 's' : ''}`, events: EVENTS, seconds: Number(seconds.toFixed(2)), events_per_sec: Math.round(EVENTS / seconds) }) + '\n',
+      );
+    }
+  } finally {
+    await admin.query(`drop database if exists ${database} with (force)`);
+    await admin.end();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
