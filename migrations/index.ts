@@ -1,8 +1,13 @@
 import { PlatformSchema1763900000000 } from './platform/1763900000000-platform-schema';
+import { IdempotencyKeys1763900000001 } from './platform/1763900000001-idempotency-keys';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the compiled app, the
  * CLI and the tests all load the same set without path tricks. Each context keeps its
  * migrations in its own folder and touches only its own schema.
  */
-export const ALL_MIGRATIONS = [PlatformSchema1763900000000];
+export const ALL_MIGRATIONS = [
+  // platform
+  PlatformSchema1763900000000,
+  IdempotencyKeys1763900000001,
+];

@@ -1,9 +1,13 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
+import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import type { Logger as Pino } from 'pino';
 import { DataSource } from 'typeorm';
+import { AccessTokens } from './auth/access-tokens';
+import { AuthGuard } from './auth/auth.guard';
+import { KeyRing } from './auth/key-ring';
+import { SessionStore } from './auth/sessions';
 import { Cache } from './cache/cache';
 import { MemoryCache } from './cache/memory.cache';
 import { RedisCache } from './cache/redis.cache';
@@ -13,6 +17,7 @@ import { createDataSource, pgPool } from './database/data-source';
 import { runMigrations } from './database/migrate';
 import { UnitOfWork } from './database/unit-of-work';
 import { HealthHttpController } from './health/health.http-controller';
+import { RateLimiter } from './http/rate-limiter';
 import { Lifecycle } from './lifecycle/lifecycle';
 import { EventDispatcher } from './messaging/event-dispatcher';
 import { EventTransport } from './messaging/event-transport';
@@ -81,6 +86,20 @@ export class PlatformModule {
             return cache;
           },
         },
+        {
+          provide: KeyRing,
+          useFactory: async () => {
+            const { signingKeys, verificationKeys, keysFile } = config.auth;
+            if (signingKeys || verificationKeys.length) return KeyRing.fromJwks(signingKeys ?? [], verificationKeys);
+            // No keys configured (never in production, see loadConfig): tests get a fresh
+            // key per process, development keeps one beside the embedded database.
+            return config.env === 'test' ? (await KeyRing.generate()).ring : KeyRing.persistent(keysFile);
+          },
+        },
+        AccessTokens,
+        SessionStore,
+        { provide: APP_GUARD, useClass: AuthGuard },
+        RateLimiter,
         OutboxSignal,
         Outbox,
         EventDispatcher,
@@ -88,7 +107,10 @@ export class PlatformModule {
         OutboxRelay,
         Lifecycle,
       ],
-      exports: [APP_CONFIG, ACTIVE_CONTEXTS, ROOT_LOGGER, Metrics, DataSource, UnitOfWork, Cache, Outbox, EventTransport, OutboxRelay, Lifecycle],
+      exports: [
+        APP_CONFIG, ACTIVE_CONTEXTS, ROOT_LOGGER, Metrics, DataSource, UnitOfWork, Cache, Outbox, EventTransport, OutboxRelay, Lifecycle,
+        KeyRing, AccessTokens, SessionStore, RateLimiter,
+      ],
     };
   }
 }

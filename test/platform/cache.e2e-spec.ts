@@ -56,4 +56,15 @@ describe.each([
     // The first two fall out of the window.
     expect(await cache.hit(k, 1000, now + 1200)).toEqual({ count: 2, oldestMs: now + 500 });
   });
+
+  it('keeps sets with a TTL and reads many keys at once', async () => {
+    const k = key('set');
+    await cache.addToSet(k, ['a', 'b'], 1000);
+    await cache.addToSet(k, ['c'], 1000);
+    await cache.removeFromSet(k, ['b']);
+    expect((await cache.setMembers(k)).sort()).toEqual(['a', 'c']);
+    const [x, y] = [key('x'), key('y')];
+    await cache.set(x, '1');
+    expect(await cache.getMany([x, y])).toEqual(['1', null]);
+  });
 });

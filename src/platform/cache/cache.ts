@@ -17,6 +17,12 @@ export abstract class Cache {
    * (this one included) and when the oldest of them leaves it.
    */
   abstract hit(key: string, windowMs: number, nowMs?: number): Promise<{ count: number; oldestMs: number }>;
+  /** Adds members to a set and (re)starts its TTL. */
+  abstract addToSet(key: string, members: readonly string[], ttlMs: number): Promise<void>;
+  abstract removeFromSet(key: string, members: readonly string[]): Promise<void>;
+  abstract setMembers(key: string): Promise<string[]>;
+  /** Values of many keys at once (null where absent), in order. */
+  abstract getMany(keys: readonly string[]): Promise<Array<string | null>>;
   abstract ping(): Promise<void>;
   abstract close(): Promise<void>;
 }

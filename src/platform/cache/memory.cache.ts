@@ -10,6 +10,7 @@ export class MemoryCache extends Cache {
   readonly kind = 'memory' as const;
   private readonly entries = new Map<string, Entry>();
   private readonly windows = new Map<string, { hits: number[]; expiresAt: number }>();
+  private readonly sets = new Map<string, { members: Set<string>; expiresAt: number }>();
   private readonly sweeper = setInterval(() => this.sweep(), 30_000).unref();
 
   async get(key: string): Promise<string | null> {
@@ -30,6 +31,7 @@ export class MemoryCache extends Cache {
     for (const key of keys) {
       this.entries.delete(key);
       this.windows.delete(key);
+      this.sets.delete(key);
     }
   }
 
@@ -49,6 +51,28 @@ export class MemoryCache extends Cache {
     return { count: window.hits.length, oldestMs: window.hits[0]! };
   }
 
+  async addToSet(key: string, members: readonly string[], ttlMs: number): Promise<void> {
+    const set = this.liveSet(key) ?? { members: new Set<string>(), expiresAt: 0 };
+    for (const m of members) set.members.add(m);
+    set.expiresAt = Date.now() + ttlMs;
+    this.sets.set(key, set);
+  }
+
+  async removeFromSet(key: string, members: readonly string[]): Promise<void> {
+    const set = this.liveSet(key);
+    if (!set) return;
+    for (const m of members) set.members.delete(m);
+    if (set.members.size === 0) this.sets.delete(key);
+  }
+
+  async setMembers(key: string): Promise<string[]> {
+    return [...(this.liveSet(key)?.members ?? [])];
+  }
+
+  async getMany(keys: readonly string[]): Promise<Array<string | null>> {
+    return keys.map((k) => this.live(k)?.value ?? null);
+  }
+
   async ping(): Promise<void> {}
 
   async close(): Promise<void> {
@@ -64,9 +88,19 @@ export class MemoryCache extends Cache {
     return entry;
   }
 
+  private liveSet(key: string): { members: Set<string>; expiresAt: number } | undefined {
+    const set = this.sets.get(key);
+    if (set && set.expiresAt <= Date.now()) {
+      this.sets.delete(key);
+      return undefined;
+    }
+    return set;
+  }
+
   private sweep(): void {
     const now = Date.now();
     for (const [key, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(key);
     for (const [key, window] of this.windows) if (window.expiresAt <= now) this.windows.delete(key);
+    for (const [key, set] of this.sets) if (set.expiresAt <= now) this.sets.delete(key);
   }
 }

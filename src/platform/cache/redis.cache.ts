@@ -61,6 +61,23 @@ export class RedisCache extends Cache {
     return { count: Number(count), oldestMs: Number(oldest) };
   }
 
+  async addToSet(key: string, members: readonly string[], ttlMs: number): Promise<void> {
+    if (members.length === 0) return;
+    await this.client.multi().sadd(key, ...members).pexpire(key, ttlMs).exec();
+  }
+
+  async removeFromSet(key: string, members: readonly string[]): Promise<void> {
+    if (members.length) await this.client.srem(key, ...members);
+  }
+
+  async setMembers(key: string): Promise<string[]> {
+    return this.client.smembers(key);
+  }
+
+  async getMany(keys: readonly string[]): Promise<Array<string | null>> {
+    return keys.length ? this.client.mget(...keys) : [];
+  }
+
   async ping(): Promise<void> {
     await this.client.ping();
   }

@@ -40,6 +40,18 @@ export interface AppConfig {
   readonly kafka?: KafkaConfig;
   readonly outbox: { readonly pollIntervalMs: number; readonly batchSize: number };
   readonly consumers: { readonly maxAttempts: number; readonly retryBaseMs: number };
+  readonly auth: {
+    readonly issuer: string;
+    readonly audience: string;
+    /** Ed25519 private JWKs: the first signs, all verify. Absent: see keysFile. */
+    readonly signingKeys?: ReadonlyArray<Record<string, string>>;
+    /** Extra public JWKs that verify only (pods that never sign, or a retiring key). */
+    readonly verificationKeys: ReadonlyArray<Record<string, string>>;
+    readonly accessTokenTtlSeconds: number;
+    readonly refreshTokenTtlSeconds: number;
+    /** Without configured keys: development keeps a generated key here; tests use an ephemeral one. */
+    readonly keysFile: string;
+  };
   readonly shutdownGraceMs: number;
   readonly tracing: { readonly otlpEndpoint?: string; readonly serviceName: string };
 }
@@ -59,6 +71,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   const sasl = e.KAFKA_SASL_MECHANISM;
   if (sasl && (!e.KAFKA_SASL_USERNAME || !e.KAFKA_SASL_PASSWORD)) {
     throw new ConfigError('Invalid configuration: KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required when KAFKA_SASL_MECHANISM is set');
+  }
+  if (e.NODE_ENV === 'production' && !e.AUTH_SIGNING_KEYS && !e.AUTH_VERIFICATION_KEYS) {
+    throw new ConfigError('Invalid configuration: AUTH_SIGNING_KEYS (or AUTH_VERIFICATION_KEYS on verify-only pods) is required in production');
   }
   const modules = e.MODULES.trim() === 'all' ? 'all' : e.MODULES.split(',').map((m) => m.trim()).filter(Boolean);
   if (modules !== 'all' && modules.length === 0) {
@@ -100,6 +115,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       : undefined,
     outbox: { pollIntervalMs: e.OUTBOX_POLL_INTERVAL_MS, batchSize: e.OUTBOX_BATCH_SIZE },
     consumers: { maxAttempts: e.CONSUMER_MAX_ATTEMPTS, retryBaseMs: e.CONSUMER_RETRY_BASE_MS },
+    auth: {
+      issuer: e.AUTH_ISSUER,
+      audience: e.AUTH_AUDIENCE,
+      signingKeys: e.AUTH_SIGNING_KEYS,
+      verificationKeys: e.AUTH_VERIFICATION_KEYS ?? [],
+      accessTokenTtlSeconds: e.AUTH_ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenTtlSeconds: e.AUTH_REFRESH_TOKEN_TTL_SECONDS,
+      keysFile: resolve(e.EMBEDDED_DATA_DIR, 'auth-keys.json'),
+    },
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     tracing: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME },
   };

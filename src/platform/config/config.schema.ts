@@ -24,6 +24,17 @@ const list = z
   .string()
   .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
 
+const jwkList = z.string().transform((value, ctx) => {
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (Array.isArray(parsed) && parsed.every((k) => typeof k === 'object' && k !== null)) return parsed as Array<Record<string, string>>;
+  } catch {
+    // reported below
+  }
+  ctx.addIssue({ code: 'custom', message: 'must be a JSON array of JSON Web Keys' });
+  return z.NEVER;
+});
+
 const brokerList = list.pipe(
   z
     .array(z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'must be a comma-separated list of host:port'))
@@ -69,6 +80,13 @@ export const envSchema = z.object({
   TRUST_PROXY: bool.default(false),
   SHUTDOWN_GRACE_MS: int(0, 300_000).default(25_000),
   DOCS_ENABLED: bool.default(true),
+
+  AUTH_ISSUER: z.string().min(1).default('http://127.0.0.1:3000'),
+  AUTH_AUDIENCE: z.string().min(1).default('skyro-api'),
+  AUTH_SIGNING_KEYS: jwkList.optional(),
+  AUTH_VERIFICATION_KEYS: jwkList.optional(),
+  AUTH_ACCESS_TOKEN_TTL_SECONDS: int(30, 86_400).default(600),
+  AUTH_REFRESH_TOKEN_TTL_SECONDS: int(300, 31_536_000).default(2_592_000),
 
   OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:']).optional(),
   OTEL_SERVICE_NAME: z.string().min(1).default('skyro-core'),

@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Inject, ServiceUnavailableException, VERSION_NEUTRAL } from '@nestjs/common';
 import { DomainError } from '../../shared-kernel';
 import { ApiProblems } from '../http/api-problems.decorator';
+import { Public } from '../auth/decorators';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthCheckResult, type HealthIndicatorFunction } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
@@ -11,6 +12,7 @@ import { Lifecycle } from '../lifecycle/lifecycle';
 
 const CHECK_TIMEOUT_MS = 2000;
 
+@Public()
 @ApiTags('health')
 @Controller({ path: 'health', version: VERSION_NEUTRAL })
 export class HealthHttpController {

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type DomainErrorKind } from '../../shared-kernel';
+import { ReplayedResponse } from './replayed-response';
 import { PROBLEM_CONTENT_TYPE, problem, type ProblemDocument } from './problem';
 
 const STATUS_OF: Record<DomainErrorKind, number> = {
@@ -63,11 +64,15 @@ export function sendProblem(reply: FastifyReply, body: ProblemDocument & Record<
   if (reply.sent) return;
   const retryAfter = body['retryAfterSeconds'];
   if (typeof retryAfter === 'number') reply.header('retry-after', String(Math.ceil(retryAfter)));
+  // RFC 6750: a 401 names the scheme the client should use.
+  if (body.status === 401) reply.header('www-authenticate', `Bearer realm="skyro", error="${body.code === 'AUTHENTICATION_REQUIRED' ? 'invalid_request' : 'invalid_token'}"`);
   void reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
 }
 
 export function toProblem(exception: unknown, request: FastifyRequest, logger: Logger): ProblemDocument & Record<string, unknown> {
   const base = { instance: request.url.split('?')[0], requestId: String(request.id) };
+
+  if (exception instanceof ReplayedResponse) return exception.body as ProblemDocument & Record<string, unknown>;
 
   if (exception instanceof DomainError) {
     const status = STATUS_OF[exception.kind];

@@ -1,7 +1,9 @@
 import { Controller, Get, Header, VERSION_NEUTRAL } from '@nestjs/common';
+import { Public } from '../auth/decorators';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Metrics } from './metrics';
 
+@Public()
 @ApiTags('observability')
 @Controller({ path: 'metrics', version: VERSION_NEUTRAL })
 export class MetricsHttpController {

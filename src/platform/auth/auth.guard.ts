@@ -1,0 +1,64 @@
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { DomainError } from '../../shared-kernel';
+import { AccessTokens } from './access-tokens';
+import { IS_PUBLIC, REQUIRED_PERMISSIONS, STEP_UP_MAX_AGE } from './decorators';
+import { hasPermission, type Principal } from './principal';
+import { SessionStore } from './sessions';
+
+export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
+
+/**
+ * Global guard: every route needs a valid access token unless marked @Public().
+ * Users' tokens must belong to a live session (one cache read), whose roles apply, so a
+ * revoked session or a changed role takes effect at once. Then permissions and step-up.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: AccessTokens,
+    private readonly sessions: SessionStore,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const header = request.headers.authorization;
+    const match = typeof header === 'string' ? /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header.trim()) : null;
+    if (!match) throw new DomainError('unauthorized', 'AUTHENTICATION_REQUIRED', 'Send an access token: Authorization: Bearer <token>');
+
+    const claims = await this.tokens.verify(match[1]!);
+    let principal: Principal = claims;
+    let secondFactorAt: number | null = null;
+    if (claims.kind === 'user') {
+      const session = await this.sessions.get(claims.sessionId!);
+      if (!session || session.userId !== claims.subject) {
+        throw new DomainError('unauthorized', 'SESSION_REVOKED', 'The session of this token has ended; log in again');
+      }
+      principal = { ...claims, roles: session.roles };
+      secondFactorAt = session.secondFactorAt;
+      void this.sessions.touch(session, request.ip).catch(() => undefined);
+    }
+    request.principal = principal;
+
+    const permissions = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_PERMISSIONS, targets) ?? [];
+    const missing = permissions.filter((p) => !hasPermission(principal, p));
+    if (missing.length) throw new DomainError('forbidden', 'PERMISSION_DENIED', `Missing permission: ${missing.join(', ')}`);
+
+    const stepUpSeconds = this.reflector.getAllAndOverride<number | undefined>(STEP_UP_MAX_AGE, targets);
+    if (stepUpSeconds !== undefined) {
+      if (principal.kind !== 'user') throw new DomainError('forbidden', 'USER_REQUIRED', 'This operation needs a user, not a service client');
+      if (secondFactorAt === null || Date.now() - secondFactorAt > stepUpSeconds * 1000) {
+        throw new DomainError('unauthorized', 'STEP_UP_REQUIRED', `Confirm with a second factor (within the last ${stepUpSeconds} s) first`, {
+          extensions: { maxAgeSeconds: stepUpSeconds },
+        });
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,187 @@
+import { createHash } from 'node:crypto';
+import {
+  applyDecorators,
+  Injectable,
+  Logger,
+  SetMetadata,
+  UseInterceptors,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
+import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
+import { Reflector } from '@nestjs/core';
+import { ApiHeader } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { catchError, defer, from, mergeMap, of, throwError, type Observable } from 'rxjs';
+import { DomainError } from '../../shared-kernel';
+import type { AuthenticatedRequest } from '../auth/auth.guard';
+import { UnitOfWork } from '../database/unit-of-work';
+import { ApiProblems } from './api-problems.decorator';
+import { toProblem } from './problem.filter';
+import { ReplayedResponse } from './replayed-response';
+
+const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
+/** A request left in progress (its pod died) may be retried after this long. */
+const LOCK_MS = 30_000;
+
+export interface IdempotentOptions {
+  /** Reject requests without the header (default: the header is optional). */
+  readonly required?: boolean;
+}
+
+/**
+ * Stripe-style idempotency for state-changing endpoints: the first answer to an
+ * `Idempotency-Key` (per caller) is stored and replayed for a retry with the same body;
+ * the same key with another body is 422 IDEMPOTENCY_KEY_REUSED; a retry while the first
+ * is still running is 409 IDEMPOTENCY_REQUEST_IN_PROGRESS. Validation failures and
+ * server errors are not stored, so the client can fix and retry with the same key.
+ */
+export const Idempotent = (options: IdempotentOptions = {}): MethodDecorator =>
+  applyDecorators(
+    SetMetadata(IDEMPOTENT_OPTIONS, options),
+    UseInterceptors(IdempotencyInterceptor),
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: options.required ?? false,
+      description: 'Unique key (1-255 printable ASCII characters) per operation; a retry with the same key and body returns the first result',
+      schema: { type: 'string', maxLength: 255 },
+    }),
+    ApiProblems(409, 422),
+  );
+
+const IDEMPOTENT_OPTIONS = Symbol('skyro:idempotent');
+
+interface StoredKey {
+  request_hash: string;
+  state: 'in_progress' | 'completed';
+  status_code: number | null;
+  response_body: string | null;
+  locked: boolean;
+}
+
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  private readonly logger = new Logger('Idempotency');
+
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly reflector: Reflector,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const http = context.switchToHttp();
+    const request = http.getRequest<AuthenticatedRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const options = this.reflector.get<IdempotentOptions | undefined>(IDEMPOTENT_OPTIONS, context.getHandler()) ?? {};
+    const header = request.headers['idempotency-key'];
+    const key = Array.isArray(header) ? header[0] : header;
+
+    if (key === undefined) {
+      if (options.required) {
+        throw new DomainError('validation', 'IDEMPOTENCY_KEY_REQUIRED', 'Send an Idempotency-Key header', {
+          errors: [{ field: 'Idempotency-Key', message: 'Idempotency-Key header is required' }],
+        });
+      }
+      return next.handle();
+    }
+    if (!KEY_FORMAT.test(key)) {
+      throw new DomainError('validation', 'IDEMPOTENCY_KEY_INVALID', 'Idempotency-Key must be 1-255 printable ASCII characters', {
+        errors: [{ field: 'Idempotency-Key', message: 'must be 1-255 printable ASCII characters' }],
+      });
+    }
+    const principal = request.principal;
+    const scope = `${principal ? `${principal.kind}:${principal.subject}` : 'anonymous'} ${request.method} ${request.routeOptions.url ?? ''}`;
+    const hash = createHash('sha256')
+      .update(`${request.method} ${request.url.split('?')[0]}\n${canonicalJson(request.body)}`)
+      .digest('hex');
+
+    return from(this.begin(scope, key, hash)).pipe(
+      mergeMap((stored) => {
+        if (stored) {
+          reply.header('idempotent-replayed', 'true');
+          const body: unknown = stored.response_body === null ? null : JSON.parse(stored.response_body);
+          if (stored.status_code! >= 400) throw new ReplayedResponse(stored.status_code!, body);
+          return of(body);
+        }
+        return defer(() => next.handle()).pipe(
+          mergeMap(async (body: unknown) => {
+            await this.finish(scope, key, successStatus(this.reflector, context, request.method), body);
+            return body;
+          }),
+          catchError((error: unknown) => from(this.onError(scope, key, error, request)).pipe(mergeMap(() => throwError(() => error)))),
+        );
+      }),
+    );
+  }
+
+  /** Claims the key; returns the stored outcome when this is a replay. */
+  private async begin(scope: string, key: string, hash: string): Promise<StoredKey | null> {
+    return this.uow.run(async (tx) => {
+      const claimed = await tx.query(
+        `insert into platform.idempotency_keys (scope, key, request_hash, state, locked_until)
+         values ($1, $2, $3, 'in_progress', now() + $4 * interval '1 millisecond')
+         on conflict (scope, key) do nothing`,
+        [scope, key, hash, LOCK_MS],
+      );
+      if (claimed.rowCount === 1) return null;
+      const { rows } = await tx.query<StoredKey>(
+        `select request_hash, state, status_code, response_body, locked_until > now() as locked
+         from platform.idempotency_keys where scope = $1 and key = $2 for update`,
+        [scope, key],
+      );
+      const stored = rows[0];
+      if (!stored) return null; // deleted a moment ago by a failed first attempt: this one goes ahead
+      if (stored.request_hash !== hash) {
+        throw new DomainError('unprocessable', 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request');
+      }
+      if (stored.state === 'completed') return stored;
+      if (stored.locked) {
+        throw new DomainError('conflict', 'IDEMPOTENCY_REQUEST_IN_PROGRESS', 'A request with this Idempotency-Key is still being processed; retry shortly', {
+          retryAfterSeconds: 1,
+        });
+      }
+      // The first attempt's process died mid-request: this retry takes over.
+      await tx.query(`update platform.idempotency_keys set locked_until = now() + $3 * interval '1 millisecond' where scope = $1 and key = $2`, [scope, key, LOCK_MS]);
+      return null;
+    });
+  }
+
+  private async finish(scope: string, key: string, status: number, body: unknown): Promise<void> {
+    await this.uow.query(
+      `update platform.idempotency_keys set state = 'completed', status_code = $3, response_body = $4 where scope = $1 and key = $2`,
+      [scope, key, status, body === undefined ? null : JSON.stringify(body)],
+    );
+  }
+
+  private async onError(scope: string, key: string, error: unknown, request: AuthenticatedRequest): Promise<void> {
+    try {
+      // A business outcome (404, 409, 422...) is the answer to this request: replay it.
+      if (error instanceof DomainError && !TRANSIENT.has(error.kind)) {
+        const body = toProblem(error, request, this.logger);
+        await this.finish(scope, key, body.status, body);
+        return;
+      }
+      await this.uow.query('delete from platform.idempotency_keys where scope = $1 and key = $2', [scope, key]);
+    } catch (storeError) {
+      this.logger.warn({ err: storeError }, 'could not record the outcome of an idempotent request');
+    }
+  }
+}
+
+/** Outcomes a retry may change: they are not stored. */
+const TRANSIENT = new Set<DomainError['kind']>(['validation', 'unauthorized', 'rate_limited', 'unavailable']);
+
+function successStatus(reflector: Reflector, context: ExecutionContext, method: string): number {
+  return reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ?? (method === 'POST' ? 201 : 200);
+}
+
+/** JSON with sorted keys, so `{a,b}` and `{b,a}` are the same request. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
