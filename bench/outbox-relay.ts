@@ -6,7 +6,7 @@ import { loadConfig } from '../src/platform/config/app-config';
 import { createDataSource } from '../src/platform/database/data-source';
 import { runMigrations } from '../src/platform/database/migrate';
 import { createLogger } from '../src/platform/logging/logger';
-import { outboxTablesSql } from '../src/platform/messaging/outbox-tables';
+import { contextSchemaSql } from '../src/platform/database/context-schema';
 import { serviceUrls } from '../test/support/services';
 
 /*
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     const ds = createDataSource({ url: url.toString(), poolMax: 2, statementTimeoutMs: 0 });
     await ds.initialize();
     await runMigrations(ds);
-    await ds.query(['create schema bench_outbox', ...outboxTablesSql('bench_outbox')].join(';\n'));
+    await ds.query(contextSchemaSql('bench_outbox').join(';\n'));
     await ds.destroy();
 
     for (const pods of [1, 3]) {

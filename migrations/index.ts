@@ -1,5 +1,6 @@
 import { PlatformSchema1763900000000 } from './platform/1763900000000-platform-schema';
 import { IdempotencyKeys1763900000001 } from './platform/1763900000001-idempotency-keys';
+import { AppRole1763900000002 } from './platform/1763900000002-app-role';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the compiled app, the
@@ -10,4 +11,5 @@ export const ALL_MIGRATIONS = [
   // platform
   PlatformSchema1763900000000,
   IdempotencyKeys1763900000001,
+  AppRole1763900000002,
 ];

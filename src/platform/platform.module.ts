@@ -13,6 +13,7 @@ import { MemoryCache } from './cache/memory.cache';
 import { RedisCache } from './cache/redis.cache';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
 import type { ContextDefinition } from './context-definition';
+import { APP_ROLE } from './database/context-schema';
 import { createDataSource, pgPool } from './database/data-source';
 import { runMigrations } from './database/migrate';
 import { UnitOfWork } from './database/unit-of-work';
@@ -57,18 +58,29 @@ export class PlatformModule {
           provide: DataSource,
           inject: [Metrics],
           useFactory: async (metrics: Metrics) => {
-            const dataSource = createDataSource({
+            const settings = {
               url: config.database.url ?? 'postgres://offline/offline',
               poolMax: config.database.poolMax,
               statementTimeoutMs: config.database.statementTimeoutMs,
+            };
+            if (connect && config.database.migrateOnBoot) {
+              // Migrations run as the login user; the app's own pool runs as the app role.
+              const migrator = createDataSource({ ...settings, poolMax: 2, statementTimeoutMs: 0 });
+              await migrator.initialize();
+              try {
+                const applied = await runMigrations(migrator);
+                if (applied.length) logger.info({ migrations: applied.map((m) => m.name) }, 'migrations applied');
+              } finally {
+                await migrator.destroy();
+              }
+            }
+            const dataSource = createDataSource({
+              ...settings,
+              role: config.database.useAppRole ? APP_ROLE : undefined,
               entities: contexts.flatMap((c) => c.entities ?? []),
             });
             if (!connect) return dataSource;
             await dataSource.initialize();
-            if (config.database.migrateOnBoot) {
-              const applied = await runMigrations(dataSource);
-              if (applied.length) logger.info({ migrations: applied.map((m) => m.name) }, 'migrations applied');
-            }
             const pool = pgPool(dataSource);
             metrics.sampledGauge('skyro_db_pool_connections', 'Open connections in the Postgres pool', () => pool.totalCount);
             metrics.sampledGauge('skyro_db_pool_idle_connections', 'Idle connections in the Postgres pool', () => pool.idleCount);

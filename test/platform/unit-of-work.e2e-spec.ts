@@ -54,3 +54,22 @@ describe('UnitOfWork', () => {
     expect(calls).toEqual(['committed']);
   });
 });
+
+describe('the app role', () => {
+  it('runs the app as skyro_app, which append-only tables refuse to update or delete', async () => {
+    const db = await createTestDatabase();
+    const dataSource = createDataSource({ url: db.url, poolMax: 2, statementTimeoutMs: 10_000, role: 'skyro_app' });
+    await dataSource.initialize();
+    try {
+      expect(await dataSource.query('select current_user')).toEqual([{ current_user: 'skyro_app' }]);
+      await dataSource.query(`insert into platform.dead_letters (consumer, event_id, topic, event_type, payload, error, attempts)
+                              values ('c', gen_random_uuid(), 't', 'e', '{}', 'x', 1)`);
+      await expect(dataSource.query('update platform.dead_letters set attempts = 2')).rejects.toThrow(/permission denied/);
+      await expect(dataSource.query('delete from platform.dead_letters')).rejects.toThrow(/permission denied/);
+      await expect(dataSource.query('create table platform.sneaky (x int)')).rejects.toThrow(/permission denied/);
+    } finally {
+      await dataSource.destroy();
+      await db.drop();
+    }
+  });
+});

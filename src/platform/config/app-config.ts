@@ -32,6 +32,8 @@ export interface AppConfig {
     readonly poolMax: number;
     readonly statementTimeoutMs: number;
     readonly migrateOnBoot: boolean;
+    /** Run as the restricted `skyro_app` role (SET ROLE at connect); migrations run as the login user. */
+    readonly useAppRole: boolean;
     readonly embeddedDataDir: string;
   };
   /** Absent: in-process cache. */
@@ -99,6 +101,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       // The embedded database belongs to this process, so it migrates itself; a shared
       // database is migrated by the deploy's migration job unless told otherwise.
       migrateOnBoot: e.DATABASE_MIGRATE_ON_BOOT ?? e.DATABASE_URL === undefined,
+      useAppRole: e.DATABASE_USE_APP_ROLE,
       embeddedDataDir: resolve(e.EMBEDDED_DATA_DIR),
     },
     redisUrl: e.REDIS_URL,

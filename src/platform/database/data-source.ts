@@ -7,6 +7,8 @@ export interface DataSourceSettings {
   readonly url: string;
   readonly poolMax: number;
   readonly statementTimeoutMs: number;
+  /** Role every connection switches to (the app's restricted role); none for migrations. */
+  readonly role?: string;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   readonly entities?: MixedList<Function | string | EntitySchema>;
 }
@@ -30,6 +32,7 @@ export function dataSourceOptions(settings: DataSourceSettings): DataSourceOptio
       statement_timeout: settings.statementTimeoutMs,
       idle_in_transaction_session_timeout: 60_000,
       connectionTimeoutMillis: 10_000,
+      ...(settings.role ? { options: `-c role=${settings.role}` } : {}),
     },
   };
 }
