@@ -10,17 +10,18 @@ import { serviceUrls } from './services';
  */
 export default async function globalSetup(): Promise<void> {
   const { databaseUrl } = serviceUrls();
-  const runId = `${Date.now().toString(36)}${process.pid.toString(36)}`;
+  const runId = `${Date.now().toString(36)}x${process.pid.toString(36)}`;
   const template = `skyro_tpl_${runId}`;
   const admin = new Client({ connectionString: databaseUrl });
   await admin.connect();
   try {
-    // Leftovers of runs that were killed before their teardown.
-    const { rows } = await admin.query<{ datname: string }>(
-      `select datname from pg_database where datname ~ '^skyro_(tpl|t)_' and datname not like $1`,
-      [`%${runId}%`],
-    );
-    for (const { datname } of rows) await admin.query(`drop database if exists "${datname}" with (force)`).catch(() => undefined);
+    // Leftovers of runs killed before their teardown: only old ones, since other
+    // checkouts may be running their suites against the same server right now.
+    const { rows } = await admin.query<{ datname: string }>(`select datname from pg_database where datname ~ '^skyro_(tpl|t)_'`);
+    for (const { datname } of rows) {
+      const started = parseInt(/^skyro_(?:tpl|t)_([0-9a-z]+)x/.exec(datname)?.[1] ?? '0', 36);
+      if (Date.now() - started > 6 * 3600_000) await admin.query(`drop database if exists "${datname}" with (force)`).catch(() => undefined);
+    }
     await admin.query(`create database "${template}"`);
   } finally {
     await admin.end();
