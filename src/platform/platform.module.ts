@@ -19,6 +19,7 @@ import { runMigrations } from './database/migrate';
 import { UnitOfWork } from './database/unit-of-work';
 import { HealthHttpController } from './health/health.http-controller';
 import { RateLimiter } from './http/rate-limiter';
+import { Scheduler } from './jobs/scheduler';
 import { Lifecycle } from './lifecycle/lifecycle';
 import { EventDispatcher } from './messaging/event-dispatcher';
 import { EventTransport } from './messaging/event-transport';
@@ -112,6 +113,7 @@ export class PlatformModule {
         SessionStore,
         { provide: APP_GUARD, useClass: AuthGuard },
         RateLimiter,
+        Scheduler,
         OutboxSignal,
         Outbox,
         EventDispatcher,
@@ -121,7 +123,7 @@ export class PlatformModule {
       ],
       exports: [
         APP_CONFIG, ACTIVE_CONTEXTS, ROOT_LOGGER, Metrics, DataSource, UnitOfWork, Cache, Outbox, EventTransport, OutboxRelay, Lifecycle,
-        KeyRing, AccessTokens, SessionStore, RateLimiter,
+        KeyRing, AccessTokens, SessionStore, RateLimiter, Scheduler,
       ],
     };
   }

@@ -43,10 +43,16 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     ...options.env,
   });
   const app = await createApp(config, { contexts: options.contexts, logger: options.logger ?? createLogger('silent') });
-  if (options.listen) await app.listen({ port: 0, host: '127.0.0.1' });
-  else {
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
+  try {
+    if (options.listen) await app.listen({ port: 0, host: '127.0.0.1' });
+    else {
+      await app.init();
+      await app.getHttpAdapter().getInstance().ready();
+    }
+  } catch (error) {
+    // A half-started app still holds pools and timers: close it or jest never exits.
+    await app.close().catch(() => undefined);
+    throw error;
   }
   let closed = false;
   return {

@@ -21,7 +21,7 @@ export interface Principal {
 const ROLE_PERMISSIONS: Record<Role, readonly string[]> = {
   customer: [],
   support: ['users:read', 'sessions:revoke', 'accounts:read', 'accounts:freeze', 'ledger:read'],
-  compliance_officer: ['users:read', 'audit:read', 'accounts:read', 'ledger:read', 'kyc:review'],
+  compliance_officer: ['users:read', 'audit:read', 'accounts:read', 'ledger:read', 'ledger:reconcile', 'kyc:review'],
   admin: ['*'],
 };
 

@@ -23,6 +23,8 @@ export interface RunOptions {
   readonly isolation?: IsolationLevel;
   /** Attempts for serialization failures and deadlocks; they are retried here, never surfaced. */
   readonly maxAttempts?: number;
+  /** Further SQLSTATEs worth a retry for this work (e.g. 23505 when a concurrent writer won a race). */
+  readonly retryOn?: readonly string[];
 }
 
 const RETRYABLE = new Set(['40001', '40P01']); // serialization_failure, deadlock_detected
@@ -45,7 +47,8 @@ export class UnitOfWork {
         return result;
       } catch (error) {
         if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-        if (attempt < maxAttempts && RETRYABLE.has(pgCode(error))) {
+        const code = pgCode(error);
+        if (attempt < maxAttempts && (RETRYABLE.has(code) || options.retryOn?.includes(code))) {
           await sleep(backoff(attempt));
           continue;
         }

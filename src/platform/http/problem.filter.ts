@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, type DomainErrorKind } from '../../shared-kernel';
+import { DomainError, type DomainErrorKind, type FieldError } from '../../shared-kernel';
 import { ReplayedResponse } from './replayed-response';
 import { PROBLEM_CONTENT_TYPE, problem, type ProblemDocument } from './problem';
 
@@ -87,7 +87,13 @@ export function toProblem(exception: unknown, request: FastifyRequest, logger: L
 
   // Nest wraps Fastify's own errors (body parsing) in an HttpException; keep their codes.
   const fastify = fastifyError(exception instanceof HttpException ? exception.cause : exception);
-  if (fastify) return problem(fastify.status, fastify.code, TITLE_OF[fastify.status] ?? 'Error', { ...base, detail: fastify.detail });
+  if (fastify) {
+    return problem(fastify.status, fastify.code, TITLE_OF[fastify.status] ?? 'Error', {
+      ...base,
+      detail: fastify.detail,
+      ...(fastify.errors ? { errors: fastify.errors } : {}),
+    });
+  }
 
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
@@ -105,9 +111,30 @@ export function toProblem(exception: unknown, request: FastifyRequest, logger: L
   });
 }
 
-function fastifyError(exception: unknown): { status: number; code: string; detail: string } | undefined {
-  const e = exception as { code?: unknown; statusCode?: unknown } | null;
+interface AjvIssue {
+  instancePath: string;
+  keyword: string;
+  message?: string;
+  params: { missingProperty?: string; additionalProperty?: string };
+}
+
+function fastifyError(exception: unknown): { status: number; code: string; detail: string; errors?: FieldError[] } | undefined {
+  const e = exception as { code?: unknown; statusCode?: unknown; validation?: AjvIssue[]; validationContext?: string } | null;
   if (!e || typeof e.code !== 'string') return undefined;
+  if (e.code === 'FST_ERR_VALIDATION' && Array.isArray(e.validation)) {
+    // A route's JSON schema failed (Ajv): name the field like the DTO validation does.
+    const errors = e.validation.map((issue): FieldError => {
+      const path = issue.instancePath.split('/').filter(Boolean);
+      if (issue.params.missingProperty) return { field: [...path, issue.params.missingProperty].join('.'), message: `${issue.params.missingProperty} is required`, code: issue.keyword };
+      if (issue.params.additionalProperty) {
+        const field = [...path, issue.params.additionalProperty].join('.');
+        return { field, message: `${field} is not an accepted field`, code: issue.keyword };
+      }
+      const field = path.join('.') || e.validationContext || 'body';
+      return { field, message: `${field} ${issue.message ?? 'is invalid'}`, code: issue.keyword };
+    });
+    return { status: 400, code: 'VALIDATION_FAILED', detail: 'The request has invalid fields', errors };
+  }
   const known = FASTIFY_CODES[e.code];
   if (known) return known;
   // Other fastify client errors (4xx) are passed on with a generic code, never as a 500.

@@ -5,6 +5,7 @@ import { ACTIVE_CONTEXTS } from '../platform.tokens';
 import { EventDispatcher } from '../messaging/event-dispatcher';
 import { EventTransport } from '../messaging/event-transport';
 import { OutboxRelay } from '../messaging/outbox-relay';
+import { Scheduler } from '../jobs/scheduler';
 
 export type LifecycleState = 'starting' | 'ready' | 'stopping';
 
@@ -25,6 +26,7 @@ export class Lifecycle implements OnApplicationBootstrap, BeforeApplicationShutd
     private readonly relay: OutboxRelay,
     private readonly cache: Cache,
     private readonly dataSource: DataSource,
+    private readonly scheduler: Scheduler,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -43,6 +45,7 @@ export class Lifecycle implements OnApplicationBootstrap, BeforeApplicationShutd
 
   async beforeApplicationShutdown(): Promise<void> {
     this.state = 'stopping';
+    await this.scheduler.stop();
     await this.transport.stopConsumers();
     await this.relay.stop();
     await this.transport.close();

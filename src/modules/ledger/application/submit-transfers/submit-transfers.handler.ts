@@ -1,0 +1,24 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { ValidationError } from '../../../../shared-kernel';
+import { SubmitTransfersCommand, type TransferResultView } from '../../contract';
+import type { TransferOutcome } from '../../domain/transfer';
+import { TransferCommitter } from '../../infrastructure/transfer-committer';
+import { transferView } from '../../infrastructure/ledger-rows';
+import { toTransferRequest } from './transfer-input';
+
+@CommandHandler(SubmitTransfersCommand)
+export class SubmitTransfersHandler implements ICommandHandler<SubmitTransfersCommand, TransferResultView[]> {
+  constructor(private readonly committer: TransferCommitter) {}
+
+  async execute(command: SubmitTransfersCommand): Promise<TransferResultView[]> {
+    const checked = command.transfers.map((input, index) => toTransferRequest(input, `transfers.${index}.`));
+    const errors = checked.flatMap((c) => c.errors);
+    if (errors.length) throw new ValidationError('Some transfers are malformed; none was submitted', errors);
+    const outcomes = await this.committer.submit(checked.map((c) => c.request!));
+    return outcomes.map(resultView);
+  }
+}
+
+export function resultView(o: TransferOutcome): TransferResultView {
+  return o.status === 'failed' ? { id: o.id, status: 'failed', error: o.error } : { id: o.id, status: o.status, transfer: transferView(o.transfer) };
+}
