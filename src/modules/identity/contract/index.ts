@@ -1,0 +1,1 @@
+export * from './queries/get-user-status.query';
