@@ -20,6 +20,7 @@ import { UnitOfWork } from './database/unit-of-work';
 import { HealthHttpController } from './health/health.http-controller';
 import { RateLimiter } from './http/rate-limiter';
 import { Scheduler } from './jobs/scheduler';
+import { Clock } from './clock';
 import { Lifecycle } from './lifecycle/lifecycle';
 import { EventDispatcher } from './messaging/event-dispatcher';
 import { EventTransport } from './messaging/event-transport';
@@ -114,6 +115,7 @@ export class PlatformModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         RateLimiter,
         Scheduler,
+        Clock,
         OutboxSignal,
         Outbox,
         EventDispatcher,
@@ -123,7 +125,7 @@ export class PlatformModule {
       ],
       exports: [
         APP_CONFIG, ACTIVE_CONTEXTS, ROOT_LOGGER, Metrics, DataSource, UnitOfWork, Cache, Outbox, EventTransport, OutboxRelay, Lifecycle,
-        KeyRing, AccessTokens, SessionStore, RateLimiter, Scheduler,
+        KeyRing, AccessTokens, SessionStore, RateLimiter, Scheduler, Clock,
       ],
     };
   }

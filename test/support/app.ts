@@ -6,6 +6,7 @@ import { createApp, shutdown } from '../../src/bootstrap';
 import { loadConfig, type AppConfig } from '../../src/platform/config/app-config';
 import type { ContextDefinition } from '../../src/platform/context-definition';
 import { createLogger } from '../../src/platform/logging/logger';
+import { KeyRing } from '../../src/platform/auth/key-ring';
 import { serviceUrls } from './services';
 
 export interface TestAppOptions {
@@ -28,6 +29,14 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+// One signing key per test process, shared by every app it starts: several "pods" must
+// accept each other's tokens, as they do in production.
+let signingKeys: Promise<string> | undefined;
+function testSigningKeys(): Promise<string> {
+  signingKeys ??= KeyRing.generate().then(({ jwk }) => JSON.stringify([jwk]));
+  return signingKeys;
+}
+
 export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
   const services = serviceUrls();
   const config = loadConfig({
@@ -38,6 +47,7 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     DATABASE_POOL_MAX: '10',
     OUTBOX_POLL_INTERVAL_MS: '50',
     CONSUMER_RETRY_BASE_MS: '20',
+    AUTH_SIGNING_KEYS: await testSigningKeys(),
     ...(options.redis ? { REDIS_URL: services.redisUrl } : {}),
     ...(options.kafkaTopicPrefix !== undefined ? { KAFKA_BROKERS: services.kafkaBrokers, KAFKA_TOPIC_PREFIX: options.kafkaTopicPrefix, KAFKA_TOPIC_PARTITIONS: '3' } : {}),
     ...options.env,

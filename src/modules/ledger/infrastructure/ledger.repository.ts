@@ -216,10 +216,10 @@ export class LedgerRepository {
   }
 
   /** Timed-out holds still pending, oldest first. */
-  async expiredPendingIds(limit: number): Promise<string[]> {
+  async expiredPendingIds(now: number, limit: number): Promise<string[]> {
     const { rows } = await this.uow.query<{ id: string }>(
-      `select id from ledger.pending_transfers where state = 'pending' and expires_at <= now() order by expires_at limit $1`,
-      [limit],
+      `select id from ledger.pending_transfers where state = 'pending' and expires_at <= $1 order by expires_at limit $2`,
+      [new Date(now).toISOString(), limit],
     );
     return rows.map((r) => r.id);
   }

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Histogram } from 'prom-client';
+import { Clock } from '../../../platform/clock';
 import { UnitOfWork } from '../../../platform/database/unit-of-work';
 import { Metrics } from '../../../platform/metrics/metrics';
 import { Outbox } from '../../../platform/messaging/outbox';
@@ -38,6 +39,7 @@ export class TransferCommitter {
     private readonly uow: UnitOfWork,
     private readonly repository: LedgerRepository,
     private readonly outbox: Outbox,
+    private readonly clock: Clock,
     metrics: Metrics,
   ) {
     this.batchSize = new Histogram({
@@ -98,7 +100,7 @@ export class TransferCommitter {
           accountIds: unique(requests.flatMap((r) => [r.debitAccountId, r.creditAccountId]).filter((id): id is string => id !== undefined)),
           pendingIds: unique(requests.map((r) => r.pendingId).filter((id): id is string => id !== undefined)),
         });
-        const result = applyBatch(state, submissions, Date.now());
+        const result = applyBatch(state, submissions, this.clock.now());
         const committedAt = await this.repository.writeBatch(tx, state, result);
         await this.outbox.append(tx, 'ledger', eventsOf(result, committedAt));
         // Answer with the database's commit-side timestamps of the new transfers.

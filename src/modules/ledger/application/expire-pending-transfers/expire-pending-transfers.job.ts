@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { v5 as uuidv5 } from 'uuid';
+import { Clock } from '../../../../platform/clock';
 import { LedgerRepository } from '../../infrastructure/ledger.repository';
 import { TransferCommitter } from '../../infrastructure/transfer-committer';
 
@@ -16,12 +17,13 @@ export class ExpirePendingTransfersJob {
   constructor(
     private readonly repository: LedgerRepository,
     private readonly committer: TransferCommitter,
+    private readonly clock: Clock,
   ) {}
 
   async run(): Promise<number> {
     let expired = 0;
     for (;;) {
-      const ids = await this.repository.expiredPendingIds(BATCH);
+      const ids = await this.repository.expiredPendingIds(this.clock.now(), BATCH);
       if (ids.length === 0) return expired;
       const outcomes = await this.committer.submit(
         ids.map((pendingId) => ({ id: uuidv5(pendingId, EXPIRY_NAMESPACE), kind: 'expire_pending' as const, pendingId, linked: false, code: 0 })),

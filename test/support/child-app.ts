@@ -1,0 +1,37 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+export interface ChildApp {
+  readonly child: ChildProcess;
+  readonly url: string;
+  exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Runs the real entry point (src/main.ts) in its own process, for crash and shutdown tests. */
+export async function startChildApp(env: Record<string, string>, timeoutMs = 60_000): Promise<ChildApp> {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(DATABASE_URL|REDIS_URL|KAFKA_BROKERS|PORT|MODULES)$/.test(k)));
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, '../../src/main.ts')], {
+    env: { ...clean, PORT: '0', LOG_LEVEL: 'info', ...env },
+    cwd: join(__dirname, '../..'),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  let out = '';
+  let err = '';
+  let ready = false;
+  // Only the start-up lines matter; afterwards the output is drained and dropped.
+  child.stdout!.on('data', (c: Buffer) => {
+    if (!ready) out += c.toString();
+  });
+  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const match = /Skyro Core listening on (http:\/\/[\d.:]+)/.exec(out);
+    if (match) {
+      ready = true;
+      return { child, url: match[1]!, exited: () => exit };
+    }
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`app did not start: ${err || out.slice(-2000)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
