@@ -1,0 +1,211 @@
+import 'reflect-metadata';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { Pool } from 'undici';
+import { v7 as uuidv7 } from 'uuid';
+import { AccessTokens } from '../src/platform/auth/access-tokens';
+import { KeyRing } from '../src/platform/auth/key-ring';
+import { loadConfig } from '../src/platform/config/app-config';
+import { serviceUrls } from '../test/support/services';
+
+/*
+ * `npm run bench:ledger`: the ledger over HTTP, as clients use it. Starts the built app
+ * (node dist/src/main.js, MODULES=ledger) against the real PostgreSQL of
+ * scripts/services.sh, drives it from this separate process with undici, checks the
+ * invariants afterwards, and prints one JSON line per scenario.
+ *
+ *   BENCH_SECONDS (default 20)   measured time per scenario, after a warm-up
+ *   BENCH_SCENARIOS              comma-separated subset of single,batch,hot
+ *   BENCH_LOG_LEVEL (default info) the app's log level (info writes an access log line per request)
+ */
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 20);
+const WARMUP_SECONDS = 3;
+const SCENARIOS = (process.env['BENCH_SCENARIOS'] ?? 'single,batch,hot').split(',');
+const ACCOUNTS = 10_000;
+const HOT_ACCOUNTS = 10;
+const FUNDING = 1_000_000_000n;
+
+interface Result {
+  scenario: string;
+  transfers_per_sec: number;
+  requests_per_sec: number;
+  p50_ms: number;
+  p95_ms: number;
+  p99_ms: number;
+  errors: number;
+  refused: number;
+  invariants: string;
+  [extra: string]: unknown;
+}
+
+async function main(): Promise<void> {
+  const services = serviceUrls();
+  const database = `skyro_bench_ledger_${Date.now()}`;
+  const admin = new Client({ connectionString: services.databaseUrl });
+  await admin.connect();
+  await admin.query(`create database ${database}`);
+  const url = new URL(services.databaseUrl);
+  url.pathname = `/${database}`;
+
+  const { jwk } = await KeyRing.generate();
+  const env = {
+    DATABASE_URL: url.toString(),
+    DATABASE_MIGRATE_ON_BOOT: 'true',
+    DATABASE_POOL_MAX: '20',
+    MODULES: 'ledger',
+    AUTH_SIGNING_KEYS: JSON.stringify([jwk]),
+    NODE_ENV: 'production',
+    LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'info',
+    BODY_LIMIT_BYTES: String(4 * 1024 * 1024),
+  };
+  const tokens = new AccessTokens(await KeyRing.fromJwks([jwk]), loadConfig(env));
+  const token = (await tokens.issue({ subject: 'bench', clientId: 'bench', scopes: ['ledger:read', 'ledger:write', 'ledger:reconcile'], ttlSeconds: 3600 })).token;
+  const app = await startApp(env);
+  const http = new Pool(app.url, { connections: 64, pipelining: 1 });
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const post = async (path: string, body: unknown) => {
+    const res = await http.request({ method: 'POST', path, headers, body: JSON.stringify(body) });
+    return { status: res.statusCode, body: (await res.body.json()) as Record<string, unknown> };
+  };
+
+  try {
+    // Setup through the API: a bank account, 10,000 customer accounts, 10 hot merchant accounts.
+    const bank = uuidv7();
+    await post('/v1/ledger/accounts', { id: bank, currency: 'EUR', normalSide: 'debit' });
+    const customers = Array.from({ length: ACCOUNTS }, () => uuidv7());
+    const hot = Array.from({ length: HOT_ACCOUNTS }, () => uuidv7());
+    await inParallel([...customers, ...hot], 64, (id) => post('/v1/ledger/accounts', { id, currency: 'EUR', normalSide: 'credit', debitsMustNotExceedCredits: true }));
+    for (let i = 0; i < customers.length; i += 1000) {
+      const transfers = customers.slice(i, i + 1000).map((id) => ({ id: uuidv7(), debitAccountId: bank, creditAccountId: id, amount: FUNDING.toString(), currency: 'EUR' }));
+      await post('/v1/ledger/transfers/batch', { transfers });
+    }
+    const random = () => customers[Math.floor(Math.random() * customers.length)]!;
+    const amount = () => String(1 + Math.floor(Math.random() * 10_000));
+
+    const results: Result[] = [];
+    if (SCENARIOS.includes('single')) {
+      results.push(
+        await drive('single', 64, async () => {
+          let from = random();
+          let to = random();
+          while (to === from) to = random();
+          const res = await post('/v1/ledger/transfers', { id: uuidv7(), debitAccountId: from, creditAccountId: to, amount: amount(), currency: 'EUR' });
+          return { transfers: res.status === 201 ? 1 : 0, status: res.status };
+        }),
+      );
+    }
+    if (SCENARIOS.includes('batch')) {
+      results.push(
+        await drive('batch', 4, async () => {
+          const transfers = Array.from({ length: 1000 }, () => {
+            const from = random();
+            let to = random();
+            while (to === from) to = random();
+            return { id: uuidv7(), debitAccountId: from, creditAccountId: to, amount: amount(), currency: 'EUR' };
+          });
+          const res = await post('/v1/ledger/transfers/batch', { transfers });
+          const created = res.status === 200 ? (res.body['results'] as Array<{ status: string }>).filter((r) => r.status === 'created').length : 0;
+          return { transfers: created, status: res.status };
+        }),
+      );
+    }
+    if (SCENARIOS.includes('hot')) {
+      results.push(
+        await drive('hot', 64, async () => {
+          const res = await post('/v1/ledger/transfers', { id: uuidv7(), debitAccountId: random(), creditAccountId: hot[Math.floor(Math.random() * HOT_ACCOUNTS)]!, amount: amount(), currency: 'EUR' });
+          return { transfers: res.status === 201 ? 1 : 0, status: res.status };
+        }),
+      );
+    }
+  } finally {
+    await http.close();
+    app.child.kill('SIGTERM');
+    await new Promise((r) => app.child.once('exit', r));
+    await admin.query(`drop database if exists ${database} with (force)`);
+    await admin.end();
+  }
+
+  /** Closed-loop clients for warm-up plus SECONDS; then the invariants. */
+  async function drive(scenario: string, clients: number, request: () => Promise<{ transfers: number; status: number }>): Promise<Result> {
+    const latencies: number[] = [];
+    let transfers = 0;
+    let requests = 0;
+    let errors = 0;
+    let refused = 0;
+    const warmupEnds = Date.now() + WARMUP_SECONDS * 1000;
+    const ends = warmupEnds + SECONDS * 1000;
+    await Promise.all(
+      Array.from({ length: clients }, async () => {
+        while (Date.now() < ends) {
+          const started = process.hrtime.bigint();
+          let outcome: { transfers: number; status: number };
+          try {
+            outcome = await request();
+          } catch {
+            outcome = { transfers: 0, status: 0 };
+          }
+          if (Date.now() < warmupEnds) continue;
+          latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
+          requests++;
+          transfers += outcome.transfers;
+          if (outcome.status === 422) refused++;
+          else if (outcome.status >= 500 || outcome.status === 0 || outcome.status >= 400) errors++;
+        }
+      }),
+    );
+    latencies.sort((a, b) => a - b);
+    const q = (p: number) => Number(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!.toFixed(2));
+    const report = await post('/v1/ledger/reconciliations', {});
+    const invariants = (report.body['mismatchedAccounts'] as string[]).length === 0 && (report.body['unbalancedCurrencies'] as string[]).length === 0 ? 'ok' : `FAILED ${JSON.stringify(report.body)}`;
+    const result: Result = {
+      scenario,
+      transfers_per_sec: Math.round(transfers / SECONDS),
+      requests_per_sec: Math.round(requests / SECONDS),
+      p50_ms: q(0.5),
+      p95_ms: q(0.95),
+      p99_ms: q(0.99),
+      errors,
+      refused,
+      invariants,
+      clients,
+      seconds: SECONDS,
+    };
+    process.stdout.write(JSON.stringify(result) + '\n');
+    return result;
+  }
+}
+
+async function inParallel<T>(items: readonly T[], width: number, work: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: width }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  }));
+}
+
+async function startApp(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [...(process.env['BENCH_NODE_ARGS']?.split(' ').filter(Boolean) ?? []), join(__dirname, '../dist/src/main.js')], {
+    env: { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  let ready = false;
+  child.stdout!.on('data', (c: Buffer) => {
+    if (!ready) out += c.toString();
+  });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const match = /Skyro Core listening on (http:\/\/[\d.:]+)/.exec(out);
+    if (match) {
+      ready = true;
+      return { child, url: match[1]! };
+    }
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the app did not start: ${out.slice(-2000)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
