@@ -28,6 +28,8 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+let apps = 0;
+
 export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
   const services = serviceUrls();
   const config = loadConfig({
@@ -38,7 +40,8 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     DATABASE_POOL_MAX: '10',
     OUTBOX_POLL_INTERVAL_MS: '50',
     CONSUMER_RETRY_BASE_MS: '20',
-    ...(options.redis ? { REDIS_URL: services.redisUrl } : {}),
+    // Several files and checkouts share one Redis: each app gets its own key space.
+    ...(options.redis ? { REDIS_URL: services.redisUrl, REDIS_KEY_PREFIX: `t${process.env['SKYRO_TEST_RUN_ID'] ?? 'adhoc'}-${process.pid}-${++apps}:` } : {}),
     ...(options.kafkaTopicPrefix !== undefined ? { KAFKA_BROKERS: services.kafkaBrokers, KAFKA_TOPIC_PREFIX: options.kafkaTopicPrefix, KAFKA_TOPIC_PARTITIONS: '3' } : {}),
     ...options.env,
   });
