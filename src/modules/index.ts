@@ -1,7 +1,8 @@
 import type { ContextDefinition } from '../platform/context-definition';
+import { identityContext } from './identity/identity.module';
 
 /**
  * Every bounded context of Skyro Core, in start order. A context is a Nest module under
  * src/modules/<name>/ that owns the Postgres schema <name>; MODULES selects a subset.
  */
-export const CONTEXTS: readonly ContextDefinition[] = [];
+export const CONTEXTS: readonly ContextDefinition[] = [identityContext];
