@@ -86,16 +86,17 @@ export class IssueTokenHandler {
     if (!request.codeVerifier) throw missing('code_verifier');
     const client = await this.clients.authenticate(request.clientId, request.clientSecret);
     if (!client.grantTypes.includes('authorization_code')) throw unauthorizedClient();
+    // Single use: the first redemption marks it, in its own transaction, so a failed attempt
+    // (wrong verifier or redirect URI) burns the code too (RFC 6749 §4.1.2, §10.5).
+    const { rows } = await this.uow.query<{ user_id: string; redirect_uri: string; code_challenge: string; scopes: string[]; nonce: string | null; amr: string[]; auth_time: Date }>(
+      `update identity.authorization_codes set used_at = now()
+       where code_hash = $1 and client_id = $2 and used_at is null and expires_at > now()
+       returning user_id, redirect_uri, code_challenge, scopes, nonce, amr, auth_time`,
+      [sha256(request.code), client.id],
+    );
+    const code = rows[0];
+    if (!code || code.redirect_uri !== request.redirectUri || !pkceMatches(request.codeVerifier, code.code_challenge)) throw invalidGrant();
     return this.uow.run(async (tx) => {
-      // Single use: the first redemption marks it; a second finds nothing (RFC 6749 §4.1.2).
-      const { rows } = await tx.query<{ user_id: string; redirect_uri: string; code_challenge: string; scopes: string[]; nonce: string | null; amr: string[]; auth_time: Date }>(
-        `update identity.authorization_codes set used_at = now()
-         where code_hash = $1 and client_id = $2 and used_at is null and expires_at > now()
-         returning user_id, redirect_uri, code_challenge, scopes, nonce, amr, auth_time`,
-        [sha256(request.code!), client.id],
-      );
-      const code = rows[0];
-      if (!code || code.redirect_uri !== request.redirectUri || !pkceMatches(request.codeVerifier!, code.code_challenge)) throw invalidGrant();
       const user = await this.users.byId(tx, code.user_id);
       if (!user) throw invalidGrant();
       assertMaySignIn(user);
