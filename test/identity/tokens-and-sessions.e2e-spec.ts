@@ -160,7 +160,6 @@ describe('identity: access tokens, refresh rotation, sessions, JWKS', () => {
       redis: true,
       // A second pod of the same deployment: same Redis key space, same personal-data keys.
       env: {
-        REDIS_KEY_PREFIX: app.t.config.redisKeyPrefix,
         IDENTITY_PII_KEYS: JSON.stringify({ test: app.t.app.get(IDENTITY_KEYS).keks.get('test')!.toString('base64') }),
         IDENTITY_BLIND_INDEX_KEY: app.t.app.get(IDENTITY_KEYS).blindIndexKey.toString('base64'),
         AUTH_SIGNING_KEYS: JSON.stringify([newKey]),

@@ -28,8 +28,6 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-let apps = 0;
-
 export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
   const services = serviceUrls();
   const config = loadConfig({
@@ -40,8 +38,9 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     DATABASE_POOL_MAX: '10',
     OUTBOX_POLL_INTERVAL_MS: '50',
     CONSUMER_RETRY_BASE_MS: '20',
-    // Several files and checkouts share one Redis: each app gets its own key space.
-    ...(options.redis ? { REDIS_URL: services.redisUrl, REDIS_KEY_PREFIX: `t${process.env['SKYRO_TEST_RUN_ID'] ?? 'adhoc'}-${process.pid}-${++apps}:` } : {}),
+    // Several files and checkouts share one Redis: apps on the same (per-file) database
+    // form one deployment and share a key space; other files' keys are invisible to them.
+    ...(options.redis ? { REDIS_URL: services.redisUrl, REDIS_KEY_PREFIX: `${new URL(options.databaseUrl).pathname.slice(1)}:` } : {}),
     ...(options.kafkaTopicPrefix !== undefined ? { KAFKA_BROKERS: services.kafkaBrokers, KAFKA_TOPIC_PREFIX: options.kafkaTopicPrefix, KAFKA_TOPIC_PARTITIONS: '3' } : {}),
     ...options.env,
   });

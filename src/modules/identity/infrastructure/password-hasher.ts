@@ -44,7 +44,7 @@ interface Pending {
 }
 
 /**
- * argon2id password hashing (ADR 0005) on a fixed pool of worker threads: at most
+ * argon2id password hashing (ADR 0009) on a fixed pool of worker threads: at most
  * `workers` hashes run at once, at most `maxQueue` wait, and none waits longer than
  * `maxWaitMs`; beyond that the caller gets 503 AUTH_BUSY at once. A login flood therefore
  * costs a bounded share of the CPU and never blocks the event loop other routes run on.

@@ -46,7 +46,7 @@ interface FamilyRow {
 }
 
 /**
- * Login sessions and their tokens (ADR 0005). A session is a Redis entry (read by the
+ * Login sessions and their tokens (ADR 0009). A session is a Redis entry (read by the
  * auth guard on every request) plus a refresh-token family in Postgres whose id is the
  * session id. Refresh tokens are opaque, stored as SHA-256, and rotated on every use; a
  * rotated token presented again means it was stolen (or replayed), so the whole family
