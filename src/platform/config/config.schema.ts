@@ -114,7 +114,7 @@ export const envSchema = z.object({
   IDENTITY_ARGON2_MEMORY_KIB: int(8192, 4_194_304).default(19_456),
   IDENTITY_ARGON2_ITERATIONS: int(1, 20).default(2),
   IDENTITY_ARGON2_PARALLELISM: int(1, 16).default(1),
-  IDENTITY_ARGON2_WORKERS: int(1, 64).default(2),
+  IDENTITY_ARGON2_WORKERS: int(1, 64).default(1),
   IDENTITY_ARGON2_MAX_QUEUE: int(0, 10_000).default(64),
   IDENTITY_ARGON2_MAX_WAIT_MS: int(10, 60_000).default(2_000),
   IDENTITY_LOGIN_ACCOUNT_MAX_FAILURES: int(1, 1000).default(5),
