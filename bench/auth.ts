@@ -9,11 +9,9 @@ import { identityContext } from '../src/modules/identity/identity.module';
 import { AuthGuard } from '../src/platform/auth/auth.guard';
 import { ApiAuth, Public } from '../src/platform/auth/decorators';
 import { loadConfig } from '../src/platform/config/app-config';
-import { contextSchemaSql } from '../src/platform/database/context-schema';
-import { createDataSource } from '../src/platform/database/data-source';
-import { runMigrations } from '../src/platform/database/migrate';
 import { createLogger } from '../src/platform/logging/logger';
 import { serviceUrls } from '../test/support/services';
+import { withBenchDatabase } from './support';
 
 /*
  * Identity benchmarks (issue 3), against the real PostgreSQL and Redis of
@@ -144,79 +142,69 @@ function inChild(task: { kind: string; port: number; token: string; emails: stri
 
 async function main(): Promise<void> {
   const services = serviceUrls();
-  const database = `skyro_bench_auth_${Date.now()}`;
   const prefix = `bench-auth-${Date.now()}:`;
-  const admin = new Client({ connectionString: services.databaseUrl });
-  await admin.connect();
-  await admin.query(`create database ${database}`);
-  const url = new URL(services.databaseUrl);
-  url.pathname = `/${database}`;
   try {
-    const ds = createDataSource({ url: url.toString(), poolMax: 2, statementTimeoutMs: 0 });
-    await ds.initialize();
-    await runMigrations(ds);
-    await ds.query(contextSchemaSql('bench_auth').join(';\n'));
-    await ds.destroy();
-
-    const config = loadConfig({ ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', PORT: '0', DATABASE_URL: url.toString(), REDIS_URL: services.redisUrl, REDIS_KEY_PREFIX: prefix });
-    // The guard's own time per request, measured inside the server: the overhead without
-    // the loopback and scheduling noise both routes share.
-    const guardMs: number[] = [];
-    const canActivate = AuthGuard.prototype.canActivate;
-    AuthGuard.prototype.canActivate = async function (this: AuthGuard, context) {
-      const started = process.hrtime.bigint();
-      try {
-        return await canActivate.call(this, context);
-      } finally {
-        if ((context.switchToHttp().getRequest<{ url: string }>().url ?? '').endsWith('/bench/private')) guardMs.push(Number(process.hrtime.bigint() - started) / 1e6);
-      }
-    };
-    const app = await createApp(config, { contexts: [identityContext, { name: 'bench_auth', module: BenchModule }], logger: createLogger('warn') });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const port = (app.getHttpServer().address() as { port: number }).port;
-    try {
-      const emails = Array.from({ length: USERS }, (_, i) => `bench.${i}.${Date.now()}@example.com`);
-      for (const email of emails) {
-        const res = await call(port, { method: 'POST', path: '/v1/auth/register', body: JSON.stringify({ email, password: PASSWORD, name: 'Bench User' }) });
-        if (res.status !== 202) throw new Error(`register failed: ${res.status} ${res.body}`);
-      }
-      const db = new Client({ connectionString: url.toString() });
-      await db.connect();
-      await db.query(`update identity.users set status = 'active', email_verified_at = now()`);
-      await db.end();
-      const login = await call(port, { method: 'POST', path: '/v1/auth/login', body: JSON.stringify({ email: emails[0], password: PASSWORD }) });
-      const token = (JSON.parse(login.body) as { tokens: { access_token: string } }).tokens.access_token;
-      const { argon2 } = config.identity;
-
-      guardMs.length = 0;
-      const verify = (await inChild({ kind: 'verify', port, token, emails })) as { open: Record<string, number>; closed: Record<string, number> };
-      const overhead = Object.fromEntries(['p50', 'p95', 'p99'].map((q) => [q, Number((verify.closed[q]! - verify.open[q]!).toFixed(3))]));
-      const guard = percentiles(guardMs.slice(500));
-      print({ scenario: 'token-verification', requests_each: VERIFY_REQUESTS, public_ms: verify.open, authenticated_ms: verify.closed, overhead_ms: overhead, guard_in_server_ms: guard });
-
-      const [logins, cheap] = await Promise.all([inChild({ kind: 'login', port, token, emails }), inChild({ kind: 'cheap', port, token, emails })]);
-      print({
-        scenario: 'login-under-load',
-        seconds: LOGIN_SECONDS,
-        argon2: { memory_kib: argon2.memoryKib, iterations: argon2.iterations, parallelism: argon2.parallelism, workers: argon2.workers, max_queue: argon2.maxQueue },
-        login_concurrency: LOGIN_CONCURRENCY,
-        logins_per_sec: Number(((logins['ok'] as number) / LOGIN_SECONDS).toFixed(1)),
-        login_ms: { p50: logins['p50'], p95: logins['p95'], p99: logins['p99'] },
-        login_statuses: logins['statuses'],
-        cheap_route_ms_during_logins: { p50: cheap['p50'], p95: cheap['p95'], p99: cheap['p99'] },
-        cheap_route_ms_idle: verify.closed,
-        cheap_requests: cheap['requests'],
-      });
-    } finally {
-      await shutdown(app);
-    }
+    await withBenchDatabase('auth', ['bench_auth'], (url) => run(url, services.redisUrl, prefix));
   } finally {
-    await admin.query(`drop database if exists ${database} with (force)`);
-    await admin.end();
     const redis = new Redis(services.redisUrl);
     const keys = await redis.keys(`${prefix}*`);
     if (keys.length) await redis.del(...keys);
     redis.disconnect();
+  }
+}
+
+async function run(databaseUrl: string, redisUrl: string, prefix: string): Promise<void> {
+  const config = loadConfig({ ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', PORT: '0', DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix });
+  // The guard's own time per request, measured inside the server: the overhead without
+  // the loopback and scheduling noise both routes share.
+  const guardMs: number[] = [];
+  const canActivate = AuthGuard.prototype.canActivate;
+  AuthGuard.prototype.canActivate = async function (this: AuthGuard, context) {
+    const started = process.hrtime.bigint();
+    try {
+      return await canActivate.call(this, context);
+    } finally {
+      if ((context.switchToHttp().getRequest<{ url: string }>().url ?? '').endsWith('/bench/private')) guardMs.push(Number(process.hrtime.bigint() - started) / 1e6);
+    }
+  };
+  const app = await createApp(config, { contexts: [identityContext, { name: 'bench_auth', module: BenchModule }], logger: createLogger('warn') });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const port = (app.getHttpServer().address() as { port: number }).port;
+  try {
+    const emails = Array.from({ length: USERS }, (_, i) => `bench.${i}.${Date.now()}@example.com`);
+    for (const email of emails) {
+      const res = await call(port, { method: 'POST', path: '/v1/auth/register', body: JSON.stringify({ email, password: PASSWORD, name: 'Bench User' }) });
+      if (res.status !== 202) throw new Error(`register failed: ${res.status} ${res.body}`);
+    }
+    const db = new Client({ connectionString: databaseUrl });
+    await db.connect();
+    await db.query(`update identity.users set status = 'active', email_verified_at = now()`);
+    await db.end();
+    const login = await call(port, { method: 'POST', path: '/v1/auth/login', body: JSON.stringify({ email: emails[0], password: PASSWORD }) });
+    const token = (JSON.parse(login.body) as { tokens: { access_token: string } }).tokens.access_token;
+    const { argon2 } = config.identity;
+
+    guardMs.length = 0;
+    const verify = (await inChild({ kind: 'verify', port, token, emails })) as { open: Record<string, number>; closed: Record<string, number> };
+    const overhead = Object.fromEntries(['p50', 'p95', 'p99'].map((q) => [q, Number((verify.closed[q]! - verify.open[q]!).toFixed(3))]));
+    const guard = percentiles(guardMs.slice(500));
+    print({ scenario: 'token-verification', requests_each: VERIFY_REQUESTS, public_ms: verify.open, authenticated_ms: verify.closed, overhead_ms: overhead, guard_in_server_ms: guard });
+
+    const [logins, cheap] = await Promise.all([inChild({ kind: 'login', port, token, emails }), inChild({ kind: 'cheap', port, token, emails })]);
+    print({
+      scenario: 'login-under-load',
+      seconds: LOGIN_SECONDS,
+      argon2: { memory_kib: argon2.memoryKib, iterations: argon2.iterations, parallelism: argon2.parallelism, workers: argon2.workers, max_queue: argon2.maxQueue },
+      login_concurrency: LOGIN_CONCURRENCY,
+      logins_per_sec: Number(((logins['ok'] as number) / LOGIN_SECONDS).toFixed(1)),
+      login_ms: { p50: logins['p50'], p95: logins['p95'], p99: logins['p99'] },
+      login_statuses: logins['statuses'],
+      cheap_route_ms_during_logins: { p50: cheap['p50'], p95: cheap['p95'], p99: cheap['p99'] },
+      cheap_route_ms_idle: verify.closed,
+      cheap_requests: cheap['requests'],
+    });
+  } finally {
+    await shutdown(app);
   }
 }
 

@@ -27,6 +27,7 @@ describe('identity: TOTP, recovery codes, step-up, passkeys', () => {
     expect(started.body.otpauthUri).toMatch(/^otpauth:\/\/totp\/Skyro:.+\?issuer=Skyro&secret=[A-Z2-7]+&algorithm=SHA1&digits=6&period=30$/);
     const wrong = await http().post('/v1/mfa/totp/confirm').set(bearer(user.accessToken)).send({ code: '000000' });
     expect(wrong.status).toBe(400);
+    expect(wrong.body).toMatchObject({ code: 'MFA_CODE_MISMATCH', errors: [{ field: 'code', message: 'code does not match' }] });
     const confirmed = await http().post('/v1/mfa/totp/confirm').set(bearer(user.accessToken)).send({ code: totpNow(started.body.secret, Date.now() - 30_000) });
     expect(confirmed.status).toBe(200);
     expect(confirmed.body.recoveryCodes).toHaveLength(10);

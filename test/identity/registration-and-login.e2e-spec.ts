@@ -42,6 +42,22 @@ describe('identity: registration, email verification, login, profile', () => {
     expect(JSON.stringify(published.filter((e) => e.subject === mail.userId))).not.toContain(email);
   });
 
+  it('re-sends a verification link to a pending account only; the earlier link stops working', async () => {
+    const email = uniqueEmail();
+    await http().post('/v1/auth/register').send({ email, password: PASSWORD, name: 'Slow Reader' });
+    const first = await mailTo(email, 'verify-email');
+    expect((await http().post('/v1/auth/verify-email/resend').send({ email })).status).toBe(202);
+    const second = await eventually(async () => mailTo(email, 'verify-email'), (m) => m.notificationId !== first.notificationId);
+    expect((await http().post('/v1/auth/verify-email').send({ token: first.variables['token'] })).body.code).toBe('TOKEN_INVALID');
+    expect((await http().post('/v1/auth/verify-email').send({ token: second.variables['token'] })).status).toBe(200);
+    // Now active: a re-send is answered the same, but nothing is requested.
+    const requests = () => sql(app.dbUrl, 'select id from identity.notification_requests where user_id = $1', [second.userId]);
+    const before = (await requests()).length;
+    expect((await http().post('/v1/auth/verify-email/resend').send({ email })).status).toBe(202);
+    expect((await http().post('/v1/auth/verify-email/resend').send({ email: uniqueEmail() })).status).toBe(202);
+    expect(await requests()).toHaveLength(before);
+  });
+
   it('answers a second registration of the same address the same way, and tells the owner instead', async () => {
     const user = await signUp(app.t);
     const res = await http().post('/v1/auth/register').send({ email: user.email.toUpperCase(), password: PASSWORD, name: 'Someone Else' });

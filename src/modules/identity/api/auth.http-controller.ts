@@ -69,6 +69,17 @@ export class AuthHttpController {
     return this.verifyEmail.execute(body.token, meta);
   }
 
+  @Post('verify-email/resend')
+  @HttpCode(202)
+  @LimitPerIp('verify-email-resend')
+  @ApiOperation({ summary: 'Email a new verification link to a pending account (same answer for any address)' })
+  @ApiAcceptedResponse({ type: AcceptedResponse })
+  @ApiProblems(400)
+  async resendVerification(@Body() body: PasswordResetRequest): Promise<AcceptedResponse> {
+    await this.verifyEmail.resend(body.email);
+    return ACCEPTED;
+  }
+
   @Post('login')
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign in with email and password: tokens, or an MFA challenge when a second factor is set up' })

@@ -57,7 +57,7 @@ export class MfaHttpController {
   @RequiresStepUp(300)
   @ApiOperation({ summary: 'Remove the authenticator app and recovery codes (needs a recent second factor)' })
   @ApiNoContentResponse({ description: 'Removed' })
-  @ApiProblems(403, 404)
+  @ApiProblems(403, 422)
   async remove(@CurrentPrincipal() principal: Principal, @Meta() meta: RequestMeta): Promise<void> {
     await this.totp.remove(userOf(principal), meta);
   }
@@ -67,7 +67,7 @@ export class MfaHttpController {
   @RequiresStepUp(300)
   @ApiOperation({ summary: 'Replace my recovery codes (needs a recent second factor)' })
   @ApiOkResponse({ type: RecoveryCodesResponse })
-  @ApiProblems(403, 404)
+  @ApiProblems(403, 422)
   regenerate(@CurrentPrincipal() principal: Principal, @Meta() meta: RequestMeta): Promise<RecoveryCodesResponse> {
     return this.totp.regenerateRecoveryCodes(userOf(principal), meta);
   }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../../shared-kernel';
 
 /** One security event as it is chained: everything stored except the hashes themselves. */
 export interface AuditEntry {
@@ -21,7 +22,7 @@ export const GENESIS_HASH: Buffer = Buffer.alloc(32);
  * shows as a seq the head no longer reaches (see ADR 0008 on anchoring the head).
  */
 export function chainHash(previous: Buffer, entry: AuditEntry): Buffer {
-  return createHash('sha256').update(previous).update(canonical(entry), 'utf8').digest();
+  return createHash('sha256').update(previous).update(canonicalJson(entry), 'utf8').digest();
 }
 
 export interface ChainBreak {
@@ -42,14 +43,4 @@ export function findBreak(
     last = { seq: row.entry.seq, hash: row.hash };
   }
   return { break: null, last };
-}
-
-/** JSON with sorted keys at every level: the same entry always hashes the same. */
-export function canonical(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
 }

@@ -116,17 +116,7 @@ export class AuditLog {
       `select * from identity.audit_log ${where.length ? `where ${where.join(' and ')}` : ''} order by seq desc limit $${params.length}`,
       params,
     );
-    return rows.map((row) => ({
-      seq: String(row.seq),
-      occurredAt: row.occurred_at.toISOString(),
-      type: row.type,
-      actorId: row.actor_id,
-      subjectId: row.subject_id,
-      ip: row.ip,
-      requestId: row.request_id,
-      details: row.details,
-      hash: row.hash.toString('hex'),
-    }));
+    return rows.map((row) => ({ ...toChained(row).entry, seq: String(row.seq), hash: row.hash.toString('hex') }));
   }
 
   /** Recomputes the whole chain; the first break names the row where tampering shows. */

@@ -124,6 +124,7 @@ export class MfaLoginRequest extends SecondFactorRequest {
   challengeToken!: string;
 }
 
+/** Just an address: password-reset requests and verification re-sends. */
 export class PasswordResetRequest {
   @ApiProperty({ example: 'jane@example.com' })
   @IsString()

@@ -40,7 +40,7 @@ export class AuthorizeHandler {
     const client = await this.clients.find(request.clientId);
     // An unknown client or redirect URI is never redirected to (RFC 6749 §4.1.2.1).
     if (!client || client.disabled || !client.grantTypes.includes('authorization_code')) {
-      throw new DomainError('validation', 'INVALID_CLIENT', 'Unknown client', { extensions: { error: 'invalid_client' } });
+      throw new DomainError('validation', 'UNKNOWN_CLIENT', 'Unknown or disabled client', { extensions: { error: 'invalid_client' } });
     }
     if (!client.redirectUris.includes(request.redirectUri)) {
       throw new DomainError('validation', 'INVALID_REDIRECT_URI', 'redirect_uri is not registered for this client', { errors: [{ field: 'redirect_uri', message: 'must exactly match a registered redirect URI' }] });

@@ -8,7 +8,7 @@ import { NotificationRequests } from '../../infrastructure/notification-requests
 import { UserRecords } from '../../infrastructure/user-records';
 import type { RequestMeta } from '../request-meta';
 
-/** Redeems an email-verification token: the pending account becomes active. */
+/** Email verification: redeeming the emailed token makes the pending account active. */
 @Injectable()
 export class VerifyEmailHandler {
   constructor(
@@ -30,6 +30,14 @@ export class VerifyEmailHandler {
       await this.outbox.append(tx, 'identity', [UserVerified(user.id, { userId: user.id, verifiedAt: new Date().toISOString() })]);
       await this.audit.append(tx, { type: 'user.email_verified', actorId: user.id, subjectId: user.id, ip: meta.ip });
       return { status: 'active' as const };
+    });
+  }
+
+  /** A new link for a still-pending account (the old one stops working); same answer for any address. */
+  async resend(email: string): Promise<void> {
+    await this.uow.run(async (tx) => {
+      const user = await this.users.byEmail(tx, email);
+      if (user?.status === 'pending') await this.notifications.request(tx, user.id, 'verify-email');
     });
   }
 }
