@@ -102,6 +102,9 @@ describe('identity: object-level authorization on every route, and no secrets in
   it('support reaches other users through users:read and sessions:revoke, and nothing more', async () => {
     const support = await staff(app, ['support']);
     expect((await http().get(`/v1/admin/users/${b.userId}`).set(bearer(support.token))).status).toBe(200);
+    const officer = await staff(app, ['compliance_officer']);
+    const viewed = await http().get('/v1/audit-log').query({ type: 'user.viewed', actorId: support.userId }).set(bearer(officer.token));
+    expect(viewed.body.items).toEqual([expect.objectContaining({ subjectId: b.userId })]);
     expect((await http().put(`/v1/admin/users/${b.userId}/roles`).set(bearer(support.token)).send({ roles: ['admin'] })).status).toBe(403);
     expect((await http().get('/v1/audit-log').set(bearer(support.token))).status).toBe(403);
     const victim = await signUp(app.t);

@@ -63,13 +63,14 @@ export interface IdentityTestApp {
 }
 
 /** A fresh database, the identity context and the test mailbox, on real Postgres and Redis. */
-export async function startIdentityApp(options: { env?: Record<string, string>; logger?: Logger } = {}): Promise<IdentityTestApp> {
+export async function startIdentityApp(options: { env?: Record<string, string>; logger?: Logger; kafkaTopicPrefix?: string } = {}): Promise<IdentityTestApp> {
   const db = await createTestDatabase();
   await sql(db.url, contextSchemaSql('test_mailbox').join(';\n'));
   const t = await startTestApp({
     contexts: [identityContext, { name: 'test_mailbox', module: TestMailboxModule }, { name: 'test_events', module: TestEventsModule }],
     databaseUrl: db.url,
     redis: true,
+    ...(options.kafkaTopicPrefix ? { kafkaTopicPrefix: options.kafkaTopicPrefix } : {}),
     // Cheaper argon2 keeps the suite fast; production parameters are measured in bench/auth.ts.
     env: { IDENTITY_ARGON2_MEMORY_KIB: '8192', IDENTITY_ARGON2_ITERATIONS: '1', ...options.env },
     logger: options.logger,

@@ -45,11 +45,11 @@ export class AdminHttpController {
 
   @Get('users/:id')
   @RequirePermissions('users:read')
-  @ApiOperation({ summary: 'A user\'s profile (support, compliance, admin)' })
+  @ApiOperation({ summary: 'A user\'s profile (support, compliance, admin); every read is audited' })
   @ApiOkResponse({ type: ProfileResponse })
   @ApiProblems(400, 404)
-  user(@Param() params: UserIdParams): Promise<Profile> {
-    return this.profiles.execute(params.id);
+  user(@CurrentPrincipal() principal: Principal, @Param() params: UserIdParams, @Meta() meta: RequestMeta): Promise<Profile> {
+    return this.profiles.executeForStaff(principal.subject, params.id, meta);
   }
 
   @Put('users/:id/roles')

@@ -5,7 +5,7 @@ import { chainHash, findBreak, GENESIS_HASH, type AuditEntry, type ChainBreak } 
 
 /** Security events recorded by identity (the `type` column). */
 export type AuditType =
-  | 'user.registered' | 'user.email_verified' | 'user.profile_changed' | 'user.exported' | 'user.closed'
+  | 'user.registered' | 'user.email_verified' | 'user.profile_changed' | 'user.exported' | 'user.viewed' | 'user.closed'
   | 'user.status_changed' | 'user.roles_changed'
   | 'login.succeeded' | 'login.failed' | 'login.locked_out' | 'login.mfa_failed'
   | 'password.changed' | 'password.reset_requested' | 'password.reset'

@@ -2,8 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { UnitOfWork } from '../../../../platform/database/unit-of-work';
 import type { PersonalData } from '../../domain/personal-data';
 import type { UserStatus } from '../../domain/user-status';
+import { AuditLog } from '../../infrastructure/audit-log';
 import { SecondFactors } from '../../infrastructure/second-factors';
 import { userNotFound, UserRecords } from '../../infrastructure/user-records';
+import type { RequestMeta } from '../request-meta';
 
 export interface Profile {
   readonly id: string;
@@ -24,7 +26,15 @@ export class GetProfileHandler {
     private readonly uow: UnitOfWork,
     private readonly users: UserRecords,
     private readonly secondFactors: SecondFactors,
+    private readonly audit: AuditLog,
   ) {}
+
+  /** Staff reading someone's personal data: allowed by permission, and always on record. */
+  async executeForStaff(actorId: string, userId: string, meta: RequestMeta): Promise<Profile> {
+    const profile = await this.execute(userId);
+    await this.audit.record({ type: 'user.viewed', actorId, subjectId: userId, ip: meta.ip });
+    return profile;
+  }
 
   async execute(userId: string): Promise<Profile> {
     return this.uow.run(async (tx) => {
