@@ -35,6 +35,7 @@ import { TokenHttpController } from './api/token.http-controller';
 import { UsersHttpController } from './api/users.http-controller';
 import { WellKnownHttpController } from './api/well-known.http-controller';
 import { AuditLog } from './infrastructure/audit-log';
+import { Housekeeping } from './infrastructure/housekeeping';
 import { IDENTITY_KEYS } from './infrastructure/identity.tokens';
 import { loadIdentityKeys } from './infrastructure/identity-keys';
 import { MfaChallenges } from './infrastructure/mfa-challenges';
@@ -79,6 +80,7 @@ import { WebAuthnCeremonies } from './infrastructure/webauthn-ceremonies';
     OAuthClients,
     WebAuthnCeremonies,
     FormBodyParser,
+    Housekeeping,
     IpRateLimitGuard,
     RegisterUserHandler,
     VerifyEmailHandler,
