@@ -23,17 +23,8 @@ export interface AuditRecord {
   readonly details?: Record<string, unknown>;
 }
 
-export interface AuditRow {
-  readonly seq: string;
-  readonly occurredAt: string;
-  readonly type: string;
-  readonly actorId: string | null;
-  readonly subjectId: string | null;
-  readonly ip: string | null;
-  readonly requestId: string | null;
-  readonly details: Record<string, unknown>;
-  readonly hash: string;
-}
+/** A stored entry as the API shows it: seq as a string (bigint), its chain hash in hex. */
+export type AuditRow = Omit<AuditEntry, 'seq' | 'details'> & { readonly seq: string; readonly details: Record<string, unknown>; readonly hash: string };
 
 export interface AuditFilter {
   readonly type?: string;
