@@ -3,7 +3,7 @@ import { GetUserStatusQuery } from '../../src/modules/identity/contract';
 import { eventually } from '../support/app';
 import { loginAs } from '../support/auth';
 import { sql } from '../support/database';
-import { bearer, login, published, signUp, staff, startIdentityApp, type IdentityTestApp } from './support';
+import { bearer, login, oldSession, published, signUp, staff, startIdentityApp, type IdentityTestApp } from './support';
 
 describe('identity: roles, account status, audit log, GDPR export and erasure', () => {
   let app: IdentityTestApp;
@@ -91,7 +91,7 @@ describe('identity: roles, account status, audit log, GDPR export and erasure', 
     expect(exported.body.sessions.length).toBeGreaterThanOrEqual(2);
     expect(exported.body.securityEvents.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['user.registered', 'user.email_verified', 'login.succeeded']));
 
-    expect((await http().delete('/v1/users/me').set(bearer(user.accessToken))).body.code).toBe('STEP_UP_REQUIRED');
+    expect((await http().delete('/v1/users/me').set(bearer(await oldSession(app, user.userId)))).body.code).toBe('REAUTHENTICATION_REQUIRED');
     expect((await http().delete('/v1/users/me').set(bearer(token))).status).toBe(204);
 
     expect((await http().get('/v1/users/me').set(bearer(token))).status).toBe(401);

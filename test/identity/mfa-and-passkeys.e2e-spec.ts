@@ -1,6 +1,6 @@
 import { sql } from '../support/database';
 import { SoftAuthenticator } from './soft-authenticator';
-import { bearer, login, signUp, startIdentityApp, totpNow, type IdentityTestApp, type SignedUp } from './support';
+import { bearer, login, oldSession, signUp, startIdentityApp, totpNow, type IdentityTestApp, type SignedUp } from './support';
 
 describe('identity: TOTP, recovery codes, step-up, passkeys', () => {
   let app: IdentityTestApp;
@@ -83,10 +83,21 @@ describe('identity: TOTP, recovery codes, step-up, passkeys', () => {
     const session = await http().post('/v1/auth/login/mfa').send({ challengeToken, code: totpNow(secret) });
     expect((await http().post('/v1/mfa/recovery-codes').set(bearer(session.body.access_token))).status).toBe(200);
 
-    const other = await signUp(app.t);
-    const denied = await http().get('/v1/users/me/export').set(bearer(other.accessToken));
+    // Ten minutes after a TOTP sign-in, the export needs a fresh second factor again.
+    const stale = await oldSession(app, user.userId);
+    const denied = await http().get('/v1/users/me/export').set(bearer(stale));
     expect(denied.status).toBe(401);
     expect(denied.body).toMatchObject({ code: 'STEP_UP_REQUIRED', maxAgeSeconds: 300 });
+    expect((await http().post('/v1/mfa/webauthn/registration/options').set(bearer(stale))).body.code).toBe('STEP_UP_REQUIRED');
+    expect((await http().post('/v1/mfa/step-up').set(bearer(stale)).send({ code: totpNow(secret, Date.now() + 30_000) })).status).toBe(200);
+    expect((await http().get('/v1/users/me/export').set(bearer(stale))).status).toBe(200);
+
+    // Without any second factor, a recent password sign-in is what counts: GDPR rights stay usable.
+    const other = await signUp(app.t);
+    expect((await http().get('/v1/users/me/export').set(bearer(other.accessToken))).status).toBe(200);
+    const otherStale = await oldSession(app, other.userId);
+    expect((await http().get('/v1/users/me/export').set(bearer(otherStale))).body).toMatchObject({ code: 'REAUTHENTICATION_REQUIRED', maxAgeSeconds: 300 });
+    expect((await http().post('/v1/mfa/totp').set(bearer(otherStale))).body.code).toBe('REAUTHENTICATION_REQUIRED');
     const notEnrolled = await http().post('/v1/mfa/step-up').set(bearer(other.accessToken)).send({ code: '123456' });
     expect(notEnrolled.body.code).toBe('MFA_NOT_ENROLLED');
   });

@@ -6,7 +6,9 @@ import { TOTP, Secret } from 'otpauth';
 import type { EventEnvelope } from '../../src/shared-kernel';
 import { GetNotificationContentQuery, NotificationRequested, type NotificationContentView } from '../../src/modules/identity/contract';
 import { identityContext } from '../../src/modules/identity/identity.module';
+import { AccessTokens } from '../../src/platform/auth/access-tokens';
 import type { Role } from '../../src/platform/auth/principal';
+import { SessionStore } from '../../src/platform/auth/sessions';
 import { contextSchemaSql } from '../../src/platform/database/context-schema';
 import type { Tx } from '../../src/platform/database/unit-of-work';
 import { OnIntegrationEvent, type IntegrationEventHandler } from '../../src/platform/messaging/subscriptions';
@@ -132,6 +134,13 @@ export async function staff(app: IdentityTestApp, roles: readonly Role[]): Promi
   await sql(app.dbUrl, 'update identity.users set roles = $2 where id = $1', [user.userId, roles]);
   const { token } = await loginAs(app.t.app, user.userId, roles, { secondFactorAt: Date.now() });
   return { userId: user.userId, token };
+}
+
+/** A session of `userId` that signed in `ageMs` ago and never did a second factor. */
+export async function oldSession(app: IdentityTestApp, userId: string, ageMs = 10 * 60_000): Promise<string> {
+  const sessionId = randomUUID();
+  await app.t.app.get(SessionStore).create({ id: sessionId, userId, roles: ['customer'], createdAt: Date.now() - ageMs, ip: null, userAgent: 'test', secondFactorAt: null });
+  return (await app.t.app.get(AccessTokens).issue({ subject: userId, roles: ['customer'], sessionId })).token;
 }
 
 export function totpNow(secret: string, timestamp = Date.now()): string {

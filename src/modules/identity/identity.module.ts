@@ -17,6 +17,7 @@ import { DisableClientHandler } from './application/manage-clients/disable-clien
 import { ManageSessionsHandler } from './application/manage-sessions/manage-sessions.handler';
 import { ManageTotpHandler } from './application/manage-totp/manage-totp.handler';
 import { PasskeysHandler } from './application/passkeys/passkeys.handler';
+import { RecentAuthentication } from './application/recent-authentication';
 import { RegisterClientHandler } from './application/register-client/register-client.handler';
 import { RegisterUserHandler } from './application/register-user/register-user.handler';
 import { ResetPasswordHandler } from './application/reset-password/reset-password.handler';
@@ -100,6 +101,7 @@ import { WebAuthnCeremonies } from './infrastructure/webauthn-ceremonies';
     ManageTotpHandler,
     StepUpHandler,
     PasskeysHandler,
+    RecentAuthentication,
     AssignRolesHandler,
     ChangeUserStatusHandler,
     GetUserStatusHandler,

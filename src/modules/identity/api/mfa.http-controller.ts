@@ -6,6 +6,7 @@ import type { Principal } from '../../../platform/auth/principal';
 import { ApiProblems } from '../../../platform/http/api-problems.decorator';
 import { ManageTotpHandler } from '../application/manage-totp/manage-totp.handler';
 import { PasskeysHandler, type PasskeyView as Passkey } from '../application/passkeys/passkeys.handler';
+import { RecentAuthentication } from '../application/recent-authentication';
 import type { RequestMeta } from '../application/request-meta';
 import { StepUpHandler } from '../application/step-up/step-up.handler';
 import { SecondFactorRequest, WebAuthnAssertionRequest, WebAuthnOptionsResponse } from './dto/auth.dto';
@@ -32,14 +33,17 @@ export class MfaHttpController {
     private readonly totp: ManageTotpHandler,
     private readonly stepUps: StepUpHandler,
     private readonly passkeys: PasskeysHandler,
+    private readonly recent: RecentAuthentication,
   ) {}
 
   @Post('totp')
-  @ApiOperation({ summary: 'Start setting up an authenticator app: secret and otpauth:// URI for a QR code' })
+  @ApiOperation({ summary: 'Start setting up an authenticator app: secret and otpauth:// URI for a QR code (needs a recent sign-in or second factor)' })
   @ApiCreatedResponse({ type: TotpEnrolmentResponse })
   @ApiProblems(403, 404, 409)
-  enrol(@CurrentPrincipal() principal: Principal): Promise<TotpEnrolmentResponse> {
-    return this.totp.enrol(userOf(principal));
+  async enrol(@CurrentPrincipal() principal: Principal): Promise<TotpEnrolmentResponse> {
+    const { userId, sessionId } = sessionOf(principal);
+    await this.recent.assert(userId, sessionId);
+    return this.totp.enrol(userId);
   }
 
   @Post('totp/confirm')
@@ -104,11 +108,13 @@ export class MfaHttpController {
 
   @Post('webauthn/registration/options')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Start registering a passkey (device-bound or synced; user verification required)' })
+  @ApiOperation({ summary: 'Start registering a passkey (user verification required; needs a recent sign-in or second factor)' })
   @ApiOkResponse({ type: WebAuthnCreationOptionsResponse })
   @ApiProblems(403, 404)
   async registrationOptions(@CurrentPrincipal() principal: Principal): Promise<WebAuthnCreationOptionsResponse> {
-    return { options: (await this.passkeys.registrationOptions(userOf(principal))) as unknown as Record<string, unknown> };
+    const { userId, sessionId } = sessionOf(principal);
+    await this.recent.assert(userId, sessionId);
+    return { options: (await this.passkeys.registrationOptions(userId)) as unknown as Record<string, unknown> };
   }
 
   @Post('webauthn/registration/verify')

@@ -1,17 +1,18 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiAuth, CurrentPrincipal, RequiresStepUp } from '../../../platform/auth/decorators';
+import { ApiAuth, CurrentPrincipal } from '../../../platform/auth/decorators';
 import type { Principal } from '../../../platform/auth/principal';
 import { ApiProblems } from '../../../platform/http/api-problems.decorator';
 import { ChangePasswordHandler } from '../application/change-password/change-password.handler';
 import { CloseAccountHandler } from '../application/close-account/close-account.handler';
 import { ExportUserDataHandler, type UserDataExport } from '../application/export-user-data/export-user-data.handler';
 import { GetProfileHandler, type Profile } from '../application/get-profile/get-profile.handler';
+import { RecentAuthentication } from '../application/recent-authentication';
 import type { RequestMeta } from '../application/request-meta';
 import { UpdateProfileHandler } from '../application/update-profile/update-profile.handler';
 import { ChangePasswordRequest, ProfileResponse, UpdateProfileRequest, UserDataExportResponse } from './dto/users.dto';
 import { Meta } from './request-meta.decorator';
-import { userOf } from './principal-user';
+import { sessionOf, userOf } from './principal-user';
 
 /** The signed-in user's own account: profile, preferences, password, GDPR export and erasure. */
 @ApiTags('users')
@@ -24,6 +25,7 @@ export class UsersHttpController {
     private readonly passwords: ChangePasswordHandler,
     private readonly exports: ExportUserDataHandler,
     private readonly closing: CloseAccountHandler,
+    private readonly recent: RecentAuthentication,
   ) {}
 
   @Get()
@@ -53,21 +55,23 @@ export class UsersHttpController {
   }
 
   @Get('export')
-  @RequiresStepUp(300)
-  @ApiOperation({ summary: 'GDPR export of everything identity holds about me (needs a recent second factor)' })
+  @ApiOperation({ summary: 'GDPR export of everything identity holds about me (needs a recent second factor, or a recent sign-in without MFA)' })
   @ApiOkResponse({ type: UserDataExportResponse })
   @ApiProblems(403, 404)
-  export(@CurrentPrincipal() principal: Principal, @Meta() meta: RequestMeta): Promise<UserDataExport> {
-    return this.exports.execute(userOf(principal), meta);
+  async export(@CurrentPrincipal() principal: Principal, @Meta() meta: RequestMeta): Promise<UserDataExport> {
+    const { userId, sessionId } = sessionOf(principal);
+    await this.recent.assert(userId, sessionId);
+    return this.exports.execute(userId, meta);
   }
 
   @Delete()
   @HttpCode(204)
-  @RequiresStepUp(300)
-  @ApiOperation({ summary: 'Close my account and erase my personal data (crypto-shredding); needs a recent second factor' })
+  @ApiOperation({ summary: 'Close my account and erase my personal data (crypto-shredding); needs a recent second factor, or a recent sign-in without MFA' })
   @ApiNoContentResponse({ description: 'Closed and erased' })
   @ApiProblems(403, 404, 409)
   async close(@CurrentPrincipal() principal: Principal, @Meta() meta: RequestMeta): Promise<void> {
-    await this.closing.execute(principal.subject, userOf(principal), meta);
+    const { userId, sessionId } = sessionOf(principal);
+    await this.recent.assert(userId, sessionId);
+    await this.closing.execute(userId, userId, meta);
   }
 }
