@@ -92,6 +92,7 @@ describe('identity: access tokens, refresh rotation, sessions, JWKS', () => {
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ token_type: 'Bearer', expires_in: 600, refresh_token: expect.stringMatching(/^skr_rt_[A-Za-z0-9_-]{43}$/) });
     expect(first.body.refresh_token).not.toBe(user.refreshToken);
+    expect(first.headers).toMatchObject({ 'cache-control': 'no-store', pragma: 'no-cache' });
     const second = await refresh(first.body.refresh_token);
     expect(second.status).toBe(200);
     expect((await me(second.body.access_token)).status).toBe(200);

@@ -25,6 +25,7 @@ import {
 } from './dto/admin.dto';
 import { RevokedSessionsResponse } from './dto/sessions.dto';
 import { ProfileResponse } from './dto/users.dto';
+import { NoStore } from './no-store';
 import { Meta } from './request-meta.decorator';
 
 /** Staff operations on users and OAuth clients; every change needs a recent second factor. */
@@ -92,6 +93,7 @@ export class AdminHttpController {
     await this.closing.execute(principal.subject, params.id, meta);
   }
 
+  @NoStore()
   @Post('oauth-clients')
   @RequirePermissions('clients:manage')
   @RequiresStepUp(300)

@@ -26,6 +26,7 @@ import {
   WebAuthnOptionsResponse,
 } from './dto/auth.dto';
 import { LimitPerIp } from './ip-rate-limit.guard';
+import { NoStore } from './no-store';
 import { Meta } from './request-meta.decorator';
 
 const ACCEPTED: AcceptedResponse = { status: 'accepted', message: 'If the address can be used, a message is on its way.' };
@@ -80,6 +81,7 @@ export class AuthHttpController {
     return ACCEPTED;
   }
 
+  @NoStore()
   @Post('login')
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign in with email and password: tokens, or an MFA challenge when a second factor is set up' })
@@ -93,6 +95,7 @@ export class AuthHttpController {
     return { status: 'authenticated', tokens: tokenResponse(result.tokens) };
   }
 
+  @NoStore()
   @Post('login/mfa')
   @HttpCode(200)
   @ApiOperation({ summary: 'Finish an MFA sign-in with a TOTP code or a recovery code' })
@@ -133,6 +136,7 @@ export class AuthHttpController {
     return { challengeId, options: options as unknown as Record<string, unknown> };
   }
 
+  @NoStore()
   @Post('webauthn/login/verify')
   @HttpCode(200)
   @LimitPerIp('webauthn')

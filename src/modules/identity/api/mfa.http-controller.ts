@@ -21,6 +21,7 @@ import {
   TotpEnrolmentResponse,
   WebAuthnCreationOptionsResponse,
 } from './dto/mfa.dto';
+import { NoStore } from './no-store';
 import { Meta } from './request-meta.decorator';
 import { sessionOf, userOf } from './principal-user';
 
@@ -36,6 +37,7 @@ export class MfaHttpController {
     private readonly recent: RecentAuthentication,
   ) {}
 
+  @NoStore()
   @Post('totp')
   @ApiOperation({ summary: 'Start setting up an authenticator app: secret and otpauth:// URI for a QR code (needs a recent sign-in or second factor)' })
   @ApiCreatedResponse({ type: TotpEnrolmentResponse })
@@ -46,6 +48,7 @@ export class MfaHttpController {
     return this.totp.enrol(userId);
   }
 
+  @NoStore()
   @Post('totp/confirm')
   @HttpCode(200)
   @ApiOperation({ summary: 'Confirm the authenticator app with a first code; returns recovery codes (shown once)' })
@@ -66,6 +69,7 @@ export class MfaHttpController {
     await this.totp.remove(userOf(principal), meta);
   }
 
+  @NoStore()
   @Post('recovery-codes')
   @HttpCode(200)
   @RequiresStepUp(300)

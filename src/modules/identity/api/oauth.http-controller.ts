@@ -6,6 +6,7 @@ import { ApiProblems } from '../../../platform/http/api-problems.decorator';
 import { AuthorizeHandler } from '../application/authorize/authorize.handler';
 import type { RequestMeta } from '../application/request-meta';
 import { AuthorizeRequestDto, AuthorizeResponse } from './dto/admin.dto';
+import { NoStore } from './no-store';
 import { Meta } from './request-meta.decorator';
 
 /** Authorization endpoint of the code + PKCE flow for first-party web apps. */
@@ -15,6 +16,7 @@ import { Meta } from './request-meta.decorator';
 export class OAuthHttpController {
   constructor(private readonly authorizeHandler: AuthorizeHandler) {}
 
+  @NoStore()
   @Post('authorize')
   @HttpCode(200)
   @ApiOperation({ summary: 'The signed-in user authorizes a registered first-party client: a single-use code for its redirect URI' })

@@ -6,6 +6,7 @@ import { IssueTokenHandler } from '../application/issue-token/issue-token.handle
 import type { RequestMeta } from '../application/request-meta';
 import { TokenRequest, TokenResponse } from './dto/auth.dto';
 import { LimitPerIp } from './ip-rate-limit.guard';
+import { NoStore } from './no-store';
 import { Meta } from './request-meta.decorator';
 
 /** The OAuth 2.0 token endpoint (RFC 6749): form-encoded (or JSON) requests, client auth by HTTP Basic or in the body. */
@@ -15,6 +16,7 @@ import { Meta } from './request-meta.decorator';
 export class TokenHttpController {
   constructor(private readonly tokens: IssueTokenHandler) {}
 
+  @NoStore()
   @Post('token')
   @HttpCode(200)
   @LimitPerIp('token')

@@ -11,6 +11,7 @@ import { RecentAuthentication } from '../application/recent-authentication';
 import type { RequestMeta } from '../application/request-meta';
 import { UpdateProfileHandler } from '../application/update-profile/update-profile.handler';
 import { ChangePasswordRequest, ProfileResponse, UpdateProfileRequest, UserDataExportResponse } from './dto/users.dto';
+import { NoStore } from './no-store';
 import { Meta } from './request-meta.decorator';
 import { sessionOf, userOf } from './principal-user';
 
@@ -54,6 +55,7 @@ export class UsersHttpController {
     await this.passwords.execute(userOf(principal), principal.sessionId, body, meta);
   }
 
+  @NoStore()
   @Get('export')
   @ApiOperation({ summary: 'GDPR export of everything identity holds about me (needs a recent second factor, or a recent sign-in without MFA)' })
   @ApiOkResponse({ type: UserDataExportResponse })
