@@ -1,6 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { Housekeeping } from '../../src/modules/identity/infrastructure/housekeeping';
+import { identityContext } from '../../src/modules/identity/identity.module';
+import { startTestApp } from '../support/app';
+import { loginAs } from '../support/auth';
 import { sql } from '../support/database';
-import { signUp, startIdentityApp, type IdentityTestApp } from './support';
+import { bearer, signUp, startIdentityApp, type IdentityTestApp } from './support';
 
 describe('identity: housekeeping keeps tables bounded without losing what still matters', () => {
   let app: IdentityTestApp;
@@ -46,5 +50,39 @@ describe('identity: housekeeping keeps tables bounded without losing what still 
     await app.t.app.get(Housekeeping).run();
     expect(await sql(app.dbUrl, 'select 1 from identity.notification_requests')).toEqual([]);
     expect(await sql(app.dbUrl, 'select 1 from identity.one_time_tokens')).toEqual([]);
+  });
+});
+
+describe('identity: rotating the personal-data key without downtime', () => {
+  it('re-wraps data keys under the new key, after which the old key can go', async () => {
+    const oldKey = randomBytes(32).toString('base64');
+    const newKey = randomBytes(32).toString('base64');
+    const blind = randomBytes(32).toString('base64');
+    const first = await startIdentityApp({ env: { IDENTITY_PII_KEYS: JSON.stringify({ k2025: oldKey }), IDENTITY_BLIND_INDEX_KEY: blind } });
+    try {
+      const user = await signUp(first.t, { name: 'Rota Tion' });
+      await first.t.close();
+      // Step 1: the new key first, the old one still configured: both kinds of data key work.
+      const both = await startTestApp({ contexts: [identityContext], databaseUrl: first.dbUrl, redis: true, env: { IDENTITY_PII_KEYS: JSON.stringify({ k2026: newKey, k2025: oldKey }), IDENTITY_BLIND_INDEX_KEY: blind } });
+      try {
+        const token = (await loginAs(both.app, user.userId, ['customer'])).token;
+        expect((await both.http().get('/v1/users/me').set(bearer(token))).body.personalData.name).toBe('Rota Tion');
+        expect((await both.app.get(Housekeeping).run())['rewrappedDataKeys']).toBe(1);
+        expect(await sql(first.dbUrl, 'select kek_id from identity.user_keys where user_id = $1', [user.userId])).toEqual([{ kek_id: 'k2026' }]);
+      } finally {
+        await both.close();
+      }
+      // Step 2: the old key removed; everything still reads.
+      const only = await startTestApp({ contexts: [identityContext], databaseUrl: first.dbUrl, redis: true, env: { IDENTITY_PII_KEYS: JSON.stringify({ k2026: newKey }), IDENTITY_BLIND_INDEX_KEY: blind } });
+      try {
+        const token = (await loginAs(only.app, user.userId, ['customer'])).token;
+        expect((await only.http().get('/v1/users/me').set(bearer(token))).body.personalData).toMatchObject({ name: 'Rota Tion', email: user.email });
+        expect((await only.http().post('/v1/auth/login').send({ email: user.email, password: user.password })).status).toBe(200);
+      } finally {
+        await only.close();
+      }
+    } finally {
+      await first.close();
+    }
   });
 });

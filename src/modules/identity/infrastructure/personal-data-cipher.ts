@@ -29,6 +29,17 @@ export class PersonalDataCipher {
     return { dataKey, wrapped: { kekId: this.keys.activeKid, wrapped: seal(kek, dataKey, `dek:${userId}`) } };
   }
 
+  /** The key-encryption key new data keys are wrapped with. */
+  get activeKekId(): string {
+    return this.keys.activeKid;
+  }
+
+  /** Re-wraps a data key under the active key-encryption key (rotation); the data key itself stays. */
+  rewrap(userId: string, key: WrappedDataKey): WrappedDataKey {
+    const kek = this.keys.keks.get(this.keys.activeKid)!;
+    return { kekId: this.keys.activeKid, wrapped: seal(kek, this.unwrap(userId, key), `dek:${userId}`) };
+  }
+
   unwrap(userId: string, key: WrappedDataKey): Buffer {
     const kek = this.keys.keks.get(key.kekId);
     if (!kek) throw new Error(`unknown key-encryption key ${key.kekId}`);
