@@ -1,4 +1,4 @@
-import { signUp, startIdentityApp, uniqueEmail, PASSWORD, type IdentityTestApp } from './support';
+import { bearer, signUp, startIdentityApp, uniqueEmail, PASSWORD, type IdentityTestApp } from './support';
 
 describe('identity: lockout and rate limits (Redis sliding windows)', () => {
   let app: IdentityTestApp;
@@ -53,6 +53,18 @@ describe('identity: lockout and rate limits (Redis sliding windows)', () => {
     expect((await attempt(newIp(), user.email, user.password)).status).toBe(200);
     for (let i = 0; i < 2; i++) expect((await attempt(newIp(), user.email, 'Wrong-Password-abc')).status).toBe(401);
     expect((await attempt(newIp(), user.email, user.password)).status).toBe(200);
+  });
+
+  it('counts wrong current passwords on a password change too (a stolen token is no guessing oracle)', async () => {
+    const user = await signUp(app.t);
+    const change = (current: string) =>
+      http().post('/v1/users/me/password').set('x-forwarded-for', newIp()).set(bearer(user.accessToken)).send({ currentPassword: current, newPassword: 'Fresh-Granite-Orchid-31' });
+    for (let i = 0; i < 3; i++) expect((await change(`Guess-Number-${i}-abc`)).status).toBe(401);
+    const locked = await change(user.password);
+    expect(locked.status).toBe(429);
+    expect(locked.body.code).toBe('LOGIN_LOCKED');
+    // The same account is locked for sign-in as well.
+    expect((await attempt(newIp(), user.email, user.password)).status).toBe(429);
   });
 
   it('limits public endpoints per client address', async () => {

@@ -39,10 +39,12 @@ import { AuditLog } from './infrastructure/audit-log';
 import { Housekeeping } from './infrastructure/housekeeping';
 import { IDENTITY_KEYS } from './infrastructure/identity.tokens';
 import { loadIdentityKeys } from './infrastructure/identity-keys';
+import { LoginThrottle } from './infrastructure/login-throttle';
 import { MfaChallenges } from './infrastructure/mfa-challenges';
 import { NotificationRequests } from './infrastructure/notification-requests';
 import { OAuthClients } from './infrastructure/oauth-clients';
 import { PasswordHasher } from './infrastructure/password-hasher';
+import { PasswordReplacement } from './infrastructure/password-replacement';
 import { PasswordRules } from './infrastructure/password-rules';
 import { PersonalDataCipher } from './infrastructure/personal-data-cipher';
 import { SecondFactors } from './infrastructure/second-factors';
@@ -73,6 +75,8 @@ import { WebAuthnCeremonies } from './infrastructure/webauthn-ceremonies';
     UserRecords,
     PasswordHasher,
     PasswordRules,
+    PasswordReplacement,
+    LoginThrottle,
     AuditLog,
     NotificationRequests,
     SecondFactors,

@@ -1,12 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DomainError } from '../../../../shared-kernel';
-import { APP_CONFIG, type AppConfig } from '../../../../platform/config/app-config';
 import { UnitOfWork } from '../../../../platform/database/unit-of-work';
-import { RateLimiter } from '../../../../platform/http/rate-limiter';
 import { AuditLog } from '../../infrastructure/audit-log';
 import { MfaChallenges } from '../../infrastructure/mfa-challenges';
 import { PasswordHasher } from '../../infrastructure/password-hasher';
-import { PersonalDataCipher } from '../../infrastructure/personal-data-cipher';
+import { LoginThrottle } from '../../infrastructure/login-throttle';
 import { SecondFactors } from '../../infrastructure/second-factors';
 import { SessionTokens, type TokenSet } from '../../infrastructure/session-tokens';
 import { UserRecords, type UserRow } from '../../infrastructure/user-records';
@@ -19,9 +17,7 @@ export type LoginResult =
 export const invalidCredentials = () => new DomainError('unauthorized', 'INVALID_CREDENTIALS', 'The email or password is wrong');
 
 /**
- * Password sign-in. Failures are counted per account (by blind index, so unknown emails
- * lock the same way) and per client IP in sliding windows; at the limit every attempt is
- * 429 LOGIN_LOCKED with Retry-After until failures age out. Unknown accounts cost the same
+ * Password sign-in, under the lockout (LoginThrottle). Unknown accounts cost the same
  * argon2 time as known ones. Status is disclosed only after the right password.
  */
 @Injectable()
@@ -29,25 +25,18 @@ export class LoginHandler {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly users: UserRecords,
-    private readonly cipher: PersonalDataCipher,
     private readonly hasher: PasswordHasher,
-    private readonly limiter: RateLimiter,
+    private readonly throttle: LoginThrottle,
     private readonly secondFactors: SecondFactors,
     private readonly challenges: MfaChallenges,
     private readonly sessions: SessionTokens,
     private readonly audit: AuditLog,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async execute(command: { email: string; password: string }, meta: RequestMeta): Promise<LoginResult> {
-    const { accountMaxFailures, ipMaxFailures, failureWindowSeconds } = this.config.identity.login;
-    const windowMs = failureWindowSeconds * 1000;
-    const ipKey = `login-ip:${meta.ip ?? 'unknown'}`;
-    const accountKey = `login-account:${this.cipher.emailIndex(command.email).toString('hex')}`;
     const user = await this.users.byEmail(this.uow, command.email);
     try {
-      await this.limiter.check(ipKey, ipMaxFailures, windowMs, 'LOGIN_LOCKED');
-      await this.limiter.check(accountKey, accountMaxFailures, windowMs, 'LOGIN_LOCKED');
+      await this.throttle.check(command.email, meta.ip);
     } catch (error) {
       await this.audit.record({ type: 'login.locked_out', subjectId: user?.id ?? null, ip: meta.ip });
       throw error;
@@ -55,11 +44,11 @@ export class LoginHandler {
 
     const ok = user?.password_hash ? await this.hasher.verify(user.password_hash, command.password) : await this.hasher.verifyDecoy(command.password);
     if (!ok || !user) {
-      await Promise.all([this.limiter.consume(ipKey, Number.MAX_SAFE_INTEGER, windowMs), this.limiter.consume(accountKey, Number.MAX_SAFE_INTEGER, windowMs)]);
+      await this.throttle.failed(command.email, meta.ip);
       await this.audit.record({ type: 'login.failed', subjectId: user?.id ?? null, ip: meta.ip, details: { reason: user ? 'wrong_password' : 'unknown_account' } });
       throw invalidCredentials();
     }
-    await this.limiter.reset(accountKey);
+    await this.throttle.succeeded(command.email);
     assertMaySignIn(user);
     if (this.hasher.needsRehash(user.password_hash!)) {
       const rehashed = await this.hasher.hash(command.password);

@@ -3,9 +3,7 @@ import { DomainError } from '../../../../shared-kernel';
 import { UnitOfWork } from '../../../../platform/database/unit-of-work';
 import { AuditLog } from '../../infrastructure/audit-log';
 import { NotificationRequests } from '../../infrastructure/notification-requests';
-import { PasswordHasher } from '../../infrastructure/password-hasher';
-import { PasswordRules } from '../../infrastructure/password-rules';
-import { SessionTokens } from '../../infrastructure/session-tokens';
+import { PasswordReplacement } from '../../infrastructure/password-replacement';
 import { UserRecords } from '../../infrastructure/user-records';
 import type { RequestMeta } from '../request-meta';
 
@@ -15,9 +13,7 @@ export class ResetPasswordHandler {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly users: UserRecords,
-    private readonly hasher: PasswordHasher,
-    private readonly rules: PasswordRules,
-    private readonly tokens: SessionTokens,
+    private readonly replacement: PasswordReplacement,
     private readonly notifications: NotificationRequests,
     private readonly audit: AuditLog,
   ) {}
@@ -39,14 +35,10 @@ export class ResetPasswordHandler {
     const user = userId ? await this.users.byId(this.uow, userId) : null;
     const personal = user ? await this.users.personalData(this.uow, user) : null;
     if (!user || !personal) throw tokenInvalid();
-    this.rules.assertAcceptable(newPassword, [personal.email, personal.name], 'newPassword');
-    const hash = await this.hasher.hash(newPassword);
+    const hash = await this.replacement.prepare(newPassword, personal);
     await this.uow.run(async (tx) => {
       if ((await this.notifications.consume(tx, 'password_reset', token)) !== user.id) throw tokenInvalid();
-      await tx.query('update identity.users set password_hash = $2, updated_at = now() where id = $1', [user.id, hash]);
-      await this.tokens.revokeAllSessions(tx, user.id, 'password_reset');
-      await this.notifications.request(tx, user.id, 'password-changed');
-      await this.audit.append(tx, { type: 'password.reset', actorId: user.id, subjectId: user.id, ip: meta.ip });
+      await this.replacement.apply(tx, user.id, hash, { type: 'password.reset', ip: meta.ip });
     });
   }
 
