@@ -3,11 +3,9 @@ import { Module } from '@nestjs/common';
 import { Client } from 'pg';
 import { createApp, shutdown } from '../src/bootstrap';
 import { loadConfig } from '../src/platform/config/app-config';
-import { createDataSource } from '../src/platform/database/data-source';
-import { runMigrations } from '../src/platform/database/migrate';
 import { createLogger } from '../src/platform/logging/logger';
-import { contextSchemaSql } from '../src/platform/database/context-schema';
 import { serviceUrls } from '../test/support/services';
+import { withBenchDatabase } from './support';
 
 /*
  * Outbox relay throughput: events already committed to an outbox, drained to Kafka by one
@@ -21,19 +19,8 @@ class BenchModule {}
 
 async function main(): Promise<void> {
   const services = serviceUrls();
-  const database = `skyro_bench_outbox_${Date.now()}`;
-  const admin = new Client({ connectionString: services.databaseUrl });
-  await admin.connect();
-  await admin.query(`create database ${database}`);
-  const url = new URL(services.databaseUrl);
-  url.pathname = `/${database}`;
-  try {
-    const ds = createDataSource({ url: url.toString(), poolMax: 2, statementTimeoutMs: 0 });
-    await ds.initialize();
-    await runMigrations(ds);
-    await ds.query(contextSchemaSql('bench_outbox').join(';\n'));
-    await ds.destroy();
-
+  await withBenchDatabase('outbox', ['bench_outbox'], async (databaseUrl) => {
+    const url = new URL(databaseUrl);
     for (const pods of [1, 3]) {
       const prefix = `bench-${Date.now()}.`;
       const db = new Client({ connectionString: url.toString() });
@@ -74,10 +61,7 @@ async function main(): Promise<void> {
         JSON.stringify({ scenario: `outbox-relay-${pods}-pod${pods > 1 ? 's' : ''}`, events: EVENTS, seconds: Number(seconds.toFixed(2)), events_per_sec: Math.round(EVENTS / seconds) }) + '\n',
       );
     }
-  } finally {
-    await admin.query(`drop database if exists ${database} with (force)`);
-    await admin.end();
-  }
+  });
 }
 
 main().catch((error: unknown) => {

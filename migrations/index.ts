@@ -1,6 +1,7 @@
 import { PlatformSchema1763900000000 } from './platform/1763900000000-platform-schema';
 import { IdempotencyKeys1763900000001 } from './platform/1763900000001-idempotency-keys';
 import { AppRole1763900000002 } from './platform/1763900000002-app-role';
+import { IdentitySchema1763900000100 } from './identity/1763900000100-identity-schema';
 import { LedgerSchema1763900100000 } from './ledger/1763900100000-ledger-schema';
 
 /**
@@ -13,6 +14,8 @@ export const ALL_MIGRATIONS = [
   PlatformSchema1763900000000,
   IdempotencyKeys1763900000001,
   AppRole1763900000002,
+  // identity
+  IdentitySchema1763900000100,
   // ledger
   LedgerSchema1763900100000,
 ];

@@ -1,8 +1,9 @@
 import type { ContextDefinition } from '../platform/context-definition';
+import { identityContext } from './identity/identity.module';
 import { ledgerContext } from './ledger/ledger.module';
 
 /**
  * Every bounded context of Skyro Core, in start order. A context is a Nest module under
  * src/modules/<name>/ that owns the Postgres schema <name>; MODULES selects a subset.
  */
-export const CONTEXTS: readonly ContextDefinition[] = [ledgerContext];
+export const CONTEXTS: readonly ContextDefinition[] = [identityContext, ledgerContext];

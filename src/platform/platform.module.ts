@@ -95,7 +95,7 @@ export class PlatformModule {
           provide: Cache,
           useFactory: async () => {
             if (!config.redisUrl) return new MemoryCache();
-            const cache = new RedisCache(config.redisUrl);
+            const cache = new RedisCache(config.redisUrl, config.redisKeyPrefix);
             if (connect) await cache.connect();
             return cache;
           },

@@ -57,6 +57,17 @@ describe.each([
     expect(await cache.hit(k, 1000, now + 1200)).toEqual({ count: 2, oldestMs: now + 500 });
   });
 
+  it('peeks into a sliding window without recording a hit', async () => {
+    const k = key('peek');
+    const now = Date.now();
+    expect((await cache.peekWindow(k, 1000, now)).count).toBe(0);
+    await cache.hit(k, 1000, now);
+    await cache.hit(k, 1000, now + 400);
+    expect(await cache.peekWindow(k, 1000, now + 500)).toEqual({ count: 2, oldestMs: now });
+    expect(await cache.peekWindow(k, 1000, now + 500)).toEqual({ count: 2, oldestMs: now });
+    expect(await cache.peekWindow(k, 1000, now + 1100)).toEqual({ count: 1, oldestMs: now + 400 });
+  });
+
   it('keeps sets with a TTL and reads many keys at once', async () => {
     const k = key('set');
     await cache.addToSet(k, ['a', 'b'], 1000);

@@ -48,7 +48,9 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     OUTBOX_POLL_INTERVAL_MS: '50',
     CONSUMER_RETRY_BASE_MS: '20',
     AUTH_SIGNING_KEYS: await testSigningKeys(),
-    ...(options.redis ? { REDIS_URL: services.redisUrl } : {}),
+    // Several files and checkouts share one Redis: apps on the same (per-file) database
+    // form one deployment and share a key space; other files' keys are invisible to them.
+    ...(options.redis ? { REDIS_URL: services.redisUrl, REDIS_KEY_PREFIX: `${new URL(options.databaseUrl).pathname.slice(1)}:` } : {}),
     ...(options.kafkaTopicPrefix !== undefined ? { KAFKA_BROKERS: services.kafkaBrokers, KAFKA_TOPIC_PREFIX: options.kafkaTopicPrefix, KAFKA_TOPIC_PARTITIONS: '3' } : {}),
     ...options.env,
   });

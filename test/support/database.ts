@@ -10,7 +10,9 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
   const runId = process.env['SKYRO_TEST_RUN_ID'] ?? 'adhoc';
   const template = process.env['SKYRO_TEST_TEMPLATE_DB'];
   if (!template) throw new Error('no template database: run the e2e tests through jest (global setup)');
-  const name = `skyro_t_${runId}_${process.pid}_${++counter}`;
+  // Unique across the files a jest worker runs one after another (module state resets per
+  // file): Redis key prefixes are derived from it and must never be reused.
+  const name = `skyro_t_${runId}_${process.pid}_${Date.now().toString(36)}${++counter}`;
   const admin = new Client({ connectionString: databaseUrl });
   await admin.connect();
   try {

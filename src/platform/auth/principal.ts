@@ -20,8 +20,8 @@ export interface Principal {
  */
 const ROLE_PERMISSIONS: Record<Role, readonly string[]> = {
   customer: [],
-  support: ['users:read', 'sessions:revoke', 'accounts:read', 'accounts:freeze', 'ledger:read'],
-  compliance_officer: ['users:read', 'audit:read', 'accounts:read', 'ledger:read', 'ledger:reconcile', 'kyc:review'],
+  support: ['users:read', 'users:write', 'sessions:revoke', 'accounts:read', 'accounts:freeze', 'ledger:read'],
+  compliance_officer: ['users:read', 'users:erase', 'audit:read', 'accounts:read', 'ledger:read', 'ledger:reconcile', 'kyc:review'],
   admin: ['*'],
 };
 

@@ -17,6 +17,8 @@ export abstract class Cache {
    * (this one included) and when the oldest of them leaves it.
    */
   abstract hit(key: string, windowMs: number, nowMs?: number): Promise<{ count: number; oldestMs: number }>;
+  /** Like `hit` without recording one: what the window holds now (count 0 when empty). */
+  abstract peekWindow(key: string, windowMs: number, nowMs?: number): Promise<{ count: number; oldestMs: number }>;
   /** Adds members to a set and (re)starts its TTL. */
   abstract addToSet(key: string, members: readonly string[], ttlMs: number): Promise<void>;
   abstract removeFromSet(key: string, members: readonly string[]): Promise<void>;

@@ -51,6 +51,11 @@ export class MemoryCache extends Cache {
     return { count: window.hits.length, oldestMs: window.hits[0]! };
   }
 
+  async peekWindow(key: string, windowMs: number, nowMs = Date.now()): Promise<{ count: number; oldestMs: number }> {
+    const hits = (this.windows.get(key)?.hits ?? []).filter((t) => t > nowMs - windowMs);
+    return { count: hits.length, oldestMs: hits[0] ?? nowMs };
+  }
+
   async addToSet(key: string, members: readonly string[], ttlMs: number): Promise<void> {
     const set = this.liveSet(key) ?? { members: new Set<string>(), expiresAt: 0 };
     for (const m of members) set.members.add(m);

@@ -11,6 +11,11 @@ local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 return { redis.call('ZCARD', KEYS[1]), oldest[2] }
 `;
 
+const PEEK_SCRIPT = `
+local hits = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. (ARGV[1] - ARGV[2]), '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+return { redis.call('ZCOUNT', KEYS[1], '(' .. (ARGV[1] - ARGV[2]), '+inf'), hits[2] }
+`;
+
 const INCREMENT_SCRIPT = `
 local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
@@ -21,11 +26,12 @@ export class RedisCache extends Cache {
   readonly kind = 'redis' as const;
   readonly client: Redis;
 
-  constructor(url: string) {
+  constructor(url: string, keyPrefix = '') {
     super();
     // lazyConnect: constructing the app (e.g. to write openapi.json) must not need Redis.
-    this.client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableAutoPipelining: true });
+    this.client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableAutoPipelining: true, keyPrefix });
     this.client.defineCommand('skyroHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
+    this.client.defineCommand('skyroPeek', { numberOfKeys: 1, lua: PEEK_SCRIPT });
     this.client.defineCommand('skyroIncrement', { numberOfKeys: 1, lua: INCREMENT_SCRIPT });
   }
 
@@ -61,6 +67,11 @@ export class RedisCache extends Cache {
     return { count: Number(count), oldestMs: Number(oldest) };
   }
 
+  async peekWindow(key: string, windowMs: number, nowMs = Date.now()): Promise<{ count: number; oldestMs: number }> {
+    const [count, oldest] = await (this.client as unknown as Scripts).skyroPeek(key, nowMs, windowMs);
+    return { count: Number(count), oldestMs: oldest === undefined || oldest === null ? nowMs : Number(oldest) };
+  }
+
   async addToSet(key: string, members: readonly string[], ttlMs: number): Promise<void> {
     if (members.length === 0) return;
     await this.client.multi().sadd(key, ...members).pexpire(key, ttlMs).exec();
@@ -90,5 +101,6 @@ export class RedisCache extends Cache {
 
 interface Scripts {
   skyroHit(key: string, now: number, window: number, member: string): Promise<[number, string]>;
+  skyroPeek(key: string, now: number, window: number): Promise<[number, string | null]>;
   skyroIncrement(key: string, ttl: number): Promise<number>;
 }

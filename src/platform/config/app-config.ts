@@ -12,6 +12,29 @@ export interface KafkaConfig {
   readonly replicationFactor?: number;
 }
 
+export interface IdentityConfig {
+  /** Key-encryption keys for personal data (first active). Absent: see auth.keysFile's neighbour, or ephemeral in tests. */
+  readonly piiKeys?: ReadonlyArray<{ readonly kid: string; readonly key: Buffer }>;
+  /** HMAC key of the blind indexes (email lookup). Absent like piiKeys. */
+  readonly blindIndexKey?: Buffer;
+  /** Without configured keys: development keeps generated keys here; tests use ephemeral ones. */
+  readonly keysFile: string;
+  readonly argon2: {
+    readonly memoryKib: number;
+    readonly iterations: number;
+    readonly parallelism: number;
+    /** Hashes computed at once (worker threads); more wait in a bounded queue. */
+    readonly workers: number;
+    readonly maxQueue: number;
+    readonly maxWaitMs: number;
+  };
+  readonly login: { readonly accountMaxFailures: number; readonly ipMaxFailures: number; readonly failureWindowSeconds: number };
+  readonly publicIpLimitPerMinute: number;
+  readonly emailTokenTtlSeconds: number;
+  readonly passwordResetTtlSeconds: number;
+  readonly webauthn: { readonly rpId: string; readonly rpName: string; readonly origins: readonly string[] };
+}
+
 /** Typed, validated configuration; the only place that reads process.env. */
 export interface AppConfig {
   readonly env: 'development' | 'test' | 'production';
@@ -38,6 +61,8 @@ export interface AppConfig {
   };
   /** Absent: in-process cache. */
   readonly redisUrl?: string;
+  /** Prepended to every Redis key (several deployments or test runs sharing one Redis). */
+  readonly redisKeyPrefix: string;
   /** Absent: events are delivered to in-process subscribers. */
   readonly kafka?: KafkaConfig;
   readonly outbox: { readonly pollIntervalMs: number; readonly batchSize: number };
@@ -54,6 +79,7 @@ export interface AppConfig {
     /** Without configured keys: development keeps a generated key here; tests use an ephemeral one. */
     readonly keysFile: string;
   };
+  readonly identity: IdentityConfig;
   readonly shutdownGraceMs: number;
   readonly tracing: { readonly otlpEndpoint?: string; readonly serviceName: string };
 }
@@ -76,6 +102,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (e.NODE_ENV === 'production' && !e.AUTH_SIGNING_KEYS && !e.AUTH_VERIFICATION_KEYS) {
     throw new ConfigError('Invalid configuration: AUTH_SIGNING_KEYS (or AUTH_VERIFICATION_KEYS on verify-only pods) is required in production');
+  }
+  const runsIdentity = e.MODULES.trim() === 'all' || e.MODULES.split(',').some((m) => m.trim() === 'identity');
+  if (e.NODE_ENV === 'production' && runsIdentity && (!e.IDENTITY_PII_KEYS || !e.IDENTITY_BLIND_INDEX_KEY)) {
+    throw new ConfigError('Invalid configuration: IDENTITY_PII_KEYS and IDENTITY_BLIND_INDEX_KEY are required in production');
   }
   const modules = e.MODULES.trim() === 'all' ? 'all' : e.MODULES.split(',').map((m) => m.trim()).filter(Boolean);
   if (modules !== 'all' && modules.length === 0) {
@@ -105,6 +135,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       embeddedDataDir: resolve(e.EMBEDDED_DATA_DIR),
     },
     redisUrl: e.REDIS_URL,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
     kafka: e.KAFKA_BROKERS
       ? {
           brokers: e.KAFKA_BROKERS,
@@ -126,6 +157,28 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       accessTokenTtlSeconds: e.AUTH_ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenTtlSeconds: e.AUTH_REFRESH_TOKEN_TTL_SECONDS,
       keysFile: resolve(e.EMBEDDED_DATA_DIR, 'auth-keys.json'),
+    },
+    identity: {
+      piiKeys: e.IDENTITY_PII_KEYS,
+      blindIndexKey: e.IDENTITY_BLIND_INDEX_KEY,
+      keysFile: resolve(e.EMBEDDED_DATA_DIR, 'identity-keys.json'),
+      argon2: {
+        memoryKib: e.IDENTITY_ARGON2_MEMORY_KIB,
+        iterations: e.IDENTITY_ARGON2_ITERATIONS,
+        parallelism: e.IDENTITY_ARGON2_PARALLELISM,
+        workers: e.IDENTITY_ARGON2_WORKERS,
+        maxQueue: e.IDENTITY_ARGON2_MAX_QUEUE,
+        maxWaitMs: e.IDENTITY_ARGON2_MAX_WAIT_MS,
+      },
+      login: {
+        accountMaxFailures: e.IDENTITY_LOGIN_ACCOUNT_MAX_FAILURES,
+        ipMaxFailures: e.IDENTITY_LOGIN_IP_MAX_FAILURES,
+        failureWindowSeconds: e.IDENTITY_LOGIN_FAILURE_WINDOW_SECONDS,
+      },
+      publicIpLimitPerMinute: e.IDENTITY_PUBLIC_IP_LIMIT_PER_MINUTE,
+      emailTokenTtlSeconds: e.IDENTITY_EMAIL_TOKEN_TTL_SECONDS,
+      passwordResetTtlSeconds: e.IDENTITY_PASSWORD_RESET_TTL_SECONDS,
+      webauthn: { rpId: e.IDENTITY_WEBAUTHN_RP_ID, rpName: e.IDENTITY_WEBAUTHN_RP_NAME, origins: e.IDENTITY_WEBAUTHN_ORIGINS },
     },
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     tracing: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME },

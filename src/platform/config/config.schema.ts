@@ -35,6 +35,25 @@ const jwkList = z.string().transform((value, ctx) => {
   return z.NEVER;
 });
 
+/** `{"kid": "<base64 of 32 bytes>", ...}`: AES-256 key-encryption keys, the first one active. */
+const keyMap = z.string().transform((value, ctx) => {
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      const entries = Object.entries(parsed as Record<string, unknown>);
+      if (entries.length > 0 && entries.every(([kid, k]) => /^[A-Za-z0-9._-]{1,64}$/.test(kid) && typeof k === 'string' && Buffer.from(k, 'base64').length === 32)) {
+        return entries.map(([kid, k]) => ({ kid, key: Buffer.from(k as string, 'base64') }));
+      }
+    }
+  } catch {
+    // reported below
+  }
+  ctx.addIssue({ code: 'custom', message: 'must be a JSON object of key ids to base64-encoded 32-byte keys' });
+  return z.NEVER;
+});
+
+const key32 = z.string().refine((v) => Buffer.from(v, 'base64').length === 32, 'must be a base64-encoded 32-byte key').transform((v) => Buffer.from(v, 'base64'));
+
 const brokerList = list.pipe(
   z
     .array(z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'must be a comma-separated list of host:port'))
@@ -60,6 +79,7 @@ export const envSchema = z.object({
   EMBEDDED_DATA_DIR: z.string().min(1).default('.data'),
 
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
+  REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9._:-]*$/, 'may only hold letters, digits, ".", "_", ":" and "-"').default(''),
 
   KAFKA_BROKERS: brokerList.optional(),
   KAFKA_CLIENT_ID: z.string().min(1).default('skyro-core'),
@@ -88,6 +108,24 @@ export const envSchema = z.object({
   AUTH_VERIFICATION_KEYS: jwkList.optional(),
   AUTH_ACCESS_TOKEN_TTL_SECONDS: int(30, 86_400).default(600),
   AUTH_REFRESH_TOKEN_TTL_SECONDS: int(300, 31_536_000).default(2_592_000),
+
+  IDENTITY_PII_KEYS: keyMap.optional(),
+  IDENTITY_BLIND_INDEX_KEY: key32.optional(),
+  IDENTITY_ARGON2_MEMORY_KIB: int(8192, 4_194_304).default(19_456),
+  IDENTITY_ARGON2_ITERATIONS: int(1, 20).default(2),
+  IDENTITY_ARGON2_PARALLELISM: int(1, 16).default(1),
+  IDENTITY_ARGON2_WORKERS: int(1, 64).default(1),
+  IDENTITY_ARGON2_MAX_QUEUE: int(0, 10_000).default(64),
+  IDENTITY_ARGON2_MAX_WAIT_MS: int(10, 60_000).default(2_000),
+  IDENTITY_LOGIN_ACCOUNT_MAX_FAILURES: int(1, 1000).default(5),
+  IDENTITY_LOGIN_IP_MAX_FAILURES: int(1, 100_000).default(50),
+  IDENTITY_LOGIN_FAILURE_WINDOW_SECONDS: int(1, 86_400).default(900),
+  IDENTITY_PUBLIC_IP_LIMIT_PER_MINUTE: int(1, 1_000_000).default(120),
+  IDENTITY_EMAIL_TOKEN_TTL_SECONDS: int(60, 604_800).default(86_400),
+  IDENTITY_PASSWORD_RESET_TTL_SECONDS: int(60, 86_400).default(1_800),
+  IDENTITY_WEBAUTHN_RP_ID: z.string().min(1).default('localhost'),
+  IDENTITY_WEBAUTHN_RP_NAME: z.string().min(1).default('Skyro'),
+  IDENTITY_WEBAUTHN_ORIGINS: list.default(['http://localhost:3000']),
 
   OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:']).optional(),
   OTEL_SERVICE_NAME: z.string().min(1).default('skyro-core'),

@@ -14,7 +14,7 @@ import { Reflector } from '@nestjs/core';
 import { ApiHeader } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { catchError, defer, from, mergeMap, of, throwError, type Observable } from 'rxjs';
-import { DomainError } from '../../shared-kernel';
+import { canonicalJson, DomainError } from '../../shared-kernel';
 import type { AuthenticatedRequest } from '../auth/auth.guard';
 import { UnitOfWork } from '../database/unit-of-work';
 import { ApiProblems } from './api-problems.decorator';
@@ -174,14 +174,4 @@ const TRANSIENT = new Set<DomainError['kind']>(['validation', 'unauthorized', 'r
 
 function successStatus(reflector: Reflector, context: ExecutionContext, method: string): number {
   return reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ?? (method === 'POST' ? 201 : 200);
-}
-
-/** JSON with sorted keys, so `{a,b}` and `{b,a}` are the same request. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }

@@ -1,0 +1,125 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAuth, CurrentPrincipal, RequirePermissions, RequiresStepUp } from '../../../platform/auth/decorators';
+import type { Principal } from '../../../platform/auth/principal';
+import { ApiProblems } from '../../../platform/http/api-problems.decorator';
+import { AssignRolesHandler } from '../application/assign-roles/assign-roles.handler';
+import { ChangeUserStatusHandler } from '../application/change-user-status/change-user-status.handler';
+import { CloseAccountHandler } from '../application/close-account/close-account.handler';
+import { GetProfileHandler, type Profile } from '../application/get-profile/get-profile.handler';
+import { ManageSessionsHandler } from '../application/manage-sessions/manage-sessions.handler';
+import { DisableClientHandler } from '../application/manage-clients/disable-client.handler';
+import { RegisterClientHandler } from '../application/register-client/register-client.handler';
+import type { RequestMeta } from '../application/request-meta';
+import { OAuthClients, type OAuthClient } from '../infrastructure/oauth-clients';
+import {
+  AssignRolesRequest,
+  ChangeStatusRequest,
+  ClientIdParams,
+  ClientView,
+  RegisteredClientResponse,
+  RegisterClientRequest,
+  RolesResponse,
+  StatusResponse,
+  UserIdParams,
+} from './dto/admin.dto';
+import { RevokedSessionsResponse } from './dto/sessions.dto';
+import { ProfileResponse } from './dto/users.dto';
+import { NoStore } from './no-store';
+import { Meta } from './request-meta.decorator';
+
+/** Staff operations on users and OAuth clients; every change needs a recent second factor. */
+@ApiTags('admin')
+@ApiAuth()
+@Controller('admin')
+export class AdminHttpController {
+  constructor(
+    private readonly profiles: GetProfileHandler,
+    private readonly roles: AssignRolesHandler,
+    private readonly statuses: ChangeUserStatusHandler,
+    private readonly closing: CloseAccountHandler,
+    private readonly sessions: ManageSessionsHandler,
+    private readonly registerClient: RegisterClientHandler,
+    private readonly disableClient: DisableClientHandler,
+    private readonly clients: OAuthClients,
+  ) {}
+
+  @Get('users/:id')
+  @RequirePermissions('users:read')
+  @ApiOperation({ summary: 'A user\'s profile (support, compliance, admin); every read is audited' })
+  @ApiOkResponse({ type: ProfileResponse })
+  @ApiProblems(400, 404)
+  user(@CurrentPrincipal() principal: Principal, @Param() params: UserIdParams, @Meta() meta: RequestMeta): Promise<Profile> {
+    return this.profiles.executeForStaff(principal.subject, params.id, meta);
+  }
+
+  @Put('users/:id/roles')
+  @RequirePermissions('roles:assign')
+  @RequiresStepUp(300)
+  @ApiOperation({ summary: 'Set a user\'s roles (effective at once in their sessions)' })
+  @ApiOkResponse({ type: RolesResponse })
+  @ApiProblems(400, 404, 422)
+  setRoles(@CurrentPrincipal() principal: Principal, @Param() params: UserIdParams, @Body() body: AssignRolesRequest, @Meta() meta: RequestMeta): Promise<RolesResponse> {
+    return this.roles.execute(principal.subject, params.id, body.roles, meta);
+  }
+
+  @Put('users/:id/status')
+  @RequirePermissions('users:write')
+  @RequiresStepUp(300)
+  @ApiOperation({ summary: 'Lock, disable or reactivate an account (locking ends its sessions)' })
+  @ApiOkResponse({ type: StatusResponse })
+  @ApiProblems(400, 404, 422)
+  setStatus(@CurrentPrincipal() principal: Principal, @Param() params: UserIdParams, @Body() body: ChangeStatusRequest, @Meta() meta: RequestMeta): Promise<StatusResponse> {
+    return this.statuses.execute(principal.subject, params.id, body.status, meta);
+  }
+
+  @Delete('users/:id/sessions')
+  @RequirePermissions('sessions:revoke')
+  @ApiOperation({ summary: 'Sign a user out everywhere' })
+  @ApiOkResponse({ type: RevokedSessionsResponse })
+  @ApiProblems(400)
+  async revokeSessions(@CurrentPrincipal() principal: Principal, @Param() params: UserIdParams, @Meta() meta: RequestMeta): Promise<RevokedSessionsResponse> {
+    return { revoked: await this.sessions.revokeAll(principal, params.id, meta) };
+  }
+
+  @Delete('users/:id')
+  @HttpCode(204)
+  @RequirePermissions('users:erase')
+  @RequiresStepUp(300)
+  @ApiOperation({ summary: 'GDPR erasure on request: close the account and destroy its data key' })
+  @ApiNoContentResponse({ description: 'Closed and erased' })
+  @ApiProblems(400, 404, 409)
+  async erase(@CurrentPrincipal() principal: Principal, @Param() params: UserIdParams, @Meta() meta: RequestMeta): Promise<void> {
+    await this.closing.execute(principal.subject, params.id, meta);
+  }
+
+  @NoStore()
+  @Post('oauth-clients')
+  @RequirePermissions('clients:manage')
+  @RequiresStepUp(300)
+  @ApiOperation({ summary: 'Register an OAuth client (a confidential client\'s secret is shown once)' })
+  @ApiCreatedResponse({ type: RegisteredClientResponse })
+  @ApiProblems(400)
+  createClient(@CurrentPrincipal() principal: Principal, @Body() body: RegisterClientRequest, @Meta() meta: RequestMeta): Promise<RegisteredClientResponse> {
+    return this.registerClient.execute(principal.subject, body, meta);
+  }
+
+  @Get('oauth-clients')
+  @RequirePermissions('clients:manage')
+  @ApiOperation({ summary: 'Registered OAuth clients (never their secrets)' })
+  @ApiOkResponse({ type: [ClientView] })
+  listClients(): Promise<OAuthClient[]> {
+    return this.clients.list();
+  }
+
+  @Delete('oauth-clients/:id')
+  @HttpCode(204)
+  @RequirePermissions('clients:manage')
+  @RequiresStepUp(300)
+  @ApiOperation({ summary: 'Disable a client: no new tokens; its user sessions end' })
+  @ApiNoContentResponse({ description: 'Disabled' })
+  @ApiProblems(400, 404)
+  async removeClient(@CurrentPrincipal() principal: Principal, @Param() params: ClientIdParams, @Meta() meta: RequestMeta): Promise<void> {
+    await this.disableClient.execute(principal.subject, params.id, meta);
+  }
+}

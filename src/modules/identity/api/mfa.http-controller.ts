@@ -1,0 +1,149 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
+import { ApiAuth, CurrentPrincipal, RequiresStepUp } from '../../../platform/auth/decorators';
+import type { Principal } from '../../../platform/auth/principal';
+import { ApiProblems } from '../../../platform/http/api-problems.decorator';
+import { ManageTotpHandler } from '../application/manage-totp/manage-totp.handler';
+import { PasskeysHandler, type PasskeyView as Passkey } from '../application/passkeys/passkeys.handler';
+import { RecentAuthentication } from '../application/recent-authentication';
+import type { RequestMeta } from '../application/request-meta';
+import { StepUpHandler } from '../application/step-up/step-up.handler';
+import { SecondFactorRequest, WebAuthnAssertionRequest, WebAuthnOptionsResponse } from './dto/auth.dto';
+import {
+  PasskeyCreatedResponse,
+  PasskeyIdParams,
+  PasskeyRegistrationRequest,
+  PasskeyView,
+  RecoveryCodesResponse,
+  StepUpResponse,
+  TotpCodeRequest,
+  TotpEnrolmentResponse,
+  WebAuthnCreationOptionsResponse,
+} from './dto/mfa.dto';
+import { NoStore } from './no-store';
+import { Meta } from './request-meta.decorator';
+import { sessionOf, userOf } from './principal-user';
+
+/** My second factors: authenticator app (TOTP), recovery codes, passkeys, and step-up. */
+@ApiTags('mfa')
+@ApiAuth()
+@Controller('mfa')
+export class MfaHttpController {
+  constructor(
+    private readonly totp: ManageTotpHandler,
+    private readonly stepUps: StepUpHandler,
+    private readonly passkeys: PasskeysHandler,
+    private readonly recent: RecentAuthentication,
+  ) {}
+
+  @NoStore()
+  @Post('totp')
+  @ApiOperation({ summary: 'Start setting up an authenticator app: secret and otpauth:// URI for a QR code (needs a recent sign-in or second factor)' })
+  @ApiCreatedResponse({ type: TotpEnrolmentResponse })
+  @ApiProblems(403, 404, 409)
+  async enrol(@CurrentPrincipal() principal: Principal): Promise<TotpEnrolmentResponse> {
+    const { userId, sessionId } = sessionOf(principal);
+    await this.recent.assert(userId, sessionId);
+    return this.totp.enrol(userId);
+  }
+
+  @NoStore()
+  @Post('totp/confirm')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Confirm the authenticator app with a first code; returns recovery codes (shown once)' })
+  @ApiOkResponse({ type: RecoveryCodesResponse })
+  @ApiProblems(400, 403, 409)
+  confirm(@CurrentPrincipal() principal: Principal, @Body() body: TotpCodeRequest, @Meta() meta: RequestMeta): Promise<RecoveryCodesResponse> {
+    const { userId, sessionId } = sessionOf(principal);
+    return this.totp.confirm(userId, sessionId, body.code, meta);
+  }
+
+  @Delete('totp')
+  @HttpCode(204)
+  @RequiresStepUp(300)
+  @ApiOperation({ summary: 'Remove the authenticator app and recovery codes (needs a recent second factor)' })
+  @ApiNoContentResponse({ description: 'Removed' })
+  @ApiProblems(403, 422)
+  async remove(@CurrentPrincipal() principal: Principal, @Meta() meta: RequestMeta): Promise<void> {
+    await this.totp.remove(userOf(principal), meta);
+  }
+
+  @NoStore()
+  @Post('recovery-codes')
+  @HttpCode(200)
+  @RequiresStepUp(300)
+  @ApiOperation({ summary: 'Replace my recovery codes (needs a recent second factor)' })
+  @ApiOkResponse({ type: RecoveryCodesResponse })
+  @ApiProblems(403, 422)
+  regenerate(@CurrentPrincipal() principal: Principal, @Meta() meta: RequestMeta): Promise<RecoveryCodesResponse> {
+    return this.totp.regenerateRecoveryCodes(userOf(principal), meta);
+  }
+
+  @Post('step-up')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Confirm a second factor now (TOTP or recovery code) for sensitive operations in this session' })
+  @ApiOkResponse({ type: StepUpResponse })
+  @ApiProblems(400, 403, 422, 429)
+  stepUp(@CurrentPrincipal() principal: Principal, @Body() body: SecondFactorRequest, @Meta() meta: RequestMeta): Promise<StepUpResponse> {
+    const { userId, sessionId } = sessionOf(principal);
+    return this.stepUps.execute(userId, sessionId, body, meta);
+  }
+
+  @Post('step-up/webauthn/options')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Start a step-up with one of my passkeys' })
+  @ApiOkResponse({ type: WebAuthnOptionsResponse })
+  @ApiProblems(403, 422)
+  async stepUpOptions(@CurrentPrincipal() principal: Principal): Promise<WebAuthnOptionsResponse> {
+    const { challengeId, options } = await this.passkeys.stepUpOptions(userOf(principal));
+    return { challengeId, options: options as unknown as Record<string, unknown> };
+  }
+
+  @Post('step-up/webauthn/verify')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Finish a step-up with the passkey assertion' })
+  @ApiOkResponse({ type: StepUpResponse })
+  @ApiProblems(400, 403)
+  stepUpWithPasskey(@CurrentPrincipal() principal: Principal, @Body() body: WebAuthnAssertionRequest, @Meta() meta: RequestMeta): Promise<StepUpResponse> {
+    const { userId, sessionId } = sessionOf(principal);
+    return this.passkeys.stepUpWithPasskey(userId, sessionId, body.challengeId, body.response as unknown as AuthenticationResponseJSON, meta);
+  }
+
+  @Post('webauthn/registration/options')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Start registering a passkey (user verification required; needs a recent sign-in or second factor)' })
+  @ApiOkResponse({ type: WebAuthnCreationOptionsResponse })
+  @ApiProblems(403, 404)
+  async registrationOptions(@CurrentPrincipal() principal: Principal): Promise<WebAuthnCreationOptionsResponse> {
+    const { userId, sessionId } = sessionOf(principal);
+    await this.recent.assert(userId, sessionId);
+    return { options: (await this.passkeys.registrationOptions(userId)) as unknown as Record<string, unknown> };
+  }
+
+  @Post('webauthn/registration/verify')
+  @ApiOperation({ summary: 'Finish registering a passkey with the authenticator attestation' })
+  @ApiCreatedResponse({ type: PasskeyCreatedResponse })
+  @ApiProblems(400, 403, 409)
+  register(@CurrentPrincipal() principal: Principal, @Body() body: PasskeyRegistrationRequest, @Meta() meta: RequestMeta): Promise<PasskeyCreatedResponse> {
+    return this.passkeys.register(userOf(principal), body.response as unknown as RegistrationResponseJSON, body.name ?? 'Passkey', meta);
+  }
+
+  @Get('webauthn/credentials')
+  @ApiOperation({ summary: 'My passkeys' })
+  @ApiOkResponse({ type: [PasskeyView] })
+  @ApiProblems(403)
+  list(@CurrentPrincipal() principal: Principal): Promise<Passkey[]> {
+    return this.passkeys.list(userOf(principal));
+  }
+
+  @Delete('webauthn/credentials/:id')
+  @HttpCode(204)
+  @RequiresStepUp(300)
+  @ApiOperation({ summary: 'Remove one of my passkeys (needs a recent second factor)' })
+  @ApiNoContentResponse({ description: 'Removed' })
+  @ApiProblems(400, 403, 404)
+  async removePasskey(@CurrentPrincipal() principal: Principal, @Param() params: PasskeyIdParams, @Meta() meta: RequestMeta): Promise<void> {
+    await this.passkeys.remove(userOf(principal), params.id, meta);
+  }
+}

@@ -1,0 +1,20 @@
+import { canChangeStatus, canSignIn } from './user-status';
+
+describe('user status', () => {
+  it('lets staff lock, disable and reactivate accounts', () => {
+    expect(canChangeStatus('active', 'locked')).toBe(true);
+    expect(canChangeStatus('locked', 'active')).toBe(true);
+    expect(canChangeStatus('disabled', 'active')).toBe(true);
+    expect(canChangeStatus('pending', 'disabled')).toBe(true);
+  });
+
+  it('never reopens a closed account, never skips email verification, never no-ops', () => {
+    expect(canChangeStatus('closed', 'active')).toBe(false);
+    expect(canChangeStatus('pending', 'active')).toBe(false);
+    expect(canChangeStatus('locked', 'locked')).toBe(false);
+  });
+
+  it('signs in active accounts only', () => {
+    expect(['pending', 'active', 'locked', 'disabled', 'closed'].filter((s) => canSignIn(s as never))).toEqual(['active']);
+  });
+});

@@ -1,0 +1,83 @@
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { IDENTITY_KEYS } from './identity.tokens';
+import type { IdentityKeys } from './identity-keys';
+
+const VERSION = 1;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+export interface WrappedDataKey {
+  readonly kekId: string;
+  readonly wrapped: Buffer;
+}
+
+/**
+ * Envelope encryption of personal data (ADR 0006): each user has a random AES-256 data
+ * key, stored wrapped (AES-256-GCM) by a key-encryption key named by id; fields are
+ * AES-256-GCM under the data key with the user id and purpose as associated data, so a
+ * ciphertext copied to another user or column does not decrypt. Destroying the wrapped
+ * data key makes every ciphertext of that user unreadable (crypto-shredding).
+ */
+@Injectable()
+export class PersonalDataCipher {
+  constructor(@Inject(IDENTITY_KEYS) private readonly keys: IdentityKeys) {}
+
+  newDataKey(userId: string): { dataKey: Buffer; wrapped: WrappedDataKey } {
+    const dataKey = randomBytes(32);
+    const kek = this.keys.keks.get(this.keys.activeKid)!;
+    return { dataKey, wrapped: { kekId: this.keys.activeKid, wrapped: seal(kek, dataKey, `dek:${userId}`) } };
+  }
+
+  /** The key-encryption key new data keys are wrapped with. */
+  get activeKekId(): string {
+    return this.keys.activeKid;
+  }
+
+  /** Re-wraps a data key under the active key-encryption key (rotation); the data key itself stays. */
+  rewrap(userId: string, key: WrappedDataKey): WrappedDataKey {
+    const kek = this.keys.keks.get(this.keys.activeKid)!;
+    return { kekId: this.keys.activeKid, wrapped: seal(kek, this.unwrap(userId, key), `dek:${userId}`) };
+  }
+
+  unwrap(userId: string, key: WrappedDataKey): Buffer {
+    const kek = this.keys.keks.get(key.kekId);
+    if (!kek) throw new Error(`unknown key-encryption key ${key.kekId}`);
+    return open(kek, key.wrapped, `dek:${userId}`);
+  }
+
+  encrypt(dataKey: Buffer, userId: string, purpose: string, plaintext: string): Buffer {
+    return seal(dataKey, Buffer.from(plaintext, 'utf8'), `${purpose}:${userId}`);
+  }
+
+  decrypt(dataKey: Buffer, userId: string, purpose: string, ciphertext: Buffer): string {
+    return open(dataKey, ciphertext, `${purpose}:${userId}`).toString('utf8');
+  }
+
+  /** Deterministic, keyed lookup value for an email: equality search without the plaintext. */
+  emailIndex(email: string): Buffer {
+    return createHmac('sha256', this.keys.blindIndexKey).update(`email:${normalizeEmail(email)}`).digest();
+  }
+}
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+function seal(key: Buffer, plaintext: Buffer, aad: string): Buffer {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(aad, 'utf8'));
+  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return Buffer.concat([Buffer.from([VERSION]), iv, cipher.getAuthTag(), body]);
+}
+
+function open(key: Buffer, sealed: Buffer, aad: string): Buffer {
+  if (sealed[0] !== VERSION) throw new Error('unsupported ciphertext version');
+  const iv = sealed.subarray(1, 1 + IV_BYTES);
+  const tag = sealed.subarray(1 + IV_BYTES, 1 + IV_BYTES + TAG_BYTES);
+  const decipher = createDecipheriv('aes-256-gcm', key, iv);
+  decipher.setAAD(Buffer.from(aad, 'utf8'));
+  decipher.setAuthTag(tag);
+  return Buffer.concat([decipher.update(sealed.subarray(1 + IV_BYTES + TAG_BYTES)), decipher.final()]);
+}

@@ -1,0 +1,36 @@
+import { renderOpenApi } from '../../src/openapi-document';
+
+type Operation = { security?: unknown[]; responses: Record<string, unknown>; tags?: string[] };
+
+/**
+ * The Helm chart's public Kong Ingress exposes only /v1/auth, /.well-known and /health
+ * without the JWT plugin: a public route anywhere else would be unreachable, or worse,
+ * someone would widen the Ingress for it. Every other route documents its bearer security.
+ */
+describe('route exposure', () => {
+  let paths: Record<string, Record<string, Operation>>;
+  beforeAll(async () => {
+    paths = (JSON.parse(await renderOpenApi()) as { paths: typeof paths }).paths;
+  });
+
+  it('puts every public route under /v1/auth, /.well-known or /health', () => {
+    const misplaced = Object.entries(paths).flatMap(([path, operations]) =>
+      Object.entries(operations)
+        .filter(([, op]) => !op.security?.length)
+        // /metrics is scraped inside the cluster; Kong terminates it (ingress.blockedPaths).
+        .filter(() => !/^\/(v1\/auth\/|\.well-known\/|health\/|metrics$)/.test(path))
+        .map(([method]) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(misplaced).toEqual([]);
+  });
+
+  it('documents bearer security and the 401 answer on every other identity route', () => {
+    const identity = Object.entries(paths).filter(([path]) => /^\/v1\/(users|sessions|mfa|oauth|admin|audit-log)/.test(path));
+    expect(identity.length).toBeGreaterThan(15);
+    for (const [path, operations] of identity) {
+      for (const [method, op] of Object.entries(operations)) {
+        expect({ route: `${method} ${path}`, security: op.security, has401: '401' in op.responses }).toEqual({ route: `${method} ${path}`, security: [{ bearer: [] }], has401: true });
+      }
+    }
+  });
+});
