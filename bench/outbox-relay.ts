@@ -29,7 +29,7 @@ async function main(): Promise<void> {
         `insert into bench_outbox.outbox (event_id, topic, event_type, aggregate_id, payload)
          select gen_random_uuid(), 'bench.events', 'bench.thing-happened.v1', 'agg-' || (n % 1000),
                 jsonb_build_object('specversion', '1.0', 'id', gen_random_uuid(), 'type', 'bench.thing-happened.v1',
-                                   'subject', 'agg-' || (n % 1000), 'data', jsonb_build_object('n', n, 'amount', '12345'))
+                                   'subject', 'agg-' || (n % 1000), 'data', jsonb_build_object('n', n, 'amount', '12345'))::text
          from generate_series(1, $1::int) n`,
         [EVENTS],
       );

@@ -95,5 +95,5 @@ describe('ledger: crash during concurrent transfers', () => {
       app.child.kill('SIGKILL');
       await db.drop();
     }
-  });
+  }, 180_000); // two app boots and 2,400 HTTP transfers: generous for a loaded 2-core machine
 });

@@ -19,7 +19,7 @@ describe('several pods relaying the same outbox', () => {
         db.url,
         `insert into fx_orders.outbox (event_id, topic, event_type, aggregate_id, payload)
          select gen_random_uuid(), 'fx.orders', 'fx_orders.order-placed.v1', 'agg-' || (n % ${aggregates}),
-                jsonb_build_object('id', gen_random_uuid(), 'type', 'fx_orders.order-placed.v1', 'subject', 'agg-' || (n % ${aggregates}), 'data', jsonb_build_object('seq', n))
+                jsonb_build_object('id', gen_random_uuid(), 'type', 'fx_orders.order-placed.v1', 'subject', 'agg-' || (n % ${aggregates}), 'data', jsonb_build_object('seq', n))::text
          from generate_series(1, ${total}) as n`,
       );
       await eventually(() => sql(db.url, 'select 1 from fx_orders.outbox limit 1'), (rows) => rows.length === 0, 30_000);

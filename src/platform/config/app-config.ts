@@ -79,6 +79,10 @@ export interface AppConfig {
     /** Without configured keys: development keeps a generated key here; tests use an ephemeral one. */
     readonly keysFile: string;
   };
+  readonly ledger: {
+    /** Ledger batches one process commits at the same time (group commit pipelines). */
+    readonly commitConcurrency: number;
+  };
   readonly identity: IdentityConfig;
   readonly shutdownGraceMs: number;
   readonly tracing: { readonly otlpEndpoint?: string; readonly serviceName: string };
@@ -158,6 +162,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       refreshTokenTtlSeconds: e.AUTH_REFRESH_TOKEN_TTL_SECONDS,
       keysFile: resolve(e.EMBEDDED_DATA_DIR, 'auth-keys.json'),
     },
+    ledger: { commitConcurrency: e.LEDGER_COMMIT_CONCURRENCY },
     identity: {
       piiKeys: e.IDENTITY_PII_KEYS,
       blindIndexKey: e.IDENTITY_BLIND_INDEX_KEY,

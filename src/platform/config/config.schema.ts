@@ -109,6 +109,8 @@ export const envSchema = z.object({
   AUTH_ACCESS_TOKEN_TTL_SECONDS: int(30, 86_400).default(600),
   AUTH_REFRESH_TOKEN_TTL_SECONDS: int(300, 31_536_000).default(2_592_000),
 
+  LEDGER_COMMIT_CONCURRENCY: int(1, 16).default(2),
+
   IDENTITY_PII_KEYS: keyMap.optional(),
   IDENTITY_BLIND_INDEX_KEY: key32.optional(),
   IDENTITY_ARGON2_MEMORY_KIB: int(8192, 4_194_304).default(19_456),

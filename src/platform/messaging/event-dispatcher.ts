@@ -44,6 +44,10 @@ export class EventDispatcher {
     });
   }
 
+  hasSubscribers(topic: string): boolean {
+    return this.subscriptions.some((s) => s.topic === topic);
+  }
+
   all(): readonly Subscription[] {
     return this.subscriptions;
   }

@@ -22,6 +22,8 @@ export class InProcessTransport extends EventTransport {
   async publish(records: readonly OutboxRecord[]): Promise<void> {
     // In order: one aggregate's events reach a subscriber in the order they were written.
     for (const record of records) {
+      // Most topics have no subscriber in a given process: do not parse what nobody reads.
+      if (!this.dispatcher.hasSubscribers(record.topic)) continue;
       const envelope = JSON.parse(record.payload) as EventEnvelope;
       for (const subscription of this.dispatcher.matching(record.topic, envelope.type)) {
         const { outcome, failure } = await this.dispatcher.deliver(subscription, envelope);

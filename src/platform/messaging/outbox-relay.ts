@@ -66,7 +66,7 @@ export class OutboxRelay {
       const lock = await tx.query<{ locked: boolean }>('select pg_try_advisory_xact_lock($1, hashtext($2)) as locked', [RELAY_LOCK_CLASS, schema]);
       if (!lock.rows[0]!.locked) return 0;
       const { rows } = await tx.query<{ id: string; topic: string; aggregate_id: string; payload: string }>(
-        `select id, topic, aggregate_id, payload::text as payload from ${schema}.outbox
+        `select id, topic, aggregate_id, payload from ${schema}.outbox
          order by id limit $1 for update skip locked`,
         [this.config.outbox.batchSize],
       );

@@ -35,7 +35,7 @@ export class Outbox {
     // One statement for the whole batch: a ledger batch may append thousands of events.
     await tx.query(
       `insert into ${schema}.outbox (event_id, topic, event_type, aggregate_id, payload)
-       select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[])`,
+       select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])`,
       [
         envelopes.map((e) => e.id),
         events.map((e) => e.topic),

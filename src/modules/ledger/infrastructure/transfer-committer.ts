@@ -1,6 +1,7 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Histogram } from 'prom-client';
 import { Clock } from '../../../platform/clock';
+import { APP_CONFIG, type AppConfig } from '../../../platform/config/app-config';
 import { UnitOfWork } from '../../../platform/database/unit-of-work';
 import { Metrics } from '../../../platform/metrics/metrics';
 import { Outbox } from '../../../platform/messaging/outbox';
@@ -22,17 +23,20 @@ interface Submission {
 const MAX_BATCH = 8192;
 
 /**
- * Group commit: submissions that arrive while a batch is being written wait and are
+ * Group commit: submissions that arrive while batches are being written wait and are
  * committed together in the next one — one transaction, a handful of statements — then
  * each caller gets its own outcomes. Idle, a submission commits at once (no added delay);
- * under load, batches grow by themselves. One batch at a time per process; other pods
- * serialise with it on the account row locks.
+ * under load, batches grow by themselves. Up to `commitConcurrency` batches are in flight
+ * per process, so one batch's round trips and fsync overlap the next one's work;
+ * batches (of this pod or others) that touch the same accounts serialise on the account
+ * row locks, always taken in id order, so they cannot deadlock.
  */
 @Injectable()
 export class TransferCommitter {
   private readonly logger = new Logger('TransferCommitter');
   private readonly queue: Submission[] = [];
-  private draining = false;
+  private inFlight = 0;
+  private readonly concurrency: number;
   private readonly batchSize: Histogram<never>;
 
   constructor(
@@ -41,7 +45,9 @@ export class TransferCommitter {
     private readonly outbox: Outbox,
     private readonly clock: Clock,
     metrics: Metrics,
+    @Inject(APP_CONFIG) config: AppConfig,
   ) {
+    this.concurrency = config.ledger.commitConcurrency;
     this.batchSize = new Histogram({
       name: 'skyro_ledger_commit_batch_transfers',
       help: 'Transfers per ledger commit (group commit batch size)',
@@ -53,25 +59,25 @@ export class TransferCommitter {
   submit(requests: readonly TransferRequest[]): Promise<TransferOutcome[]> {
     return new Promise((resolve, reject) => {
       this.queue.push({ requests, resolve, reject });
-      if (!this.draining) void this.drain();
+      this.pump();
     });
   }
 
-  private async drain(): Promise<void> {
-    this.draining = true;
-    try {
-      while (this.queue.length) {
-        const batch: Submission[] = [];
-        let size = 0;
-        while (this.queue.length && (batch.length === 0 || size + this.queue[0]!.requests.length <= MAX_BATCH)) {
-          const next = this.queue.shift()!;
-          batch.push(next);
-          size += next.requests.length;
-        }
-        await this.commitOrIsolate(batch);
+  /** Starts batches while there is work and room; each finished batch pumps again. */
+  private pump(): void {
+    while (this.queue.length && this.inFlight < this.concurrency) {
+      const batch: Submission[] = [];
+      let size = 0;
+      while (this.queue.length && (batch.length === 0 || size + this.queue[0]!.requests.length <= MAX_BATCH)) {
+        const next = this.queue.shift()!;
+        batch.push(next);
+        size += next.requests.length;
       }
-    } finally {
-      this.draining = false;
+      this.inFlight++;
+      void this.commitOrIsolate(batch).finally(() => {
+        this.inFlight--;
+        this.pump();
+      });
     }
   }
 
