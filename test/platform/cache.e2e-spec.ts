@@ -32,6 +32,20 @@ describe.each([
     expect(await cache.get(k)).toBeNull();
   });
 
+  it('delivers published messages to every subscriber of the channel, and only those', async () => {
+    const channel = key('channel');
+    const got: string[] = [];
+    const other: string[] = [];
+    const subscription = await cache.subscribe(channel, (m) => got.push(m));
+    await cache.subscribe(key('other'), (m) => other.push(m));
+    await until(() => subscription.live);
+    await cache.publish(channel, 'a,b');
+    await cache.publish(channel, 'c');
+    await until(() => got.length === 2);
+    expect(got).toEqual(['a,b', 'c']);
+    expect(other).toEqual([]);
+  });
+
   it('sets only if absent', async () => {
     const k = key('nx');
     expect(await cache.setIfAbsent(k, 'a', 1000)).toBe(true);
@@ -79,3 +93,11 @@ describe.each([
     expect(await cache.getMany([x, y])).toEqual(['1', null]);
   });
 });
+
+async function until(condition: () => boolean, timeoutMs = 2000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

@@ -25,6 +25,21 @@ export abstract class Cache {
   abstract setMembers(key: string): Promise<string[]>;
   /** Values of many keys at once (null where absent), in order. */
   abstract getMany(keys: readonly string[]): Promise<Array<string | null>>;
+  /** Sends a message to every subscriber of the channel, in every process (this one too). */
+  abstract publish(channel: string, message: string): Promise<void>;
+  /**
+   * Receives the channel's messages. Delivery is at most once: while the subscription is
+   * not `live` (connecting, or reconnecting after a dropped connection) messages are lost,
+   * so a subscriber that keeps state from them must not trust that state then.
+   */
+  abstract subscribe(channel: string, onMessage: (message: string) => void): Promise<Subscription>;
   abstract ping(): Promise<void>;
   abstract close(): Promise<void>;
+}
+
+export interface Subscription {
+  /** True while messages are being received; false from the moment any could be missed. */
+  readonly live: boolean;
+  /** Increments every time the subscription stops being live (so gaps can be detected). */
+  readonly gaps: number;
 }

@@ -1,4 +1,5 @@
-import { Cache } from './cache';
+import { EventEmitter } from 'node:events';
+import { Cache, type Subscription } from './cache';
 
 interface Entry {
   value: string;
@@ -12,6 +13,7 @@ export class MemoryCache extends Cache {
   private readonly windows = new Map<string, { hits: number[]; expiresAt: number }>();
   private readonly sets = new Map<string, { members: Set<string>; expiresAt: number }>();
   private readonly sweeper = setInterval(() => this.sweep(), 30_000).unref();
+  private readonly channels = new EventEmitter().setMaxListeners(0);
 
   async get(key: string): Promise<string | null> {
     return this.live(key)?.value ?? null;
@@ -78,10 +80,20 @@ export class MemoryCache extends Cache {
     return keys.map((k) => this.live(k)?.value ?? null);
   }
 
+  async publish(channel: string, message: string): Promise<void> {
+    this.channels.emit(channel, message);
+  }
+
+  async subscribe(channel: string, onMessage: (message: string) => void): Promise<Subscription> {
+    this.channels.on(channel, onMessage);
+    return { live: true, gaps: 0 };
+  }
+
   async ping(): Promise<void> {}
 
   async close(): Promise<void> {
     clearInterval(this.sweeper);
+    this.channels.removeAllListeners();
   }
 
   private live(key: string): Entry | undefined {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
-import { Cache } from './cache';
+import { Cache, type Subscription } from './cache';
 
 // Sliding window as a sorted set of hit timestamps: trim, add, count, expire, atomically.
 const HIT_SCRIPT = `
@@ -25,8 +25,15 @@ return n
 export class RedisCache extends Cache {
   readonly kind = 'redis' as const;
   readonly client: Redis;
+  /** A second connection, in subscriber mode, made on the first subscribe. */
+  private subscriber?: Redis;
+  private readonly handlers = new Map<string, Array<(message: string) => void>>();
+  private readonly subscription = { live: false, gaps: 0 };
 
-  constructor(url: string, keyPrefix = '') {
+  constructor(
+    url: string,
+    private readonly keyPrefix = '',
+  ) {
     super();
     // lazyConnect: constructing the app (e.g. to write openapi.json) must not need Redis.
     this.client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableAutoPipelining: true, keyPrefix });
@@ -89,11 +96,48 @@ export class RedisCache extends Cache {
     return keys.length ? this.client.mget(...keys) : [];
   }
 
+  async publish(channel: string, message: string): Promise<void> {
+    // Key prefixes do not apply to channels: prefix by hand so tenants/tests stay apart.
+    await this.client.publish(this.keyPrefix + channel, message);
+  }
+
+  async subscribe(channel: string, onMessage: (message: string) => void): Promise<Subscription> {
+    const name = this.keyPrefix + channel;
+    const known = this.handlers.get(name);
+    if (known) known.push(onMessage);
+    else this.handlers.set(name, [onMessage]);
+    if (!this.subscriber) {
+      const subscriber = this.client.duplicate({ lazyConnect: true, autoResubscribe: false });
+      this.subscriber = subscriber;
+      subscriber.on('message', (from: string, message: string) => {
+        for (const handler of this.handlers.get(from) ?? []) handler(message);
+      });
+      // Live once (re)subscribed, not when the connection is back (ioredis says 'ready'
+      // before its own resubscription has been answered); anything published while the
+      // connection was down is lost, which `gaps` tells subscribers.
+      subscriber.on('ready', () => {
+        void subscriber.subscribe(...this.handlers.keys()).then(
+          () => (this.subscription.live = true),
+          () => undefined,
+        );
+      });
+      subscriber.on('close', () => {
+        if (this.subscription.live) this.subscription.gaps++;
+        this.subscription.live = false;
+      });
+      subscriber.on('error', () => undefined); // reconnects by itself; `live` says when it is back
+      await subscriber.connect();
+    }
+    if (!known) await this.subscriber.subscribe(name);
+    return this.subscription;
+  }
+
   async ping(): Promise<void> {
     await this.client.ping();
   }
 
   async close(): Promise<void> {
+    this.subscriber?.disconnect();
     if (this.client.status !== 'end' && this.client.status !== 'wait') await this.client.quit().catch(() => this.client.disconnect());
     else this.client.disconnect();
   }
