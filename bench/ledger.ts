@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { Pool } from 'undici';
@@ -184,25 +185,32 @@ async function inParallel<T>(items: readonly T[], width: number, work: (item: T)
 }
 
 async function startApp(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  // A free port chosen here, and readiness polled over HTTP: the app's "listening" line is
+  // an info log, absent at BENCH_LOG_LEVEL=warn.
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [...(process.env['BENCH_NODE_ARGS']?.split(' ').filter(Boolean) ?? []), join(__dirname, '../dist/src/main.js')], {
-    env: { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  let ready = false;
-  child.stdout!.on('data', (c: Buffer) => {
-    if (!ready) out += c.toString();
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'ignore', 'inherit'],
   });
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const match = /Skyro Core listening on (http:\/\/[\d.:]+)/.exec(out);
-    if (match) {
-      ready = true;
-      return { child, url: match[1]! };
-    }
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the app did not start: ${out.slice(-2000)}`);
-    await new Promise((r) => setTimeout(r, 50));
+    const ready = await fetch(`${url}/health/ready`).then((r) => r.ok, () => false);
+    if (ready) return { child, url };
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the app did not start (exit code ${child.exitCode})`);
+    await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 main().catch((error: unknown) => {
