@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { UnitOfWork, type QueryOutcome } from '../../../platform/database/unit-of-work';
 import type { AccountProduct, AccountStatus } from '../domain/account';
+import type { AccountView } from '../contract';
 
 /** Anything that runs SQL: a transaction (Tx) or the pool (UnitOfWork). */
 export interface Sql {
@@ -60,6 +61,42 @@ function recordOf(row: AccountRow): AccountRecord {
   };
 }
 
+export interface NewAccount {
+  readonly id: string;
+  readonly ownerId: string;
+  readonly product: AccountProduct;
+  readonly currency: string;
+  readonly ledgerAccountId: string;
+  readonly accountNumber: string;
+  readonly iban: string | null;
+  readonly overdraftLimit: bigint;
+}
+
+export interface ClosureRecord {
+  readonly accountId: string;
+  readonly sweepToAccountId: string | null;
+  readonly requestedBy: string;
+  readonly sweptAmount: bigint | null;
+  readonly completedAt: Date | null;
+}
+
+export function accountView(a: AccountRecord): AccountView {
+  return {
+    id: a.id,
+    ownerId: a.ownerId,
+    product: a.product,
+    currency: a.currency,
+    accountNumber: a.accountNumber,
+    iban: a.iban,
+    status: a.status,
+    overdraftLimit: a.overdraftLimit.toString(),
+    ledgerAccountId: a.ledgerAccountId,
+    openedAt: a.openedAt?.toISOString() ?? null,
+    closedAt: a.closedAt?.toISOString() ?? null,
+    createdAt: a.createdAt.toISOString(),
+  };
+}
+
 /** The accounts table (SQL only). Reads default to the pool; pass a Tx to read inside a transaction. */
 @Injectable()
 export class AccountRepository {
@@ -85,5 +122,75 @@ export class AccountRepository {
   async findByLedgerAccountId(ledgerAccountId: string, sql: Sql = this.uow): Promise<AccountRecord | null> {
     const { rows } = await sql.query<AccountRow>(`select ${COLUMNS} from accounts.accounts where ledger_account_id = $1`, [ledgerAccountId]);
     return rows[0] ? recordOf(rows[0]) : null;
+  }
+
+  /** Accounts of these ledger accounts (the balance-change consumer maps ledger events back). */
+  async findByLedgerAccountIds(sql: Sql, ledgerAccountIds: readonly string[]): Promise<AccountRecord[]> {
+    const { rows } = await sql.query<AccountRow>(`select ${COLUMNS} from accounts.accounts where ledger_account_id = any($1::uuid[])`, [ledgerAccountIds]);
+    return rows.map(recordOf);
+  }
+
+  /** Workflows a crash left half-way: openings still pending, closures still closing. */
+  async findUnfinished(olderThanSeconds: number, limit: number): Promise<AccountRecord[]> {
+    const { rows } = await this.uow.query<AccountRow>(
+      `select ${COLUMNS} from accounts.accounts
+       where status in ('pending', 'closing') and updated_at < now() - $1 * interval '1 second'
+       order by updated_at limit $2`,
+      [olderThanSeconds, limit],
+    );
+    return rows.map(recordOf);
+  }
+
+  async insert(sql: Sql, a: NewAccount): Promise<AccountRecord> {
+    const { rows } = await sql.query<AccountRow>(
+      `insert into accounts.accounts (id, owner_id, product, currency, ledger_account_id, account_number, iban, status, overdraft_limit)
+       values ($1, $2, $3, $4, $5, $6, $7, 'pending', $8) returning ${COLUMNS}`,
+      [a.id, a.ownerId, a.product, a.currency, a.ledgerAccountId, a.accountNumber, a.iban, a.overdraftLimit.toString()],
+    );
+    return recordOf(rows[0]!);
+  }
+
+  /** Sets the status; `active` from pending stamps opened_at, `closed` stamps closed_at. */
+  async setStatus(sql: Sql, id: string, status: AccountStatus): Promise<AccountRecord> {
+    const { rows } = await sql.query<AccountRow>(
+      `update accounts.accounts
+          set status = $2,
+              opened_at = case when opened_at is null and $2 = 'active' then now() else opened_at end,
+              closed_at = case when $2 = 'closed' then now() else closed_at end,
+              updated_at = now()
+        where id = $1 returning ${COLUMNS}`,
+      [id, status],
+    );
+    return recordOf(rows[0]!);
+  }
+
+  async setOverdraftLimit(sql: Sql, id: string, limit: bigint): Promise<AccountRecord> {
+    const { rows } = await sql.query<AccountRow>(
+      `update accounts.accounts set overdraft_limit = $2, updated_at = now() where id = $1 returning ${COLUMNS}`,
+      [id, limit.toString()],
+    );
+    return recordOf(rows[0]!);
+  }
+
+  async startClosure(sql: Sql, closure: { accountId: string; sweepToAccountId: string | null; requestedBy: string }): Promise<void> {
+    await sql.query(
+      `insert into accounts.closures (account_id, sweep_to_account_id, requested_by) values ($1, $2, $3) on conflict (account_id) do nothing`,
+      [closure.accountId, closure.sweepToAccountId, closure.requestedBy],
+    );
+  }
+
+  async findClosure(accountId: string, sql: Sql = this.uow): Promise<ClosureRecord | null> {
+    const { rows } = await sql.query<{ account_id: string; sweep_to_account_id: string | null; requested_by: string; swept_amount: string | null; completed_at: Date | null }>(
+      'select account_id, sweep_to_account_id, requested_by, swept_amount, completed_at from accounts.closures where account_id = $1',
+      [accountId],
+    );
+    const row = rows[0];
+    return row
+      ? { accountId: row.account_id, sweepToAccountId: row.sweep_to_account_id, requestedBy: row.requested_by, sweptAmount: row.swept_amount === null ? null : BigInt(row.swept_amount), completedAt: row.completed_at }
+      : null;
+  }
+
+  async completeClosure(sql: Sql, accountId: string, sweptAmount: bigint): Promise<void> {
+    await sql.query('update accounts.closures set swept_amount = $2, completed_at = now() where account_id = $1', [accountId, sweptAmount.toString()]);
   }
 }
