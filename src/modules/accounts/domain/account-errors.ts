@@ -7,7 +7,7 @@ import type { AccountAction, AccountStatus } from './account';
 export const accountNotFound = () => new NotFoundError('ACCOUNT_NOT_FOUND', 'No such account');
 
 export const transitionNotAllowed = (status: AccountStatus, action: AccountAction | 'change the overdraft of') =>
-  new UnprocessableError('ACCOUNT_STATUS_TRANSITION_NOT_ALLOWED', `Cannot ${action} a ${status} account`, { status });
+  new UnprocessableError('ACCOUNT_STATUS_TRANSITION_NOT_ALLOWED', `Cannot ${action} a ${status} account`, { accountStatus: status });
 
 export const currencyNotOffered = (currency: string, offered: readonly string[]) =>
   new UnprocessableError('CURRENCY_NOT_OFFERED', `Accounts are not offered in ${currency}`, { offered });
