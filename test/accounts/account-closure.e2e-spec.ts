@@ -1,6 +1,8 @@
 import { CommandBus } from '@nestjs/cqrs';
 import { accountsContext } from '../../src/modules/accounts/accounts.module';
 import { sweepTransferId } from '../../src/modules/accounts/application/close-account/close-account.workflow';
+import { InterestSettlement } from '../../src/modules/accounts/application/close-account/interest-settlement';
+import type { AccountRecord } from '../../src/modules/accounts/infrastructure/account.repository';
 import { ResumeWorkflowsJob } from '../../src/modules/accounts/application/resume-workflows/resume-workflows.job';
 import { ledgerContext } from '../../src/modules/ledger/ledger.module';
 import { ChangeLedgerAccountCommand, SubmitTransfersCommand } from '../../src/modules/ledger/contract';
@@ -118,6 +120,49 @@ describe('account closure', () => {
     const [closure] = await sql<{ swept_amount: string }>(db.url, 'select swept_amount from accounts.closures where account_id = $1', [account.id]);
     expect(closure!.swept_amount).toBe('900');
     expect(await t.app.get(ResumeWorkflowsJob).run(0)).toEqual({ resumed: 0, failed: 0 });
+  });
+
+  it('settles interest through the InterestSettlement port before sweeping, so the interest is swept too', async () => {
+    const account = await openCustomerAccount(t, alice);
+    const target = await openCustomerAccount(t, alice);
+    await fund(account, '1000');
+    const settlement = t.app.get(InterestSettlement);
+    // Stands in for the interest feature: pays 7 of interest, idempotently (id per account).
+    const interestIds = new Map<string, string>();
+    const spy = jest.spyOn(settlement, 'settleBeforeClosure').mockImplementation(async (closing: AccountRecord) => {
+      if (!interestIds.has(closing.id)) interestIds.set(closing.id, newUuid());
+      await t.app.get(CommandBus).execute(
+        new SubmitTransfersCommand([{ id: interestIds.get(closing.id)!, debitAccountId: bank, creditAccountId: closing.ledgerAccountId, amount: '7', currency: 'EUR' }]),
+      );
+    });
+    try {
+      const res = await close(account, { sweepToAccountId: target.id });
+      expect(res.status).toBe(200);
+      expect(spy).toHaveBeenCalledWith(expect.objectContaining({ id: account.id, status: 'closing' }));
+    } finally {
+      spy.mockRestore();
+    }
+    expect((await get(target)).balances.posted).toBe('1007');
+    const [closure] = await sql<{ swept_amount: string }>(db.url, 'select swept_amount from accounts.closures where account_id = $1', [account.id]);
+    expect(closure!.swept_amount).toBe('1007');
+  });
+
+  it('finishes an opening that crashed before its ledger account existed', async () => {
+    const id = newUuid();
+    const ledgerAccountId = newUuid();
+    await sql(
+      db.url,
+      `insert into accounts.accounts (id, owner_id, product, currency, ledger_account_id, account_number, iban, status, overdraft_limit, created_at, updated_at)
+       values ($1, $2, 'savings', 'EUR', $3, '1234567897', null, 'pending', 0, now() - interval '1 hour', now() - interval '1 hour')`,
+      [id, alice.id, ledgerAccountId],
+    );
+    expect((await t.http().get(`/v1/accounts/${id}`).set(alice.auth)).body.balances).toEqual({ posted: '0', pending: '0', available: '0' });
+    expect(await t.app.get(ResumeWorkflowsJob).run(30)).toEqual({ resumed: 1, failed: 0 });
+    const opened = (await t.http().get(`/v1/accounts/${id}`).set(alice.auth)).body;
+    expect(opened).toMatchObject({ status: 'active', openedAt: expect.any(String) });
+    expect((await t.http().get(`/v1/ledger/accounts/${ledgerAccountId}`).set(ledgerAuth)).body).toMatchObject({ normalSide: 'credit', debitsMustNotExceedCredits: true, code: 2200 });
+    await eventually(() => accountEvents(db.url, id, 'accounts.account-opened.v1'), (e) => e.length === 1);
+    expect(await accountEvents(db.url, id, 'accounts.account-opened.v1')).toHaveLength(1);
   });
 
   it('survives two closure requests at once: the balance moves exactly once', async () => {

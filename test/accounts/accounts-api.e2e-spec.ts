@@ -3,6 +3,8 @@ import { isValidAccountNumber } from '../../src/modules/accounts/domain/account-
 import { isValidIban } from '../../src/modules/accounts/domain/iban';
 import { ledgerContext } from '../../src/modules/ledger/ledger.module';
 import { TransferCreatedV1 } from '../../src/modules/ledger/contract';
+import { GetAccountQuery } from '../../src/modules/accounts/contract';
+import { QueryBus } from '@nestjs/cqrs';
 import { EventDispatcher } from '../../src/platform/messaging/event-dispatcher';
 import type { EventEnvelope } from '../../src/shared-kernel';
 import { eventually, startTestApp, type TestApp } from '../support/app';
@@ -62,6 +64,13 @@ describe('accounts API', () => {
     const invalid = await t.http().post('/v1/accounts').set(alice.auth).send({ product: 'loan', currency: 'EUR' });
     expect(invalid.status).toBe(400);
     expect(invalid.body.errors[0].field).toBe('product');
+
+    // Other contexts resolve accounts on the bus.
+    const queries = t.app.get(QueryBus);
+    const { balances: _balances, ...view } = checking;
+    expect(await queries.execute(new GetAccountQuery(checking.id))).toEqual(view);
+    expect(await queries.execute(new GetAccountQuery(newUuid()))).toBeNull();
+    expect(await queries.execute(new GetAccountQuery('not-a-uuid'))).toBeNull();
 
     const opened = await eventually(() => accountEvents(db.url, checking.id, 'accounts.account-opened.v1'), (e) => e.length > 0);
     expect(opened).toHaveLength(1);
