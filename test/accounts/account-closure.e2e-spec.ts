@@ -3,6 +3,7 @@ import { accountsContext } from '../../src/modules/accounts/accounts.module';
 import { sweepTransferId } from '../../src/modules/accounts/application/close-account/close-account.workflow';
 import { InterestSettlement } from '../../src/modules/accounts/application/close-account/interest-settlement';
 import type { AccountRecord } from '../../src/modules/accounts/infrastructure/account.repository';
+import { Scheduler } from '../../src/platform/jobs/scheduler';
 import { ResumeWorkflowsJob } from '../../src/modules/accounts/application/resume-workflows/resume-workflows.job';
 import { ledgerContext } from '../../src/modules/ledger/ledger.module';
 import { ChangeLedgerAccountCommand, SubmitTransfersCommand } from '../../src/modules/ledger/contract';
@@ -114,7 +115,8 @@ describe('account closure', () => {
     );
     expect(swept!.status).toBe('created');
 
-    expect(await t.app.get(ResumeWorkflowsJob).run(30)).toEqual({ resumed: 1, failed: 0 });
+    // Through the scheduler: waits for a run the timer may have started meanwhile.
+    await t.app.get(Scheduler).runNow('accounts.resume-workflows');
     expect(await get(account)).toMatchObject({ status: 'closed', balances: { posted: '0' } });
     expect((await get(target)).balances.posted).toBe('900');
     const [closure] = await sql<{ swept_amount: string }>(db.url, 'select swept_amount from accounts.closures where account_id = $1', [account.id]);
@@ -157,7 +159,7 @@ describe('account closure', () => {
       [id, alice.id, ledgerAccountId],
     );
     expect((await t.http().get(`/v1/accounts/${id}`).set(alice.auth)).body.balances).toEqual({ posted: '0', pending: '0', available: '0' });
-    expect(await t.app.get(ResumeWorkflowsJob).run(30)).toEqual({ resumed: 1, failed: 0 });
+    await t.app.get(Scheduler).runNow('accounts.resume-workflows');
     const opened = (await t.http().get(`/v1/accounts/${id}`).set(alice.auth)).body;
     expect(opened).toMatchObject({ status: 'active', openedAt: expect.any(String) });
     expect((await t.http().get(`/v1/ledger/accounts/${ledgerAccountId}`).set(ledgerAuth)).body).toMatchObject({ normalSide: 'credit', debitsMustNotExceedCredits: true, code: 2200 });
