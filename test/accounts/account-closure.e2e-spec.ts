@@ -124,6 +124,22 @@ describe('account closure', () => {
     expect(await t.app.get(ResumeWorkflowsJob).run(0)).toEqual({ resumed: 0, failed: 0 });
   });
 
+  it('stays closing with a clear problem when money arrives mid-way and no account was named, and finishes once it is gone', async () => {
+    const account = await openCustomerAccount(t, alice);
+    // A zero-balance closure (no sweep account) that a crash interrupted; then money arrived.
+    await sql(db.url, `update accounts.accounts set status = 'closing' where id = $1`, [account.id]);
+    await sql(db.url, `insert into accounts.closures (account_id, sweep_to_account_id, requested_by) values ($1, null, 'test')`, [account.id]);
+    await fund(account, '30');
+    const stuck = await close(account);
+    expect(stuck.status).toBe(409);
+    expect(stuck.body.code).toBe('ACCOUNT_CLOSURE_INCOMPLETE');
+    expect((await get(account)).status).toBe('closing');
+    expect((await transfer(t, ledgerAuth, { debitAccountId: account.ledgerAccountId, creditAccountId: bank, amount: '30' })).status).toBe(201);
+    const done = await close(account);
+    expect(done.status).toBe(200);
+    expect(done.body.status).toBe('closed');
+  });
+
   it('settles interest through the InterestSettlement port before sweeping, so the interest is swept too', async () => {
     const account = await openCustomerAccount(t, alice);
     const target = await openCustomerAccount(t, alice);
