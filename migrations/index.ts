@@ -3,6 +3,8 @@ import { IdempotencyKeys1763900000001 } from './platform/1763900000001-idempoten
 import { AppRole1763900000002 } from './platform/1763900000002-app-role';
 import { IdentitySchema1763900000100 } from './identity/1763900000100-identity-schema';
 import { LedgerSchema1763900100000 } from './ledger/1763900100000-ledger-schema';
+import { AccountsSchema1763900200000 } from './accounts/1763900200000-accounts-schema';
+import { AccountClosures1763900200001 } from './accounts/1763900200001-account-closures';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the compiled app, the
@@ -18,4 +20,7 @@ export const ALL_MIGRATIONS = [
   IdentitySchema1763900000100,
   // ledger
   LedgerSchema1763900100000,
+  // accounts
+  AccountsSchema1763900200000,
+  AccountClosures1763900200001,
 ];

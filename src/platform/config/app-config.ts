@@ -84,6 +84,15 @@ export interface AppConfig {
     readonly commitConcurrency: number;
   };
   readonly identity: IdentityConfig;
+  readonly accounts: {
+    /** Currencies accounts may be opened in. */
+    readonly currencies: readonly string[];
+    /** Bank code (BLZ) in the German-format IBANs of EUR accounts. */
+    readonly ibanBankCode: string;
+    /** Overdraft policy in minor units: given to new checking accounts, and the most staff may grant. Savings: never. */
+    readonly checkingOverdraftLimit: bigint;
+    readonly checkingMaxOverdraft: bigint;
+  };
   readonly shutdownGraceMs: number;
   readonly tracing: { readonly otlpEndpoint?: string; readonly serviceName: string };
 }
@@ -110,6 +119,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   const runsIdentity = e.MODULES.trim() === 'all' || e.MODULES.split(',').some((m) => m.trim() === 'identity');
   if (e.NODE_ENV === 'production' && runsIdentity && (!e.IDENTITY_PII_KEYS || !e.IDENTITY_BLIND_INDEX_KEY)) {
     throw new ConfigError('Invalid configuration: IDENTITY_PII_KEYS and IDENTITY_BLIND_INDEX_KEY are required in production');
+  }
+  if (e.ACCOUNTS_CHECKING_OVERDRAFT_LIMIT > e.ACCOUNTS_CHECKING_MAX_OVERDRAFT) {
+    throw new ConfigError('Invalid configuration: ACCOUNTS_CHECKING_OVERDRAFT_LIMIT must not exceed ACCOUNTS_CHECKING_MAX_OVERDRAFT');
   }
   const modules = e.MODULES.trim() === 'all' ? 'all' : e.MODULES.split(',').map((m) => m.trim()).filter(Boolean);
   if (modules !== 'all' && modules.length === 0) {
@@ -184,6 +196,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       emailTokenTtlSeconds: e.IDENTITY_EMAIL_TOKEN_TTL_SECONDS,
       passwordResetTtlSeconds: e.IDENTITY_PASSWORD_RESET_TTL_SECONDS,
       webauthn: { rpId: e.IDENTITY_WEBAUTHN_RP_ID, rpName: e.IDENTITY_WEBAUTHN_RP_NAME, origins: e.IDENTITY_WEBAUTHN_ORIGINS },
+    },
+    accounts: {
+      currencies: e.ACCOUNTS_CURRENCIES,
+      ibanBankCode: e.ACCOUNTS_IBAN_BANK_CODE,
+      checkingOverdraftLimit: e.ACCOUNTS_CHECKING_OVERDRAFT_LIMIT,
+      checkingMaxOverdraft: e.ACCOUNTS_CHECKING_MAX_OVERDRAFT,
     },
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     tracing: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME },

@@ -54,6 +54,12 @@ const keyMap = z.string().transform((value, ctx) => {
 
 const key32 = z.string().refine((v) => Buffer.from(v, 'base64').length === 32, 'must be a base64-encoded 32-byte key').transform((v) => Buffer.from(v, 'base64'));
 
+/** Money in configuration: minor units, a non-negative integer within Postgres bigint. */
+const minorUnits = z
+  .string()
+  .regex(/^(0|[1-9][0-9]{0,17})$/, 'must be a non-negative whole number of minor units')
+  .transform((v) => BigInt(v));
+
 const brokerList = list.pipe(
   z
     .array(z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'must be a comma-separated list of host:port'))
@@ -128,6 +134,11 @@ export const envSchema = z.object({
   IDENTITY_WEBAUTHN_RP_ID: z.string().min(1).default('localhost'),
   IDENTITY_WEBAUTHN_RP_NAME: z.string().min(1).default('Skyro'),
   IDENTITY_WEBAUTHN_ORIGINS: list.default(['http://localhost:3000']),
+
+  ACCOUNTS_CURRENCIES: list.pipe(z.array(z.string().regex(/^[A-Z]{3}$/, 'must be ISO 4217 codes, comma-separated')).min(1, 'must name at least one currency')).default(['EUR', 'USD', 'GBP']),
+  ACCOUNTS_IBAN_BANK_CODE: z.string().regex(/^[1-9][0-9]{7}$/, 'must be an 8-digit German bank code (BLZ)').default('99900000'),
+  ACCOUNTS_CHECKING_OVERDRAFT_LIMIT: minorUnits.default(0n),
+  ACCOUNTS_CHECKING_MAX_OVERDRAFT: minorUnits.default(100_000n),
 
   OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:']).optional(),
   OTEL_SERVICE_NAME: z.string().min(1).default('skyro-core'),

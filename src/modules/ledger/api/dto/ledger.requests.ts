@@ -34,6 +34,11 @@ export class ChangeLedgerAccountRequest {
   @IsOptional()
   @Matches(MINOR_UNITS_PATTERN, { message: 'overdraftLimit must be a non-negative integer of minor units, as a string' })
   overdraftLimit?: string;
+
+  @ApiPropertyOptional({ default: false, description: 'With status closed: refuse unless the posted balance is zero (LEDGER_ACCOUNT_HAS_BALANCE)' })
+  @IsOptional()
+  @IsBoolean()
+  requireZeroBalance?: boolean;
 }
 
 export class LedgerIdParams {

@@ -26,6 +26,10 @@ export class ChangeLedgerAccountHandler implements ICommandHandler<ChangeLedgerA
       if (status === 'closed' && (row.debits_pending !== '0' || row.credits_pending !== '0')) {
         throw new UnprocessableError('LEDGER_ACCOUNT_HAS_PENDING_TRANSFERS', 'resolve the pending transfers before closing the account');
       }
+      // Checked under the same lock as the close: no posting can land between check and close.
+      if (status === 'closed' && row.status !== 'closed' && change.requireZeroBalance && row.debits_posted !== row.credits_posted) {
+        throw new UnprocessableError('LEDGER_ACCOUNT_HAS_BALANCE', 'move the balance out before closing the account');
+      }
       return accountView(await this.repository.updateAccount(tx, accountId, { status, overdraftLimit: overdraft ?? BigInt(row.overdraft_limit) }));
     });
   }

@@ -1,0 +1,4 @@
+export * from './views';
+export * from './queries/get-account.query';
+export * from './events/account-lifecycle.v1.events';
+export * from './events/balance-changed.v1.event';
