@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import { Clock } from '../../../../../platform/clock';
+import { InterestSettlement } from '../../../application/close-account/interest-settlement';
+import type { AccountRecord } from '../../../infrastructure/account.repository';
+import { addDays, dayOf } from '../../domain/calendar';
+import { AccrueInterestHandler } from '../accrue-interest/accrue-interest.handler';
+import { CapitaliseInterestHandler } from '../capitalise-interest/capitalise-interest.handler';
+
+/**
+ * Interest at closure: accrue every finished day up to the day before closure (the day
+ * of closure has no end-of-day balance, so it earns nothing), then pay everything not yet
+ * paid in one `final` capitalisation. Repeatable: a resumed closure finds the final
+ * capitalisation recorded and at most re-submits its transfer, which the ledger executes once;
+ * after it nothing more accrues.
+ */
+@Injectable()
+export class ClosureInterestSettlement extends InterestSettlement {
+  constructor(
+    private readonly accrual: AccrueInterestHandler,
+    private readonly capitalisation: CapitaliseInterestHandler,
+    private readonly clock: Clock,
+  ) {
+    super();
+  }
+
+  async settleBeforeClosure(account: AccountRecord): Promise<void> {
+    const yesterday = addDays(dayOf(this.clock.now()), -1);
+    for (let added = -1; added !== 0; ) added = await this.accrual.accrue(account, yesterday);
+    await this.capitalisation.capitalise(account, 'final');
+  }
+}
