@@ -1,17 +1,14 @@
 import { GetTransferQuery } from '../../src/modules/ledger/contract';
 import { QueryBus } from '@nestjs/cqrs';
-import { accountsContext } from '../../src/modules/accounts/accounts.module';
 import { interestExpenseAccountId, interestTransferId } from '../../src/modules/accounts/interest/application/capitalise-interest/capitalise-interest.handler';
 import { IssueStatementHandler } from '../../src/modules/accounts/statements/application/issue-statement/issue-statement.handler';
 import { InterestJob } from '../../src/modules/accounts/interest/application/interest-job/interest.job';
 import { addDays, dayOf, daysBetween, firstDayAfter, monthOf } from '../../src/modules/accounts/interest/domain/calendar';
 import { sweepTransferId } from '../../src/modules/accounts/application/close-account/close-account.workflow';
-import { ledgerContext } from '../../src/modules/ledger/ledger.module';
-import { eventually, startTestApp, type TestApp } from '../support/app';
-import { createTestDatabase, sql } from '../support/database';
-import { ledgerClient, openAccount } from '../ledger/ledger-support';
+import { eventually, type TestApp } from '../support/app';
+import { sql } from '../support/database';
 import { customer, openCustomerAccount, transfer, type AccountBody, type Customer } from './accounts-support';
-import { clockAt, installStatementsInterestProbe, probedEvents, statementsInterestProbe } from './statements-interest-support';
+import { clockAt, probedEvents, startFixture, type Fixture } from './statements-interest-support';
 
 /*
  * Savings EUR earns 3.65 % p.a. from today: 1,000,000 minor units earn exactly 100 a day
@@ -19,7 +16,8 @@ import { clockAt, installStatementsInterestProbe, probedEvents, statementsIntere
  * to let days pass.
  */
 describe('interest', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let fx: Fixture;
+  let db: Fixture['db'];
   let t: TestApp;
   let ledgerAuth: Record<string, string>;
   let bank: string;
@@ -29,21 +27,14 @@ describe('interest', () => {
   const today = dayOf(Date.now());
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    await installStatementsInterestProbe(db.url);
-    t = await startTestApp({ contexts: [ledgerContext, accountsContext, statementsInterestProbe], databaseUrl: db.url });
-    ledgerAuth = await ledgerClient(t);
-    bank = await openAccount(t, ledgerAuth, { normalSide: 'debit' });
-    alice = await customer(t);
+    fx = await startFixture();
+    ({ db, t, ledgerAuth, bank, alice } = fx);
     admin = await customer(t, ['admin']);
     job = t.app.get(InterestJob);
     const rate = await t.http().post('/v1/admin/interest-rates').set(admin.auth).send({ product: 'savings', currency: 'EUR', effectiveFrom: today, annualRatePercent: '3.65' });
     expect(rate.status).toBe(201);
   });
-  afterAll(async () => {
-    await t?.close();
-    await db?.drop();
-  });
+  afterAll(() => fx?.close());
 
   const fundedSavings = async (amount = '1000000') => {
     const account = await openCustomerAccount(t, alice, { product: 'savings', currency: 'EUR' });

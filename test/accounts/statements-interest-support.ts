@@ -7,8 +7,12 @@ import { contextSchemaSql } from '../../src/platform/database/context-schema';
 import type { Tx } from '../../src/platform/database/unit-of-work';
 import { OnIntegrationEvent, type IntegrationEventHandler } from '../../src/platform/messaging/subscriptions';
 import { ACCOUNTS_TOPIC, InterestCapitalisedV1, StatementIssuedV1 } from '../../src/modules/accounts/contract';
-import type { TestApp } from '../support/app';
-import { sql } from '../support/database';
+import { accountsContext } from '../../src/modules/accounts/accounts.module';
+import { ledgerContext } from '../../src/modules/ledger/ledger.module';
+import { startTestApp, type TestApp } from '../support/app';
+import { createTestDatabase, sql } from '../support/database';
+import { ledgerClient, openAccount } from '../ledger/ledger-support';
+import { customer, type Customer } from './accounts-support';
 
 /** Moves the app's platform clock (jobs, statement issue times) to 06:00 UTC of a day; returns that day. */
 export function clockAt(t: TestApp, day: string): string {
@@ -44,4 +48,32 @@ export async function installStatementsInterestProbe(databaseUrl: string): Promi
 
 export async function probedEvents(databaseUrl: string, accountId: string, type: string): Promise<{ data: Record<string, unknown> }[]> {
   return sql<{ data: Record<string, unknown> }>(databaseUrl, 'select data from accounts_si_probe.events where subject = $1 and type = $2', [accountId, type]);
+}
+
+/** One file's app: its own database, ledger + accounts + the event probe, a bank ledger account to fund from, and a customer. */
+export interface Fixture {
+  readonly db: Awaited<ReturnType<typeof createTestDatabase>>;
+  readonly t: TestApp;
+  readonly ledgerAuth: Record<string, string>;
+  readonly bank: string;
+  readonly alice: Customer;
+  close(): Promise<void>;
+}
+
+export async function startFixture(): Promise<Fixture> {
+  const db = await createTestDatabase();
+  await installStatementsInterestProbe(db.url);
+  const t = await startTestApp({ contexts: [ledgerContext, accountsContext, statementsInterestProbe], databaseUrl: db.url });
+  const ledgerAuth = await ledgerClient(t);
+  return {
+    db,
+    t,
+    ledgerAuth,
+    bank: await openAccount(t, ledgerAuth, { normalSide: 'debit' }),
+    alice: await customer(t),
+    async close() {
+      await t.close();
+      await db.drop();
+    },
+  };
 }

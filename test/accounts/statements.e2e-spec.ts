@@ -1,13 +1,10 @@
 import { createHash } from 'node:crypto';
-import { accountsContext } from '../../src/modules/accounts/accounts.module';
 import { addDays, dayOf, firstDayAfter, monthOf } from '../../src/modules/accounts/interest/domain/calendar';
 import { MonthlyStatementsJob } from '../../src/modules/accounts/statements/application/monthly-statements/monthly-statements.job';
-import { ledgerContext } from '../../src/modules/ledger/ledger.module';
-import { eventually, startTestApp, type TestApp } from '../support/app';
-import { createTestDatabase } from '../support/database';
-import { ledgerClient, newUuid, openAccount } from '../ledger/ledger-support';
+import { eventually, type TestApp } from '../support/app';
+import { newUuid } from '../ledger/ledger-support';
 import { customer, openCustomerAccount, transfer, type AccountBody, type Customer } from './accounts-support';
-import { clockAt, installStatementsInterestProbe, probedEvents, rawBody, statementsInterestProbe } from './statements-interest-support';
+import { clockAt, probedEvents, rawBody, startFixture, type Fixture } from './statements-interest-support';
 
 interface StatementBody {
   openingBalance: string;
@@ -22,7 +19,8 @@ interface StatementBody {
 const tick = () => new Promise((r) => setTimeout(r, 5)); // separates posting times (ms resolution), not an assertion
 
 describe('statements', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let fx: Fixture;
+  let db: Fixture['db'];
   let t: TestApp;
   let ledgerAuth: Record<string, string>;
   let bank: string;
@@ -34,12 +32,8 @@ describe('statements', () => {
   const ids = { before: newUuid(), in1: newUuid(), in2: newUuid(), after: newUuid() };
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    await installStatementsInterestProbe(db.url);
-    t = await startTestApp({ contexts: [ledgerContext, accountsContext, statementsInterestProbe], databaseUrl: db.url });
-    ledgerAuth = await ledgerClient(t);
-    bank = await openAccount(t, ledgerAuth, { normalSide: 'debit' });
-    alice = await customer(t);
+    fx = await startFixture();
+    ({ db, t, ledgerAuth, bank, alice } = fx);
     bob = await customer(t);
     account = await openCustomerAccount(t, alice);
     const post = async (id: string, debit: string, credit: string, amount: string) => {
@@ -54,10 +48,7 @@ describe('statements', () => {
     const at = (id: string) => history.find((p) => p.transferId === id)!.createdAt;
     period = { from: at(ids.in1), to: at(ids.after) };
   });
-  afterAll(async () => {
-    await t?.close();
-    await db?.drop();
-  });
+  afterAll(() => fx?.close());
 
   const statementUrl = (id = account.id) => `/v1/accounts/${id}/statements`;
 
