@@ -1,5 +1,5 @@
-import { GetTransferQuery } from '../../src/modules/ledger/contract';
-import { QueryBus } from '@nestjs/cqrs';
+import { GetTransferQuery, SubmitTransfersCommand } from '../../src/modules/ledger/contract';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { interestExpenseAccountId, interestTransferId } from '../../src/modules/accounts/interest/application/capitalise-interest/capitalise-interest.handler';
 import { IssueStatementHandler } from '../../src/modules/accounts/statements/application/issue-statement/issue-statement.handler';
 import { InterestJob } from '../../src/modules/accounts/interest/application/interest-job/interest.job';
@@ -121,6 +121,41 @@ describe('interest', () => {
     expect(events[0]!.data).toEqual({ accountId: account.id, ownerId: alice.id, currency: 'EUR', period: month, amount: (daysLeft * 100n).toString(), transferId: id, capitalisedAt: expect.any(String) });
   });
 
+  it('a payment stopped after it was recorded (the ledger unreachable) is finished by the next run, still once', async () => {
+    clockAt(t, today);
+    const account = await fundedSavings();
+    const month = monthOf(today);
+    const commands = t.app.get(CommandBus);
+    const execute = commands.execute.bind(commands);
+    const down = jest.spyOn(commands, 'execute').mockImplementation((command) => {
+      if (command instanceof SubmitTransfersCommand && command.transfers.some((x) => x.id === interestTransferId(account.id, month))) return Promise.reject(new Error('ledger unreachable'));
+      return execute(command);
+    });
+    clockAt(t, firstDayAfter(month));
+    expect((await job.run()).failed).toBe(1);
+    down.mockRestore();
+    expect(await transferOf(interestTransferId(account.id, month))).toBeNull();
+    expect((await interest(account)).capitalisations).toEqual([expect.objectContaining({ period: month, postedAt: null })]);
+    expect(await balance(account)).toBe('1000000');
+
+    expect((await job.run()).failed).toBe(0);
+    await job.run();
+    const paid = (await interest(account)).capitalisations;
+    expect(paid).toEqual([expect.objectContaining({ period: month, postedAt: expect.any(String) })]);
+    expect(await balance(account)).toBe((1_000_000n + BigInt(paid[0].amount)).toString());
+    const events = await eventually(() => probedEvents(db.url, account.id, 'accounts.interest-capitalised.v1'), (e) => e.length > 0);
+    expect(events).toHaveLength(1);
+  });
+
+  it("answers 404 for another customer's interest, and support reads it", async () => {
+    const account = await fundedSavings();
+    const bob = await customer(t);
+    const res = await t.http().get(`/v1/accounts/${account.id}/interest`).set(bob.auth);
+    expect(res.status).toBe(404);
+    expect(res.body.code).toBe('ACCOUNT_NOT_FOUND');
+    expect((await t.http().get(`/v1/accounts/${account.id}/interest`).set((await customer(t, ['support'])).auth)).status).toBe(200);
+  });
+
   it('closure accrues and pays interest up to the day before, sweeps it along, and issues the final statement before closing', async () => {
     clockAt(t, today);
     const account = await fundedSavings();
@@ -131,6 +166,7 @@ describe('interest', () => {
     const failOnce = jest.spyOn(statements, 'issueFinal').mockRejectedValueOnce(new Error('statement store down'));
     expect((await t.http().post(`/v1/accounts/${account.id}/close`).set(alice.auth).send({ sweepToAccountId: target.id })).status).toBe(500);
     expect((await t.http().get(`/v1/accounts/${account.id}`).set(alice.auth)).body.status).toBe('closing');
+    expect(failOnce).toHaveBeenCalledTimes(1);
     failOnce.mockRestore();
     // ...and repeating the request finishes it, without paying interest or sweeping twice.
     const closed = await t.http().post(`/v1/accounts/${account.id}/close`).set(alice.auth).send({ sweepToAccountId: target.id });

@@ -116,14 +116,21 @@ export class InterestRepository {
     return rowCount;
   }
 
-  /** Months (YYYY-MM) before `beforeDay` with accrued interest not yet paid. */
-  async openMonths(accountId: string, beforeDay: string): Promise<string[]> {
-    const { rows } = await this.uow.query<{ month: string }>(
-      `select distinct to_char(day, 'YYYY-MM') as month from accounts.interest_accruals
-        where account_id = $1 and capitalisation_period is null and day < $2 order by 1`,
+  /**
+   * Periods to pay: months before `beforeDay` with accruals not yet claimed, and periods
+   * claimed whose transfer is not known to be posted (a crash or a refusal stopped them).
+   * `beforeDay` null: only the latter.
+   */
+  async periodsToPay(accountId: string, beforeDay: string | null): Promise<string[]> {
+    const { rows } = await this.uow.query<{ period: string }>(
+      `select to_char(day, 'YYYY-MM') as period from accounts.interest_accruals
+        where account_id = $1 and capitalisation_period is null and day < $2::date
+       union
+       select period from accounts.interest_capitalisations where account_id = $1 and posted_at is null
+       order by 1`,
       [accountId, beforeDay],
     );
-    return rows.map((r) => r.month);
+    return rows.map((r) => r.period);
   }
 
   async findCapitalisation(sql: Sql, accountId: string, period: string): Promise<CapitalisationRecord | null> {

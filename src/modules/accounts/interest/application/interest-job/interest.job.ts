@@ -52,8 +52,8 @@ export class InterestJob implements OnApplicationBootstrap {
       try {
         // Catch up until nothing is left (a long outage takes several rounds of MAX_DAYS_PER_RUN).
         for (let added = -1; added !== 0; ) daysAccrued += added = await this.accrual.accrue(account, yesterday);
-        for (const month of await this.repository.openMonths(account.id, monthStart)) {
-          await this.capitalisation.capitalise(account, month);
+        for (const period of await this.repository.periodsToPay(account.id, monthStart)) {
+          await this.capitalisation.capitalise(account, period);
           capitalisations++;
         }
       } catch (err) {

@@ -5,6 +5,7 @@ import type { AccountRecord } from '../../../infrastructure/account.repository';
 import { addDays, dayOf } from '../../domain/calendar';
 import { AccrueInterestHandler } from '../accrue-interest/accrue-interest.handler';
 import { CapitaliseInterestHandler } from '../capitalise-interest/capitalise-interest.handler';
+import { InterestRepository } from '../../infrastructure/interest.repository';
 
 /**
  * Interest at closure: accrue every finished day up to the day before closure (the day
@@ -18,6 +19,7 @@ export class ClosureInterestSettlement extends InterestSettlement {
   constructor(
     private readonly accrual: AccrueInterestHandler,
     private readonly capitalisation: CapitaliseInterestHandler,
+    private readonly repository: InterestRepository,
     private readonly clock: Clock,
   ) {
     super();
@@ -26,6 +28,10 @@ export class ClosureInterestSettlement extends InterestSettlement {
   async settleBeforeClosure(account: AccountRecord): Promise<void> {
     const yesterday = addDays(dayOf(this.clock.now()), -1);
     for (let added = -1; added !== 0; ) added = await this.accrual.accrue(account, yesterday);
+    // A monthly payment a crash left unposted is finished first; then the rest is paid as `final`.
+    for (const period of await this.repository.periodsToPay(account.id, null)) {
+      if (period !== 'final') await this.capitalisation.capitalise(account, period);
+    }
     await this.capitalisation.capitalise(account, 'final');
   }
 }
