@@ -173,4 +173,17 @@ describe('statements', () => {
     const events = await eventually(() => probedEvents(db.url, account.id, 'accounts.statement-issued.v1'), (e) => e.some((x) => x.data['kind'] === 'monthly'));
     expect(events.filter((e) => e.data['kind'] === 'monthly')).toHaveLength(1);
   });
+
+  it('a closure long after the last statement still closes, with a final statement of the last 366 days at most', async () => {
+    const closing = await openCustomerAccount(t, alice);
+    const target = await openCustomerAccount(t, alice);
+    expect((await transfer(t, ledgerAuth, { debitAccountId: bank, creditAccountId: closing.ledgerAccountId, amount: '4200' })).status).toBe(201);
+    clockAt(t, addDays(dayOf(Date.now()), 500));
+    const closed = await t.http().post(`/v1/accounts/${closing.id}/close`).set(alice.auth).send({ sweepToAccountId: target.id });
+    expect(closed.status).toBe(200);
+    const [final] = (await t.http().get(`${statementUrl(closing.id)}/stored`).set(alice.auth)).body.items;
+    // (The ledger posts at the real time, 500 days before this clock: the period holds no postings here.)
+    expect(final).toMatchObject({ kind: 'final', closingBalance: '0' });
+    expect(Date.parse(final.periodTo) - Date.parse(final.periodFrom)).toBeLessThanOrEqual(366 * 86_400_000);
+  });
 });

@@ -5,11 +5,13 @@ import { Outbox } from '../../../../../platform/messaging/outbox';
 import { newId } from '../../../../../shared-kernel';
 import { StatementIssuedV1 } from '../../../contract';
 import type { AccountRecord } from '../../../infrastructure/account.repository';
-import { STATEMENT_FORMATS, type StatementKind } from '../../domain/statement';
+import { MAX_PERIOD_DAYS, STATEMENT_FORMATS, type StatementKind } from '../../domain/statement';
 import { periodNotEnded } from '../../domain/statement-errors';
 import { StatementRepository, type StoredStatementRecord } from '../../infrastructure/statement.repository';
 import { render } from '../../infrastructure/statement-renderers';
 import { GenerateStatementHandler } from '../generate-statement/generate-statement.handler';
+
+const DAY_MS = 86_400_000;
 
 /**
  * Issues a statement: generated once, rendered in every format, and stored with the
@@ -81,7 +83,10 @@ export class IssueStatementHandler {
     const now = this.clock.now();
     const lastEnd = (await this.statements.lastMonthlyEnd(account.id))?.getTime();
     const opened = (account.openedAt ?? account.createdAt).getTime();
-    const from = lastEnd !== undefined && lastEnd < now ? lastEnd : Math.min(opened, now - 1);
+    const since = lastEnd !== undefined && lastEnd < now ? lastEnd : Math.min(opened, now - 1);
+    // A statement covers at most MAX_PERIOD_DAYS: after a longer gap (no monthly statements),
+    // the final one opens with the balance of that day instead of refusing to close.
+    const from = Math.max(since, now - (MAX_PERIOD_DAYS - 1) * DAY_MS);
     // Posting times come from the database's clock: should it run ahead of ours, the period
     // still ends after the sweep, so the final statement closes at zero.
     const lastPosting = await this.generator.lastPostedAt(account, new Date(from).toISOString());
