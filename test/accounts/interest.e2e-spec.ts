@@ -7,6 +7,7 @@ import { addDays, dayOf, daysBetween, firstDayAfter, monthOf } from '../../src/m
 import { sweepTransferId } from '../../src/modules/accounts/application/close-account/close-account.workflow';
 import { eventually, type TestApp } from '../support/app';
 import { sql } from '../support/database';
+import { openAccount } from '../ledger/ledger-support';
 import { customer, openCustomerAccount, transfer, type AccountBody, type Customer } from './accounts-support';
 import { clockAt, probedEvents, startFixture, type Fixture } from './statements-interest-support';
 
@@ -95,6 +96,18 @@ describe('interest', () => {
     const days = await accruals(account);
     expect(days.map((a) => a.day)).toEqual(daysBetween(today, addDays(today, 6)));
     expect(days.every((a) => a.amount === '100')).toBe(true);
+  });
+
+  it('applies the rate in force on each day: a change takes effect on its day, mid-month or not', async () => {
+    clockAt(t, today);
+    const usdBank = await openAccount(t, ledgerAuth, { normalSide: 'debit', currency: 'USD' });
+    for (const [effectiveFrom, annualRatePercent] of [[today, '3.65'], [addDays(today, 2), '7.3']] as const) {
+      expect((await t.http().post('/v1/admin/interest-rates').set(admin.auth).send({ product: 'checking', currency: 'USD', effectiveFrom, annualRatePercent })).status).toBe(201);
+    }
+    const account = await openCustomerAccount(t, alice, { product: 'checking', currency: 'USD' });
+    expect((await transfer(t, ledgerAuth, { debitAccountId: usdBank, creditAccountId: account.ledgerAccountId, amount: '1000000', currency: 'USD' })).status).toBe(201);
+    await job.run(addDays(today, 4));
+    expect((await accruals(account)).map((a) => a.amount)).toEqual(['100', '100', '200', '200']);
   });
 
   it('capitalises a month once per account: one ledger transfer from interest expense, even when the job runs again', async () => {
