@@ -52,6 +52,14 @@ describe('interest', () => {
   const interest = async (account: AccountBody) => (await t.http().get(`/v1/accounts/${account.id}/interest`).set(alice.auth)).body;
   const transferOf = (id: string) => t.app.get(QueryBus).execute(new GetTransferQuery(id));
 
+  it("creates the bank's interest-expense ledger accounts at start-up, one per offered currency, debit-normal", async () => {
+    for (const currency of ['EUR', 'USD', 'GBP']) {
+      const res = await t.http().get(`/v1/ledger/accounts/${interestExpenseAccountId(currency)}`).set(ledgerAuth);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ currency, normalSide: 'debit', code: 6100, reference: `accounts:interest-expense:${currency}` });
+    }
+  });
+
   it('rates: admins add them for today or later, never twice for a day nor retroactively; anyone signed in reads them', async () => {
     const body = { product: 'savings', currency: 'EUR', effectiveFrom: addDays(today, 40), annualRatePercent: '4.1' };
     const support = await customer(t, ['support']);
