@@ -5,6 +5,7 @@ import { IdentitySchema1763900000100 } from './identity/1763900000100-identity-s
 import { LedgerSchema1763900100000 } from './ledger/1763900100000-ledger-schema';
 import { AccountsSchema1763900200000 } from './accounts/1763900200000-accounts-schema';
 import { AccountClosures1763900200001 } from './accounts/1763900200001-account-closures';
+import { StatementsAndInterest1763900200100 } from './accounts/1763900200100-statements-and-interest';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the compiled app, the
@@ -23,4 +24,5 @@ export const ALL_MIGRATIONS = [
   // accounts
   AccountsSchema1763900200000,
   AccountClosures1763900200001,
+  StatementsAndInterest1763900200100,
 ];

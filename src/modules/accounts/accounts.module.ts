@@ -4,13 +4,15 @@ import { Scheduler } from '../../platform/jobs/scheduler';
 import { AccountQueries, GetAccountHandler } from './application/account-queries/account-queries';
 import { ChangeAccountHandler } from './application/change-account/change-account.handler';
 import { CloseAccountWorkflow } from './application/close-account/close-account.workflow';
-import { InterestSettlement, NoInterestSettlement } from './application/close-account/interest-settlement';
+import { InterestSettlement } from './application/close-account/interest-settlement';
 import { OnTransferCreatedHandler } from './application/on-transfer-created/on-transfer-created.handler';
 import { OpenAccountHandler } from './application/open-account/open-account.handler';
 import { ResumeWorkflowsJob } from './application/resume-workflows/resume-workflows.job';
 import { AccountsHttpController } from './api/accounts.http-controller';
 import { AdminAccountsHttpController } from './api/admin-accounts.http-controller';
 import { AccountRepository } from './infrastructure/account.repository';
+import { ClosureInterestSettlement, INTEREST_CONTROLLERS, INTEREST_PROVIDERS } from './interest/interest.providers';
+import { STATEMENT_CONTROLLERS, STATEMENT_PROVIDERS } from './statements/statement.providers';
 
 const RESUME_EVERY_MS = 30_000;
 
@@ -20,7 +22,7 @@ const RESUME_EVERY_MS = 30_000;
  * interest live under statements/ and interest/ of this context.
  */
 @Module({
-  controllers: [AccountsHttpController, AdminAccountsHttpController],
+  controllers: [AccountsHttpController, AdminAccountsHttpController, ...STATEMENT_CONTROLLERS, ...INTEREST_CONTROLLERS],
   providers: [
     AccountRepository,
     AccountQueries,
@@ -28,8 +30,9 @@ const RESUME_EVERY_MS = 30_000;
     OpenAccountHandler,
     ChangeAccountHandler,
     CloseAccountWorkflow,
-    // The interest feature replaces this binding with its own settlement.
-    { provide: InterestSettlement, useClass: NoInterestSettlement },
+    { provide: InterestSettlement, useExisting: ClosureInterestSettlement },
+    ...INTEREST_PROVIDERS,
+    ...STATEMENT_PROVIDERS,
     OnTransferCreatedHandler,
     ResumeWorkflowsJob,
   ],

@@ -10,6 +10,7 @@ import { nextStatus } from '../../domain/account';
 import { accountNotFound, closureIncomplete, overdrawn, pendingHolds, sweepTargetInvalid, sweepTargetRequired, transitionNotAllowed } from '../../domain/account-errors';
 import { AccountRepository, type AccountRecord } from '../../infrastructure/account.repository';
 import { InterestSettlement } from './interest-settlement';
+import { IssueStatementHandler } from '../../statements/application/issue-statement/issue-statement.handler';
 
 /** Namespace of the sweep transfers' ids (UUIDv5 of `<account id>:sweep:<round>`). */
 const SWEEP_ID_NAMESPACE = 'f1c7d2e4-5b1a-4c55-9a0e-3d6b8f2a7c10';
@@ -40,6 +41,7 @@ export class CloseAccountWorkflow {
     private readonly queries: QueryBus,
     private readonly outbox: Outbox,
     private readonly interest: InterestSettlement,
+    private readonly statements: IssueStatementHandler,
   ) {}
 
   /** Starts (or resumes) the closure of an account the caller may act on (checked by `authorize`). */
@@ -101,6 +103,8 @@ export class CloseAccountWorkflow {
     }
 
     const swept = await this.sweptSoFar(accountId);
+    // The final statement (interest and sweep included) exists before the account reads closed; a resumed run finds it.
+    await this.statements.issueFinal(account);
     return this.uow.run(async (tx) => {
       const current = (await this.accounts.findByIdForUpdate(tx, accountId))!;
       if (current.status !== 'closing') return current;

@@ -1,0 +1,41 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Clock } from '../../../../../platform/clock';
+import { APP_CONFIG, type AppConfig } from '../../../../../platform/config/app-config';
+import type { AccountProduct } from '../../../domain/account';
+import { currencyNotOffered } from '../../../domain/account-errors';
+import { dayOf } from '../../domain/calendar';
+import { rateExists, rateRetroactive } from '../../domain/interest-errors';
+import { InterestRepository, type InterestRateRecord } from '../../infrastructure/interest.repository';
+
+export interface NewInterestRate {
+  readonly product: AccountProduct;
+  readonly currency: string;
+  readonly effectiveFrom: string;
+  readonly annualRatePercent: string;
+}
+
+/**
+ * The rate history per product and currency. Rates are only ever added, for today or a
+ * later day: a past day's accrual was computed with the rate then in force and stays so.
+ */
+@Injectable()
+export class InterestRatesHandler {
+  constructor(
+    private readonly repository: InterestRepository,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async add(rate: NewInterestRate, createdBy: string): Promise<InterestRateRecord> {
+    if (!this.config.accounts.currencies.includes(rate.currency)) throw currencyNotOffered(rate.currency, this.config.accounts.currencies);
+    const today = dayOf(this.clock.now());
+    if (rate.effectiveFrom < today) throw rateRetroactive(today);
+    if (!(await this.repository.addRate({ ...rate, createdBy }))) throw rateExists(rate.product, rate.currency, rate.effectiveFrom);
+    const added = await this.repository.rates({ product: rate.product, currency: rate.currency });
+    return added.find((r) => r.effectiveFrom === rate.effectiveFrom)!;
+  }
+
+  list(filter: { product?: string; currency?: string }): Promise<InterestRateRecord[]> {
+    return this.repository.rates(filter);
+  }
+}

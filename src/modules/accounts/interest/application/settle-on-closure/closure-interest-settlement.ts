@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { Clock } from '../../../../../platform/clock';
+import { InterestSettlement } from '../../../application/close-account/interest-settlement';
+import type { AccountRecord } from '../../../infrastructure/account.repository';
+import { addDays, dayOf } from '../../domain/calendar';
+import { AccrueInterestHandler } from '../accrue-interest/accrue-interest.handler';
+import { CapitaliseInterestHandler } from '../capitalise-interest/capitalise-interest.handler';
+import { InterestRepository } from '../../infrastructure/interest.repository';
+
+/**
+ * Interest at closure: accrue every finished day up to the day before closure (the day
+ * of closure has no end-of-day balance, so it earns nothing), then pay everything not yet
+ * paid in one `final` capitalisation. Repeatable: a resumed closure finds the final
+ * capitalisation recorded and at most re-submits its transfer, which the ledger executes once;
+ * after it nothing more accrues.
+ */
+@Injectable()
+export class ClosureInterestSettlement extends InterestSettlement {
+  constructor(
+    private readonly accrual: AccrueInterestHandler,
+    private readonly capitalisation: CapitaliseInterestHandler,
+    private readonly repository: InterestRepository,
+    private readonly clock: Clock,
+  ) {
+    super();
+  }
+
+  async settleBeforeClosure(account: AccountRecord): Promise<void> {
+    const yesterday = addDays(dayOf(this.clock.now()), -1);
+    for (let added = -1; added !== 0; ) added = await this.accrual.accrue(account, yesterday);
+    // A monthly payment a crash left unposted is finished first; then the rest is paid as `final`.
+    for (const period of await this.repository.periodsToPay(account.id, null)) {
+      if (period !== 'final') await this.capitalisation.capitalise(account, period);
+    }
+    await this.capitalisation.capitalise(account, 'final');
+  }
+}
