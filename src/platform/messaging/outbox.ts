@@ -33,16 +33,21 @@ export class Outbox {
       }),
     );
     // One statement for the whole batch: a ledger batch may append thousands of events.
+    // Each column travels as one newline-separated text (JSON.stringify never writes a raw
+    // newline; ids, topics and types hold none): the driver's array literals escape every
+    // quote of every payload, which cost more than the insert itself.
+    const columns = [
+      envelopes.map((e) => e.id),
+      events.map((e) => e.topic),
+      events.map((e) => e.type),
+      events.map((e) => assertSingleLine(e.aggregateId)),
+      envelopes.map((e) => JSON.stringify(e, bigintAsString)),
+    ];
     await tx.query(
       `insert into ${schema}.outbox (event_id, topic, event_type, aggregate_id, payload)
-       select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])`,
-      [
-        envelopes.map((e) => e.id),
-        events.map((e) => e.topic),
-        events.map((e) => e.type),
-        events.map((e) => e.aggregateId),
-        envelopes.map((e) => JSON.stringify(e, bigintAsString)),
-      ],
+       select * from unnest(string_to_array($1, E'\\n')::uuid[], string_to_array($2, E'\\n'), string_to_array($3, E'\\n'),
+                            string_to_array($4, E'\\n'), string_to_array($5, E'\\n'))`,
+      columns.map((values) => values.join('\n')),
     );
     tx.afterCommit(() => this.signal.notify(context));
     return envelopes;
@@ -52,4 +57,9 @@ export class Outbox {
 /** Money travels as bigint in the domain and as a decimal string on the wire. */
 function bigintAsString(_key: string, value: unknown): unknown {
   return typeof value === 'bigint' ? value.toString() : value;
+}
+
+function assertSingleLine(value: string): string {
+  if (value.includes('\n')) throw new Error('an aggregate id must not contain a newline');
+  return value;
 }
