@@ -17,12 +17,16 @@ import { serviceUrls } from '../test/support/services';
  * invariants afterwards, and prints one JSON line per scenario.
  *
  *   BENCH_SECONDS (default 20)   measured time per scenario, after a warm-up
- *   BENCH_SCENARIOS              comma-separated subset of single,batch,hot
+ *   BENCH_SCENARIOS              comma-separated subset of single,batch,hot,ceiling
+ *                                (ceiling: GET /health/live, the cheapest route, with the
+ *                                same 64 clients: what HTTP alone allows on this machine)
  *   BENCH_LOG_LEVEL (default info) the app's log level (info writes an access log line per request)
+ *   BENCH_KAFKA (default 1)      1: the app relays its outbox to the real Kafka broker, as
+ *                                deployed; 0: in-process delivery (nothing subscribes)
  */
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 20);
 const WARMUP_SECONDS = 3;
-const SCENARIOS = (process.env['BENCH_SCENARIOS'] ?? 'single,batch,hot').split(',');
+const SCENARIOS = (process.env['BENCH_SCENARIOS'] ?? 'single,batch,hot,ceiling').split(',');
 const ACCOUNTS = 10_000;
 const HOT_ACCOUNTS = 10;
 const FUNDING = 1_000_000_000n;
@@ -59,6 +63,8 @@ async function main(): Promise<void> {
     NODE_ENV: 'production',
     LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'info',
     BODY_LIMIT_BYTES: String(4 * 1024 * 1024),
+    REDIS_URL: services.redisUrl,
+    ...(process.env['BENCH_KAFKA'] === '0' ? {} : { KAFKA_BROKERS: services.kafkaBrokers }),
   };
   const tokens = new AccessTokens(await KeyRing.fromJwks([jwk]), loadConfig(env));
   const token = (await tokens.issue({ subject: 'bench', clientId: 'bench', scopes: ['ledger:read', 'ledger:write', 'ledger:reconcile'], ttlSeconds: 3600 })).token;
@@ -116,6 +122,15 @@ async function main(): Promise<void> {
         await drive('hot', 64, async () => {
           const res = await post('/v1/ledger/transfers', { id: uuidv7(), debitAccountId: random(), creditAccountId: hot[Math.floor(Math.random() * HOT_ACCOUNTS)]!, amount: amount(), currency: 'EUR' });
           return { transfers: res.status === 201 ? 1 : 0, status: res.status };
+        }),
+      );
+    }
+    if (SCENARIOS.includes('ceiling')) {
+      results.push(
+        await drive('ceiling', 64, async () => {
+          const res = await http.request({ method: 'GET', path: '/health/live' });
+          await res.body.dump();
+          return { transfers: 0, status: res.statusCode };
         }),
       );
     }
@@ -190,7 +205,8 @@ async function startApp(env: Record<string, string>): Promise<{ child: ChildProc
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [...(process.env['BENCH_NODE_ARGS']?.split(' ').filter(Boolean) ?? []), join(__dirname, '../dist/src/main.js')], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    // Only what the bench chose: not a KAFKA_BROKERS or REDIS_URL from the caller's shell.
+    env: { ...withoutServices(process.env), ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const deadline = Date.now() + 60_000;
@@ -200,6 +216,11 @@ async function startApp(env: Record<string, string>): Promise<{ child: ChildProc
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the app did not start (exit code ${child.exitCode})`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+function withoutServices(source: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { KAFKA_BROKERS: _kafka, REDIS_URL: _redis, DATABASE_URL: _database, ...rest } = source;
+  return rest;
 }
 
 function freePort(): Promise<number> {
