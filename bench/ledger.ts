@@ -142,6 +142,14 @@ async function main(): Promise<void> {
     await admin.end();
   }
 
+  /** The ledger's group-commit histogram from /metrics: transfers committed and commits so far. */
+  async function commitStats(): Promise<{ transfers: number; commits: number }> {
+    const res = await http.request({ method: 'GET', path: '/metrics' });
+    const text = await res.body.text();
+    const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+    return { transfers: value('skyro_ledger_commit_batch_transfers_sum'), commits: value('skyro_ledger_commit_batch_transfers_count') };
+  }
+
   /** Closed-loop clients for warm-up plus SECONDS; then the invariants. */
   async function drive(scenario: string, clients: number, request: () => Promise<{ transfers: number; status: number }>): Promise<Result> {
     const latencies: number[] = [];
@@ -151,6 +159,8 @@ async function main(): Promise<void> {
     let refused = 0;
     const warmupEnds = Date.now() + WARMUP_SECONDS * 1000;
     const ends = warmupEnds + SECONDS * 1000;
+    let commitsBefore: { transfers: number; commits: number } | undefined;
+    setTimeout(() => void commitStats().then((c) => (commitsBefore = c)), WARMUP_SECONDS * 1000);
     await Promise.all(
       Array.from({ length: clients }, async () => {
         while (Date.now() < ends) {
@@ -170,6 +180,8 @@ async function main(): Promise<void> {
         }
       }),
     );
+    const commitsAfter = await commitStats();
+    const commits = commitsBefore ? commitsAfter.commits - commitsBefore.commits : 0;
     latencies.sort((a, b) => a - b);
     const q = (p: number) => Number(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!.toFixed(2));
     const report = await post('/v1/ledger/reconciliations', {});
@@ -186,6 +198,9 @@ async function main(): Promise<void> {
       invariants,
       clients,
       seconds: SECONDS,
+      // Group commit at work: database transactions, and transfers per transaction.
+      commits_per_sec: Math.round(commits / SECONDS),
+      transfers_per_commit: commits ? Number(((commitsAfter.transfers - commitsBefore!.transfers) / commits).toFixed(1)) : 0,
     };
     process.stdout.write(JSON.stringify(result) + '\n');
     return result;
