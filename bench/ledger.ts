@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { Pool } from 'undici';
+import { BalancedPool, Pool } from 'undici';
 import { v7 as uuidv7 } from 'uuid';
 import { AccessTokens } from '../src/platform/auth/access-tokens';
 import { KeyRing } from '../src/platform/auth/key-ring';
@@ -21,10 +21,13 @@ import { serviceUrls } from '../test/support/services';
  *                                (ceiling: GET /health/live, the cheapest route, with the
  *                                same 64 clients: what HTTP alone allows on this machine)
  *   BENCH_LOG_LEVEL (default info) the app's log level (info writes an access log line per request)
+ *   BENCH_PODS (default 1)       app processes, as pods behind a load balancer; the load is
+ *                                spread over them (they share PostgreSQL, Redis and Kafka)
  *   BENCH_KAFKA (default 1)      1: the app relays its outbox to the real Kafka broker, as
  *                                deployed; 0: in-process delivery (nothing subscribes)
  */
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 20);
+const PODS = Number(process.env['BENCH_PODS'] ?? 1);
 const WARMUP_SECONDS = 3;
 const SCENARIOS = (process.env['BENCH_SCENARIOS'] ?? 'single,batch,hot,ceiling').split(',');
 const ACCOUNTS = 10_000;
@@ -68,8 +71,11 @@ async function main(): Promise<void> {
   };
   const tokens = new AccessTokens(await KeyRing.fromJwks([jwk]), loadConfig(env));
   const token = (await tokens.issue({ subject: 'bench', clientId: 'bench', scopes: ['ledger:read', 'ledger:write', 'ledger:reconcile'], ttlSeconds: 3600 })).token;
-  const app = await startApp(env);
-  const http = new Pool(app.url, { connections: 64, pipelining: 1 });
+  // One at a time: the first applies the migrations.
+  const apps: Array<{ child: ChildProcess; url: string }> = [];
+  for (let i = 0; i < PODS; i++) apps.push(await startApp(env));
+  const http = PODS === 1 ? new Pool(apps[0]!.url, { connections: 64, pipelining: 1 }) : new BalancedPool(apps.map((a) => a.url), { connections: Math.ceil(64 / PODS), pipelining: 1 });
+  const pods = apps.map((a) => new Pool(a.url, { connections: 1 }));
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const post = async (path: string, body: unknown) => {
     const res = await http.request({ method: 'POST', path, headers, body: JSON.stringify(body) });
@@ -136,18 +142,26 @@ async function main(): Promise<void> {
     }
   } finally {
     await http.close();
-    app.child.kill('SIGTERM');
-    await new Promise((r) => app.child.once('exit', r));
+    for (const pod of pods) await pod.close();
+    for (const app of apps) {
+      app.child.kill('SIGTERM');
+      await new Promise((r) => app.child.once('exit', r));
+    }
     await admin.query(`drop database if exists ${database} with (force)`);
     await admin.end();
   }
 
   /** The ledger's group-commit histogram from /metrics: transfers committed and commits so far. */
   async function commitStats(): Promise<{ transfers: number; commits: number }> {
-    const res = await http.request({ method: 'GET', path: '/metrics' });
-    const text = await res.body.text();
-    const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
-    return { transfers: value('skyro_ledger_commit_batch_transfers_sum'), commits: value('skyro_ledger_commit_batch_transfers_count') };
+    const total = { transfers: 0, commits: 0 };
+    for (const pod of pods) {
+      const res = await pod.request({ method: 'GET', path: '/metrics' });
+      const text = await res.body.text();
+      const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+      total.transfers += value('skyro_ledger_commit_batch_transfers_sum');
+      total.commits += value('skyro_ledger_commit_batch_transfers_count');
+    }
+    return total;
   }
 
   /** Closed-loop clients for warm-up plus SECONDS; then the invariants. */
@@ -197,6 +211,7 @@ async function main(): Promise<void> {
       refused,
       invariants,
       clients,
+      pods: PODS,
       seconds: SECONDS,
       // Group commit at work: database transactions, and transfers per transaction.
       commits_per_sec: Math.round(commits / SECONDS),
