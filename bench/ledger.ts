@@ -21,6 +21,7 @@ import { serviceUrls } from '../test/support/services';
  *                                (ceiling: GET /health/live, the cheapest route, with the
  *                                same 64 clients: what HTTP alone allows on this machine)
  *   BENCH_LOG_LEVEL (default info) the app's log level (info writes an access log line per request)
+ *   BENCH_NODE_ARGS              the app's Node flags (default: the Dockerfile's, --max-semi-space-size=32)
  *   BENCH_PODS (default 1)       app processes, as pods behind a load balancer; the load is
  *                                spread over them (they share PostgreSQL, Redis and Kafka)
  *   BENCH_KAFKA (default 1)      1: the app relays its outbox to the real Kafka broker, as
@@ -234,7 +235,9 @@ async function startApp(env: Record<string, string>): Promise<{ child: ChildProc
   // an info log, absent at BENCH_LOG_LEVEL=warn.
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [...(process.env['BENCH_NODE_ARGS']?.split(' ').filter(Boolean) ?? []), join(__dirname, '../dist/src/main.js')], {
+  // By default the Node flags the Dockerfile sets (NODE_OPTIONS there).
+  const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '--max-semi-space-size=32').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, join(__dirname, '../dist/src/main.js')], {
     // Only what the bench chose: not a KAFKA_BROKERS or REDIS_URL from the caller's shell.
     env: { ...withoutServices(process.env), ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit'],
