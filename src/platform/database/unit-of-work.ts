@@ -9,10 +9,14 @@ export interface QueryOutcome<R> {
   readonly rowCount: number;
 }
 
-/** One database transaction, handed to the work function of UnitOfWork.run. */
-export interface Tx {
-  /** Raw SQL on the transaction's connection; parameters are always bound, never spliced. */
+/** Anything that runs SQL: a transaction (Tx) or the pool (UnitOfWork). */
+export interface Sql {
+  /** Raw SQL; parameters are always bound, never spliced. */
   query<R extends QueryResultRow = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryOutcome<R>>;
+}
+
+/** One database transaction, handed to the work function of UnitOfWork.run. */
+export interface Tx extends Sql {
   /** TypeORM's manager on the same connection, for repository-style access. */
   readonly manager: EntityManager;
   /** Runs after COMMIT succeeds (never after a rollback); errors are the caller's to handle. */

@@ -1,12 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { UnitOfWork, type QueryOutcome } from '../../../platform/database/unit-of-work';
+import { UnitOfWork, type Sql } from '../../../platform/database/unit-of-work';
 import type { AccountProduct, AccountStatus } from '../domain/account';
 import type { AccountView } from '../contract';
-
-/** Anything that runs SQL: a transaction (Tx) or the pool (UnitOfWork). */
-export interface Sql {
-  query<R extends Record<string, unknown> = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryOutcome<R>>;
-}
 
 /** One row of accounts.accounts. Money (overdraftLimit) is bigint minor units. */
 export interface AccountRecord {

@@ -1,15 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '../../../shared-kernel';
-import type { QueryOutcome } from '../../../platform/database/unit-of-work';
+import type { Sql } from '../../../platform/database/unit-of-work';
 import type { Role } from '../../../platform/auth/principal';
 import type { PersonalData } from '../domain/personal-data';
 import type { UserStatus } from '../domain/user-status';
 import { PersonalDataCipher } from './personal-data-cipher';
-
-/** Anything that runs SQL: a transaction (Tx) or the pool (UnitOfWork). */
-export interface Sql {
-  query<R extends Record<string, unknown> = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryOutcome<R>>;
-}
 
 export interface UserRow {
   readonly id: string;
