@@ -4,7 +4,16 @@ import type { ContextDefinition } from '../../src/platform/context-definition';
 import { contextSchemaSql } from '../../src/platform/database/context-schema';
 import type { Tx } from '../../src/platform/database/unit-of-work';
 import { OnIntegrationEvent, type IntegrationEventHandler } from '../../src/platform/messaging/subscriptions';
-import { ACCOUNTS_TOPIC, AccountClosedV1, AccountFrozenV1, AccountOpenedV1, AccountUnfrozenV1, BalanceChangedV1 } from '../../src/modules/accounts/contract';
+import {
+  ACCOUNTS_TOPIC,
+  AccountClosedV1,
+  AccountFrozenV1,
+  AccountOpenedV1,
+  AccountUnfrozenV1,
+  BalanceChangedV1,
+  InterestCapitalisedV1,
+  StatementIssuedV1,
+} from '../../src/modules/accounts/contract';
 import type { TestApp } from '../support/app';
 import { bearer, loginAs } from '../support/auth';
 import { sql } from '../support/database';
@@ -16,7 +25,7 @@ import { newUuid } from '../ledger/ledger-support';
   context: 'accounts_probe',
   name: 'record',
   topic: ACCOUNTS_TOPIC,
-  types: [AccountOpenedV1.type, AccountFrozenV1.type, AccountUnfrozenV1.type, AccountClosedV1.type, BalanceChangedV1.type],
+  types: [AccountOpenedV1.type, AccountFrozenV1.type, AccountUnfrozenV1.type, AccountClosedV1.type, BalanceChangedV1.type, InterestCapitalisedV1.type, StatementIssuedV1.type],
 })
 class RecordAccountEvents implements IntegrationEventHandler {
   async handle(event: EventEnvelope, tx: Tx): Promise<void> {

@@ -8,8 +8,8 @@ import { sweepTransferId } from '../../src/modules/accounts/application/close-ac
 import { eventually, type TestApp } from '../support/app';
 import { sql } from '../support/database';
 import { openAccount } from '../ledger/ledger-support';
-import { customer, openCustomerAccount, transfer, type AccountBody, type Customer } from './accounts-support';
-import { clockAt, probedEvents, startFixture, type Fixture } from './statements-interest-support';
+import { accountEvents, customer, openCustomerAccount, transfer, type AccountBody, type Customer } from './accounts-support';
+import { clockAt, startFixture, type Fixture } from './statements-interest-support';
 
 /*
  * Savings EUR earns 3.65 % p.a. from today: 1,000,000 minor units earn exactly 100 a day
@@ -137,7 +137,7 @@ describe('interest', () => {
     expect(history.filter((p) => p.transferId === id)).toHaveLength(1);
     expect((await accruals(account)).every((a) => a.capitalisation_period === month)).toBe(true);
 
-    const events = await eventually(() => probedEvents(db.url, account.id, 'accounts.interest-capitalised.v1'), (e) => e.length > 0);
+    const events = await eventually(() => accountEvents(db.url, account.id, 'accounts.interest-capitalised.v1'), (e) => e.length > 0);
     expect(events).toHaveLength(1);
     expect(events[0]!.data).toEqual({ accountId: account.id, ownerId: alice.id, currency: 'EUR', period: month, amount: (daysLeft * 100n).toString(), transferId: id, capitalisedAt: expect.any(String) });
   });
@@ -164,7 +164,7 @@ describe('interest', () => {
     const paid = (await interest(account)).capitalisations;
     expect(paid).toEqual([expect.objectContaining({ period: month, postedAt: expect.any(String) })]);
     expect(await balance(account)).toBe((1_000_000n + BigInt(paid[0].amount)).toString());
-    const events = await eventually(() => probedEvents(db.url, account.id, 'accounts.interest-capitalised.v1'), (e) => e.length > 0);
+    const events = await eventually(() => accountEvents(db.url, account.id, 'accounts.interest-capitalised.v1'), (e) => e.length > 0);
     expect(events).toHaveLength(1);
   });
 

@@ -3,8 +3,8 @@ import { addDays, dayOf, firstDayAfter, monthOf } from '../../src/modules/accoun
 import { MonthlyStatementsJob } from '../../src/modules/accounts/statements/application/monthly-statements/monthly-statements.job';
 import { eventually, type TestApp } from '../support/app';
 import { newUuid } from '../ledger/ledger-support';
-import { customer, openCustomerAccount, transfer, type AccountBody, type Customer } from './accounts-support';
-import { clockAt, probedEvents, rawBody, startFixture, type Fixture } from './statements-interest-support';
+import { accountEvents, customer, openCustomerAccount, transfer, type AccountBody, type Customer } from './accounts-support';
+import { clockAt, rawBody, startFixture, type Fixture } from './statements-interest-support';
 
 interface StatementBody {
   openingBalance: string;
@@ -131,7 +131,7 @@ describe('statements', () => {
     expect(future.status).toBe(422);
     expect(future.body.code).toBe('STATEMENT_PERIOD_NOT_ENDED');
 
-    const [event] = await eventually(() => probedEvents(db.url, account.id, 'accounts.statement-issued.v1'), (e) => e.length > 0);
+    const [event] = await eventually(() => accountEvents(db.url, account.id, 'accounts.statement-issued.v1'), (e) => e.length > 0);
     expect(event!.data).toEqual({ statementId: issued.body.id, accountId: account.id, ownerId: alice.id, kind: 'on_demand', periodFrom: period.from, periodTo: period.to, issuedAt: expect.any(String) });
   });
 
@@ -170,7 +170,7 @@ describe('statements', () => {
     const monthly = (await t.http().get(`${statementUrl()}/stored`).set(alice.auth)).body.items.filter((s: { kind: string }) => s.kind === 'monthly');
     expect(monthly).toHaveLength(1);
     expect(monthly[0]).toMatchObject({ periodFrom: `${month}-01T00:00:00.000Z`, periodTo: `${firstDayAfter(month)}T00:00:00.000Z`, openingBalance: '0', closingBalance: '61123', postingCount: 5 });
-    const events = await eventually(() => probedEvents(db.url, account.id, 'accounts.statement-issued.v1'), (e) => e.some((x) => x.data['kind'] === 'monthly'));
+    const events = await eventually(() => accountEvents(db.url, account.id, 'accounts.statement-issued.v1'), (e) => e.some((x) => x.data['kind'] === 'monthly'));
     expect(events.filter((e) => e.data['kind'] === 'monthly')).toHaveLength(1);
   });
 
