@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { schemaName } from '../../src/platform/messaging/sql-identifier';
 
 /**
  * Outboxes created before the payload became text (see contextSchemaSql): store the
@@ -11,15 +12,15 @@ export class OutboxPayloadText1763900300000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     for (const schema of await outboxSchemas(q, 'jsonb')) {
-      await q.query(`alter table ${ident(schema)}.outbox alter column payload type text using payload::text`);
-      await q.query(`alter table ${ident(schema)}.outbox drop constraint if exists outbox_event_id_key`);
+      await q.query(`alter table ${schemaName(schema)}.outbox alter column payload type text using payload::text`);
+      await q.query(`alter table ${schemaName(schema)}.outbox drop constraint if exists outbox_event_id_key`);
     }
   }
 
   async down(q: QueryRunner): Promise<void> {
     for (const schema of await outboxSchemas(q, 'text')) {
-      await q.query(`alter table ${ident(schema)}.outbox alter column payload type jsonb using payload::jsonb`);
-      await q.query(`alter table ${ident(schema)}.outbox add constraint outbox_event_id_key unique (event_id)`);
+      await q.query(`alter table ${schemaName(schema)}.outbox alter column payload type jsonb using payload::jsonb`);
+      await q.query(`alter table ${schemaName(schema)}.outbox add constraint outbox_event_id_key unique (event_id)`);
     }
   }
 }
@@ -32,8 +33,4 @@ async function outboxSchemas(q: QueryRunner, payloadType: 'jsonb' | 'text'): Pro
     [payloadType],
   )) as Array<{ table_schema: string }>;
   return rows.map((r) => r.table_schema);
-}
-
-function ident(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
 }
