@@ -16,3 +16,9 @@ export function assertCanAccess(principal: Principal, ownerId: string, permissio
 export function canActOnOthers(principal: Principal, permission: string): boolean {
   return hasPermission(principal, permission);
 }
+
+/** The user behind a principal; service clients have no resources of their own ("me"). */
+export function userOf(principal: Principal): string {
+  if (principal.kind !== 'user') throw new DomainError('forbidden', 'USER_REQUIRED', 'This operation needs a signed-in user, not a service client');
+  return principal.subject;
+}

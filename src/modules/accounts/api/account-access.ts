@@ -1,4 +1,3 @@
-import { DomainError } from '../../../shared-kernel';
 import { assertCanAccess } from '../../../platform/auth/ownership';
 import type { Principal } from '../../../platform/auth/principal';
 import { accountNotFound } from '../domain/account-errors';
@@ -7,9 +6,3 @@ import type { AccountRecord } from '../infrastructure/account.repository';
 /** The owner, or staff holding `permission`; anyone else is told the account does not exist. */
 export const accessibleWith = (principal: Principal, permission: string) => (account: AccountRecord) =>
   assertCanAccess(principal, account.ownerId, permission, accountNotFound);
-
-/** The user behind a principal; service clients have no accounts of their own. */
-export function userOf(principal: Principal): string {
-  if (principal.kind !== 'user') throw new DomainError('forbidden', 'USER_REQUIRED', 'This operation needs a signed-in user, not a service client');
-  return principal.subject;
-}

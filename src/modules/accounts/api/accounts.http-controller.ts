@@ -7,7 +7,8 @@ import { Idempotent } from '../../../platform/http/idempotency';
 import { AccountQueries, type AccountWithBalancesView } from '../application/account-queries/account-queries';
 import { CloseAccountWorkflow } from '../application/close-account/close-account.workflow';
 import { OpenAccountHandler } from '../application/open-account/open-account.handler';
-import { accessibleWith, userOf } from './account-access';
+import { userOf } from '../../../platform/auth/ownership';
+import { accessibleWith } from './account-access';
 import {
   AccountHistoryResponse,
   AccountIdParams,

@@ -23,7 +23,8 @@ import {
 } from './dto/mfa.dto';
 import { NoStore } from './no-store';
 import { Meta } from './request-meta.decorator';
-import { sessionOf, userOf } from './principal-user';
+import { userOf } from '../../../platform/auth/ownership';
+import { sessionOf } from './principal-user';
 
 /** My second factors: authenticator app (TOTP), recovery codes, passkeys, and step-up. */
 @ApiTags('mfa')

@@ -7,7 +7,7 @@ import { ManageSessionsHandler } from '../application/manage-sessions/manage-ses
 import type { RequestMeta } from '../application/request-meta';
 import { RevokedSessionsResponse, SessionIdParams, SessionView } from './dto/sessions.dto';
 import { Meta } from './request-meta.decorator';
-import { userOf } from './principal-user';
+import { userOf } from '../../../platform/auth/ownership';
 
 /** My sessions: where I am signed in, and signing out there (or everywhere). */
 @ApiTags('sessions')

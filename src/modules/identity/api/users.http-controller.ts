@@ -13,7 +13,8 @@ import { UpdateProfileHandler } from '../application/update-profile/update-profi
 import { ChangePasswordRequest, ProfileResponse, UpdateProfileRequest, UserDataExportResponse } from './dto/users.dto';
 import { NoStore } from './no-store';
 import { Meta } from './request-meta.decorator';
-import { sessionOf, userOf } from './principal-user';
+import { userOf } from '../../../platform/auth/ownership';
+import { sessionOf } from './principal-user';
 
 /** The signed-in user's own account: profile, preferences, password, GDPR export and erasure. */
 @ApiTags('users')
