@@ -125,7 +125,7 @@ export class StatementsHttpController {
   ): Promise<Buffer> {
     const account = await this.reads.get(params.id, accessibleWith(principal, 'accounts:read'));
     const format = formatOf(query.format, accept);
-    const content = (await this.statements.find(account.id, params.statementId)) && (await this.statements.document(params.statementId, format));
+    const content = await this.statements.document(account.id, params.statementId, format);
     if (!content) throw statementNotFound();
     return send(reply, format, content, `statement-${account.accountNumber}-${params.statementId}`);
   }

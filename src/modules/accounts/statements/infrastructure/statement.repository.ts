@@ -113,8 +113,13 @@ export class StatementRepository {
     return rows[0]?.period_to ?? null;
   }
 
-  async document(statementId: string, format: StatementFormat): Promise<Buffer | null> {
-    const { rows } = await this.uow.query<{ content: Buffer }>('select content from accounts.statement_documents where statement_id = $1 and format = $2', [statementId, format]);
+  /** A stored statement's bytes in one format; null unless the statement is this account's. */
+  async document(accountId: string, statementId: string, format: StatementFormat): Promise<Buffer | null> {
+    const { rows } = await this.uow.query<{ content: Buffer }>(
+      `select d.content from accounts.statement_documents d join accounts.statements s on s.id = d.statement_id
+        where s.account_id = $1 and d.statement_id = $2 and d.format = $3`,
+      [accountId, statementId, format],
+    );
     return rows[0]?.content ?? null;
   }
 
