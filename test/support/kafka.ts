@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
+import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
 import { serviceUrls } from './services';
 
 export interface ReadMessage {
@@ -20,7 +20,7 @@ export async function readTopic(topic: string, options: { count?: number; quietM
   let lastArrival = Date.now();
   await consumer.connect();
   try {
-    await consumer.subscribe({ topic, fromBeginning: true });
+    await subscribeWhenCreated(consumer, topic, options.timeoutMs ?? 20_000);
     await consumer.run({
       eachMessage: async ({ partition, message }) => {
         messages.push(toRead(partition, message));
@@ -47,4 +47,22 @@ function toRead(partition: number, message: KafkaMessage): ReadMessage {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(message.headers ?? {})) if (v !== undefined) headers[k] = v.toString();
   return { key: message.key?.toString() ?? null, value: message.value?.toString() ?? '', headers, partition };
+}
+
+/**
+ * The app creates a topic when it first publishes to it, which may be a moment after the
+ * test asks to read it: until then the broker answers "does not host this topic-partition".
+ */
+async function subscribeWhenCreated(consumer: Consumer, topic: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await consumer.subscribe({ topic, fromBeginning: true });
+      return;
+    } catch (error) {
+      const unknown = (error as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION';
+      if (!unknown || Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 }
