@@ -1,3 +1,4 @@
+import { defineContext } from '../src/platform/context-definition';
 import 'reflect-metadata';
 import { fork } from 'node:child_process';
 import { Agent, request } from 'node:http';
@@ -5,10 +6,11 @@ import { Controller, Get, Module } from '@nestjs/common';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { createApp, shutdown } from '../src/bootstrap';
-import { identityContext } from '../src/modules/identity/identity.module';
+import { identityContext } from '../src/modules/identity/identity.context';
 import { AuthGuard } from '../src/platform/auth/auth.guard';
 import { ApiAuth, Public } from '../src/platform/auth/decorators';
-import { loadConfig } from '../src/platform/config/app-config';
+import { loadConfig, settingsOf } from '../src/platform/config/app-config';
+import { identityConfig } from '../src/modules/identity/identity.config';
 import { createLogger } from '../src/platform/logging/logger';
 import { serviceUrls } from '../test/support/services';
 import { withBenchDatabase } from './support';
@@ -154,7 +156,8 @@ async function main(): Promise<void> {
 }
 
 async function run(databaseUrl: string, redisUrl: string, prefix: string): Promise<void> {
-  const config = loadConfig({ ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', PORT: '0', DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix });
+  const contexts = [identityContext, defineContext({ name: 'bench_auth', module: BenchModule })];
+  const config = loadConfig({ ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', PORT: '0', DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix }, contexts);
   // The guard's own time per request, measured inside the server: the overhead without
   // the loopback and scheduling noise both routes share.
   const guardMs: number[] = [];
@@ -167,7 +170,7 @@ async function run(databaseUrl: string, redisUrl: string, prefix: string): Promi
       if ((context.switchToHttp().getRequest<{ url: string }>().url ?? '').endsWith('/bench/private')) guardMs.push(Number(process.hrtime.bigint() - started) / 1e6);
     }
   };
-  const app = await createApp(config, { contexts: [identityContext, { name: 'bench_auth', module: BenchModule }], logger: createLogger('warn') });
+  const app = await createApp(config, { contexts, logger: createLogger('warn') });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.getHttpServer().address() as { port: number }).port;
   try {
@@ -182,7 +185,7 @@ async function run(databaseUrl: string, redisUrl: string, prefix: string): Promi
     await db.end();
     const login = await call(port, { method: 'POST', path: '/v1/auth/login', body: JSON.stringify({ email: emails[0], password: PASSWORD }) });
     const token = (JSON.parse(login.body) as { tokens: { access_token: string } }).tokens.access_token;
-    const { argon2 } = config.identity;
+    const { argon2 } = settingsOf(config, identityConfig);
 
     guardMs.length = 0;
     const verify = (await inChild({ kind: 'verify', port, token, emails })) as { open: Record<string, number>; closed: Record<string, number> };

@@ -1,3 +1,4 @@
+import { defineContext } from '../src/platform/context-definition';
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { Client } from 'pg';
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
       const started = process.hrtime.bigint();
       const apps = await Promise.all(
         Array.from({ length: pods }, async () => {
-          const app = await createApp(config, { contexts: [{ name: 'bench_outbox', module: BenchModule }], logger: createLogger('warn') });
+          const app = await createApp(config, { contexts: [defineContext({ name: 'bench_outbox', module: BenchModule })], logger: createLogger('warn') });
           await app.init();
           return app;
         }),

@@ -4,7 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { Logger as Pino } from 'pino';
 import { AppModule } from './app.module';
 import type { AppConfig } from './platform/config/app-config';
-import type { ContextDefinition } from './platform/context-definition';
+import type { ContextManifest } from './platform/context-definition';
 import { configureHttpEdge, fastifyOptions } from './platform/http/http-edge';
 import { ProblemFilter } from './platform/http/problem.filter';
 import { createValidationPipe } from './platform/http/validation';
@@ -16,7 +16,10 @@ import { buildOpenApiDocument, serveOpenApi } from './platform/openapi/openapi';
 import { version } from '../package.json';
 
 export interface CreateAppOptions {
-  readonly contexts: readonly ContextDefinition[];
+  /** The contexts this process runs. */
+  readonly contexts: readonly ContextManifest[];
+  /** Every context of the codebase (default: the running ones). */
+  readonly available?: readonly ContextManifest[];
   readonly logger?: Pino;
   /** Default true. false builds the app without connecting anywhere (openapi.json). */
   readonly connect?: boolean;
@@ -26,7 +29,7 @@ export interface CreateAppOptions {
 export async function createApp(config: AppConfig, options: CreateAppOptions): Promise<NestFastifyApplication> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.register({ config, contexts: options.contexts, logger, connect: options.connect ?? true }),
+    AppModule.register({ config, contexts: options.contexts, available: options.available ?? options.contexts, logger, connect: options.connect ?? true }),
     new FastifyAdapter(fastifyOptions(config)),
     // bodyParser off: Fastify's own JSON parser stays, Nest adds no form parser.
     { logger: new PinoNestLogger(logger), abortOnError: false, bodyParser: false },

@@ -10,7 +10,7 @@ import { version } from '../package.json';
  * any database or broker, as stable, pretty-printed JSON.
  */
 export async function renderOpenApi(): Promise<string> {
-  const config = loadConfig({ NODE_ENV: 'test', DOCS_ENABLED: 'false', LOG_LEVEL: 'silent' });
+  const config = loadConfig({ NODE_ENV: 'test', DOCS_ENABLED: 'false', LOG_LEVEL: 'silent' }, CONTEXTS);
   const app = await createApp(config, { contexts: CONTEXTS, connect: false, logger: createLogger('silent') });
   try {
     return JSON.stringify(buildOpenApiDocument(app, version), null, 2) + '\n';

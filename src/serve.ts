@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import { createApp, shutdown } from './bootstrap';
-import { selectContexts } from './app.module';
 import { CONTEXTS } from './modules';
 import type { AppConfig } from './platform/config/app-config';
+import { selectContexts } from './platform/contexts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './platform/database/embedded-postgres';
 
 /** Starts the platform and serves HTTP until SIGTERM/SIGINT, then shuts down gracefully. */
@@ -16,7 +16,7 @@ export async function serve(config: AppConfig, logger: Logger, tracing?: { shutd
     config = { ...config, database: { ...config.database, url: embedded.url } };
   }
 
-  const app = await createApp(config, { contexts, logger });
+  const app = await createApp(config, { contexts, available: CONTEXTS, logger });
   await app.listen({ port: config.http.port, host: config.http.host });
 
   const address = app.getHttpServer().address();

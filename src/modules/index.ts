@@ -1,10 +1,12 @@
-import type { ContextDefinition } from '../platform/context-definition';
-import { identityContext } from './identity/identity.module';
-import { ledgerContext } from './ledger/ledger.module';
-import { accountsContext } from './accounts/accounts.module';
+import type { ContextManifest } from '../platform/context-definition';
+import { accountsContext } from './accounts/accounts.context';
+import { identityContext } from './identity/identity.context';
+import { ledgerContext } from './ledger/ledger.context';
 
 /**
- * Every bounded context of Skyro Core, in start order. A context is a Nest module under
- * src/modules/<name>/ that owns the Postgres schema <name>; MODULES selects a subset.
+ * Every bounded context of Skyro Core: one line each. A context is a folder under
+ * src/modules/<name>/ whose manifest (<name>.context.ts) tells the platform its module,
+ * dependencies, contract, migrations, configuration and permissions; MODULES selects which
+ * this process runs.
  */
-export const CONTEXTS: readonly ContextDefinition[] = [identityContext, ledgerContext, accountsContext];
+export const CONTEXTS: readonly ContextManifest[] = [identityContext, ledgerContext, accountsContext];

@@ -2,20 +2,21 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
+import type { Pool } from 'pg';
 import type { Logger as Pino } from 'pino';
 import { DataSource } from 'typeorm';
 import { AccessTokens } from './auth/access-tokens';
 import { AuthGuard } from './auth/auth.guard';
 import { KeyRing } from './auth/key-ring';
+import { Permissions } from './auth/permissions';
 import { SessionStore } from './auth/sessions';
 import { Cache } from './cache/cache';
 import { MemoryCache } from './cache/memory.cache';
 import { RedisCache } from './cache/redis.cache';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
-import type { ContextDefinition } from './context-definition';
+import type { ContextManifest } from './context-definition';
 import { APP_ROLE } from './database/context-schema';
-import { createDataSource, pgPool } from './database/data-source';
-import { runMigrations } from './database/migrate';
+import { ContextDatabases, migrateDatabases, planDatabases } from './database/databases';
 import { UnitOfWork } from './database/unit-of-work';
 import { HealthHttpController } from './health/health.http-controller';
 import { RateLimiter } from './http/rate-limiter';
@@ -35,7 +36,10 @@ import { ACTIVE_CONTEXTS, ROOT_LOGGER } from './platform.tokens';
 
 export interface PlatformOptions {
   readonly config: AppConfig;
-  readonly contexts: readonly ContextDefinition[];
+  /** The contexts this process runs. */
+  readonly contexts: readonly ContextManifest[];
+  /** Every context of the codebase (permissions, and the contracts of those run elsewhere). */
+  readonly available: readonly ContextManifest[];
   readonly logger: Pino;
   /** false: build the application without touching Postgres, Redis or Kafka (openapi.json). */
   readonly connect: boolean;
@@ -46,7 +50,12 @@ export interface PlatformOptions {
 @Module({})
 export class PlatformModule {
   static forRoot(options: PlatformOptions): DynamicModule {
-    const { config, contexts, logger, connect } = options;
+    const { config, contexts, available, logger, connect } = options;
+    const settings = contexts.flatMap((c) => {
+      if (!c.config) return [];
+      if (!config.contextSettings.has(c.name)) throw new Error(`the configuration was loaded without the ${c.name} context: pass the contexts to loadConfig`);
+      return [{ provide: c.config.token, useValue: config.contextSettings.get(c.name) }];
+    });
     return {
       module: PlatformModule,
       imports: [DiscoveryModule, TerminusModule.forRoot({ errorLogStyle: 'json' }), CqrsModule.forRoot()],
@@ -55,42 +64,38 @@ export class PlatformModule {
         { provide: APP_CONFIG, useValue: config },
         { provide: ACTIVE_CONTEXTS, useValue: contexts.map((c) => c.name) },
         { provide: ROOT_LOGGER, useValue: logger },
+        { provide: Permissions, useValue: new Permissions(available.flatMap((c) => (c.permissions ? [c.permissions] : []))) },
+        ...settings,
         Metrics,
         {
-          provide: DataSource,
+          provide: ContextDatabases,
           inject: [Metrics],
           useFactory: async (metrics: Metrics) => {
-            const settings = {
-              url: config.database.url ?? 'postgres://offline/offline',
-              poolMax: config.database.poolMax,
-              statementTimeoutMs: config.database.statementTimeoutMs,
-            };
-            if (connect && config.database.migrateOnBoot) {
-              // Migrations run as the login user; the app's own pool runs as the app role.
-              const migrator = createDataSource({ ...settings, poolMax: 2, statementTimeoutMs: 0 });
-              await migrator.initialize();
-              try {
-                const applied = await runMigrations(migrator);
-                if (applied.length) logger.info({ migrations: applied.map((m) => m.name) }, 'migrations applied');
-              } finally {
-                await migrator.destroy();
-              }
-            }
-            const dataSource = createDataSource({
-              ...settings,
-              role: config.database.useAppRole ? APP_ROLE : undefined,
-              entities: contexts.flatMap((c) => c.entities ?? []),
-            });
-            if (!connect) return dataSource;
-            await dataSource.initialize();
-            const pool = pgPool(dataSource);
-            metrics.sampledGauge('skyro_db_pool_connections', 'Open connections in the Postgres pool', () => pool.totalCount);
-            metrics.sampledGauge('skyro_db_pool_idle_connections', 'Idle connections in the Postgres pool', () => pool.idleCount);
-            metrics.sampledGauge('skyro_db_pool_waiting_clients', 'Queries waiting for a pooled connection', () => pool.waitingCount);
-            return dataSource;
+            const plans = planDatabases(config.database.url ?? 'postgres://offline/offline', contexts, config.database.contextUrls);
+            // Migrations run as the login user; the app's own pools run as the app role.
+            if (connect && config.database.migrateOnBoot) await migrateDatabases(plans, logger);
+            const pools = new Map<string, Pool>();
+            const databases = ContextDatabases.create(
+              plans,
+              {
+                poolMax: config.database.poolMax,
+                statementTimeoutMs: config.database.statementTimeoutMs,
+                role: config.database.useAppRole ? APP_ROLE : undefined,
+                entities: contexts.flatMap((c) => c.entities ?? []),
+              },
+              (database, pool) => pools.set(database, pool),
+            );
+            if (!connect) return databases;
+            await databases.initialize();
+            const sample = (read: (pool: Pool) => number) => () => new Map([...pools].map(([name, pool]) => [name, read(pool)]));
+            metrics.sampledGaugeBy('skyro_db_pool_connections', 'Open connections in the Postgres pool', 'database', sample((p) => p.totalCount));
+            metrics.sampledGaugeBy('skyro_db_pool_idle_connections', 'Idle connections in the Postgres pool', 'database', sample((p) => p.idleCount));
+            metrics.sampledGaugeBy('skyro_db_pool_waiting_clients', 'Queries waiting for a pooled connection', 'database', sample((p) => p.waitingCount));
+            return databases;
           },
         },
-        UnitOfWork,
+        { provide: DataSource, inject: [ContextDatabases], useFactory: (databases: ContextDatabases) => databases.dataSource() },
+        { provide: UnitOfWork, inject: [ContextDatabases], useFactory: (databases: ContextDatabases) => databases.unitOfWork() },
         {
           provide: Cache,
           useFactory: async () => {
@@ -124,9 +129,25 @@ export class PlatformModule {
         Lifecycle,
       ],
       exports: [
-        APP_CONFIG, ACTIVE_CONTEXTS, ROOT_LOGGER, Metrics, DataSource, UnitOfWork, Cache, Outbox, EventTransport, OutboxRelay, Lifecycle,
-        KeyRing, AccessTokens, SessionStore, RateLimiter, Scheduler, Clock,
+        APP_CONFIG, ACTIVE_CONTEXTS, ROOT_LOGGER, Metrics, ContextDatabases, DataSource, UnitOfWork, Cache, Outbox, EventTransport, OutboxRelay, Lifecycle,
+        KeyRing, AccessTokens, SessionStore, Permissions, RateLimiter, Scheduler, Clock,
+        ...settings.map((s) => s.provide),
       ],
     };
   }
+}
+
+/**
+ * A context's module as the platform mounts it: its providers see the UnitOfWork and
+ * DataSource of the context's own database (shared or `<NAME>_DATABASE_URL`), so its
+ * repositories, jobs and idempotency keys all live where its schema lives.
+ */
+export function contextModule(context: ContextManifest): DynamicModule {
+  return {
+    module: context.module,
+    providers: [
+      { provide: UnitOfWork, inject: [ContextDatabases], useFactory: (databases: ContextDatabases) => databases.unitOfWork(context.name) },
+      { provide: DataSource, inject: [ContextDatabases], useFactory: (databases: ContextDatabases) => databases.dataSource(context.name) },
+    ],
+  };
 }

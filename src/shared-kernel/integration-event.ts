@@ -28,17 +28,3 @@ export interface EventEnvelope<TData = unknown> {
   readonly datacontenttype: 'application/json';
   readonly data: TData;
 }
-
-/** Builds a typed event factory from a type string and topic, kept in a module's contract. */
-export function defineIntegrationEvent<TData>(type: string, topic: string) {
-  const create = (aggregateId: string, data: TData): IntegrationEvent<TData> => ({
-    type,
-    topic,
-    aggregateId,
-    data,
-  });
-  return Object.assign(create, { type, topic }) as typeof create & {
-    readonly type: string;
-    readonly topic: string;
-  };
-}

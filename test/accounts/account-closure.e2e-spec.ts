@@ -1,11 +1,11 @@
 import { CommandBus } from '@nestjs/cqrs';
-import { accountsContext } from '../../src/modules/accounts/accounts.module';
+import { accountsContext } from '../../src/modules/accounts/accounts.context';
 import { sweepTransferId } from '../../src/modules/accounts/application/close-account/close-account.workflow';
 import { InterestSettlement } from '../../src/modules/accounts/application/close-account/interest-settlement';
 import type { AccountRecord } from '../../src/modules/accounts/infrastructure/account.repository';
 import { Scheduler } from '../../src/platform/jobs/scheduler';
 import { ResumeWorkflowsJob } from '../../src/modules/accounts/application/resume-workflows/resume-workflows.job';
-import { ledgerContext } from '../../src/modules/ledger/ledger.module';
+import { ledgerContext } from '../../src/modules/ledger/ledger.context';
 import { ChangeLedgerAccountCommand, SubmitTransfersCommand } from '../../src/modules/ledger/contract';
 import { eventually, startTestApp, type TestApp } from '../support/app';
 import { createTestDatabase, sql } from '../support/database';
@@ -111,7 +111,7 @@ describe('account closure', () => {
     await sql(db.url, `update accounts.accounts set status = 'closing', updated_at = now() - interval '1 hour' where id = $1`, [account.id]);
     await sql(db.url, `insert into accounts.closures (account_id, sweep_to_account_id, requested_by) values ($1, $2, 'test')`, [account.id, target.id]);
     const [swept] = await t.app.get(CommandBus).execute(
-      new SubmitTransfersCommand([{ id: sweepTransferId(account.id, 0), debitAccountId: account.ledgerAccountId, creditAccountId: target.ledgerAccountId, amount: '900', currency: 'EUR', code: 9100 }]),
+      new SubmitTransfersCommand({ transfers: [{ id: sweepTransferId(account.id, 0), debitAccountId: account.ledgerAccountId, creditAccountId: target.ledgerAccountId, amount: '900', currency: 'EUR', code: 9100 }] }),
     );
     expect(swept!.status).toBe('created');
 
@@ -150,7 +150,7 @@ describe('account closure', () => {
     const spy = jest.spyOn(settlement, 'settleBeforeClosure').mockImplementation(async (closing: AccountRecord) => {
       if (!interestIds.has(closing.id)) interestIds.set(closing.id, newUuid());
       await t.app.get(CommandBus).execute(
-        new SubmitTransfersCommand([{ id: interestIds.get(closing.id)!, debitAccountId: bank, creditAccountId: closing.ledgerAccountId, amount: '7', currency: 'EUR' }]),
+        new SubmitTransfersCommand({ transfers: [{ id: interestIds.get(closing.id)!, debitAccountId: bank, creditAccountId: closing.ledgerAccountId, amount: '7', currency: 'EUR' }] }),
       );
     });
     try {
@@ -200,7 +200,7 @@ describe('account closure', () => {
     const refused = await t.http().patch(`/v1/ledger/accounts/${ledgerId}`).set(ledgerAuth).send({ status: 'closed', requireZeroBalance: true });
     expect(refused.status).toBe(422);
     expect(refused.body.code).toBe('LEDGER_ACCOUNT_HAS_BALANCE');
-    await expect(t.app.get(CommandBus).execute(new ChangeLedgerAccountCommand(ledgerId, { status: 'closed', requireZeroBalance: true }))).rejects.toMatchObject({ code: 'LEDGER_ACCOUNT_HAS_BALANCE' });
+    await expect(t.app.get(CommandBus).execute(new ChangeLedgerAccountCommand({ accountId: ledgerId, change: { status: 'closed', requireZeroBalance: true } }))).rejects.toMatchObject({ code: 'LEDGER_ACCOUNT_HAS_BALANCE' });
     expect((await transfer(t, ledgerAuth, { debitAccountId: ledgerId, creditAccountId: bank, amount: '5' })).status).toBe(201);
     const closed = await t.http().patch(`/v1/ledger/accounts/${ledgerId}`).set(ledgerAuth).send({ status: 'closed', requireZeroBalance: true });
     expect(closed.status).toBe(200);

@@ -1,7 +1,7 @@
-import { accountsContext } from '../../src/modules/accounts/accounts.module';
+import { accountsContext } from '../../src/modules/accounts/accounts.context';
 import { isValidAccountNumber } from '../../src/modules/accounts/domain/account-number';
 import { isValidIban } from '../../src/modules/accounts/domain/iban';
-import { ledgerContext } from '../../src/modules/ledger/ledger.module';
+import { ledgerContext } from '../../src/modules/ledger/ledger.context';
 import { TransferCreatedV1 } from '../../src/modules/ledger/contract';
 import { GetAccountQuery } from '../../src/modules/accounts/contract';
 import { QueryBus } from '@nestjs/cqrs';
@@ -68,9 +68,9 @@ describe('accounts API', () => {
     // Other contexts resolve accounts on the bus.
     const queries = t.app.get(QueryBus);
     const { balances: _balances, ...view } = checking;
-    expect(await queries.execute(new GetAccountQuery(checking.id))).toEqual(view);
-    expect(await queries.execute(new GetAccountQuery(newUuid()))).toBeNull();
-    expect(await queries.execute(new GetAccountQuery('not-a-uuid'))).toBeNull();
+    expect(await queries.execute(new GetAccountQuery({ id: checking.id }))).toEqual(view);
+    expect(await queries.execute(new GetAccountQuery({ id: newUuid() }))).toBeNull();
+    expect(await queries.execute(new GetAccountQuery({ id: 'not-a-uuid' }))).toBeNull();
 
     const opened = await eventually(() => accountEvents(db.url, checking.id, 'accounts.account-opened.v1'), (e) => e.length > 0);
     expect(opened).toHaveLength(1);

@@ -1,6 +1,6 @@
+import { defineContext } from '../../src/platform/context-definition';
 import { Injectable, Module } from '@nestjs/common';
 import type { EventEnvelope } from '../../src/shared-kernel';
-import type { ContextDefinition } from '../../src/platform/context-definition';
 import { contextSchemaSql } from '../../src/platform/database/context-schema';
 import type { Tx } from '../../src/platform/database/unit-of-work';
 import { OnIntegrationEvent, type IntegrationEventHandler } from '../../src/platform/messaging/subscriptions';
@@ -36,7 +36,7 @@ class RecordAccountEvents implements IntegrationEventHandler {
 @Module({ providers: [RecordAccountEvents] })
 class AccountsProbeModule {}
 
-export const accountsProbe: ContextDefinition = { name: 'accounts_probe', module: AccountsProbeModule };
+export const accountsProbe = defineContext({ name: 'accounts_probe', module: AccountsProbeModule });
 
 export async function installAccountsProbe(databaseUrl: string): Promise<void> {
   await sql(databaseUrl, [...contextSchemaSql('accounts_probe'), 'create table accounts_probe.events (event_id uuid, type text, subject text, data jsonb)'].join(';\n'));

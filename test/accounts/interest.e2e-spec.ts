@@ -50,7 +50,7 @@ describe('interest', () => {
     );
   const balance = async (account: AccountBody) => (await t.http().get(`/v1/accounts/${account.id}`).set(alice.auth)).body.balances.posted as string;
   const interest = async (account: AccountBody) => (await t.http().get(`/v1/accounts/${account.id}/interest`).set(alice.auth)).body;
-  const transferOf = (id: string) => t.app.get(QueryBus).execute(new GetTransferQuery(id));
+  const transferOf = (id: string) => t.app.get(QueryBus).execute(new GetTransferQuery({ id }));
 
   it("creates the bank's interest-expense ledger accounts at start-up, one per offered currency, debit-normal", async () => {
     for (const currency of ['EUR', 'USD', 'GBP']) {

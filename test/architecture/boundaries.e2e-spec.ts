@@ -87,6 +87,22 @@ describe('architecture rules (dependency-cruiser, run by npm run lint)', () => {
     ]);
   });
 
+  it('keeps the platform away from the contexts\' migrations, and each context to its own', () => {
+    expect(
+      rulesBroken(
+        violationsIn({
+          'migrations/platform/index.ts': 'export const PLATFORM = 1;\n',
+          'migrations/ledger/index.ts': 'export const LEDGER_MIGRATIONS = [];\n',
+          'src/platform/database/plan.ts': "import { PLATFORM } from '../../../migrations/platform';\nimport { LEDGER_MIGRATIONS } from '../../../migrations/ledger';\nexport const m = [PLATFORM, LEDGER_MIGRATIONS];\n",
+          'src/modules/accounts/accounts.context.ts': "import { LEDGER_MIGRATIONS } from '../../../migrations/ledger';\nexport const m = LEDGER_MIGRATIONS;\n",
+        }),
+      ),
+    ).toEqual([
+      'migrations-of-a-context-are-its-own: src/modules/accounts/accounts.context.ts -> migrations/ledger/index.ts',
+      'platform-imports-no-module: src/platform/database/plan.ts -> migrations/ledger/index.ts',
+    ]);
+  });
+
   it('rejects cycles and undeclared contexts', () => {
     const v = rulesBroken(
       violationsIn({

@@ -39,7 +39,7 @@ describe('identity: roles, account status, audit log, GDPR export and erasure', 
     const refused = await http().post('/v1/auth/login').send({ email: user.email, password: user.password });
     expect(refused.status).toBe(403);
     expect(refused.body.code).toBe('ACCOUNT_LOCKED');
-    expect(await app.t.app.get(QueryBus).execute(new GetUserStatusQuery(user.userId))).toMatchObject({ status: 'locked' });
+    expect(await app.t.app.get(QueryBus).execute(new GetUserStatusQuery({ userId: user.userId }))).toMatchObject({ status: 'locked' });
     await eventually(async () => published.some((e) => e.type === 'identity.user-locked.v1' && e.subject === user.userId), Boolean);
     expect((await http().put(`/v1/admin/users/${user.userId}/status`).set(bearer(admin.token)).send({ status: 'locked' })).body.code).toBe('STATUS_TRANSITION_NOT_ALLOWED');
     expect((await http().put(`/v1/admin/users/${user.userId}/status`).set(bearer(admin.token)).send({ status: 'active' })).status).toBe(200);
@@ -103,7 +103,7 @@ describe('identity: roles, account status, audit log, GDPR export and erasure', 
     expect(row!.personal_data).not.toBeNull(); // still there, unreadable forever
     const profile = await http().get(`/v1/admin/users/${user.userId}`).set(bearer(officer.token));
     expect(profile.body).toMatchObject({ id: user.userId, status: 'closed', personalData: null });
-    expect(await app.t.app.get(QueryBus).execute(new GetUserStatusQuery(user.userId))).toMatchObject({ status: 'closed' });
+    expect(await app.t.app.get(QueryBus).execute(new GetUserStatusQuery({ userId: user.userId }))).toMatchObject({ status: 'closed' });
     await eventually(async () => published.find((e) => e.type === 'identity.user-closed.v1' && e.subject === user.userId), Boolean);
     // The address can be used again for a new, different account.
     expect((await http().post('/v1/auth/register').send({ email: user.email, password: 'Brand-New-Account-Pass-1', name: 'New Erin' })).status).toBe(202);

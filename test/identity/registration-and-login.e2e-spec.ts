@@ -137,9 +137,9 @@ describe('identity: registration, email verification, login, profile', () => {
   it('answers GetUserStatusQuery for other contexts', async () => {
     const user = await signUp(app.t);
     const bus = app.t.app.get(QueryBus);
-    expect(await bus.execute(new GetUserStatusQuery(user.userId))).toEqual({ userId: user.userId, status: 'active', roles: ['customer'] });
-    expect(await bus.execute(new GetUserStatusQuery('0193a5f0-0000-7000-8000-000000000000'))).toBeNull();
-    expect(await bus.execute(new GetUserStatusQuery('not-a-uuid'))).toBeNull();
+    expect(await bus.execute(new GetUserStatusQuery({ userId: user.userId }))).toEqual({ userId: user.userId, status: 'active', roles: ['customer'] });
+    expect(await bus.execute(new GetUserStatusQuery({ userId: '0193a5f0-0000-7000-8000-000000000000' }))).toBeNull();
+    expect(await bus.execute(new GetUserStatusQuery({ userId: 'not-a-uuid' }))).toBeNull();
   });
 
   it('resets a forgotten password by emailed token; every session ends; unknown addresses get the same answer', async () => {

@@ -1,3 +1,4 @@
+import { defineContext } from '../../src/platform/context-definition';
 import { randomUUID } from 'node:crypto';
 import { Injectable, Module } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
@@ -5,7 +6,7 @@ import type { Logger } from 'pino';
 import { TOTP, Secret } from 'otpauth';
 import type { EventEnvelope } from '../../src/shared-kernel';
 import { GetNotificationContentQuery, NotificationRequested, type NotificationContentView } from '../../src/modules/identity/contract';
-import { identityContext } from '../../src/modules/identity/identity.module';
+import { identityContext } from '../../src/modules/identity/identity.context';
 import { AccessTokens } from '../../src/platform/auth/access-tokens';
 import type { Role } from '../../src/platform/auth/principal';
 import { SessionStore } from '../../src/platform/auth/sessions';
@@ -33,7 +34,7 @@ class CaptureMail implements IntegrationEventHandler<{ notificationId: string; u
   constructor(private readonly queries: QueryBus) {}
 
   async handle(event: EventEnvelope<{ notificationId: string; userId: string }>, _tx: Tx): Promise<void> {
-    const content = await this.queries.execute(new GetNotificationContentQuery(event.data.notificationId));
+    const content = await this.queries.execute(new GetNotificationContentQuery({ notificationId: event.data.notificationId }));
     if (content) mailbox.push({ ...content, userId: event.data.userId });
   }
 }
@@ -69,7 +70,7 @@ export async function startIdentityApp(options: { env?: Record<string, string>; 
   const db = await createTestDatabase();
   await sql(db.url, contextSchemaSql('test_mailbox').join(';\n'));
   const t = await startTestApp({
-    contexts: [identityContext, { name: 'test_mailbox', module: TestMailboxModule }, { name: 'test_events', module: TestEventsModule }],
+    contexts: [identityContext, defineContext({ name: 'test_mailbox', module: TestMailboxModule }), defineContext({ name: 'test_events', module: TestEventsModule })],
     databaseUrl: db.url,
     redis: true,
     ...(options.kafkaTopicPrefix ? { kafkaTopicPrefix: options.kafkaTopicPrefix } : {}),

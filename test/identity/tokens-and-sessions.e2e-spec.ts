@@ -3,7 +3,7 @@ import { createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify, SignJWT } fro
 import { KeyRing } from '../../src/platform/auth/key-ring';
 import { startTestApp } from '../support/app';
 import { sql } from '../support/database';
-import { identityContext } from '../../src/modules/identity/identity.module';
+import { identityContext } from '../../src/modules/identity/identity.context';
 import { IDENTITY_KEYS } from '../../src/modules/identity/infrastructure/identity.tokens';
 import { bearer, login, signUp, startIdentityApp, type IdentityTestApp } from './support';
 

@@ -1,4 +1,4 @@
-import { ledgerContext } from '../../src/modules/ledger/ledger.module';
+import { ledgerContext } from '../../src/modules/ledger/ledger.context';
 import { Scheduler } from '../../src/platform/jobs/scheduler';
 import { createDataSource } from '../../src/platform/database/data-source';
 import { createTestDatabase, sql } from '../support/database';

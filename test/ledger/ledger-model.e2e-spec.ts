@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { Pool } from 'pg';
 import { v4 as uuidv4 } from 'uuid';
 import { ChangeLedgerAccountCommand, CreateLedgerAccountCommand, SubmitTransfersCommand, type TransferInput } from '../../src/modules/ledger/contract';
-import { ledgerContext } from '../../src/modules/ledger/ledger.module';
+import { ledgerContext } from '../../src/modules/ledger/ledger.context';
 import { Clock } from '../../src/platform/clock';
 import { Scheduler } from '../../src/platform/jobs/scheduler';
 import { createTestDatabase } from '../support/database';
@@ -50,7 +50,7 @@ const toInput = (t: ModelTransfer): TransferInput => ({
 
 async function submit(world: World, real: Real, transfers: ModelTransfer[]): Promise<void> {
   const expected = world.model.submit(transfers, real.clock.now);
-  const results = await real.bus.execute(new SubmitTransfersCommand(transfers.map(toInput)));
+  const results = await real.bus.execute(new SubmitTransfersCommand({ transfers: transfers.map(toInput) }));
   expect(results.map((r) => (r.status === 'failed' ? r.error : r.status))).toEqual(expected);
   world.submissions.push(transfers);
   transfers.forEach((t, i) => {
@@ -91,7 +91,7 @@ class OpenAccount implements fc.AsyncCommand<World, Real> {
   async run(w: World, r: Real): Promise<void> {
     const id = uuidv4();
     await r.bus.execute(
-      new CreateLedgerAccountCommand({ id, currency: this.currency, normalSide: this.customer ? 'credit' : 'debit', debitsMustNotExceedCredits: this.customer, overdraftLimit: this.overdraft.toString() }),
+      new CreateLedgerAccountCommand({ account: { id, currency: this.currency, normalSide: this.customer ? 'credit' : 'debit', debitsMustNotExceedCredits: this.customer, overdraftLimit: this.overdraft.toString() } }),
     );
     w.model.openAccount(id, { currency: this.currency, limitDebits: this.customer, overdraft: this.overdraft });
     w.accounts.push(id);
@@ -179,7 +179,7 @@ class Freeze implements fc.AsyncCommand<World, Real> {
   check = (w: Readonly<World>) => w.accounts.length > 0;
   async run(w: World, r: Real): Promise<void> {
     const id = pick(w.accounts, this.account);
-    await r.bus.execute(new ChangeLedgerAccountCommand(id, { status: this.status }));
+    await r.bus.execute(new ChangeLedgerAccountCommand({ accountId: id, change: { status: this.status } }));
     w.model.state.accounts.get(id)!.status = this.status;
     await verify(w, r);
   }

@@ -1,7 +1,7 @@
+import { defineContext } from '../../src/platform/context-definition';
 import { Injectable, Module } from '@nestjs/common';
 import { v4 as uuidv4 } from 'uuid';
 import type { EventEnvelope } from '../../src/shared-kernel';
-import type { ContextDefinition } from '../../src/platform/context-definition';
 import { contextSchemaSql } from '../../src/platform/database/context-schema';
 import type { Tx } from '../../src/platform/database/unit-of-work';
 import { OnIntegrationEvent, type IntegrationEventHandler } from '../../src/platform/messaging/subscriptions';
@@ -32,7 +32,7 @@ class RecordAlert extends RecordCreated {}
 @Module({ providers: [RecordCreated, RecordResolved, RecordAlert] })
 class LedgerProbeModule {}
 
-export const ledgerProbe: ContextDefinition = { name: 'ledger_probe', module: LedgerProbeModule };
+export const ledgerProbe = defineContext({ name: 'ledger_probe', module: LedgerProbeModule });
 
 export async function installLedgerProbe(databaseUrl: string): Promise<void> {
   await sql(databaseUrl, [...contextSchemaSql('ledger_probe'), 'create table ledger_probe.events (event_id uuid, type text, subject text, data jsonb)'].join(';\n'));

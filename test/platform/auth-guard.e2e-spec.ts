@@ -130,7 +130,7 @@ describe('auth guard: tokens, sessions, permissions, step-up, ownership', () => 
     const denied = await t.http().get('/v1/fx-secure/audit').set(bearer(customer.token));
     expect(denied.status).toBe(403);
     expect(denied.body.code).toBe('PERMISSION_DENIED');
-    expect((await t.http().get('/v1/fx-secure/audit').set(bearer(await clientToken(t.app, 'reporting', ['audit:read'])))).status).toBe(200);
+    expect((await t.http().get('/v1/fx-secure/audit').set(bearer(await clientToken(t.app, 'reporting', ['fx:audit'])))).status).toBe(200);
     expect((await t.http().get('/v1/fx-secure/audit').set(bearer(await clientToken(t.app, 'reporting', ['ledger:read'])))).status).toBe(403);
   });
 

@@ -1,4 +1,4 @@
-import { selectContexts } from '../../src/app.module';
+import { selectContexts } from '../../src/platform/contexts';
 import { loadConfig } from '../../src/platform/config/app-config';
 import { ACTIVE_CONTEXTS } from '../../src/platform/platform.tokens';
 import { createTestDatabase } from '../support/database';
@@ -9,7 +9,7 @@ describe('MODULES selects the contexts a process runs', () => {
   it('boots with a subset: only its routes, subscribers and outboxes', async () => {
     const db = await createTestDatabase();
     await installFixtureSchemas(db.url);
-    const contexts = selectContexts(loadConfig({ MODULES: 'fx_sink' }), FIXTURE_CONTEXTS);
+    const contexts = selectContexts(loadConfig({ MODULES: 'fx_sink' }, FIXTURE_CONTEXTS), FIXTURE_CONTEXTS);
     expect(contexts.map((c) => c.name)).toEqual(['fx_sink']);
     const t = await startTestApp({ contexts, databaseUrl: db.url });
     try {
@@ -23,7 +23,7 @@ describe('MODULES selects the contexts a process runs', () => {
   });
 
   it('stops at boot on an unknown context name, naming it', () => {
-    expect(() => selectContexts(loadConfig({ MODULES: 'fx_orders,ledgr' }), FIXTURE_CONTEXTS)).toThrow(
+    expect(() => loadConfig({ MODULES: 'fx_orders,ledgr' }, FIXTURE_CONTEXTS)).toThrow(
       'Invalid configuration: MODULES names unknown context "ledgr" (known: fx_orders, fx_sink)',
     );
   });

@@ -1,5 +1,7 @@
 import 'reflect-metadata';
+import { CONTEXTS } from '../../src/modules';
 import { createDataSource } from '../../src/platform/database/data-source';
+import { planDatabases } from '../../src/platform/database/databases';
 import { revertLastMigration, runMigrations } from '../../src/platform/database/migrate';
 import { createTestDatabase, sql } from '../support/database';
 
@@ -10,7 +12,7 @@ import { createTestDatabase, sql } from '../support/database';
 describe('migration: outbox payloads as text', () => {
   it('converts outboxes created as jsonb, keeps their pending events, and reverts', async () => {
     const db = await createTestDatabase();
-    const dataSource = createDataSource({ url: db.url, poolMax: 2, statementTimeoutMs: 0 });
+    const dataSource = createDataSource({ url: db.url, poolMax: 2, statementTimeoutMs: 0, migrations: planDatabases(db.url, CONTEXTS, {})[0]!.migrations });
     await dataSource.initialize();
     const payloadTypes = () =>
       sql<{ table_schema: string; data_type: string }>(

@@ -4,13 +4,16 @@ import type { Logger } from 'pino';
 import request from 'supertest';
 import { createApp, shutdown } from '../../src/bootstrap';
 import { loadConfig, type AppConfig } from '../../src/platform/config/app-config';
-import type { ContextDefinition } from '../../src/platform/context-definition';
+import type { ContextManifest } from '../../src/platform/context-definition';
 import { createLogger } from '../../src/platform/logging/logger';
 import { KeyRing } from '../../src/platform/auth/key-ring';
 import { serviceUrls } from './services';
 
 export interface TestAppOptions {
-  readonly contexts: readonly ContextDefinition[];
+  /** The contexts this app runs. */
+  readonly contexts: readonly ContextManifest[];
+  /** Every context the app knows (default: those it runs); the others' contracts are reached over Kafka. */
+  readonly available?: readonly ContextManifest[];
   readonly databaseUrl: string;
   /** Use the real Redis (default: in-process cache). */
   readonly redis?: boolean;
@@ -39,7 +42,8 @@ function testSigningKeys(): Promise<string> {
 
 export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
   const services = serviceUrls();
-  const config = loadConfig({
+  const config = loadConfig(
+    {
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     PORT: '0',
@@ -53,8 +57,10 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     ...(options.redis ? { REDIS_URL: services.redisUrl, REDIS_KEY_PREFIX: `${new URL(options.databaseUrl).pathname.slice(1)}:` } : {}),
     ...(options.kafkaTopicPrefix !== undefined ? { KAFKA_BROKERS: services.kafkaBrokers, KAFKA_TOPIC_PREFIX: options.kafkaTopicPrefix, KAFKA_TOPIC_PARTITIONS: '3' } : {}),
     ...options.env,
-  });
-  const app = await createApp(config, { contexts: options.contexts, logger: options.logger ?? createLogger('silent') });
+    },
+    options.available ?? options.contexts,
+  );
+  const app = await createApp(config, { contexts: options.contexts, available: options.available, logger: options.logger ?? createLogger('silent') });
   try {
     if (options.listen) await app.listen({ port: 0, host: '127.0.0.1' });
     else {

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { Client } from 'pg';
-import { createDataSource } from '../../src/platform/database/data-source';
-import { runMigrations } from '../../src/platform/database/migrate';
+import { CONTEXTS } from '../../src/modules';
+import { migrateDatabases, planDatabases } from '../../src/platform/database/databases';
+import { createLogger } from '../../src/platform/logging/logger';
 import { serviceUrls } from './services';
 
 /**
@@ -26,10 +27,8 @@ export default async function globalSetup(): Promise<void> {
   } finally {
     await admin.end();
   }
-  const dataSource = createDataSource({ url: withDatabase(databaseUrl, template), poolMax: 2, statementTimeoutMs: 0 });
-  await dataSource.initialize();
-  await runMigrations(dataSource);
-  await dataSource.destroy();
+  // Every context in the one database, as `npm start` has them.
+  await migrateDatabases(planDatabases(withDatabase(databaseUrl, template), CONTEXTS, {}), createLogger('silent'));
   process.env['SKYRO_TEST_RUN_ID'] = runId;
   process.env['SKYRO_TEST_TEMPLATE_DB'] = template;
 }

@@ -1,5 +1,4 @@
 import { Module, type OnApplicationBootstrap } from '@nestjs/common';
-import type { ContextDefinition } from '../../platform/context-definition';
 import { Scheduler } from '../../platform/jobs/scheduler';
 import { AccountQueries, GetAccountHandler } from './application/account-queries/account-queries';
 import { ChangeAccountHandler } from './application/change-account/change-account.handler';
@@ -48,5 +47,3 @@ export class AccountsModule implements OnApplicationBootstrap {
     this.scheduler.every('accounts.resume-workflows', RESUME_EVERY_MS, () => this.resume.run());
   }
 }
-
-export const accountsContext: ContextDefinition = { name: 'accounts', module: AccountsModule };

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig } from '../../platform/config/app-config';
-import type { ContextDefinition } from '../../platform/context-definition';
+import { identityConfig, type IdentityConfig } from './identity.config';
 import { AssignRolesHandler } from './application/assign-roles/assign-roles.handler';
 import { AuthorizeHandler } from './application/authorize/authorize.handler';
 import { ChangePasswordHandler } from './application/change-password/change-password.handler';
@@ -70,7 +69,7 @@ import { WebAuthnCeremonies } from './infrastructure/webauthn-ceremonies';
     AuditHttpController,
   ],
   providers: [
-    { provide: IDENTITY_KEYS, inject: [APP_CONFIG], useFactory: (config: AppConfig) => loadIdentityKeys(config.identity, config.env) },
+    { provide: IDENTITY_KEYS, inject: [identityConfig.token], useFactory: (config: IdentityConfig) => loadIdentityKeys(config) },
     PersonalDataCipher,
     UserRecords,
     PasswordHasher,
@@ -113,5 +112,3 @@ import { WebAuthnCeremonies } from './infrastructure/webauthn-ceremonies';
   ],
 })
 export class IdentityModule {}
-
-export const identityContext: ContextDefinition = { name: 'identity', module: IdentityModule };

@@ -1,17 +1,19 @@
 import { Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { Scheduler } from '../../platform/jobs/scheduler';
-import type { ContextDefinition } from '../../platform/context-definition';
-import { ChangeLedgerAccountHandler } from './application/change-ledger-account/change-ledger-account.handler';
-import { CreateLedgerAccountHandler } from './application/create-ledger-account/create-ledger-account.handler';
+import { ChangeLedgerAccountCommandHandler } from './application/change-ledger-account/change-ledger-account.command-handler';
+import { CreateLedgerAccountCommandHandler } from './application/create-ledger-account/create-ledger-account.command-handler';
 import { ExpirePendingTransfersJob } from './application/expire-pending-transfers/expire-pending-transfers.job';
-import { GetBalanceAsOfHandler, GetLedgerAccountsHandler, GetTransferHandler, ListPostingsHandler } from './application/ledger-queries/ledger-queries.handlers';
+import { GetBalanceAsOfQueryHandler } from './application/get-balance-as-of/get-balance-as-of.query-handler';
+import { GetLedgerAccountsQueryHandler } from './application/get-ledger-accounts/get-ledger-accounts.query-handler';
+import { GetTransferQueryHandler } from './application/get-transfer/get-transfer.query-handler';
+import { ListPostingsQueryHandler } from './application/list-postings/list-postings.query-handler';
 import { ReconcileBalancesJob } from './application/reconcile-balances/reconcile-balances.job';
-import { SubmitTransfersHandler } from './application/submit-transfers/submit-transfers.handler';
+import { SubmitTransfersCommandHandler } from './application/submit-transfers/submit-transfers.command-handler';
+import { TransferCommitter } from './application/submit-transfers/transfer-committer';
 import { LedgerAccountsHttpController } from './api/ledger-accounts.http-controller';
 import { ReconciliationsHttpController } from './api/reconciliations.http-controller';
 import { TransfersHttpController } from './api/transfers.http-controller';
 import { LedgerRepository } from './infrastructure/ledger.repository';
-import { TransferCommitter } from './infrastructure/transfer-committer';
 
 const EXPIRY_EVERY_MS = 1_000;
 const RECONCILE_EVERY_MS = 3_600_000;
@@ -21,13 +23,13 @@ const RECONCILE_EVERY_MS = 3_600_000;
   providers: [
     LedgerRepository,
     TransferCommitter,
-    SubmitTransfersHandler,
-    CreateLedgerAccountHandler,
-    ChangeLedgerAccountHandler,
-    GetLedgerAccountsHandler,
-    GetTransferHandler,
-    ListPostingsHandler,
-    GetBalanceAsOfHandler,
+    SubmitTransfersCommandHandler,
+    CreateLedgerAccountCommandHandler,
+    ChangeLedgerAccountCommandHandler,
+    GetLedgerAccountsQueryHandler,
+    GetTransferQueryHandler,
+    ListPostingsQueryHandler,
+    GetBalanceAsOfQueryHandler,
     ExpirePendingTransfersJob,
     ReconcileBalancesJob,
   ],
@@ -44,5 +46,3 @@ export class LedgerModule implements OnApplicationBootstrap {
     this.scheduler.every('ledger.reconcile-balances', RECONCILE_EVERY_MS, () => this.reconciliation.run());
   }
 }
-
-export const ledgerContext: ContextDefinition = { name: 'ledger', module: LedgerModule };

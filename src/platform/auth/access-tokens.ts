@@ -28,7 +28,7 @@ const TOKEN_TYPE = 'at+jwt'; // RFC 9068 access-token JWT
 /** Verified tokens remembered, newest kept: a client reuses its token for its whole lifetime. */
 const VERIFIED_CACHE_SIZE = 5_000;
 
-export type VerifiedToken = Principal & { readonly jti: string; readonly expiresAt: number; readonly clientId?: string };
+export type VerifiedToken = Omit<Principal, 'permissions'> & { readonly jti: string; readonly expiresAt: number; readonly clientId?: string };
 
 /** Issues and verifies the platform's access tokens (EdDSA JWTs, RFC 9068 shaped). */
 @Injectable()

@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { DomainError } from '../../shared-kernel';
 import { AccessTokens } from './access-tokens';
 import { IS_PUBLIC, REQUIRED_PERMISSIONS, STEP_UP_MAX_AGE } from './decorators';
+import { Permissions } from './permissions';
 import { hasPermission, type Principal } from './principal';
 import { SessionStore } from './sessions';
 
@@ -20,6 +21,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly tokens: AccessTokens,
     private readonly sessions: SessionStore,
+    private readonly permissions: Permissions,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -33,17 +35,18 @@ export class AuthGuard implements CanActivate {
     if (!match) throw new DomainError('unauthorized', 'AUTHENTICATION_REQUIRED', 'Send an access token: Authorization: Bearer <token>');
 
     const claims = await this.tokens.verify(match[1]!);
-    let principal: Principal = claims;
+    let roles = claims.roles;
     let secondFactorAt: number | null = null;
     if (claims.kind === 'user') {
       const session = await this.sessions.get(claims.sessionId!);
       if (!session || session.userId !== claims.subject) {
         throw new DomainError('unauthorized', 'SESSION_REVOKED', 'The session of this token has ended; log in again');
       }
-      principal = { ...claims, roles: session.roles };
+      roles = session.roles;
       secondFactorAt = session.secondFactorAt;
       void this.sessions.touch(session, request.ip).catch(() => undefined);
     }
+    const principal: Principal = { ...claims, roles, permissions: this.permissions.of(roles, claims.scopes) };
     request.principal = principal;
 
     const permissions = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_PERMISSIONS, targets) ?? [];

@@ -11,26 +11,15 @@ export interface Principal {
   readonly scopes: readonly string[];
   /** The login session (users only); revoking it stops the token at once. */
   readonly sessionId?: string;
+  /**
+   * What the caller may do beyond their own resources: the permissions the contexts grant
+   * its roles (admins: `*`, every permission), or, for service clients, its scopes.
+   */
+  readonly permissions: readonly string[];
 }
 
-/**
- * Permissions per role. A permission grants access beyond the caller's own resources
- * (a customer needs none to reach their own). Service clients get permissions from scopes
- * of the same names. `*` is every permission.
- */
-const ROLE_PERMISSIONS: Record<Role, readonly string[]> = {
-  customer: [],
-  support: ['users:read', 'users:write', 'sessions:revoke', 'accounts:read', 'accounts:freeze', 'ledger:read'],
-  compliance_officer: ['users:read', 'users:erase', 'audit:read', 'accounts:read', 'ledger:read', 'ledger:reconcile', 'kyc:review'],
-  admin: ['*'],
-};
-
 export function hasPermission(principal: Principal, permission: string): boolean {
-  for (const role of principal.roles) {
-    const granted = ROLE_PERMISSIONS[role];
-    if (granted?.includes('*') || granted?.includes(permission)) return true;
-  }
-  return principal.scopes.includes(permission);
+  return principal.permissions.includes('*') || principal.permissions.includes(permission);
 }
 
 export function isRole(value: string): value is Role {

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { z } from 'zod';
 import { envSchema } from './config.schema';
+import { ConfigError, describeConfigError, url, type ConfigSlice } from './config-slice';
 
 export interface KafkaConfig {
   readonly brokers: readonly string[];
@@ -10,29 +10,6 @@ export interface KafkaConfig {
   readonly sasl?: { readonly mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; readonly username: string; readonly password: string };
   readonly partitions: number;
   readonly replicationFactor?: number;
-}
-
-export interface IdentityConfig {
-  /** Key-encryption keys for personal data (first active). Absent: see auth.keysFile's neighbour, or ephemeral in tests. */
-  readonly piiKeys?: ReadonlyArray<{ readonly kid: string; readonly key: Buffer }>;
-  /** HMAC key of the blind indexes (email lookup). Absent like piiKeys. */
-  readonly blindIndexKey?: Buffer;
-  /** Without configured keys: development keeps generated keys here; tests use ephemeral ones. */
-  readonly keysFile: string;
-  readonly argon2: {
-    readonly memoryKib: number;
-    readonly iterations: number;
-    readonly parallelism: number;
-    /** Hashes computed at once (worker threads); more wait in a bounded queue. */
-    readonly workers: number;
-    readonly maxQueue: number;
-    readonly maxWaitMs: number;
-  };
-  readonly login: { readonly accountMaxFailures: number; readonly ipMaxFailures: number; readonly failureWindowSeconds: number };
-  readonly publicIpLimitPerMinute: number;
-  readonly emailTokenTtlSeconds: number;
-  readonly passwordResetTtlSeconds: number;
-  readonly webauthn: { readonly rpId: string; readonly rpName: string; readonly origins: readonly string[] };
 }
 
 /** Typed, validated configuration; the only place that reads process.env. */
@@ -58,6 +35,8 @@ export interface AppConfig {
     /** Run as the restricted `skyro_app` role (SET ROLE at connect); migrations run as the login user. */
     readonly useAppRole: boolean;
     readonly embeddedDataDir: string;
+    /** Contexts with a database of their own (`<NAME>_DATABASE_URL`); the others use `url`. */
+    readonly contextUrls: Readonly<Record<string, string>>;
   };
   /** Absent: in-process cache. */
   readonly redisUrl?: string;
@@ -79,34 +58,41 @@ export interface AppConfig {
     /** Without configured keys: development keeps a generated key here; tests use an ephemeral one. */
     readonly keysFile: string;
   };
-  readonly ledger: {
-    /** Ledger batches one process commits at the same time (group commit pipelines). */
-    readonly commitConcurrency: number;
+  /** Commands and queries between processes (contexts that run elsewhere are reached over Kafka). */
+  readonly bus: {
+    /** Serve this process's contexts to other processes (needs Kafka). */
+    readonly serve: boolean;
+    /** Longest wait for a remote answer before the caller gets 503 CONTEXT_UNAVAILABLE. */
+    readonly callTimeoutMs: number;
+    readonly partitions: number;
+    /** Requests one process handles at once (partitions consumed concurrently). */
+    readonly concurrency: number;
   };
-  readonly identity: IdentityConfig;
-  readonly accounts: {
-    /** Currencies accounts may be opened in. */
-    readonly currencies: readonly string[];
-    /** Bank code (BLZ) in the German-format IBANs of EUR accounts. */
-    readonly ibanBankCode: string;
-    /** Overdraft policy in minor units: given to new checking accounts, and the most staff may grant. Savings: never. */
-    readonly checkingOverdraftLimit: bigint;
-    readonly checkingMaxOverdraft: bigint;
-  };
+  /** Settings of the contexts' own configuration slices, by context name (those this process validated). */
+  readonly contextSettings: ReadonlyMap<string, unknown>;
   readonly shutdownGraceMs: number;
   readonly tracing: { readonly otlpEndpoint?: string; readonly serviceName: string };
 }
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
+export { ConfigError } from './config-slice';
+
+/** A context as configuration sees it: its name and its slice, if it has one. */
+export interface ConfiguredContext {
+  readonly name: string;
+  readonly config?: ConfigSlice<unknown>;
 }
 
-/** Reads and validates the environment; throws ConfigError whose message is one line naming the variable. */
-export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+/**
+ * Reads and validates the environment; throws ConfigError whose message is one line naming
+ * the variable. `contexts` are the contexts this codebase has: MODULES must name some of
+ * them, and the slices of those it selects are validated too (a process is not stopped by
+ * a setting of a context it does not run).
+ */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env, contexts: readonly ConfiguredContext[] = []): AppConfig {
   // Empty strings count as unset: `FOO=` in a shell or a chart means "no value".
   const env = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) throw new ConfigError(describe(parsed.error));
+  if (!parsed.success) throw new ConfigError(describeConfigError(parsed.error));
   const e = parsed.data;
 
   const sasl = e.KAFKA_SASL_MECHANISM;
@@ -116,16 +102,35 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   if (e.NODE_ENV === 'production' && !e.AUTH_SIGNING_KEYS && !e.AUTH_VERIFICATION_KEYS) {
     throw new ConfigError('Invalid configuration: AUTH_SIGNING_KEYS (or AUTH_VERIFICATION_KEYS on verify-only pods) is required in production');
   }
-  const runsIdentity = e.MODULES.trim() === 'all' || e.MODULES.split(',').some((m) => m.trim() === 'identity');
-  if (e.NODE_ENV === 'production' && runsIdentity && (!e.IDENTITY_PII_KEYS || !e.IDENTITY_BLIND_INDEX_KEY)) {
-    throw new ConfigError('Invalid configuration: IDENTITY_PII_KEYS and IDENTITY_BLIND_INDEX_KEY are required in production');
-  }
-  if (e.ACCOUNTS_CHECKING_OVERDRAFT_LIMIT > e.ACCOUNTS_CHECKING_MAX_OVERDRAFT) {
-    throw new ConfigError('Invalid configuration: ACCOUNTS_CHECKING_OVERDRAFT_LIMIT must not exceed ACCOUNTS_CHECKING_MAX_OVERDRAFT');
-  }
   const modules = e.MODULES.trim() === 'all' ? 'all' : e.MODULES.split(',').map((m) => m.trim()).filter(Boolean);
   if (modules !== 'all' && modules.length === 0) {
     throw new ConfigError('Invalid configuration: MODULES must be "all" or a comma-separated list of context names');
+  }
+  if (modules !== 'all' && contexts.length > 0) {
+    const known = new Set(contexts.map((c) => c.name));
+    const unknown = modules.find((name) => !known.has(name));
+    if (unknown) throw new ConfigError(`Invalid configuration: MODULES names unknown context "${unknown}" (known: ${[...known].join(', ')})`);
+  }
+
+  const dataDir = resolve(e.EMBEDDED_DATA_DIR);
+  const contextSettings = new Map<string, unknown>();
+  for (const context of contexts) {
+    if (!context.config || (modules !== 'all' && !modules.includes(context.name))) continue;
+    const slice = context.config.variables.safeParse(env);
+    if (!slice.success) throw new ConfigError(describeConfigError(slice.error));
+    contextSettings.set(context.name, context.config.read(slice.data, { env: e.NODE_ENV, dataDir }));
+  }
+  const contextUrls: Record<string, string> = {};
+  for (const context of contexts) {
+    const variable = `${context.name.toUpperCase()}_DATABASE_URL`;
+    const value = env[variable];
+    if (value === undefined) continue;
+    const checked = databaseUrl.safeParse(value);
+    if (!checked.success) throw new ConfigError(`Invalid configuration: ${variable} ${checked.error.issues[0]!.message}`);
+    contextUrls[context.name] = value;
+  }
+  if (Object.keys(contextUrls).length > 0 && !e.DATABASE_URL) {
+    throw new ConfigError(`Invalid configuration: DATABASE_URL is required when a context has its own database (${Object.keys(contextUrls).map((n) => `${n.toUpperCase()}_DATABASE_URL`).join(', ')})`);
   }
 
   return {
@@ -148,7 +153,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       // database is migrated by the deploy's migration job unless told otherwise.
       migrateOnBoot: e.DATABASE_MIGRATE_ON_BOOT ?? e.DATABASE_URL === undefined,
       useAppRole: e.DATABASE_USE_APP_ROLE,
-      embeddedDataDir: resolve(e.EMBEDDED_DATA_DIR),
+      embeddedDataDir: dataDir,
+      contextUrls,
     },
     redisUrl: e.REDIS_URL,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
@@ -174,49 +180,25 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       refreshTokenTtlSeconds: e.AUTH_REFRESH_TOKEN_TTL_SECONDS,
       keysFile: resolve(e.EMBEDDED_DATA_DIR, 'auth-keys.json'),
     },
-    ledger: { commitConcurrency: e.LEDGER_COMMIT_CONCURRENCY },
-    identity: {
-      piiKeys: e.IDENTITY_PII_KEYS,
-      blindIndexKey: e.IDENTITY_BLIND_INDEX_KEY,
-      keysFile: resolve(e.EMBEDDED_DATA_DIR, 'identity-keys.json'),
-      argon2: {
-        memoryKib: e.IDENTITY_ARGON2_MEMORY_KIB,
-        iterations: e.IDENTITY_ARGON2_ITERATIONS,
-        parallelism: e.IDENTITY_ARGON2_PARALLELISM,
-        workers: e.IDENTITY_ARGON2_WORKERS,
-        maxQueue: e.IDENTITY_ARGON2_MAX_QUEUE,
-        maxWaitMs: e.IDENTITY_ARGON2_MAX_WAIT_MS,
-      },
-      login: {
-        accountMaxFailures: e.IDENTITY_LOGIN_ACCOUNT_MAX_FAILURES,
-        ipMaxFailures: e.IDENTITY_LOGIN_IP_MAX_FAILURES,
-        failureWindowSeconds: e.IDENTITY_LOGIN_FAILURE_WINDOW_SECONDS,
-      },
-      publicIpLimitPerMinute: e.IDENTITY_PUBLIC_IP_LIMIT_PER_MINUTE,
-      emailTokenTtlSeconds: e.IDENTITY_EMAIL_TOKEN_TTL_SECONDS,
-      passwordResetTtlSeconds: e.IDENTITY_PASSWORD_RESET_TTL_SECONDS,
-      webauthn: { rpId: e.IDENTITY_WEBAUTHN_RP_ID, rpName: e.IDENTITY_WEBAUTHN_RP_NAME, origins: e.IDENTITY_WEBAUTHN_ORIGINS },
+    bus: {
+      // A process with an explicit MODULES list is part of a split deployment: others may call it.
+      serve: e.BUS_SERVE ?? (e.KAFKA_BROKERS !== undefined && modules !== 'all'),
+      callTimeoutMs: e.BUS_CALL_TIMEOUT_MS,
+      partitions: e.BUS_TOPIC_PARTITIONS,
+      concurrency: e.BUS_CONCURRENCY,
     },
-    accounts: {
-      currencies: e.ACCOUNTS_CURRENCIES,
-      ibanBankCode: e.ACCOUNTS_IBAN_BANK_CODE,
-      checkingOverdraftLimit: e.ACCOUNTS_CHECKING_OVERDRAFT_LIMIT,
-      checkingMaxOverdraft: e.ACCOUNTS_CHECKING_MAX_OVERDRAFT,
-    },
+    contextSettings,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     tracing: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME },
   };
 }
 
-function describe(error: z.ZodError): string {
-  // One line, first problem only: the operator fixes one variable at a time anyway.
-  const issue = error.issues[0]!;
-  const variable = String(issue.path[0] ?? 'environment');
-  // Zod's own enum message is generic; ours (set in the schema) are kept as written.
-  const message = issue.code === 'invalid_value' && 'values' in issue && issue.message.startsWith('Invalid')
-    ? `must be one of ${(issue.values as unknown[]).join(', ')}`
-    : issue.message;
-  return `Invalid configuration: ${variable} ${message}`;
+const databaseUrl = url(['postgres:', 'postgresql:']);
+
+/** The settings of a context's configuration slice (the context must be one this process runs). */
+export function settingsOf<T>(config: AppConfig, slice: ConfigSlice<T>): T {
+  if (!config.contextSettings.has(slice.context)) throw new Error(`no settings for context ${slice.context}: it is not run by this process`);
+  return config.contextSettings.get(slice.context) as T;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,7 +1,6 @@
-import type { Pool } from 'pg';
-import { DataSource, type DataSourceOptions, type MixedList, type EntitySchema } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { ALL_MIGRATIONS } from '../../../migrations';
+import * as pg from 'pg';
+import { DataSource, type DataSourceOptions, type EntitySchema, type MixedList } from 'typeorm';
+import type { MigrationClass } from '../context-definition';
 
 export interface DataSourceSettings {
   readonly url: string;
@@ -9,20 +8,26 @@ export interface DataSourceSettings {
   readonly statementTimeoutMs: number;
   /** Role every connection switches to (the app's restricted role); none for migrations. */
   readonly role?: string;
+  readonly migrations?: readonly MigrationClass[];
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   readonly entities?: MixedList<Function | string | EntitySchema>;
+  /** Called with the pg pool TypeORM creates (for pool metrics). */
+  readonly onPool?: (pool: pg.Pool) => void;
 }
 
-/** The one TypeORM configuration, shared by the app and the migration CLI (ormconfig.ts). */
+/** The one TypeORM configuration, shared by the app, the migration job and the CLI (ormconfig.ts). */
 export function dataSourceOptions(settings: DataSourceSettings): DataSourceOptions {
   return {
     type: 'postgres',
     url: settings.url,
     applicationName: 'skyro-core',
+    // TypeORM's documented `driver` option (the pg module it uses): ours is pg itself with a
+    // Pool that reports itself, so pool metrics need no reach into TypeORM's internals.
+    ...(settings.onPool ? { driver: reportingDriver(settings.onPool) } : {}),
     // Schema changes happen through reviewed migrations only, never from entity metadata.
     synchronize: false,
     migrationsRun: false,
-    migrations: ALL_MIGRATIONS,
+    migrations: [...(settings.migrations ?? [])],
     migrationsTableName: 'schema_migrations',
     migrationsTransactionMode: 'each',
     entities: settings.entities ?? [],
@@ -41,7 +46,14 @@ export function createDataSource(settings: DataSourceSettings): DataSource {
   return new DataSource(dataSourceOptions(settings));
 }
 
-/** The pg pool under TypeORM, for pool metrics and the few hot paths that go straight to pg. */
-export function pgPool(dataSource: DataSource): Pool {
-  return (dataSource.driver as PostgresDriver).master as Pool;
+function reportingDriver(onPool: (pool: pg.Pool) => void): typeof pg {
+  return {
+    ...pg,
+    Pool: class ReportedPool extends pg.Pool {
+      constructor(config?: pg.PoolConfig) {
+        super(config);
+        onPool(this);
+      }
+    },
+  };
 }

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { PoolClient, QueryResultRow } from 'pg';
-import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
+import type { QueryResultRow } from 'pg';
+import { DataSource, type EntityManager, type QueryResult, type QueryRunner } from 'typeorm';
 import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel';
-import { pgPool } from './data-source';
 
 export interface QueryOutcome<R> {
   readonly rows: R[];
@@ -65,23 +64,29 @@ export class UnitOfWork {
 
   /** A single statement outside any explicit transaction (reads, mostly). */
   async query<R extends QueryResultRow = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryOutcome<R>> {
-    const result = await pgPool(this.dataSource).query<R>(sql, params as unknown[]);
-    return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      return outcome(await runner.query(sql, params as unknown[], true));
+    } finally {
+      await runner.release();
+    }
   }
 }
 
 function txOf(runner: QueryRunner, callbacks: Array<() => void>): Tx {
-  // TypeORM's PostgresQueryRunner keeps the checked-out pg client here once connected;
-  // querying it directly skips TypeORM's result reshaping on hot paths.
-  const client = (runner as unknown as { databaseConnection: PoolClient }).databaseConnection;
   return {
     async query<R extends QueryResultRow>(sql: string, params?: readonly unknown[]) {
-      const result = await client.query<R>(sql, params as unknown[]);
-      return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+      return outcome<R>(await runner.query(sql, params as unknown[], true));
     },
     manager: runner.manager,
     afterCommit: (callback) => callbacks.push(callback),
   };
+}
+
+/** TypeORM's structured result (its public API) in the shape our repositories read. */
+function outcome<R>(result: QueryResult): QueryOutcome<R> {
+  const rows = (result.records ?? []) as R[];
+  return { rows, rowCount: result.affected ?? rows.length };
 }
 
 export function pgCode(error: unknown): string {

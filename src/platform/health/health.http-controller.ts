@@ -4,8 +4,8 @@ import { ApiProblems } from '../http/api-problems.decorator';
 import { Public } from '../auth/decorators';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthCheckResult, type HealthIndicatorFunction } from '@nestjs/terminus';
-import { DataSource } from 'typeorm';
 import { Cache } from '../cache/cache';
+import { ContextDatabases } from '../database/databases';
 import { EventTransport } from '../messaging/event-transport';
 import { KafkaTransport } from '../messaging/kafka.transport';
 import { Lifecycle } from '../lifecycle/lifecycle';
@@ -20,7 +20,7 @@ export class HealthHttpController {
     private readonly health: HealthCheckService,
     private readonly indicator: HealthIndicatorService,
     private readonly lifecycle: Lifecycle,
-    private readonly dataSource: DataSource,
+    private readonly databases: ContextDatabases,
     private readonly cache: Cache,
     @Inject(EventTransport) private readonly transport: EventTransport,
   ) {}
@@ -44,7 +44,7 @@ export class HealthHttpController {
 
   @Get('ready')
   @HealthCheck({ noCache: true, swaggerDocumentation: false })
-  @ApiOperation({ summary: 'Readiness: database, cache and Kafka (when configured) answer; 503 names the failing part' })
+  @ApiOperation({ summary: 'Readiness: databases, cache and Kafka (when configured) answer; 503 names the failing part' })
   @ApiOkResponse({
     schema: {
       type: 'object',
@@ -59,7 +59,15 @@ export class HealthHttpController {
   async ready(): Promise<HealthCheckResult> {
     const checks: HealthIndicatorFunction[] = [
       () => (this.lifecycle.state === 'ready' ? this.indicator.check('app').up() : this.indicator.check('app').down({ message: this.lifecycle.state })),
-      () => this.indicator.check('database').attempt(() => this.dataSource.query('select 1').then(() => undefined)).withTimeout(CHECK_TIMEOUT_MS),
+      // `database` is the shared one; a context with its own database adds `database.<context>`.
+      ...this.databases.all().map(
+        ({ name, dataSource }) =>
+          () =>
+            this.indicator
+              .check(name === 'default' ? 'database' : `database.${name}`)
+              .attempt(() => dataSource.query('select 1').then(() => undefined))
+              .withTimeout(CHECK_TIMEOUT_MS),
+      ),
       () => this.indicator.check('cache').attempt(async () => ({ kind: (await this.cache.ping(), this.cache.kind) })).withTimeout(CHECK_TIMEOUT_MS),
     ];
     const transport = this.transport;

@@ -1,4 +1,4 @@
-import { ValidationPipe, type ValidationError as ClassValidatorError } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata, type ValidationError as ClassValidatorError } from '@nestjs/common';
 import { ValidationError, type FieldError } from '../../shared-kernel';
 
 /**
@@ -6,7 +6,7 @@ import { ValidationError, type FieldError } from '../../shared-kernel';
  * a field name is an error, not a silent default) and each failure names its field.
  */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new ClassDtoValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
@@ -28,4 +28,15 @@ export function flatten(errors: readonly ClassValidatorError[], prefix = ''): Fi
     }));
     return [...own, ...flatten(error.children ?? [], field)];
   });
+}
+
+/**
+ * Validates class-validator DTO classes only. A parameter typed by a contract's zod schema
+ * (whose name is a value as well as a type) carries that schema object as its design type:
+ * it is validated by its own ZodPipe, never here.
+ */
+class ClassDtoValidationPipe extends ValidationPipe {
+  protected override toValidate(metadata: ArgumentMetadata): boolean {
+    return typeof metadata.metatype === 'function' && super.toValidate(metadata);
+  }
 }

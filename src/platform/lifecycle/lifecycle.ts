@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { Cache } from '../cache/cache';
+import { ContextDatabases } from '../database/databases';
 import { ACTIVE_CONTEXTS } from '../platform.tokens';
 import { EventDispatcher } from '../messaging/event-dispatcher';
 import { EventTransport } from '../messaging/event-transport';
@@ -25,12 +25,12 @@ export class Lifecycle implements OnApplicationBootstrap, BeforeApplicationShutd
     private readonly transport: EventTransport,
     private readonly relay: OutboxRelay,
     private readonly cache: Cache,
-    private readonly dataSource: DataSource,
+    private readonly databases: ContextDatabases,
     private readonly scheduler: Scheduler,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (!this.dataSource.isInitialized) return; // constructed offline, e.g. to write openapi.json
+    if (!this.databases.dataSource().isInitialized) return; // constructed offline, e.g. to write openapi.json
     this.dispatcher.discover();
     await this.transport.start();
     this.relay.start(this.contexts);
@@ -53,6 +53,6 @@ export class Lifecycle implements OnApplicationBootstrap, BeforeApplicationShutd
 
   async onApplicationShutdown(): Promise<void> {
     await this.cache.close();
-    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    await this.databases.destroy();
   }
 }

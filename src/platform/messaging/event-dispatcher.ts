@@ -3,7 +3,7 @@ import { DiscoveryService } from '@nestjs/core';
 import type { EventEnvelope } from '../../shared-kernel';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { requestContext } from '../context/request-context';
-import { UnitOfWork } from '../database/unit-of-work';
+import { ContextDatabases } from '../database/databases';
 import { schemaName } from './sql-identifier';
 import { SUBSCRIPTION_METADATA, type IntegrationEventHandler, type Subscription, type SubscriptionOptions } from './subscriptions';
 
@@ -28,7 +28,7 @@ export class EventDispatcher {
 
   constructor(
     private readonly discovery: DiscoveryService,
-    private readonly uow: UnitOfWork,
+    private readonly databases: ContextDatabases,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -80,7 +80,7 @@ export class EventDispatcher {
     // The handler's logs and the events it appends carry the producing request's ids.
     const context = { requestId: envelope.requestId ?? envelope.id, traceId: envelope.traceId };
     return requestContext.run(context, () =>
-      this.uow.run(async (tx) => {
+      this.databases.unitOfWork(subscription.context).run(async (tx) => {
         const inserted = await tx.query(
           `insert into ${subscription.context}.inbox (consumer, event_id) values ($1, $2) on conflict do nothing`,
           [subscription.consumer, envelope.id],

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { UnitOfWork } from '../database/unit-of-work';
+import { ContextDatabases } from '../database/databases';
 import { Metrics } from '../metrics/metrics';
 import { EventTransport, type OutboxRecord } from './event-transport';
 import { OutboxSignal } from './outbox-signal';
@@ -27,7 +27,7 @@ export class OutboxRelay {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly uow: UnitOfWork,
+    private readonly databases: ContextDatabases,
     private readonly transport: EventTransport,
     private readonly signal: OutboxSignal,
     private readonly metrics: Metrics,
@@ -62,7 +62,7 @@ export class OutboxRelay {
   /** Publishes one batch; returns how many events it moved (0 when another pod holds the context). */
   async relayOnce(context: string): Promise<number> {
     const schema = schemaName(context);
-    return this.uow.run(async (tx) => {
+    return this.databases.unitOfWork(schema).run(async (tx) => {
       const lock = await tx.query<{ locked: boolean }>('select pg_try_advisory_xact_lock($1, hashtext($2)) as locked', [RELAY_LOCK_CLASS, schema]);
       if (!lock.rows[0]!.locked) return 0;
       const { rows } = await tx.query<{ id: string; topic: string; aggregate_id: string; payload: string }>(
@@ -99,7 +99,7 @@ export class OutboxRelay {
   private async sampleLag(): Promise<void> {
     for (const context of this.contexts) {
       try {
-        const { rows } = await this.uow.query<{ pending: string; lag: number | null }>(
+        const { rows } = await this.databases.unitOfWork(context).query<{ pending: string; lag: number | null }>(
           `select count(*) as pending, extract(epoch from now() - min(occurred_at))::float8 as lag from ${context}.outbox`,
         );
         this.metrics.outboxPending.set({ context }, Number(rows[0]!.pending));

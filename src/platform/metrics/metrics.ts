@@ -74,4 +74,17 @@ export class Metrics {
       },
     });
   }
+
+  /** A gauge read at scrape time, one series per label value (e.g. per database). */
+  sampledGaugeBy(name: string, help: string, label: string, sample: () => ReadonlyMap<string, number>): void {
+    new Gauge({
+      name,
+      help,
+      labelNames: [label],
+      registers: [this.registry],
+      collect() {
+        for (const [value, n] of sample()) this.set({ [label]: value }, n);
+      },
+    });
+  }
 }

@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { ProblemDocument, ProblemFieldError } from '../http/problem';
+import { resolveZodSchemas } from './zod-openapi';
 
 export const API_TITLE = 'Skyro Core API';
 
@@ -16,10 +17,12 @@ export function buildOpenApiDocument(app: NestFastifyApplication, version: strin
     .setLicense('Apache-2.0', 'https://www.apache.org/licenses/LICENSE-2.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Access token (EdDSA JWT) from /v1/auth/token' }, 'bearer')
     .build();
-  return SwaggerModule.createDocument(app, config, {
-    extraModels: [ProblemDocument, ProblemFieldError],
-    operationIdFactory: (controllerKey, methodKey) => `${controllerKey.replace(/HttpController$/, '')}_${methodKey}`,
-  });
+  return resolveZodSchemas(
+    SwaggerModule.createDocument(app, config, {
+      extraModels: [ProblemDocument, ProblemFieldError],
+      operationIdFactory: (controllerKey, methodKey) => `${controllerKey.replace(/HttpController$/, '')}_${methodKey}`,
+    }),
+  );
 }
 
 /** Swagger UI at /docs and the document at /openapi.json. */

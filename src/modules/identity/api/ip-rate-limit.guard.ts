@@ -1,7 +1,7 @@
 import { applyDecorators, Inject, Injectable, SetMetadata, UseGuards, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { APP_CONFIG, type AppConfig } from '../../../platform/config/app-config';
+import { identityConfig, type IdentityConfig } from '../identity.config';
 import { ApiProblems } from '../../../platform/http/api-problems.decorator';
 import { RateLimiter } from '../../../platform/http/rate-limiter';
 
@@ -18,13 +18,13 @@ export class IpRateLimitGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly limiter: RateLimiter,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(identityConfig.token) private readonly config: IdentityConfig,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const bucket = this.reflector.get<string>(BUCKET, context.getHandler());
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    await this.limiter.consume(`ip:${bucket}:${request.ip}`, this.config.identity.publicIpLimitPerMinute, 60_000);
+    await this.limiter.consume(`ip:${bucket}:${request.ip}`, this.config.publicIpLimitPerMinute, 60_000);
     return true;
   }
 }

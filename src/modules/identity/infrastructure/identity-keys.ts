@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { IdentityConfig } from '../../../platform/config/app-config';
+import type { IdentityConfig } from '../identity.config';
 
 export interface IdentityKeys {
   /** Key-encryption keys by id; `activeKid` wraps new data keys. */
@@ -15,9 +15,9 @@ export interface IdentityKeys {
  * process gets ephemeral keys and development keeps generated ones beside the embedded
  * database, so personal data stays readable across restarts.
  */
-export function loadIdentityKeys(config: IdentityConfig, env: 'development' | 'test' | 'production'): IdentityKeys {
+export function loadIdentityKeys(config: IdentityConfig): IdentityKeys {
   if (config.piiKeys && config.blindIndexKey) return fromConfig(config.piiKeys, config.blindIndexKey);
-  if (env === 'test') return fromConfig(config.piiKeys ?? [{ kid: 'test', key: randomBytes(32) }], config.blindIndexKey ?? randomBytes(32));
+  if (config.env === 'test') return fromConfig(config.piiKeys ?? [{ kid: 'test', key: randomBytes(32) }], config.blindIndexKey ?? randomBytes(32));
   return persistent(config.keysFile);
 }
 

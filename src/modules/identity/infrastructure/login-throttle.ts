@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig } from '../../../platform/config/app-config';
+import { identityConfig, type IdentityConfig } from '../identity.config';
 import { RateLimiter } from '../../../platform/http/rate-limiter';
 import { PersonalDataCipher } from './personal-data-cipher';
 
@@ -14,11 +14,11 @@ export class LoginThrottle {
   constructor(
     private readonly limiter: RateLimiter,
     private readonly cipher: PersonalDataCipher,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(identityConfig.token) private readonly config: IdentityConfig,
   ) {}
 
   async check(email: string, ip: string | null): Promise<void> {
-    const { accountMaxFailures, ipMaxFailures } = this.config.identity.login;
+    const { accountMaxFailures, ipMaxFailures } = this.config.login;
     const { ipKey, accountKey, windowMs } = this.keys(email, ip);
     await this.limiter.check(ipKey, ipMaxFailures, windowMs, 'LOGIN_LOCKED');
     await this.limiter.check(accountKey, accountMaxFailures, windowMs, 'LOGIN_LOCKED');
@@ -38,7 +38,7 @@ export class LoginThrottle {
     return {
       ipKey: `login-ip:${ip ?? 'unknown'}`,
       accountKey: `login-account:${this.cipher.emailIndex(email).toString('hex')}`,
-      windowMs: this.config.identity.login.failureWindowSeconds * 1000,
+      windowMs: this.config.login.failureWindowSeconds * 1000,
     };
   }
 }

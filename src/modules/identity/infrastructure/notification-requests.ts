@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { newId } from '../../../shared-kernel';
-import { APP_CONFIG, type AppConfig } from '../../../platform/config/app-config';
+import { identityConfig, type IdentityConfig } from '../identity.config';
 import type { Tx } from '../../../platform/database/unit-of-work';
 import { Outbox } from '../../../platform/messaging/outbox';
 import { NotificationRequested, type NotificationTemplate } from '../contract';
@@ -26,13 +26,13 @@ export class NotificationRequests {
   constructor(
     private readonly users: UserRecords,
     private readonly outbox: Outbox,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(identityConfig.token) private readonly config: IdentityConfig,
   ) {}
 
   async request(tx: Tx, userId: string, template: NotificationTemplate): Promise<void> {
     const notificationId = newId();
     const purpose = TOKEN_PURPOSE[template];
-    const ttl = purpose === 'verify_email' ? this.config.identity.emailTokenTtlSeconds : purpose === 'password_reset' ? this.config.identity.passwordResetTtlSeconds : NOTICE_TTL_SECONDS;
+    const ttl = purpose === 'verify_email' ? this.config.emailTokenTtlSeconds : purpose === 'password_reset' ? this.config.passwordResetTtlSeconds : NOTICE_TTL_SECONDS;
     const expiresAt = new Date(Date.now() + ttl * 1000);
     let tokenId: string | null = null;
     if (purpose) {

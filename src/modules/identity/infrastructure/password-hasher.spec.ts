@@ -1,8 +1,14 @@
-import { loadConfig } from '../../../platform/config/app-config';
+import { loadConfig, settingsOf } from '../../../platform/config/app-config';
+import { identityConfig } from '../identity.config';
 import { PasswordHasher } from './password-hasher';
 
 describe('PasswordHasher (argon2id on a bounded worker pool)', () => {
-  const hasher = new PasswordHasher(loadConfig({ IDENTITY_ARGON2_MEMORY_KIB: '8192', IDENTITY_ARGON2_ITERATIONS: '1', IDENTITY_ARGON2_WORKERS: '1', IDENTITY_ARGON2_MAX_QUEUE: '2' }));
+  const hasher = new PasswordHasher(
+    settingsOf(
+      loadConfig({ IDENTITY_ARGON2_MEMORY_KIB: '8192', IDENTITY_ARGON2_ITERATIONS: '1', IDENTITY_ARGON2_WORKERS: '1', IDENTITY_ARGON2_MAX_QUEUE: '2' }, [{ name: 'identity', config: identityConfig }]),
+      identityConfig,
+    ),
+  );
   afterAll(() => hasher.onModuleDestroy());
 
   it('hashes with argon2id and the configured parameters, and verifies', async () => {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { DomainError } from '../../../shared-kernel';
-import { APP_CONFIG, type AppConfig } from '../../../platform/config/app-config';
+import { identityConfig, type IdentityConfig } from '../identity.config';
 
 /*
  * The worker is plain JavaScript passed as source, so it runs the same under ts-node-like
@@ -59,10 +59,10 @@ export class PasswordHasher implements OnModuleDestroy {
   /** A valid hash of nothing anyone knows: verifying against it costs what a real check costs. */
   private decoy?: Promise<string>;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(@Inject(identityConfig.token) private readonly config: IdentityConfig) {}
 
   get parameters(): { memoryKib: number; iterations: number; parallelism: number } {
-    const { memoryKib, iterations, parallelism } = this.config.identity.argon2;
+    const { memoryKib, iterations, parallelism } = this.config.argon2;
     return { memoryKib, iterations, parallelism };
   }
 
@@ -95,7 +95,7 @@ export class PasswordHasher implements OnModuleDestroy {
   }
 
   private submit(body: Omit<Job, 'id'>): Promise<string | boolean> {
-    const { maxQueue, maxWaitMs } = this.config.identity.argon2;
+    const { maxQueue, maxWaitMs } = this.config.argon2;
     return new Promise((resolve, reject) => {
       const job: Job = { ...body, id: this.nextId++ };
       const worker = this.takeWorker();
@@ -120,7 +120,7 @@ export class PasswordHasher implements OnModuleDestroy {
   private takeWorker(): Worker | undefined {
     const worker = this.idle.pop();
     if (worker) return worker;
-    if (this.workers.length >= this.config.identity.argon2.workers) return undefined;
+    if (this.workers.length >= this.config.argon2.workers) return undefined;
     const created = new Worker(WORKER_SOURCE, { eval: true, workerData: { hashWasm: require.resolve('hash-wasm') } });
     created.unref();
     created.on('message', (message: { id: number; result?: string | boolean; error?: string }) => this.finished(created, message));

@@ -4,7 +4,7 @@ import { Secret, TOTP } from 'otpauth';
 import { DomainError } from '../../../shared-kernel';
 import type { Tx } from '../../../platform/database/unit-of-work';
 import { RateLimiter } from '../../../platform/http/rate-limiter';
-import { APP_CONFIG, type AppConfig } from '../../../platform/config/app-config';
+import { identityConfig, type IdentityConfig } from '../identity.config';
 import { IDENTITY_KEYS } from './identity.tokens';
 import type { IdentityKeys } from './identity-keys';
 import { UserRecords } from './user-records';
@@ -29,7 +29,7 @@ export class SecondFactors {
     private readonly users: UserRecords,
     private readonly limiter: RateLimiter,
     @Inject(IDENTITY_KEYS) private readonly keys: IdentityKeys,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(identityConfig.token) private readonly config: IdentityConfig,
   ) {}
 
   async methods(tx: Tx, userId: string): Promise<string[]> {
@@ -44,7 +44,7 @@ export class SecondFactors {
   /** Checks a TOTP code or a recovery code; returns the RFC 8176 method used, or throws. */
   async verify(tx: Tx, userId: string, input: { code?: string; recoveryCode?: string }): Promise<'otp' | 'recovery'> {
     const key = `mfa-failures:${userId}`;
-    const windowMs = this.config.identity.login.failureWindowSeconds * 1000;
+    const windowMs = this.config.login.failureWindowSeconds * 1000;
     await this.limiter.check(key, 5, windowMs, 'MFA_LOCKED');
     const ok = input.code !== undefined ? await this.checkTotp(tx, userId, input.code) : input.recoveryCode !== undefined ? await this.useRecoveryCode(tx, userId, input.recoveryCode) : false;
     if (!ok) {

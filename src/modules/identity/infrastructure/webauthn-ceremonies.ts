@@ -11,7 +11,7 @@ import {
 } from '@simplewebauthn/server';
 import { DomainError } from '../../../shared-kernel';
 import { Cache } from '../../../platform/cache/cache';
-import { APP_CONFIG, type AppConfig } from '../../../platform/config/app-config';
+import { identityConfig, type IdentityConfig } from '../identity.config';
 import type { Tx } from '../../../platform/database/unit-of-work';
 import { newSecret, sha256 } from './secrets';
 
@@ -37,11 +37,11 @@ interface CredentialRow {
 export class WebAuthnCeremonies {
   constructor(
     private readonly cache: Cache,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(identityConfig.token) private readonly config: IdentityConfig,
   ) {}
 
   private get rp() {
-    return this.config.identity.webauthn;
+    return this.config.webauthn;
   }
 
   async registrationOptions(tx: Tx, userId: string, userName: string): Promise<PublicKeyCredentialCreationOptionsJSON> {

@@ -1,21 +1,25 @@
-import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { Controller, Get, Patch, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { z } from 'zod';
 import { NotFoundError } from '../../../shared-kernel';
 import { ApiAuth, RequirePermissions } from '../../../platform/auth/decorators';
 import { ApiProblems } from '../../../platform/http/api-problems.decorator';
 import { Idempotent } from '../../../platform/http/idempotency';
+import { ApiResult, ValidBody, ValidParams, ValidQuery } from '../../../platform/http/zod-request';
 import {
+  BalanceAsOfView,
   ChangeLedgerAccountCommand,
   CreateLedgerAccountCommand,
   GetBalanceAsOfQuery,
   GetLedgerAccountsQuery,
+  LedgerAccountChange,
+  LedgerAccountView,
   ListPostingsQuery,
-  type LedgerAccountView,
-  type PostingPageView,
+  NewLedgerAccount,
+  PostingPageView,
 } from '../contract';
-import { BalanceAsOfQuery, ChangeLedgerAccountRequest, CreateLedgerAccountRequest, LedgerIdParams, PostingsQuery } from './dto/ledger.requests';
-import { BalanceAsOfResponse, LedgerAccountResponse, PostingPageResponse } from './dto/ledger.responses';
+import { BalanceAsOfQuery, LedgerIdParams, PostingsQuery } from './dto/ledger.requests';
 
 /** The bank's books, for services and back-office (customers use the accounts API). */
 @ApiTags('ledger')
@@ -31,50 +35,50 @@ export class LedgerAccountsHttpController {
   @RequirePermissions('ledger:write')
   @Idempotent()
   @ApiOperation({ summary: 'Open a ledger account (idempotent by id)' })
-  @ApiCreatedResponse({ type: LedgerAccountResponse })
+  @ApiResult(201, LedgerAccountView)
   @ApiProblems(400, 409)
-  create(@Body() body: CreateLedgerAccountRequest): Promise<LedgerAccountView> {
-    return this.commands.execute(new CreateLedgerAccountCommand(body));
+  create(@ValidBody(NewLedgerAccount) account: NewLedgerAccount): Promise<LedgerAccountView> {
+    return this.commands.execute(new CreateLedgerAccountCommand({ account }));
   }
 
   @Get(':id')
   @RequirePermissions('ledger:read')
   @ApiOperation({ summary: 'An account with its balances (posted, pending, available)' })
-  @ApiOkResponse({ type: LedgerAccountResponse })
+  @ApiResult(200, LedgerAccountView)
   @ApiProblems(400, 404)
-  async get(@Param() params: LedgerIdParams): Promise<LedgerAccountView> {
-    const [account] = await this.queries.execute(new GetLedgerAccountsQuery([params.id]));
-    if (!account) throw new NotFoundError('LEDGER_ACCOUNT_NOT_FOUND', `no ledger account ${params.id}`);
+  async get(@ValidParams(LedgerIdParams) { id }: z.output<typeof LedgerIdParams>): Promise<LedgerAccountView> {
+    const [account] = await this.queries.execute(new GetLedgerAccountsQuery({ ids: [id] }));
+    if (!account) throw new NotFoundError('LEDGER_ACCOUNT_NOT_FOUND', `no ledger account ${id}`);
     return account;
   }
 
   @Patch(':id')
   @RequirePermissions('ledger:write')
   @ApiOperation({ summary: 'Freeze, unfreeze or close an account, or change its overdraft limit' })
-  @ApiOkResponse({ type: LedgerAccountResponse })
+  @ApiResult(200, LedgerAccountView)
   @ApiProblems(400, 404, 422)
-  change(@Param() params: LedgerIdParams, @Body() body: ChangeLedgerAccountRequest): Promise<LedgerAccountView> {
-    return this.commands.execute(new ChangeLedgerAccountCommand(params.id, body));
+  change(@ValidParams(LedgerIdParams) { id }: z.output<typeof LedgerIdParams>, @ValidBody(LedgerAccountChange) change: LedgerAccountChange): Promise<LedgerAccountView> {
+    return this.commands.execute(new ChangeLedgerAccountCommand({ accountId: id, change }));
   }
 
   @Get(':id/postings')
   @RequirePermissions('ledger:read')
   @ApiOperation({ summary: "An account's postings in ledger order, each with the balances after it" })
-  @ApiOkResponse({ type: PostingPageResponse })
+  @ApiResult(200, PostingPageView)
   @ApiProblems(400, 404)
-  async postings(@Param() params: LedgerIdParams, @Query() query: PostingsQuery): Promise<PostingPageView> {
+  async postings(@ValidParams(LedgerIdParams) params: z.output<typeof LedgerIdParams>, @ValidQuery(PostingsQuery) query: z.output<typeof PostingsQuery>): Promise<PostingPageView> {
     await this.get(params);
-    return this.queries.execute(new ListPostingsQuery(params.id, { ...query, limit: query.limit ?? 100 }));
+    return this.queries.execute(new ListPostingsQuery({ accountId: params.id, options: { ...query, limit: query.limit ?? 100 } }));
   }
 
   @Get(':id/balance')
   @RequirePermissions('ledger:read')
   @ApiOperation({ summary: 'Balances as of a past instant' })
-  @ApiOkResponse({ type: BalanceAsOfResponse })
+  @ApiResult(200, BalanceAsOfView)
   @ApiProblems(400, 404)
-  async balanceAsOf(@Param() params: LedgerIdParams, @Query() query: BalanceAsOfQuery): Promise<BalanceAsOfResponse> {
-    const balances = await this.queries.execute(new GetBalanceAsOfQuery(params.id, query.asOf));
-    if (!balances) throw new NotFoundError('LEDGER_ACCOUNT_NOT_FOUND', `no ledger account ${params.id}`);
+  async balanceAsOf(@ValidParams(LedgerIdParams) { id }: z.output<typeof LedgerIdParams>, @ValidQuery(BalanceAsOfQuery) { asOf }: z.output<typeof BalanceAsOfQuery>): Promise<BalanceAsOfView> {
+    const balances = await this.queries.execute(new GetBalanceAsOfQuery({ accountId: id, asOf }));
+    if (!balances) throw new NotFoundError('LEDGER_ACCOUNT_NOT_FOUND', `no ledger account ${id}`);
     return balances;
   }
 }

@@ -1,8 +1,9 @@
 import { Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiAuth, RequirePermissions } from '../../../platform/auth/decorators';
+import { ApiResult } from '../../../platform/http/zod-request';
 import { ReconcileBalancesJob, type ReconciliationReport } from '../application/reconcile-balances/reconcile-balances.job';
-import { ReconciliationReportResponse } from './dto/ledger.responses';
+import { ReconciliationReportView } from './dto/ledger.requests';
 
 @ApiTags('ledger')
 @ApiAuth()
@@ -14,7 +15,7 @@ export class ReconciliationsHttpController {
   @HttpCode(200)
   @RequirePermissions('ledger:reconcile')
   @ApiOperation({ summary: 'Recompute every balance from its postings now and report mismatches' })
-  @ApiOkResponse({ type: ReconciliationReportResponse })
+  @ApiResult(200, ReconciliationReportView)
   run(): Promise<ReconciliationReport> {
     return this.job.run();
   }

@@ -1,16 +1,15 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { RouteSchema } from '@nestjs/platform-fastify';
-import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import type { z } from 'zod';
 import { ConflictError, NotFoundError, UnprocessableError } from '../../../shared-kernel';
 import { ApiAuth, RequirePermissions } from '../../../platform/auth/decorators';
 import { ApiProblems } from '../../../platform/http/api-problems.decorator';
 import { Idempotent } from '../../../platform/http/idempotency';
-import { GetTransferQuery, SubmitTransfersCommand, type TransferInput, type TransferResultView, type TransferView } from '../contract';
-import { LedgerIdParams } from './dto/ledger.requests';
-import { TransferBatchResponse, TransferResponse } from './dto/ledger.responses';
-import { TRANSFER_BATCH_SCHEMA, TRANSFER_SCHEMA } from './dto/transfer.schemas';
+import { ApiResult, CompiledBody, ValidParams } from '../../../platform/http/zod-request';
+import { GetTransferQuery, SubmitTransfersCommand, TransferInput, TransferView, type TransferResultView } from '../contract';
+import { LedgerIdParams, TransferBatchRequest, TransferBatchResponse } from './dto/ledger.requests';
 
 @ApiTags('ledger')
 @ApiAuth()
@@ -24,17 +23,16 @@ export class TransfersHttpController {
   @Post()
   @RequirePermissions('ledger:write')
   @Idempotent()
-  @RouteSchema({ body: TRANSFER_SCHEMA })
+  @CompiledBody(TransferInput)
   @ApiOperation({
     summary: 'Submit one transfer',
     description:
       'The transfer id is the idempotency key: the same id and fields return the first result (201, Idempotent-Replayed: true); the same id with other fields is 409. Business failures are 422 with the failure code.',
   })
-  @ApiBody({ schema: TRANSFER_SCHEMA as object })
-  @ApiCreatedResponse({ type: TransferResponse })
+  @ApiResult(201, TransferView)
   @ApiProblems(400, 409, 413, 415, 422)
   async submit(@Body() body: TransferInput, @Res({ passthrough: true }) reply: FastifyReply): Promise<TransferView> {
-    const [result] = await this.commands.execute(new SubmitTransfersCommand([body]));
+    const [result] = await this.commands.execute(new SubmitTransfersCommand({ transfers: [body] }));
     return answer(result!, reply);
   }
 
@@ -42,26 +40,25 @@ export class TransfersHttpController {
   @HttpCode(200)
   @RequirePermissions('ledger:write')
   @Idempotent()
-  @RouteSchema({ body: TRANSFER_BATCH_SCHEMA })
+  @CompiledBody(TransferBatchRequest)
   @ApiOperation({
     summary: 'Submit transfers in order, with linked chains (up to 5000 per request)',
     description: 'One result per transfer: created, exists (a replay) or failed with a code. A transfer with linked=true commits together with the next one, all or nothing.',
   })
-  @ApiBody({ schema: TRANSFER_BATCH_SCHEMA as object })
-  @ApiOkResponse({ type: TransferBatchResponse })
+  @ApiResult(200, TransferBatchResponse)
   @ApiProblems(400, 409, 413, 415, 422)
-  async submitBatch(@Body() body: { transfers: TransferInput[] }): Promise<{ results: TransferResultView[] }> {
-    return { results: await this.commands.execute(new SubmitTransfersCommand(body.transfers)) };
+  async submitBatch(@Body() body: z.output<typeof TransferBatchRequest>): Promise<z.output<typeof TransferBatchResponse>> {
+    return { results: await this.commands.execute(new SubmitTransfersCommand({ transfers: body.transfers })) };
   }
 
   @Get(':id')
   @RequirePermissions('ledger:read')
   @ApiOperation({ summary: 'Look up a transfer' })
-  @ApiOkResponse({ type: TransferResponse })
+  @ApiResult(200, TransferView)
   @ApiProblems(400, 404)
-  async get(@Param() params: LedgerIdParams): Promise<TransferView> {
-    const transfer = await this.queries.execute(new GetTransferQuery(params.id));
-    if (!transfer) throw new NotFoundError('TRANSFER_NOT_FOUND', `no transfer ${params.id}`);
+  async get(@ValidParams(LedgerIdParams) { id }: z.output<typeof LedgerIdParams>): Promise<TransferView> {
+    const transfer = await this.queries.execute(new GetTransferQuery({ id }));
+    if (!transfer) throw new NotFoundError('TRANSFER_NOT_FOUND', `no transfer ${id}`);
     return transfer;
   }
 }

@@ -34,7 +34,7 @@ export class AccountQueries {
 
   async withBalances(accounts: readonly AccountRecord[]): Promise<AccountWithBalancesView[]> {
     if (accounts.length === 0) return [];
-    const ledger = await this.queries.execute(new GetLedgerAccountsQuery(accounts.map((a) => a.ledgerAccountId)));
+    const ledger = await this.queries.execute(new GetLedgerAccountsQuery({ ids: accounts.map((a) => a.ledgerAccountId) }));
     const byId = new Map(ledger.map((l) => [l.id, l.balances]));
     // A pending account's ledger account may not exist yet: it holds nothing.
     return accounts.map((a) => ({ ...accountView(a), balances: byId.get(a.ledgerAccountId) ?? { posted: '0', pending: '0', available: '0' } }));
@@ -45,7 +45,7 @@ export class AccountQueries {
   }
 
   history(account: AccountRecord, options: HistoryOptions): Promise<PostingPageView> {
-    return this.queries.execute(new ListPostingsQuery(account.ledgerAccountId, options));
+    return this.queries.execute(new ListPostingsQuery({ accountId: account.ledgerAccountId, options }));
   }
 }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { APP_CONFIG, type AppConfig } from '../../../../platform/config/app-config';
+import { accountsConfig, type AccountsConfig } from '../../accounts.config';
 import { UnitOfWork } from '../../../../platform/database/unit-of-work';
 import { Outbox } from '../../../../platform/messaging/outbox';
 import { ChangeLedgerAccountCommand } from '../../../ledger/contract';
@@ -24,7 +24,7 @@ export class ChangeAccountHandler {
     private readonly accounts: AccountRepository,
     private readonly commands: CommandBus,
     private readonly outbox: Outbox,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(accountsConfig.token) private readonly config: AccountsConfig,
   ) {}
 
   /** No money leaves a frozen account (the ledger refuses debits); incoming money is accepted. */
@@ -48,7 +48,7 @@ export class ChangeAccountHandler {
       await this.outbox.append(tx, 'accounts', [event(accountId, { accountId, ownerId: changed.ownerId, actor, at: changed.updatedAt.toISOString() })]);
       return changed;
     });
-    await this.commands.execute(new ChangeLedgerAccountCommand(account.ledgerAccountId, { status: action === 'freeze' ? 'frozen' : 'open' }));
+    await this.commands.execute(new ChangeLedgerAccountCommand({ accountId: account.ledgerAccountId, change: { status: action === 'freeze' ? 'frozen' : 'open' } }));
     return account;
   }
 
@@ -63,7 +63,7 @@ export class ChangeAccountHandler {
       if (refusal) throw overdraftRefused(refusal, current.product === 'savings' ? 0n : policy.checkingMax);
       return this.accounts.setOverdraftLimit(tx, accountId, limit);
     });
-    await this.commands.execute(new ChangeLedgerAccountCommand(account.ledgerAccountId, { overdraftLimit: limit.toString() }));
+    await this.commands.execute(new ChangeLedgerAccountCommand({ accountId: account.ledgerAccountId, change: { overdraftLimit: limit.toString() } }));
     return account;
   }
 }

@@ -86,13 +86,13 @@ export class CloseAccountWorkflow {
     const target = closure?.sweepToAccountId ? await this.accounts.findById(closure.sweepToAccountId) : null;
 
     // No new overdraft use while closing: a sweep can then never leave the account negative.
-    await this.commands.execute(new ChangeLedgerAccountCommand(account.ledgerAccountId, { overdraftLimit: '0' }));
+    await this.commands.execute(new ChangeLedgerAccountCommand({ accountId: account.ledgerAccountId, change: { overdraftLimit: '0' } }));
     await this.interest.settleBeforeClosure(account);
 
     for (let attempt = 1; ; attempt++) {
       await this.sweep(account, target);
       try {
-        await this.commands.execute(new ChangeLedgerAccountCommand(account.ledgerAccountId, { status: 'closed', requireZeroBalance: true }));
+        await this.commands.execute(new ChangeLedgerAccountCommand({ accountId: account.ledgerAccountId, change: { status: 'closed', requireZeroBalance: true } }));
         break;
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
@@ -137,7 +137,7 @@ export class CloseAccountWorkflow {
     if (balances.posted === '0') return;
     if (!target) throw closureIncomplete('money arrived after the closure started and no account to receive it was named');
     const [result] = await this.commands.execute(
-      new SubmitTransfersCommand([
+      new SubmitTransfersCommand({ transfers: [
         {
           id: sweepTransferId(account.id, rounds),
           debitAccountId: account.ledgerAccountId,
@@ -147,7 +147,7 @@ export class CloseAccountWorkflow {
           code: SWEEP_TRANSFER_CODE,
           reference: `accounts:closure:${account.id}`,
         },
-      ]),
+      ] }),
     );
     // A lost race (another run used this round, or the balance moved) is resolved by the next round.
     if (result?.status === 'failed' && result.error !== 'EXCEEDS_CREDITS' && result.error !== 'ID_EXISTS_WITH_DIFFERENT_FIELDS') {
@@ -158,14 +158,14 @@ export class CloseAccountWorkflow {
   private async sweptSoFar(accountId: string): Promise<{ rounds: number; total: bigint }> {
     let total = 0n;
     for (let round = 0; ; round++) {
-      const transfer = await this.queries.execute(new GetTransferQuery(sweepTransferId(accountId, round)));
+      const transfer = await this.queries.execute(new GetTransferQuery({ id: sweepTransferId(accountId, round) }));
       if (!transfer) return { rounds: round, total };
       total += BigInt(transfer.amount);
     }
   }
 
   private async balances(account: AccountRecord): Promise<BalancesView> {
-    const [ledgerAccount] = await this.queries.execute(new GetLedgerAccountsQuery([account.ledgerAccountId]));
+    const [ledgerAccount] = await this.queries.execute(new GetLedgerAccountsQuery({ ids: [account.ledgerAccountId] }));
     if (!ledgerAccount) throw closureIncomplete('the ledger account is missing');
     return ledgerAccount.balances;
   }

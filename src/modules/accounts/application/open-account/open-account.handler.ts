@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { newId } from '../../../../shared-kernel';
-import { APP_CONFIG, type AppConfig } from '../../../../platform/config/app-config';
+import { accountsConfig, type AccountsConfig } from '../../accounts.config';
 import { UnitOfWork } from '../../../../platform/database/unit-of-work';
 import { Outbox } from '../../../../platform/messaging/outbox';
 import { CreateLedgerAccountCommand } from '../../../ledger/contract';
@@ -31,11 +31,11 @@ export class OpenAccountHandler {
     private readonly accounts: AccountRepository,
     private readonly commands: CommandBus,
     private readonly outbox: Outbox,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(accountsConfig.token) private readonly config: AccountsConfig,
   ) {}
 
   async execute(ownerId: string, request: { product: AccountProduct; currency: string }): Promise<AccountRecord> {
-    const { currencies, ibanBankCode } = this.config.accounts;
+    const { currencies, ibanBankCode } = this.config;
     if (!currencies.includes(request.currency)) throw currencyNotOffered(request.currency, currencies);
     const pending = await this.uow.run(
       (tx) => {
@@ -61,7 +61,7 @@ export class OpenAccountHandler {
   /** Steps two and three; idempotent, also run by the resume job on rows a crash left pending. */
   async complete(account: AccountRecord): Promise<AccountRecord> {
     await this.commands.execute(
-      new CreateLedgerAccountCommand({
+      new CreateLedgerAccountCommand({ account: {
         id: account.ledgerAccountId,
         currency: account.currency,
         // Customer money is the bank's liability: credit-normal, never below zero beyond the overdraft.
@@ -70,7 +70,7 @@ export class OpenAccountHandler {
         overdraftLimit: account.overdraftLimit.toString(),
         code: LEDGER_CODES[account.product],
         reference: `accounts:${account.id}`,
-      }),
+      } }),
     );
     return this.uow.run(async (tx) => {
       const current = (await this.accounts.findByIdForUpdate(tx, account.id))!;

@@ -1,5 +1,6 @@
-import { defineIntegrationEvent } from '../../../../shared-kernel';
-import type { AccountProductView } from '../views';
+import { z } from 'zod';
+import { CurrencyCode, defineIntegrationEvent, Id, MinorUnits, Timestamp } from '../../../../shared-kernel';
+import { AccountProductView } from '../views';
 
 /** Topic of every accounts event; keyed by account id, so one account's events stay ordered. */
 export const ACCOUNTS_TOPIC = 'accounts.events';
@@ -9,36 +10,44 @@ export const ACCOUNTS_TOPIC = 'accounts.events';
  * IBAN (personal and financial identifiers stay in the accounts API, behind its checks).
  */
 
-export interface AccountOpenedV1 {
-  readonly accountId: string;
-  readonly ownerId: string;
-  readonly product: AccountProductView;
-  readonly currency: string;
-  readonly ledgerAccountId: string;
-  readonly overdraftLimit: string;
-  readonly openedAt: string;
-}
-export const AccountOpenedV1 = defineIntegrationEvent<AccountOpenedV1>('accounts.account-opened.v1', ACCOUNTS_TOPIC);
+export const AccountOpenedV1 = defineIntegrationEvent(
+  'accounts.account-opened.v1',
+  ACCOUNTS_TOPIC,
+  z
+    .object({ accountId: Id, ownerId: Id, product: AccountProductView, currency: CurrencyCode, ledgerAccountId: Id, overdraftLimit: MinorUnits, openedAt: Timestamp })
+    .meta({ id: 'AccountOpenedV1' }),
+);
+export type AccountOpenedV1 = z.infer<typeof AccountOpenedV1.data>;
 
-export interface AccountStatusChangedV1 {
-  readonly accountId: string;
-  readonly ownerId: string;
-  /** Who did it: a user id or a service client id. */
-  readonly actor: string;
-  readonly at: string;
-}
+const AccountStatusChangedV1 = z
+  .object({
+    accountId: Id,
+    ownerId: Id,
+    /** Who did it: a user id or a service client id. */
+    actor: z.string(),
+    at: Timestamp,
+  })
+  .meta({ id: 'AccountStatusChangedV1' });
+export type AccountStatusChangedV1 = z.infer<typeof AccountStatusChangedV1>;
+
 /** Support froze the account: no money leaves it until unfrozen (incoming money is accepted). */
-export const AccountFrozenV1 = defineIntegrationEvent<AccountStatusChangedV1>('accounts.account-frozen.v1', ACCOUNTS_TOPIC);
-export const AccountUnfrozenV1 = defineIntegrationEvent<AccountStatusChangedV1>('accounts.account-unfrozen.v1', ACCOUNTS_TOPIC);
+export const AccountFrozenV1 = defineIntegrationEvent('accounts.account-frozen.v1', ACCOUNTS_TOPIC, AccountStatusChangedV1);
+export const AccountUnfrozenV1 = defineIntegrationEvent('accounts.account-unfrozen.v1', ACCOUNTS_TOPIC, AccountStatusChangedV1);
 
-export interface AccountClosedV1 {
-  readonly accountId: string;
-  readonly ownerId: string;
-  readonly ledgerAccountId: string;
-  /** Where the remaining balance went (null when there was nothing to sweep). */
-  readonly sweptToAccountId: string | null;
-  readonly sweptAmount: string;
-  readonly currency: string;
-  readonly closedAt: string;
-}
-export const AccountClosedV1 = defineIntegrationEvent<AccountClosedV1>('accounts.account-closed.v1', ACCOUNTS_TOPIC);
+export const AccountClosedV1 = defineIntegrationEvent(
+  'accounts.account-closed.v1',
+  ACCOUNTS_TOPIC,
+  z
+    .object({
+      accountId: Id,
+      ownerId: Id,
+      ledgerAccountId: Id,
+      /** Where the remaining balance went (null when there was nothing to sweep). */
+      sweptToAccountId: Id.nullable(),
+      sweptAmount: MinorUnits,
+      currency: CurrencyCode,
+      closedAt: Timestamp,
+    })
+    .meta({ id: 'AccountClosedV1' }),
+);
+export type AccountClosedV1 = z.infer<typeof AccountClosedV1.data>;

@@ -1,4 +1,5 @@
-import { defineIntegrationEvent } from '../../../../shared-kernel';
+import { z } from 'zod';
+import { defineIntegrationEvent, Id, Timestamp } from '../../../../shared-kernel';
 
 /** A user signed up; their email is not verified yet (status `pending`). Ids only, no personal data. */
-export const UserRegistered = defineIntegrationEvent<{ userId: string; registeredAt: string }>('identity.user-registered.v1', 'user.events');
+export const UserRegistered = defineIntegrationEvent('identity.user-registered.v1', 'user.events', z.object({ userId: Id, registeredAt: Timestamp }).meta({ id: 'UserRegisteredV1' }));

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { v5 as uuidv5 } from 'uuid';
 import { Clock } from '../../../../platform/clock';
 import { LedgerRepository } from '../../infrastructure/ledger.repository';
-import { TransferCommitter } from '../../infrastructure/transfer-committer';
+import { TransferCommitter } from '../submit-transfers/transfer-committer';
 
 // Namespace for the ids of expiry transfers: the same hold always expires under the same
 // id, so pods that race to expire it write it once (the others get "exists").

@@ -1,20 +1,24 @@
-import { Command } from '@nestjs/cqrs';
-import type { LedgerAccountView, LedgerNormalSide } from '../views';
+import { z } from 'zod';
+import { CurrencyCode, defineCommand, Id, MinorUnits } from '../../../../shared-kernel';
+import { LedgerAccountView, LedgerNormalSide } from '../views';
+
+export const NewLedgerAccount = z
+  .strictObject({
+    id: Id.describe('Chosen by the caller (idempotent: same id and fields give the same account)'),
+    currency: CurrencyCode,
+    normalSide: LedgerNormalSide,
+    debitsMustNotExceedCredits: z.boolean().optional(),
+    creditsMustNotExceedDebits: z.boolean().optional(),
+    overdraftLimit: MinorUnits.optional(),
+    code: z.number().int().min(0).max(2_147_483_647).optional().describe('Chart-of-accounts code'),
+    reference: z.string().max(200).nullable().optional(),
+  })
+  .meta({ id: 'NewLedgerAccount' });
+export type NewLedgerAccount = z.infer<typeof NewLedgerAccount>;
 
 /** Opens a ledger account. The id is the caller's (idempotent: same id and fields → same account). */
-export class CreateLedgerAccountCommand extends Command<LedgerAccountView> {
-  constructor(
-    readonly account: {
-      readonly id: string;
-      readonly currency: string;
-      readonly normalSide: LedgerNormalSide;
-      readonly debitsMustNotExceedCredits?: boolean;
-      readonly creditsMustNotExceedDebits?: boolean;
-      readonly overdraftLimit?: string;
-      readonly code?: number;
-      readonly reference?: string | null;
-    },
-  ) {
-    super();
-  }
-}
+export const CreateLedgerAccountCommand = defineCommand('ledger.create-ledger-account.v1', {
+  payload: z.object({ account: NewLedgerAccount }),
+  result: LedgerAccountView,
+});
+export type CreateLedgerAccountCommand = InstanceType<typeof CreateLedgerAccountCommand>;

@@ -1,13 +1,19 @@
-import { defineIntegrationEvent } from '../../../../shared-kernel';
-
-export interface PendingTransferResolvedV1 {
-  readonly pendingId: string;
-  readonly resolution: 'posted' | 'voided' | 'expired';
-  /** The transfer that resolved it. */
-  readonly transferId: string;
-  readonly postedAmount: string | null;
-  readonly currency: string;
-}
+import { z } from 'zod';
+import { CurrencyCode, defineIntegrationEvent, Id, MinorUnits } from '../../../../shared-kernel';
 
 /** A hold was posted, voided or expired: it will not change again. */
-export const PendingTransferResolvedV1 = defineIntegrationEvent<PendingTransferResolvedV1>('ledger.pending-transfer-resolved.v1', 'transactions.updated');
+export const PendingTransferResolvedV1 = defineIntegrationEvent(
+  'ledger.pending-transfer-resolved.v1',
+  'transactions.updated',
+  z
+    .object({
+      pendingId: Id,
+      resolution: z.enum(['posted', 'voided', 'expired']),
+      /** The transfer that resolved it. */
+      transferId: Id,
+      postedAmount: MinorUnits.nullable(),
+      currency: CurrencyCode,
+    })
+    .meta({ id: 'PendingTransferResolvedV1' }),
+);
+export type PendingTransferResolvedV1 = z.infer<typeof PendingTransferResolvedV1.data>;

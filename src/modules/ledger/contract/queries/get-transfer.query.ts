@@ -1,8 +1,9 @@
-import { Query } from '@nestjs/cqrs';
-import type { TransferView } from '../views';
+import { z } from 'zod';
+import { defineQuery, Id } from '../../../../shared-kernel';
+import { TransferView } from '../views';
 
-export class GetTransferQuery extends Query<TransferView | null> {
-  constructor(readonly id: string) {
-    super();
-  }
-}
+export const GetTransferQuery = defineQuery('ledger.get-transfer.v1', {
+  payload: z.object({ id: Id }),
+  result: TransferView.nullable(),
+});
+export type GetTransferQuery = InstanceType<typeof GetTransferQuery>;

@@ -1,20 +1,22 @@
-import { Query } from '@nestjs/cqrs';
-import type { PostingPageView } from '../views';
+import { z } from 'zod';
+import { defineQuery, Id, Timestamp } from '../../../../shared-kernel';
+import { PostingPageView } from '../views';
+
+export const PostingsFilter = z.object({
+  /** Inclusive lower bound on the posting time. */
+  from: Timestamp.optional(),
+  /** Exclusive upper bound on the posting time. */
+  to: Timestamp.optional(),
+  bucket: z.enum(['posted', 'pending']).optional(),
+  /** nextCursor of the previous page. */
+  cursor: z.string().regex(/^[1-9][0-9]{0,18}$/).optional(),
+  limit: z.number().int().min(1).max(1000),
+});
+export type PostingsFilter = z.infer<typeof PostingsFilter>;
 
 /** One account's postings in ledger order, each with the balances after it. */
-export class ListPostingsQuery extends Query<PostingPageView> {
-  constructor(
-    readonly accountId: string,
-    readonly options: {
-      /** Inclusive lower bound on the posting time (ISO 8601). */
-      readonly from?: string;
-      /** Exclusive upper bound on the posting time (ISO 8601). */
-      readonly to?: string;
-      readonly bucket?: 'posted' | 'pending';
-      readonly cursor?: string;
-      readonly limit: number;
-    },
-  ) {
-    super();
-  }
-}
+export const ListPostingsQuery = defineQuery('ledger.list-postings.v1', {
+  payload: z.object({ accountId: Id, options: PostingsFilter }),
+  result: PostingPageView,
+});
+export type ListPostingsQuery = InstanceType<typeof ListPostingsQuery>;

@@ -42,7 +42,7 @@ export class AccrueInterestHandler {
       // outside our transaction is safe.
       const balances = await Promise.all(
         days.map(async (day) => {
-          const asOf = await this.queries.execute(new GetBalanceAsOfQuery(account.ledgerAccountId, endOfDay(day)));
+          const asOf = await this.queries.execute(new GetBalanceAsOfQuery({ accountId: account.ledgerAccountId, asOf: endOfDay(day) }));
           return { day, balance: BigInt(asOf?.posted ?? '0') };
         }),
       );

@@ -48,7 +48,7 @@ export class CapitaliseInterestHandler {
 
     await this.ensureExpenseAccount(account.currency);
     const [result] = await this.commands.execute(
-      new SubmitTransfersCommand([
+      new SubmitTransfersCommand({ transfers: [
         {
           id: record.transferId,
           debitAccountId: interestExpenseAccountId(account.currency),
@@ -58,7 +58,7 @@ export class CapitaliseInterestHandler {
           code: INTEREST_TRANSFER_CODE,
           reference: `accounts:interest:${account.id}:${period}`,
         },
-      ]),
+      ] }),
     );
     if (!result || result.status === 'failed') throw interestNotPaid(`the ledger refused the transfer (${result?.error ?? 'no answer'})`);
 
@@ -87,13 +87,13 @@ export class CapitaliseInterestHandler {
   async ensureExpenseAccount(currency: string): Promise<void> {
     if (this.expenseAccounts.has(currency)) return;
     await this.commands.execute(
-      new CreateLedgerAccountCommand({
+      new CreateLedgerAccountCommand({ account: {
         id: interestExpenseAccountId(currency),
         currency,
         normalSide: 'debit',
         code: INTEREST_EXPENSE_ACCOUNT_CODE,
         reference: `accounts:interest-expense:${currency}`,
-      }),
+      } }),
     );
     this.expenseAccounts.add(currency);
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { Clock } from '../../../../../platform/clock';
-import { APP_CONFIG, type AppConfig } from '../../../../../platform/config/app-config';
+import { accountsConfig, type AccountsConfig } from '../../../accounts.config';
 import { Scheduler } from '../../../../../platform/jobs/scheduler';
 import { addDays, dayOf, monthOf } from '../../domain/calendar';
 import { InterestRepository } from '../../infrastructure/interest.repository';
@@ -33,12 +33,12 @@ export class InterestJob implements OnApplicationBootstrap {
     private readonly capitalisation: CapitaliseInterestHandler,
     private readonly scheduler: Scheduler,
     private readonly clock: Clock,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(accountsConfig.token) private readonly config: AccountsConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     this.scheduler.every(INTEREST_JOB, EVERY_MS, () => this.run());
-    await this.capitalisation.ensureExpenseAccounts(this.config.accounts.currencies);
+    await this.capitalisation.ensureExpenseAccounts(this.config.currencies);
   }
 
   async run(today: string = dayOf(this.clock.now())): Promise<InterestRunReport> {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../../../../../platform/clock';
-import { APP_CONFIG, type AppConfig } from '../../../../../platform/config/app-config';
+import { accountsConfig, type AccountsConfig } from '../../../accounts.config';
 import type { AccountProduct } from '../../../domain/account';
 import { currencyNotOffered } from '../../../domain/account-errors';
 import { dayOf } from '../../domain/calendar';
@@ -23,11 +23,11 @@ export class InterestRatesHandler {
   constructor(
     private readonly repository: InterestRepository,
     private readonly clock: Clock,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(accountsConfig.token) private readonly config: AccountsConfig,
   ) {}
 
   async add(rate: NewInterestRate, createdBy: string): Promise<InterestRateRecord> {
-    if (!this.config.accounts.currencies.includes(rate.currency)) throw currencyNotOffered(rate.currency, this.config.accounts.currencies);
+    if (!this.config.currencies.includes(rate.currency)) throw currencyNotOffered(rate.currency, this.config.currencies);
     const today = dayOf(this.clock.now());
     if (rate.effectiveFrom < today) throw rateRetroactive(today);
     if (!(await this.repository.addRate({ ...rate, createdBy }))) throw rateExists(rate.product, rate.currency, rate.effectiveFrom);

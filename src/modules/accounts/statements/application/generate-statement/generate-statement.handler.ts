@@ -23,7 +23,7 @@ export class GenerateStatementHandler {
     if (problem) throw periodInvalid(problem);
     const periodFrom = new Date(from).toISOString();
     const periodTo = new Date(to).toISOString();
-    const opening = await this.queries.execute(new GetBalanceAsOfQuery(account.ledgerAccountId, justBefore(from)));
+    const opening = await this.queries.execute(new GetBalanceAsOfQuery({ accountId: account.ledgerAccountId, asOf: justBefore(from) }));
     const postings = await this.postings(account, periodFrom, periodTo);
     return buildStatement({
       account: { id: account.id, accountNumber: account.accountNumber, iban: account.iban, product: account.product, currency: account.currency },
@@ -46,7 +46,7 @@ export class GenerateStatementHandler {
   private async postings(account: AccountRecord, from: string, to?: string): Promise<PostingView[]> {
     const postings: PostingView[] = [];
     for (let cursor: string | undefined; ; ) {
-      const page = await this.queries.execute(new ListPostingsQuery(account.ledgerAccountId, { from, to, bucket: 'posted', cursor, limit: PAGE }));
+      const page = await this.queries.execute(new ListPostingsQuery({ accountId: account.ledgerAccountId, options: { from, to, bucket: 'posted', cursor, limit: PAGE } }));
       postings.push(...page.items);
       if (!page.nextCursor) return postings;
       cursor = page.nextCursor;

@@ -6,7 +6,7 @@ import { LedgerRepository } from '../../infrastructure/ledger.repository';
 import { accountView } from '../../infrastructure/ledger-rows';
 
 @CommandHandler(ChangeLedgerAccountCommand)
-export class ChangeLedgerAccountHandler implements ICommandHandler<ChangeLedgerAccountCommand, LedgerAccountView> {
+export class ChangeLedgerAccountCommandHandler implements ICommandHandler<ChangeLedgerAccountCommand, LedgerAccountView> {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly repository: LedgerRepository,

@@ -1,17 +1,17 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Histogram } from 'prom-client';
-import { Clock } from '../../../platform/clock';
-import { APP_CONFIG, type AppConfig } from '../../../platform/config/app-config';
-import { UnitOfWork } from '../../../platform/database/unit-of-work';
-import { Metrics } from '../../../platform/metrics/metrics';
-import { Outbox } from '../../../platform/messaging/outbox';
-import { pgCode } from '../../../platform/database/unit-of-work';
-import type { IntegrationEvent } from '../../../shared-kernel';
-import { PendingTransferResolvedV1, TransferCreatedV1 } from '../contract';
-import { applyBatch, type BatchResult } from '../domain/ledger-engine';
-import type { Posting, Transfer, TransferOutcome, TransferRequest } from '../domain/transfer';
-import { LedgerRepository } from './ledger.repository';
-import { transferView } from './ledger-rows';
+import { Clock } from '../../../../platform/clock';
+import { ledgerConfig, type LedgerConfig } from '../../ledger.config';
+import { UnitOfWork } from '../../../../platform/database/unit-of-work';
+import { Metrics } from '../../../../platform/metrics/metrics';
+import { Outbox } from '../../../../platform/messaging/outbox';
+import { pgCode } from '../../../../platform/database/unit-of-work';
+import type { IntegrationEvent } from '../../../../shared-kernel';
+import { PendingTransferResolvedV1, TransferCreatedV1 } from '../../contract';
+import { applyBatch, type BatchResult } from '../../domain/ledger-engine';
+import type { Posting, Transfer, TransferOutcome, TransferRequest } from '../../domain/transfer';
+import { LedgerRepository } from '../../infrastructure/ledger.repository';
+import { transferView } from '../../infrastructure/ledger-rows';
 
 interface Submission {
   readonly requests: readonly TransferRequest[];
@@ -45,9 +45,9 @@ export class TransferCommitter {
     private readonly outbox: Outbox,
     private readonly clock: Clock,
     metrics: Metrics,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(ledgerConfig.token) config: LedgerConfig,
   ) {
-    this.concurrency = config.ledger.commitConcurrency;
+    this.concurrency = config.commitConcurrency;
     this.batchSize = new Histogram({
       name: 'skyro_ledger_commit_batch_transfers',
       help: 'Transfers per ledger commit (group commit batch size)',

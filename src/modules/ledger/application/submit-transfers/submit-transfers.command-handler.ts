@@ -2,12 +2,12 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ValidationError } from '../../../../shared-kernel';
 import { SubmitTransfersCommand, type TransferResultView } from '../../contract';
 import type { TransferOutcome } from '../../domain/transfer';
-import { TransferCommitter } from '../../infrastructure/transfer-committer';
+import { TransferCommitter } from './transfer-committer';
 import { transferView } from '../../infrastructure/ledger-rows';
 import { toTransferRequest } from './transfer-input';
 
 @CommandHandler(SubmitTransfersCommand)
-export class SubmitTransfersHandler implements ICommandHandler<SubmitTransfersCommand, TransferResultView[]> {
+export class SubmitTransfersCommandHandler implements ICommandHandler<SubmitTransfersCommand, TransferResultView[]> {
   constructor(private readonly committer: TransferCommitter) {}
 
   async execute(command: SubmitTransfersCommand): Promise<TransferResultView[]> {

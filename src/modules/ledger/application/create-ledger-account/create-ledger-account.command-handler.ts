@@ -6,7 +6,7 @@ import { LedgerRepository } from '../../infrastructure/ledger.repository';
 import { accountView } from '../../infrastructure/ledger-rows';
 
 @CommandHandler(CreateLedgerAccountCommand)
-export class CreateLedgerAccountHandler implements ICommandHandler<CreateLedgerAccountCommand, LedgerAccountView> {
+export class CreateLedgerAccountCommandHandler implements ICommandHandler<CreateLedgerAccountCommand, LedgerAccountView> {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly repository: LedgerRepository,

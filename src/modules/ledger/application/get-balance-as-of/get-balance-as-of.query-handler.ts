@@ -1,0 +1,13 @@
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { GetBalanceAsOfQuery, type BalanceAsOfView } from '../../contract';
+import { LedgerRepository } from '../../infrastructure/ledger.repository';
+
+@QueryHandler(GetBalanceAsOfQuery)
+export class GetBalanceAsOfQueryHandler implements IQueryHandler<GetBalanceAsOfQuery, BalanceAsOfView | null> {
+  constructor(private readonly repository: LedgerRepository) {}
+
+  async execute({ accountId, asOf }: GetBalanceAsOfQuery): Promise<BalanceAsOfView | null> {
+    const balances = await this.repository.balanceAsOf(accountId, asOf);
+    return balances && { ...balances, asOf };
+  }
+}
