@@ -356,6 +356,7 @@ expect_render_failure "path owned by two contexts" --set-json 'contexts={"ledger
 expect_render_failure "context owning the catch-all" --set-json 'contexts={"ledger":{"paths":["/"]}}'
 expect_render_failure "config.modules (replaced by deployments)" --set config.modules=identity
 expect_render_failure "MODULES in extraEnv" --set config.extraEnv.MODULES=identity
+expect_render_failure "misspelt deployments[] key (values.schema.json)" --set-json 'deployments=[{"name":"api","replicas":3}]'
 expect_render_failure "database URL in extraEnv" --set-json 'deployments=[{"name":"api","extraEnv":{"LEDGER_DATABASE_URL":"postgres://x"}}]'
 
 # --- 3+4(+5b): validate -------------------------------------------------------
