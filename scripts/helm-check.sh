@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Offline validation of the Helm chart helm/skyro-core (no cluster, no Docker).
 #
-#   scripts/helm-check.sh               lint + render (3 value sets) + validate
+#   scripts/helm-check.sh               lint + render (4 value sets) + validate
 #   scripts/helm-check.sh --print-helm  only ensure helm, print its path
 #   scripts/helm-check.sh --print-venv  only ensure the validator venv, print its python
 #
@@ -13,9 +13,11 @@
 #             Kubernetes API per version, used in strict mode (unknown fields fail).
 #
 # What is checked (any failure => non-zero exit):
-#   1. helm lint --strict with the default, "full" (all optional parts on) and
-#      "minimal" (all optional parts off) value sets.
-#   2. helm template for the same three value sets (--kube-version, --namespace).
+#   1. helm lint --strict with the default (one deployment running every
+#      context), "full" (all optional parts on), "minimal" (all optional parts
+#      off) and "split" (helm/skyro-core/ci/split-values.yaml: three deployments,
+#      one with its own database) value sets.
+#   2. helm template for the same four value sets (--kube-version, --namespace).
 #   3. Every rendered document validated against the Kubernetes $SKYRO_KUBE_VERSION
 #      OpenAPI schema in strict mode. A kind/apiVersion without a schema is an
 #      ERROR (kubernetes-validate's CLI only warns), except KongPlugin
@@ -23,9 +25,13 @@
 #      configuration.konghq.com/v1, metadata.name, plugin, config, known top-level
 #      fields, and known config keys/values for the plugins this chart uses.
 #   4. Consistency: no duplicate YAML keys, no duplicate kind/name, Ingress
-#      plugin annotations point at rendered KongPlugins, Service/PDB/HPA/
-#      NetworkPolicy selectors and refs match the Deployment, the migration Job's
-#      pods are not selected by the Service.
+#      plugin annotations point at rendered KongPlugins, each Service/PDB/
+#      NetworkPolicy selects the pods of exactly one Deployment (and no
+#      Deployment's selector matches another's pods), HPA refs are rendered, every
+#      Deployment has its own Service, default-deny policy and Kafka egress, sets
+#      MODULES, and no context runs in two Deployments; the migration Job's pods
+#      are not selected by any Service and the Job has every <CONTEXT>_DATABASE_URL
+#      a Deployment has.
 #   5. The chart's guards fail as intended (bad values must make helm fail) and
 #      the validator itself rejects a known-bad manifest (no silent pass).
 set -euo pipefail
@@ -148,12 +154,34 @@ image:
 imagePullSecrets:
   - name: regcred
 config:
-  modules: accounts,payments,cards
   corsOrigins: https://app.skyro.example
+  authIssuer: https://api.skyro.example
+  authAudience: skyro-api
   kafkaBrokers: kafka-0.kafka:9092,kafka-1.kafka:9092
   otelExporterOtlpEndpoint: http://otel-collector.observability:4318
   extraEnv:
     NODE_OPTIONS: --max-old-space-size=384
+# one deployment with every per-entry override
+deployments:
+  - name: api
+    contexts: []
+    replicaCount: 4
+    autoscaling:
+      minReplicas: 4
+      maxReplicas: 30
+      targetCPUUtilizationPercentage: 60
+    pdb:
+      unhealthyPodEvictionPolicy: IfHealthyBudget
+    resources:
+      requests: {cpu: 500m, memory: 384Mi}
+      limits: {cpu: "2", memory: 768Mi}
+    extraEnv:
+      IDENTITY_ARGON2_WORKERS: 2
+    busServe: false
+    databases:
+      identity:
+        key: IDENTITY_DATABASE_URL
+        optional: false
 secrets:
   env:
     - name: JWT_PRIVATE_KEY
@@ -268,7 +296,11 @@ kong:
     blockPaths: {enabled: false}
 EOF
 
-SETS=(default full minimal)
+# "split": three deployments (helm/skyro-core/ci/split-values.yaml, also rendered
+# by test/deploy/helm.e2e-spec.ts).
+cp "${CHART}/ci/split-values.yaml" "${WORK}/values-split.yaml"
+
+SETS=(default full minimal split)
 values_args() {
   case "$1" in
     default) ;;
@@ -303,6 +335,29 @@ expect_render_failure "maxReplicas < minReplicas" --set autoscaling.minReplicas=
 expect_render_failure "misspelt value key (values.schema.json)" --set autoscaling.minReplica=3
 expect_render_failure "shutdown grace longer than the pod grace period" --set config.shutdownGraceMs=60000
 expect_render_failure "TLS without secret name" --set ingress.tls.enabled=true --set ingress.tls.secretName=
+# deployments / contexts
+K=(--set config.kafkaBrokers=kafka:9092)
+expect_render_failure "context in two deployments" "${K[@]}" \
+  --set-json 'deployments=[{"name":"api","contexts":["identity","accounts","ledger"]},{"name":"ledger","contexts":["ledger"]}]'
+expect_render_failure "context in no deployment" "${K[@]}" \
+  --set-json 'deployments=[{"name":"api","contexts":["identity"]},{"name":"ledger","contexts":["ledger"]}]'
+expect_render_failure "unknown context" "${K[@]}" --set-json 'deployments=[{"name":"api","contexts":["identity","accounts","ledger","ledgr"]}]'
+expect_render_failure "two 'rest' deployments" "${K[@]}" --set-json 'deployments=[{"name":"api"},{"name":"other"}]'
+expect_render_failure "'rest' deployment left with no context" "${K[@]}" \
+  --set-json 'deployments=[{"name":"api"},{"name":"all","contexts":["identity","accounts","ledger"]}]'
+expect_render_failure "duplicate deployment name" "${K[@]}" --set-json 'deployments=[{"name":"api"},{"name":"api","contexts":["ledger"]}]'
+expect_render_failure "reserved deployment name" "${K[@]}" --set-json 'deployments=[{"name":"api"},{"name":"migrate","contexts":["ledger"]}]'
+expect_render_failure "database of a context the deployment does not run" "${K[@]}" \
+  --set-json 'deployments=[{"name":"api","databases":{"ledger":{"key":"url"}}},{"name":"ledger","contexts":["ledger"]}]'
+expect_render_failure "several deployments without Kafka" --set-json 'deployments=[{"name":"api"},{"name":"ledger","contexts":["ledger"]}]'
+expect_render_failure "several deployments without Kafka egress" "${K[@]}" --set networkPolicy.egress.kafka.enabled=false \
+  --set-json 'deployments=[{"name":"api"},{"name":"ledger","contexts":["ledger"]}]'
+expect_render_failure "path owned by two contexts" --set-json 'contexts={"ledger":{"paths":["/v1/ledger","/v1/accounts"]}}'
+expect_render_failure "context owning the catch-all" --set-json 'contexts={"ledger":{"paths":["/"]}}'
+expect_render_failure "config.modules (replaced by deployments)" --set config.modules=identity
+expect_render_failure "MODULES in extraEnv" --set config.extraEnv.MODULES=identity
+expect_render_failure "misspelt deployments[] key (values.schema.json)" --set-json 'deployments=[{"name":"api","replicas":3}]'
+expect_render_failure "database URL in extraEnv" --set-json 'deployments=[{"name":"api","extraEnv":{"LEDGER_DATABASE_URL":"postgres://x"}}]'
 
 # --- 3+4(+5b): validate -------------------------------------------------------
 cat >"${WORK}/validate.py" <<'PY'
@@ -481,6 +536,10 @@ def consistency(docs, errors):
         sel = d["spec"]["selector"].get("matchLabels", {})
         if not selector_matches(sel, pod_labels[n]):
             errors.append(f"Deployment/{n}: selector does not match its pod labels")
+        # overlapping selectors: controllers and HPAs would count each other's pods
+        for other, labels in pod_labels.items():
+            if other != n and selector_matches(sel, labels):
+                errors.append(f"Deployment/{n}: selector also matches the pods of Deployment/{other}")
         pod = d["spec"]["template"]["spec"]
         for c in pod.get("containers", []):
             for ef in c.get("envFrom", []):
@@ -494,31 +553,76 @@ def consistency(docs, errors):
     def selects_app(sel):
         return any(selector_matches(sel, pl) for pl in pod_labels.values())
 
+    def selected_deployments(sel):
+        return sorted(n for n, pl in pod_labels.items() if sel and selector_matches(sel, pl))
+
     job_pod_labels = [j["spec"]["template"]["metadata"].get("labels", {})
                       for j in by_kind.get("Job", {}).values()]
     services = by_kind.get("Service", {})
     for n, s in services.items():
         sel = s["spec"].get("selector", {})
-        if not selects_app(sel):
-            errors.append(f"Service/{n}: selector matches no Deployment pods")
+        sd = selected_deployments(sel)
+        if len(sd) != 1:
+            errors.append(f"Service/{n}: selector must match the pods of exactly one Deployment, matches {sd}")
         if any(selector_matches(sel, jl) for jl in job_pod_labels):
             errors.append(f"Service/{n}: selector also matches migration Job pods")
     for n, p in by_kind.get("PodDisruptionBudget", {}).items():
-        if not selects_app(p["spec"]["selector"].get("matchLabels", {})):
-            errors.append(f"PodDisruptionBudget/{n}: selector matches no Deployment pods")
+        sd = selected_deployments(p["spec"]["selector"].get("matchLabels", {}))
+        if len(sd) != 1:
+            errors.append(f"PodDisruptionBudget/{n}: selector must match the pods of exactly one Deployment, matches {sd}")
     for n, h in by_kind.get("HorizontalPodAutoscaler", {}).items():
         ref = h["spec"]["scaleTargetRef"]
         if ref.get("kind") != "Deployment" or ref.get("name") not in deployments:
             errors.append(f"HorizontalPodAutoscaler/{n}: scaleTargetRef {ref} is not rendered")
-    for n, np_ in by_kind.get("NetworkPolicy", {}).items():
+    policies = by_kind.get("NetworkPolicy", {})
+    for n, np_ in policies.items():
         sel = np_["spec"]["podSelector"].get("matchLabels", {})
         if not selects_app(sel) and not any(selector_matches(sel, jl) for jl in job_pod_labels):
             errors.append(f"NetworkPolicy/{n}: podSelector matches no pods of this release")
+        elif len(selected_deployments(sel)) > 1:
+            errors.append(f"NetworkPolicy/{n}: podSelector matches several Deployments {selected_deployments(sel)}")
+
+    # every Deployment: own Service, MODULES, default deny and the same egress
+    # (Kafka is the only way between Deployments); a context in one Deployment only
+    egress_of = {}
+    context_owner = {}
+    db_envs = set()
+    for n, d in deployments.items():
+        labels = pod_labels[n]
+        if not any(selector_matches(s["spec"].get("selector", {}), labels) for s in services.values()):
+            errors.append(f"Deployment/{n}: no Service selects its pods")
+        env = {e["name"]: e for c in d["spec"]["template"]["spec"].get("containers", []) for e in c.get("env", [])}
+        modules = (env.get("MODULES") or {}).get("value")
+        if not modules:
+            errors.append(f"Deployment/{n}: no MODULES env")
+        elif modules == "all" and len(deployments) > 1:
+            errors.append(f"Deployment/{n}: MODULES=all next to other Deployments (contexts would run twice)")
+        else:
+            for ctx in [m.strip() for m in modules.split(",") if m.strip()]:
+                if ctx in context_owner:
+                    errors.append(f"context {ctx} runs in Deployment/{context_owner[ctx]} and Deployment/{n}")
+                context_owner[ctx] = n
+        db_envs |= {k for k in env if k.endswith("_DATABASE_URL")}
+        if policies:
+            mine = [p for p in policies.values()
+                    if selector_matches(p["spec"]["podSelector"].get("matchLabels", {}), labels)]
+            if not any(set(p["spec"].get("policyTypes", [])) >= {"Ingress", "Egress"}
+                       and not p["spec"].get("ingress") and not p["spec"].get("egress") for p in mine):
+                errors.append(f"Deployment/{n}: no default-deny NetworkPolicy selects its pods")
+            egress_of[n] = sorted({str(pt.get("port")) for p in mine
+                                   for r in p["spec"].get("egress", []) for pt in r.get("ports", [])})
+    if len({tuple(v) for v in egress_of.values()}) > 1:
+        errors.append(f"Deployments have different egress ports (each needs Kafka, Postgres, ...): {egress_of}")
+
     jobs = by_kind.get("Job", {})
     for n, j in jobs.items():
         sa = j["spec"]["template"]["spec"].get("serviceAccountName")
         if sa and sa != "default" and sa not in by_kind.get("ServiceAccount", {}):
             errors.append(f"Job/{n}: serviceAccount {sa} is not rendered")
+        job_env = {e["name"] for c in j["spec"]["template"]["spec"]["containers"] for e in c.get("env", [])}
+        missing = db_envs - job_env
+        if missing:
+            errors.append(f"Job/{n}: migrations lack {sorted(missing)} that Deployments use")
 
     plugins = by_kind.get("KongPlugin", {})
     for n, ing in by_kind.get("Ingress", {}).items():
@@ -635,8 +739,75 @@ plugin: rate-limiting
 config:
   limitBy: ip
 EOF
+# Two Deployments whose selectors overlap, one Service for both, a context in
+# both, different egress, a Deployment without MODULES, a Job without the DB URL.
+cat >"${WORK}/bad-split.yaml" <<'EOF'
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: a}
+spec:
+  selector: {matchLabels: {app: x}}
+  template:
+    metadata: {labels: {app: x, part: a}}
+    spec:
+      containers:
+        - name: api
+          image: img
+          env:
+            - {name: MODULES, value: "identity,ledger"}
+            - name: LEDGER_DATABASE_URL
+              valueFrom: {secretKeyRef: {name: s, key: url}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: b}
+spec:
+  selector: {matchLabels: {app: x, part: b}}
+  template:
+    metadata: {labels: {app: x, part: b}}
+    spec:
+      containers:
+        - {name: api, image: img, env: [{name: MODULES, value: ledger}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: c}
+spec:
+  selector: {matchLabels: {app: c}}
+  template:
+    metadata: {labels: {app: c}}
+    spec:
+      containers:
+        - {name: api, image: img}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: x}
+spec:
+  selector: {app: x}
+  ports: [{port: 80, targetPort: http}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: a-egress}
+spec:
+  podSelector: {matchLabels: {app: x, part: a}}
+  policyTypes: [Egress]
+  egress: [{ports: [{port: 9092, protocol: TCP}]}]
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: migrate}
+spec:
+  template:
+    metadata: {labels: {app: migrate}}
+    spec:
+      restartPolicy: Never
+      containers:
+        - {name: migrate, image: img}
+EOF
 # file:minimum number of ERROR lines expected
-for spec in bad-schema:2 bad-kind:1 bad-kong:2; do
+for spec in bad-schema:2 bad-kind:1 bad-kong:2 bad-split:10; do
   bad="${spec%%:*}" want="${spec##*:}"
   if "${PY}" "${WORK}/validate.py" "${KUBE_VERSION}" "${WORK}/${bad}.yaml" >"${WORK}/${bad}.log" 2>&1; then
     cat "${WORK}/${bad}.log" >&2
@@ -648,7 +819,7 @@ for spec in bad-schema:2 bad-kind:1 bad-kong:2; do
     die "validator self-test: ${bad}.yaml reported ${got} errors, expected >= ${want}"
   fi
 done
-log "validator self-test ok (rejects schema errors, unknown apiVersions, bad KongPlugins)"
+log "validator self-test ok (rejects schema errors, unknown apiVersions, bad KongPlugins, inconsistent deployments)"
 
 STATUS=0
 for set in "${SETS[@]}"; do

@@ -8,14 +8,22 @@
  * 2. Renders the chart itself and asserts the properties the platform relies on
  *    (autoscaling, disruption budget, probes, pod security, network isolation,
  *    migration hook, Kong auth/rate limiting routing).
+ * 3. Renders the deployment shapes: the default (one deployment running every
+ *    context) and "split" (helm/skyro-core/ci/split-values.yaml: primary running
+ *    the rest, identity+accounts, ledger with its own database), and asserts that
+ *    each deployment's objects select only its pods, MODULES, that Kong routes
+ *    every context prefix to the Service of the deployment running it, database
+ *    secrets, Kafka egress everywhere, and that bad context assignments fail.
  */
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
+import * as fs from 'node:fs';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SCRIPT = path.join(ROOT, 'scripts', 'helm-check.sh');
 const CHART = path.join(ROOT, 'helm', 'skyro-core');
+const SPLIT_VALUES = path.join(CHART, 'ci', 'split-values.yaml');
 const RELEASE = 'skyro';
 const NAMESPACE = 'skyro';
 const KUBE_VERSION = '1.33.0';
@@ -57,6 +65,7 @@ interface SecurityContext {
 interface EnvVar {
   name: string;
   value?: string;
+  valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean } };
 }
 
 interface EnvFrom {
@@ -188,13 +197,14 @@ function run(file: string, args: string[], timeout: number): string {
   }
 }
 
-function render(sets: string[] = []): K8sObject[] {
+function templateArgs(sets: string[], extra: string[]): string[] {
   const setArgs = sets.flatMap((s) => ['--set', s]);
-  const out = run(
-    helmBin,
-    ['template', RELEASE, CHART, '--kube-version', KUBE_VERSION, '--namespace', NAMESPACE, ...setArgs],
-    RENDER_TIMEOUT_MS,
-  );
+  return ['template', RELEASE, CHART, '--kube-version', KUBE_VERSION, '--namespace', NAMESPACE, ...setArgs, ...extra];
+}
+
+/** `extra`: further helm args, e.g. ['-f', SPLIT_VALUES] or ['--set-json', 'deployments=[...]']. */
+function render(sets: string[] = [], extra: string[] = []): K8sObject[] {
+  const out = run(helmBin, templateArgs(sets, extra), RENDER_TIMEOUT_MS);
   const objects: K8sObject[] = [];
   for (const doc of parseAllDocuments(out)) {
     if (doc.errors.length > 0) {
@@ -204,6 +214,22 @@ function render(sets: string[] = []): K8sObject[] {
     if (obj) objects.push(obj);
   }
   return objects;
+}
+
+/** helm template must fail; returns its error output. */
+function renderError(sets: string[] = [], extra: string[] = []): string {
+  try {
+    execFileSync(helmBin, templateArgs(sets, extra), {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: RENDER_TIMEOUT_MS,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  } catch (err) {
+    const e = err as Error & { stderr?: string };
+    return e.stderr ?? e.message;
+  }
+  throw new Error(`helm template ${[...sets, ...extra].join(' ')} should have failed`);
 }
 
 function ofKind<T extends K8sObject>(objects: K8sObject[], kind: string): T[] {
@@ -253,6 +279,32 @@ function routeFor(ingresses: Ingress[], requestPath: string): Ingress {
   }
   if (!best) throw new Error(`no Ingress routes ${requestPath}`);
   return best.ing;
+}
+
+/** The Ingress and backend Service Kong uses for a request path (longest matching prefix). */
+function backendFor(ingresses: Ingress[], requestPath: string): { ing: Ingress; service: string } {
+  let best: { ing: Ingress; service: string; len: number } | undefined;
+  for (const ing of ingresses) {
+    for (const rule of ing.spec.rules) {
+      for (const p of rule.http.paths) {
+        if (prefixMatches(p.path, requestPath) && (!best || p.path.length > best.len)) {
+          best = { ing, service: p.backend.service.name, len: p.path.length };
+        }
+      }
+    }
+  }
+  if (!best) throw new Error(`no Ingress routes ${requestPath}`);
+  return best;
+}
+
+function envOf(d: Deployment | Job): Record<string, EnvVar> {
+  return Object.fromEntries((d.spec.template.spec.containers[0].env ?? []).map((e) => [e.name, e]));
+}
+
+/** The chart's default `contexts` map (values.yaml): context -> path prefixes it owns. */
+function valuesContexts(file: string): Record<string, string[]> {
+  const values = parse(fs.readFileSync(file, 'utf8')) as { contexts?: Record<string, { paths?: string[] } | null> };
+  return Object.fromEntries(Object.entries(values.contexts ?? {}).map(([k, v]) => [k, v?.paths ?? []]));
 }
 
 function portsOf(rules: { ports?: NpPort[] }[] | undefined): (number | string | undefined)[] {
@@ -386,6 +438,13 @@ describe('helm chart helm/skyro-core', () => {
       expect(Object.keys(data)).not.toEqual(expect.arrayContaining(['DATABASE_URL']));
       expect(data.BODY_LIMIT_BYTES).toMatch(/^\d+$/);
       expect(api.envFrom?.find((e) => e.secretRef)?.secretRef?.name).toBe('skyro-core-secrets');
+    });
+
+    it('runs every context (MODULES=all) as the single default deployment', () => {
+      expect(deployment.metadata.name).toBe('skyro-skyro-core');
+      expect(envOf(deployment).MODULES?.value).toBe('all');
+      expect(envOf(deployment).BUS_SERVE).toBeUndefined(); // nobody else to serve: the app default
+      expect(podLabels['app.kubernetes.io/component']).toBe('api');
     });
 
     it('has resource requests and limits', () => {
@@ -573,7 +632,8 @@ describe('helm chart helm/skyro-core', () => {
       for (const p of rl) expect(Number(p.config.minute)).toBeGreaterThan(0);
       const jwt = one<KongPlugin>(objects, 'KongPlugin', (p) => p.plugin === 'jwt');
       expect(jwt.config.claims_to_verify).toContain('exp');
-      expect(jwt.config.key_claim_name).toBe('kid');
+      // ES256 access tokens: the Kong jwt credential's key is the issuer (AUTH_ISSUER)
+      expect(jwt.config.key_claim_name).toBe('iss');
       expect(jwt.config.run_on_preflight).toBe(false);
       const cid = one<KongPlugin>(objects, 'KongPlugin', (p) => p.plugin === 'correlation-id');
       expect(cid.config).toMatchObject({ header_name: 'X-Request-Id', echo_downstream: true });
@@ -667,6 +727,265 @@ describe('helm chart helm/skyro-core', () => {
       ]);
       expect(ofKind(objs, 'Ingress')).toHaveLength(0);
       expect(ofKind(objs, 'KongPlugin')).toHaveLength(0);
+    });
+  });
+  describe('contexts and deployments', () => {
+    const BASE = 'skyro-skyro-core';
+    const KAFKA = ['--set', 'config.kafkaBrokers=kafka:9092'];
+    const deployments = (objs: K8sObject[]): Deployment[] => ofKind<Deployment>(objs, 'Deployment');
+    const byName = <T extends K8sObject>(objs: K8sObject[], kind: string, name: string): T =>
+      one<T>(objs, kind, (o) => o.metadata.name === name);
+    const labelsOf = (d: Deployment): Labels => d.spec.template.metadata.labels ?? {};
+    const policiesOf = (objs: K8sObject[], d: Deployment): NetworkPolicy[] =>
+      ofKind<NetworkPolicy>(objs, 'NetworkPolicy').filter((np) => selects(np.spec.podSelector.matchLabels, labelsOf(d)));
+
+    const defaultContexts = valuesContexts(path.join(CHART, 'values.yaml'));
+    const splitContexts = { ...defaultContexts, ...valuesContexts(SPLIT_VALUES) };
+
+    it('values.yaml maps every context to the path prefixes it owns, each prefix owned once', () => {
+      expect(Object.keys(defaultContexts)).toEqual(expect.arrayContaining(['identity', 'accounts', 'ledger']));
+      expect(defaultContexts.identity).toEqual(
+        expect.arrayContaining(['/v1/auth', '/v1/users', '/v1/sessions', '/v1/admin/users', '/v1/audit-log', '/.well-known']),
+      );
+      expect(defaultContexts.accounts).toEqual(expect.arrayContaining(['/v1/accounts', '/v1/admin/accounts', '/v1/interest-rates']));
+      expect(defaultContexts.ledger).toEqual(['/v1/ledger']);
+      const all = Object.values(defaultContexts).flat();
+      expect(new Set(all).size).toBe(all.length);
+      for (const p of all) expect(p).toMatch(/^\/[^\s]*[^/]$/);
+    });
+
+    it('default shape: every context prefix reaches the single Service, with the public ones JWT-free', () => {
+      const ingresses = ofKind<Ingress>(objects, 'Ingress');
+      const svc = one<K8sObject>(objects, 'Service').metadata.name;
+      for (const [ctx, prefixes] of Object.entries(defaultContexts)) {
+        for (const prefix of prefixes) {
+          for (const p of [prefix, `${prefix}/x`]) {
+            expect({ ctx, p, service: backendFor(ingresses, p).service }).toEqual({ ctx, p, service: svc });
+          }
+        }
+      }
+    });
+
+    describe('split shape (ci/split-values.yaml)', () => {
+      let objs: K8sObject[];
+      let ingresses: Ingress[];
+      let plugins: KongPlugin[];
+      const owner: Record<string, string> = {
+        payments: BASE,
+        cards: BASE,
+        identity: `${BASE}-customers`,
+        accounts: `${BASE}-customers`,
+        ledger: `${BASE}-ledger`,
+      };
+      const hasPlugin = (ing: Ingress, type: string): boolean =>
+        pluginNames(ing).some((n) => plugins.find((p) => p.metadata.name === n)?.plugin === type);
+
+      beforeAll(() => {
+        objs = render([], ['-f', SPLIT_VALUES]);
+        ingresses = ofKind<Ingress>(objs, 'Ingress');
+        plugins = ofKind<KongPlugin>(objs, 'KongPlugin');
+      }, RENDER_TIMEOUT_MS);
+
+      it('renders a Deployment, Service, PDB and (when autoscaled) HPA per deployment, each selecting only its pods', () => {
+        const ds = deployments(objs);
+        expect(ds.map((d) => d.metadata.name).sort()).toEqual([BASE, `${BASE}-customers`, `${BASE}-ledger`]);
+        // the primary keeps the single-deployment names and (immutable) selector
+        expect(byName<Deployment>(objs, 'Deployment', BASE).spec.selector).toEqual(deployment.spec.selector);
+        const job = one<Job>(objs, 'Job');
+        for (const d of ds) {
+          const name = d.metadata.name;
+          const labels = labelsOf(d);
+          // a label naming the deployment, part of its selector
+          const entry = name === BASE ? 'api' : name.slice(BASE.length + 1);
+          expect(labels['app.kubernetes.io/component']).toBe(entry);
+          expect(d.spec.selector.matchLabels['app.kubernetes.io/component']).toBe(entry);
+          const others = ds.filter((o) => o !== d);
+          for (const o of others) expect(selects(d.spec.selector.matchLabels, labelsOf(o))).toBe(false);
+
+          const svc = byName<K8sObject & { spec: { selector: Labels } }>(objs, 'Service', name);
+          expect(selects(svc.spec.selector, labels)).toBe(true);
+          for (const o of others) expect(selects(svc.spec.selector, labelsOf(o))).toBe(false);
+          expect(selects(svc.spec.selector, job.spec.template.metadata.labels)).toBe(false);
+
+          const pdb = byName<Pdb>(objs, 'PodDisruptionBudget', name);
+          expect(selects(pdb.spec.selector.matchLabels, labels)).toBe(true);
+          for (const o of others) expect(selects(pdb.spec.selector.matchLabels, labelsOf(o))).toBe(false);
+
+          for (const t of d.spec.template.spec.topologySpreadConstraints ?? []) {
+            expect(selects(t.labelSelector?.matchLabels, labels)).toBe(true);
+            for (const o of others) expect(selects(t.labelSelector?.matchLabels, labelsOf(o))).toBe(false);
+          }
+          for (const np of ofKind<NetworkPolicy>(objs, 'NetworkPolicy')) {
+            const mine = selects(np.spec.podSelector.matchLabels, labels);
+            if (mine) for (const o of others) expect(selects(np.spec.podSelector.matchLabels, labelsOf(o))).toBe(false);
+          }
+        }
+        // per-entry overrides over the global values
+        const hpas = ofKind<Hpa>(objs, 'HorizontalPodAutoscaler');
+        expect(hpas.map((h) => h.spec.scaleTargetRef.name).sort()).toEqual([BASE, `${BASE}-customers`]);
+        for (const h of hpas) expect(h.metadata.name).toBe(h.spec.scaleTargetRef.name);
+        const customersHpa = byName<Hpa>(objs, 'HorizontalPodAutoscaler', `${BASE}-customers`);
+        expect([customersHpa.spec.minReplicas, customersHpa.spec.maxReplicas]).toEqual([2, 10]);
+        expect(byName<Hpa>(objs, 'HorizontalPodAutoscaler', BASE).spec.minReplicas).toBe(3);
+        const ledger = byName<Deployment>(objs, 'Deployment', `${BASE}-ledger`);
+        expect(ledger.spec.replicas).toBe(2); // autoscaling off for this entry
+        expect(ledger.spec.template.spec.containers[0].resources?.limits?.memory).toBe('768Mi');
+        expect(byName<Pdb>(objs, 'PodDisruptionBudget', `${BASE}-ledger`).spec).toMatchObject({ minAvailable: 1 });
+        expect(byName<Pdb>(objs, 'PodDisruptionBudget', `${BASE}-ledger`).spec.maxUnavailable).toBeUndefined();
+        expect(envOf(ledger).LEDGER_COMMIT_CONCURRENCY?.value).toBe('4');
+        expect(envOf(ledger).DATABASE_POOL_MAX?.value).toBe('1048576');
+      });
+
+      it('sets MODULES per deployment (the primary runs the contexts nobody else lists) and serves the bus', () => {
+        const modules = Object.fromEntries(deployments(objs).map((d) => [d.metadata.name, envOf(d).MODULES?.value]));
+        expect(modules).toEqual({
+          [BASE]: 'cards,payments',
+          [`${BASE}-customers`]: 'identity,accounts',
+          [`${BASE}-ledger`]: 'ledger',
+        });
+        for (const d of deployments(objs)) expect(envOf(d).BUS_SERVE?.value).toBe('true');
+        // every context runs in exactly one deployment
+        const running = Object.values(modules).flatMap((m) => (m ?? '').split(','));
+        expect(running.sort()).toEqual(Object.keys(splitContexts).sort());
+      });
+
+      it('routes each context prefix to the Service of the deployment running it', () => {
+        for (const [ctx, prefixes] of Object.entries(splitContexts)) {
+          expect(prefixes.length).toBeGreaterThan(0);
+          for (const prefix of prefixes) {
+            for (const p of [prefix, `${prefix}/some/thing`]) {
+              expect({ ctx, p, service: backendFor(ingresses, p).service }).toEqual({ ctx, p, service: owner[ctx] });
+            }
+          }
+        }
+        // look-alikes and unknown paths: the primary's catch-all, with JWT
+        for (const p of ['/v1/ledgers', '/v1/accountsx', '/v1/unknown']) {
+          const b = backendFor(ingresses, p);
+          expect({ p, service: b.service }).toEqual({ p, service: BASE });
+          expect(hasPlugin(b.ing, 'jwt')).toBe(true);
+        }
+      });
+
+      it('keeps public identity routes JWT-free on the deployment running identity, health on the primary, /metrics blocked', () => {
+        for (const p of ['/v1/auth/login', '/v1/auth/token', '/.well-known/jwks.json']) {
+          const b = backendFor(ingresses, p);
+          expect({ p, service: b.service }).toEqual({ p, service: `${BASE}-customers` });
+          expect(hasPlugin(b.ing, 'jwt')).toBe(false);
+          expect(hasPlugin(b.ing, 'rate-limiting')).toBe(true);
+        }
+        for (const p of ['/v1/users/me', '/v1/ledger/accounts', '/v1/payments']) {
+          expect(hasPlugin(backendFor(ingresses, p).ing, 'jwt')).toBe(true);
+        }
+        const health = backendFor(ingresses, '/health/ready');
+        expect(health.service).toBe(BASE);
+        expect(hasPlugin(health.ing, 'jwt')).toBe(false);
+        expect(hasPlugin(backendFor(ingresses, '/metrics').ing, 'request-termination')).toBe(true);
+        // still three Ingresses, whatever the number of deployments
+        expect(ingresses.map((i) => i.metadata.name).sort()).toEqual([BASE, `${BASE}-blocked`, `${BASE}-public`]);
+      });
+
+      it('gives the ledger deployment (and the migration Job, no one else) its own LEDGER_DATABASE_URL', () => {
+        const ref = { secretKeyRef: { name: 'skyro-ledger-db', key: 'url' } };
+        const ledger = byName<Deployment>(objs, 'Deployment', `${BASE}-ledger`);
+        expect(envOf(ledger).LEDGER_DATABASE_URL?.valueFrom).toEqual(ref);
+        for (const d of deployments(objs).filter((x) => x !== ledger)) {
+          expect(envOf(d).LEDGER_DATABASE_URL).toBeUndefined();
+        }
+        const job = one<Job>(objs, 'Job');
+        const jobEnv = envOf(job);
+        expect(jobEnv.LEDGER_DATABASE_URL?.valueFrom).toEqual(ref);
+        // migrate.js migrates every context: no MODULES, the shared Secret (DATABASE_URL) too
+        expect(jobEnv.MODULES).toBeUndefined();
+        expect(job.spec.template.spec.containers[0].envFrom?.find((e) => e.secretRef)?.secretRef?.name).toBe('skyro-core-secrets');
+      });
+
+      it('isolates every deployment: default deny, ingress only from Kong/Prometheus, egress to DNS, Postgres, Redis and Kafka', () => {
+        for (const d of deployments(objs)) {
+          const nps = policiesOf(objs, d);
+          const deny = nps.filter(
+            (np) =>
+              (np.spec.policyTypes ?? []).includes('Ingress') &&
+              (np.spec.policyTypes ?? []).includes('Egress') &&
+              (np.spec.ingress ?? []).length === 0 &&
+              (np.spec.egress ?? []).length === 0,
+          );
+          expect(deny).toHaveLength(1);
+          const egress = nps.flatMap((np) => np.spec.egress ?? []);
+          expect({ d: d.metadata.name, ports: portsOf(egress) }).toEqual({
+            d: d.metadata.name,
+            ports: expect.arrayContaining([53, 5432, 6379, 9092]),
+          });
+          const ingress = nps.flatMap((np) => np.spec.ingress ?? []);
+          expect(ingress.length).toBeGreaterThan(0);
+          for (const r of ingress) {
+            // Kong (and Prometheus) only: deployments never call each other over HTTP
+            expect((r.from ?? []).length).toBeGreaterThan(0);
+            for (const peer of r.from ?? []) {
+              expect(peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name']).toMatch(/^(kong|monitoring)$/);
+            }
+            for (const p of r.ports ?? []) expect([3000, 'http']).toContain(p.port);
+          }
+        }
+      });
+    });
+
+    describe('lifting the ledger out (README example)', () => {
+      const LIFT = [
+        '--set-json',
+        'deployments=[{"name":"api","contexts":[]},{"name":"ledger","contexts":["ledger"],"databases":{"ledger":{"secretName":"skyro-ledger-db","key":"url"}}}]',
+      ];
+      let objs: K8sObject[];
+
+      beforeAll(() => {
+        objs = render([], [...KAFKA, ...LIFT]);
+      }, RENDER_TIMEOUT_MS);
+
+      it('is a values change: the monolith keeps its objects, the ledger gets its own and its route', () => {
+        const main = byName<Deployment>(objs, 'Deployment', BASE);
+        expect(main.spec.selector).toEqual(deployment.spec.selector);
+        expect(envOf(main).MODULES?.value).toBe('accounts,identity');
+        const ledger = byName<Deployment>(objs, 'Deployment', `${BASE}-ledger`);
+        expect(envOf(ledger).MODULES?.value).toBe('ledger');
+        expect(envOf(ledger).LEDGER_DATABASE_URL?.valueFrom?.secretKeyRef).toEqual({ name: 'skyro-ledger-db', key: 'url' });
+        const ingresses = ofKind<Ingress>(objs, 'Ingress');
+        expect(backendFor(ingresses, '/v1/ledger/transactions').service).toBe(`${BASE}-ledger`);
+        expect(backendFor(ingresses, '/v1/accounts/123').service).toBe(BASE);
+        expect(backendFor(ingresses, '/v1/auth/login').service).toBe(BASE);
+        // every object of the single-deployment render still exists under the same name
+        const names = (o: K8sObject[]): string[] => o.map((x) => `${x.kind}/${x.metadata.name}`);
+        expect(names(objs)).toEqual(expect.arrayContaining(names(objects)));
+      });
+    });
+
+    describe('validation', () => {
+      const deps = (json: string): string[] => ['--set-json', `deployments=${json}`];
+
+      it.each([
+        [
+          'a context listed in two deployments',
+          deps('[{"name":"api","contexts":["identity","accounts","ledger"]},{"name":"ledger","contexts":["ledger"]}]'),
+          /context "ledger" is listed in deployments "api" and "ledger"/,
+        ],
+        ['a context in no deployment', deps('[{"name":"api","contexts":["identity","accounts"]}]'), /context\(s\) ledger run in no deployment/],
+        [
+          'a context in no deployment (split)',
+          deps('[{"name":"api","contexts":["identity"]},{"name":"ledger","contexts":["ledger"]}]'),
+          /context\(s\) accounts run in no deployment/,
+        ],
+        ['an unknown context', deps('[{"name":"api","contexts":["identity","accounts","ledger","ledgr"]}]'), /unknown context "ledgr"/],
+        ['two deployments running "the rest"', deps('[{"name":"api"},{"name":"other","contexts":[]}]'), /at most one may/],
+      ] as [string, string[], RegExp][])('fails on %s', (_why, args, message) => {
+        expect(renderError([], [...KAFKA, ...args])).toMatch(message);
+      });
+
+      it('fails on several deployments without Kafka (their only link)', () => {
+        expect(renderError([], deps('[{"name":"api"},{"name":"ledger","contexts":["ledger"]}]'))).toMatch(/need Kafka/);
+      });
+
+      it('lets one deployment with an empty context list run the rest', () => {
+        const objs = render([], [...KAFKA, ...deps('[{"name":"api","contexts":["identity","accounts"]},{"name":"rest","contexts":[]}]')]);
+        expect(deployments(objs).map((d) => envOf(d).MODULES?.value)).toEqual(['identity,accounts', 'ledger']);
+      });
     });
   });
 });

@@ -42,13 +42,24 @@ app.kubernetes.io/component: api
 {{- end -}}
 
 {{/*
-Selector of the API pods. Includes component=api so that the migration Job's
-pods (component=migrate) are never selected by the Service, PDB or policies.
+Selector of one deployment's pods: app.kubernetes.io/component is the name of
+the deployments[] entry ("api" for the default single deployment, exactly the
+selector of chart 0.1.0, so upgrades keep the immutable Deployment selector).
+It keeps every Service, PDB, HPA, NetworkPolicy and spread constraint on its own
+deployment's pods, and never matches the migration Job's pods (component=migrate,
+a reserved name). Usage: include "skyro-core.selectorLabels" (list $ $d)
 */}}
 {{- define "skyro-core.selectorLabels" -}}
-app.kubernetes.io/name: {{ include "skyro-core.name" . }}
-app.kubernetes.io/instance: {{ .Release.Name }}
-app.kubernetes.io/component: api
+{{- $root := index . 0 -}}
+app.kubernetes.io/name: {{ include "skyro-core.name" $root }}
+app.kubernetes.io/instance: {{ $root.Release.Name }}
+app.kubernetes.io/component: {{ (index . 1).component }}
+{{- end -}}
+
+{{/* Labels of one deployment's objects. Usage: include "skyro-core.deploymentLabels" (list $ $d) */}}
+{{- define "skyro-core.deploymentLabels" -}}
+{{ include "skyro-core.commonLabels" (index . 0) }}
+app.kubernetes.io/component: {{ (index . 1).component }}
 {{- end -}}
 
 {{- define "skyro-core.migrateSelectorLabels" -}}
@@ -99,8 +110,11 @@ SHUTDOWN_GRACE_MS: {{ .Values.config.shutdownGraceMs | int64 | toString | quote 
 {{- /* the pre-install/pre-upgrade Job migrates; pods must not race it on boot */}}
 DATABASE_MIGRATE_ON_BOOT: "false"
 {{- end }}
-{{- with .Values.config.modules }}
-MODULES: {{ . | toString | quote }}
+{{- with .Values.config.authIssuer }}
+AUTH_ISSUER: {{ . | toString | quote }}
+{{- end }}
+{{- with .Values.config.authAudience }}
+AUTH_AUDIENCE: {{ . | toString | quote }}
 {{- end }}
 {{- with .Values.config.corsOrigins }}
 CORS_ORIGINS: {{ . | toString | quote }}
@@ -199,3 +213,249 @@ namespaces matching namespaceSelector (AND). Usage: include "skyro-core.peer" $o
   {{- end }}
 {{- end -}}
 
+
+{{/*
+The deployment plan: validates .Values.contexts / .Values.deployments and
+returns them resolved, as YAML (callers: `include "skyro-core.plan" . | fromYaml`):
+
+  primary: <object name of deployments[0]>
+  owners:  {<context>: <object name of the deployment running it>}
+  paths:   {<path prefix>: <context owning it>}
+  deployments:
+    - name, component, fullname (object name), primary (bool), contexts (list),
+      modules (MODULES value), busServe ("" = app default), replicaCount,
+      autoscaling, pdb, resources (global values with the entry's overrides),
+      extraEnv (map), databases (list of {context, env, secretName, key, optional})
+
+Rules (each violation is a `fail` with a message naming the values to fix):
+  - deployments[0] is the primary: its objects are named <fullname> (the names
+    of the single-deployment chart), it gets Kong's catch-all "/" and every
+    public/blocked path no context owns (/health, /metrics). Others: <fullname>-<name>.
+  - Every context of .Values.contexts runs in exactly one deployment. At most one
+    entry may leave `contexts` empty: it runs every context no other entry lists
+    (MODULES=all when it is the only deployment).
+  - A path prefix belongs to at most one context and is never a protectedPaths entry.
+*/}}
+{{- define "skyro-core.plan" -}}
+{{- $v := .Values -}}
+{{- $base := include "skyro-core.fullname" . -}}
+{{- if $v.config.modules -}}
+{{- fail "config.modules was replaced by deployments[].contexts: list the contexts per deployment (an empty list runs all contexts no other deployment runs)" -}}
+{{- end -}}
+{{- $contexts := $v.contexts | default dict -}}
+{{- $ctxNames := keys $contexts | sortAlpha -}}
+{{- range $c := $ctxNames -}}
+{{- if not (regexMatch "^[a-z][a-z0-9_]*$" $c) -}}
+{{- fail (printf "contexts.%s: a context name is lower-case letters, digits and _ (it becomes %s_DATABASE_URL)" $c (upper $c)) -}}
+{{- end -}}
+{{- end -}}
+{{- /* path prefix -> owning context */ -}}
+{{- $paths := dict -}}
+{{- range $c := $ctxNames -}}
+{{- range $p := ((index $contexts $c).paths | default list) -}}
+{{- if not (hasPrefix "/" $p) -}}
+{{- fail (printf "contexts.%s.paths: %q must start with /" $c $p) -}}
+{{- end -}}
+{{- if has $p $v.ingress.protectedPaths -}}
+{{- fail (printf "contexts.%s.paths: %q is an ingress.protectedPaths entry (Kong's catch-all to the primary deployment); a context owns more specific prefixes" $c $p) -}}
+{{- end -}}
+{{- if hasKey $paths $p -}}
+{{- fail (printf "contexts: path %q is claimed by both %q and %q; a path prefix belongs to one context" $p (index $paths $p) $c) -}}
+{{- end -}}
+{{- $_ := set $paths $p $c -}}
+{{- end -}}
+{{- end -}}
+{{- $deps := $v.deployments | default list -}}
+{{- if not $deps -}}
+{{- fail "deployments: at least one entry {name, contexts} is required" -}}
+{{- end -}}
+{{- $split := gt (len $deps) 1 -}}
+{{- /* pass 1: names, explicit context lists */ -}}
+{{- $owner := dict -}}
+{{- $names := dict -}}
+{{- $rest := list -}}
+{{- range $i, $d := $deps -}}
+{{- $n := toString ($d.name | default "") -}}
+{{- if not (regexMatch "^[a-z]([-a-z0-9]*[a-z0-9])?$" $n) -}}
+{{- fail (printf "deployments[%d].name %q: lower-case letters, digits and -, starting with a letter (a DNS label)" $i $n) -}}
+{{- end -}}
+{{- if eq $n "migrate" -}}
+{{- fail (printf "deployments[%d].name: \"migrate\" is reserved for the migration Job's pods" $i) -}}
+{{- end -}}
+{{- if hasKey $names $n -}}
+{{- fail (printf "deployments: the name %q is used twice" $n) -}}
+{{- end -}}
+{{- $_ := set $names $n $i -}}
+{{- $list := $d.contexts | default list -}}
+{{- if not $list -}}
+{{- $rest = append $rest $n -}}
+{{- end -}}
+{{- $mine := dict -}}
+{{- range $c := $list -}}
+{{- if not (hasKey $contexts $c) -}}
+{{- fail (printf "deployments[%d] (%s): unknown context %q; known contexts (values `contexts`): %s" $i $n $c (join ", " $ctxNames)) -}}
+{{- end -}}
+{{- if hasKey $mine $c -}}
+{{- fail (printf "deployments[%d] (%s): context %q is listed twice" $i $n $c) -}}
+{{- end -}}
+{{- $_ := set $mine $c true -}}
+{{- if hasKey $owner $c -}}
+{{- fail (printf "context %q is listed in deployments %q and %q: a context runs in exactly one deployment (remove it from one of them)" $c (index $owner $c) $n) -}}
+{{- end -}}
+{{- $_ := set $owner $c $n -}}
+{{- end -}}
+{{- end -}}
+{{- if gt (len $rest) 1 -}}
+{{- fail (printf "deployments %s all leave contexts empty (= every context no other deployment runs); at most one may" (join ", " $rest)) -}}
+{{- end -}}
+{{- /* pass 2: unlisted contexts go to the "rest" entry, or nowhere = error */ -}}
+{{- $unlisted := list -}}
+{{- range $c := $ctxNames -}}
+{{- if not (hasKey $owner $c) -}}
+{{- $unlisted = append $unlisted $c -}}
+{{- end -}}
+{{- end -}}
+{{- if $rest -}}
+{{- range $c := $unlisted -}}
+{{- $_ := set $owner $c (first $rest) -}}
+{{- end -}}
+{{- if and $split (not $unlisted) -}}
+{{- fail (printf "deployment %q runs no context: its contexts are empty (= the rest) but every context is listed by another deployment" (first $rest)) -}}
+{{- end -}}
+{{- else if $unlisted -}}
+{{- fail (printf "context(s) %s run in no deployment: add each to one deployment's contexts (or leave one deployment's contexts empty to run all contexts the others do not)" (join ", " $unlisted)) -}}
+{{- end -}}
+{{- /* pass 3: resolve each entry */ -}}
+{{- $secretName := include "skyro-core.secretName" . -}}
+{{- $secretEnvNames := list -}}
+{{- range $v.secrets.env }}{{ $secretEnvNames = append $secretEnvNames .name }}{{ end -}}
+{{- $reserved := list "MODULES" "BUS_SERVE" -}}
+{{- range $k, $_ := ($v.config.extraEnv | default dict) -}}
+{{- if or (has $k $reserved) (hasSuffix "DATABASE_URL" $k) -}}
+{{- fail (printf "config.extraEnv.%s: set by the chart (MODULES/BUS_SERVE from deployments[]; database URLs are secrets: secrets.existingSecret or deployments[].databases)" $k) -}}
+{{- end -}}
+{{- end -}}
+{{- $out := list -}}
+{{- $owners := dict -}}
+{{- range $i, $d := $deps -}}
+{{- $n := toString $d.name -}}
+{{- $full := ternary $base (printf "%s-%s" $base $n) (eq $i 0) -}}
+{{- if gt (len $full) 63 -}}
+{{- fail (printf "deployments[%d]: object name %q is longer than 63 characters (a Service name is a DNS label): shorten the name or fullnameOverride" $i $full) -}}
+{{- end -}}
+{{- $ctxs := list -}}
+{{- range $c := $ctxNames }}{{ if eq (index $owner $c) $n }}{{ $ctxs = append $ctxs $c }}{{ end }}{{ end -}}
+{{- if $d.contexts }}{{ $ctxs = $d.contexts }}{{ end -}}
+{{- range $c := $ctxs }}{{ $_ := set $owners $c $full }}{{ end -}}
+{{- $modules := ternary "all" (join "," $ctxs) (and (not $split) (not $d.contexts)) -}}
+{{- $busServe := "" -}}
+{{- if hasKey $d "busServe" -}}
+{{- if not (kindIs "invalid" $d.busServe) }}{{ $busServe = toString $d.busServe }}{{ end -}}
+{{- else if $split -}}
+{{- $busServe = "true" -}}
+{{- end -}}
+{{- /* per-entry overrides: shallow, key by key (a null value overrides too) */ -}}
+{{- $as := deepCopy $v.autoscaling -}}
+{{- range $k, $x := ($d.autoscaling | default dict) }}{{ $_ := set $as $k $x }}{{ end -}}
+{{- $pdb := deepCopy $v.pdb -}}
+{{- range $k, $x := ($d.pdb | default dict) }}{{ $_ := set $pdb $k $x }}{{ end -}}
+{{- $extraEnv := dict -}}
+{{- range $k, $x := ($d.extraEnv | default dict) -}}
+{{- /* values arrive as float64: 1048576 must not become 1.048576e+06 */ -}}
+{{- if and (kindIs "float64" $x) (eq (float64 (int64 $x)) $x) }}{{ $x = int64 $x }}{{ end -}}
+{{- $_ := set $extraEnv $k (toString $x) -}}
+{{- end -}}
+{{- range $k, $_ := $extraEnv -}}
+{{- if or (has $k $reserved) (hasSuffix "DATABASE_URL" $k) -}}
+{{- fail (printf "deployments[%d] (%s).extraEnv.%s: set by the chart (MODULES/BUS_SERVE from contexts/busServe; database URLs via databases:)" $i $n $k) -}}
+{{- end -}}
+{{- if has $k $secretEnvNames -}}
+{{- fail (printf "deployments[%d] (%s).extraEnv.%s is also a secrets.env entry" $i $n $k) -}}
+{{- end -}}
+{{- end -}}
+{{- $dbs := list -}}
+{{- range $c := keys ($d.databases | default dict) | sortAlpha -}}
+{{- $db := index $d.databases $c -}}
+{{- if not (has $c $ctxs) -}}
+{{- fail (printf "deployments[%d] (%s).databases.%s: this deployment does not run context %q (it runs: %s)" $i $n $c $c (join ", " $ctxs)) -}}
+{{- end -}}
+{{- $env := printf "%s_DATABASE_URL" (upper $c) -}}
+{{- if has $env $secretEnvNames -}}
+{{- fail (printf "deployments[%d] (%s).databases.%s: %s is also a secrets.env entry; set it in one place" $i $n $c $env) -}}
+{{- end -}}
+{{- $entry := dict "context" $c "env" $env "secretName" ($db.secretName | default $secretName) "key" ($db.key | default $env) -}}
+{{- if hasKey $db "optional" }}{{ $_ := set $entry "optional" $db.optional }}{{ end -}}
+{{- $dbs = append $dbs $entry -}}
+{{- end -}}
+{{- $r := dict "name" $n "component" $n "fullname" $full "primary" (eq $i 0) "contexts" $ctxs "modules" $modules "busServe" $busServe -}}
+{{- $_ := set $r "replicaCount" (hasKey $d "replicaCount" | ternary $d.replicaCount $v.replicaCount) -}}
+{{- $_ := set $r "autoscaling" $as -}}
+{{- $_ := set $r "pdb" $pdb -}}
+{{- $_ := set $r "resources" ($d.resources | default $v.resources) -}}
+{{- $_ := set $r "extraEnv" $extraEnv -}}
+{{- $_ := set $r "databases" $dbs -}}
+{{- $out = append $out $r -}}
+{{- end -}}
+{{- if and $split .Values.networkPolicy.enabled (not .Values.networkPolicy.egress.kafka.enabled) -}}
+{{- fail "networkPolicy.egress.kafka.enabled=false with several deployments: deployments reach each other only over Kafka" -}}
+{{- end -}}
+{{- if and $split (not $v.config.kafkaBrokers) (not (hasKey ($v.config.extraEnv | default dict) "KAFKA_BROKERS")) -}}
+{{- fail "several deployments need Kafka (config.kafkaBrokers): contexts running elsewhere are reached over the Kafka request/reply bus" -}}
+{{- end -}}
+{{- toYaml (dict "primary" (first $out).fullname "owners" $owners "paths" $paths "deployments" $out) -}}
+{{- end -}}
+
+{{/*
+Container env a deployment gets on top of the ConfigMap and the Secret: MODULES,
+BUS_SERVE, its contexts' database URLs (secretKeyRef) and its extraEnv.
+Usage: include "skyro-core.deploymentEnv" $d   ($d: an entry of the plan)
+*/}}
+{{- define "skyro-core.deploymentEnv" -}}
+- name: MODULES
+  value: {{ .modules | quote }}
+{{- with .busServe }}
+- name: BUS_SERVE
+  value: {{ . | quote }}
+{{- end }}
+{{- include "skyro-core.databaseEnv" .databases }}
+{{- range $k, $x := .extraEnv }}
+- name: {{ $k }}
+  value: {{ $x | toString | quote }}
+{{- end }}
+{{- end -}}
+
+{{/* <CONTEXT>_DATABASE_URL secretKeyRefs. Usage: include "skyro-core.databaseEnv" $listOfDatabases */}}
+{{- define "skyro-core.databaseEnv" -}}
+{{- range . }}
+- name: {{ .env }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ .secretName }}
+      key: {{ .key }}
+      {{- if hasKey . "optional" }}
+      optional: {{ .optional }}
+      {{- end }}
+{{- end }}
+{{- end -}}
+
+{{/*
+Object name of the deployment serving a request path: the deployment running the
+context that owns the longest matching path prefix (Kubernetes "Prefix"
+semantics: element-wise), else the primary. Usage: include "skyro-core.routeOwner" (list $plan "/v1/auth")
+*/}}
+{{- define "skyro-core.routeOwner" -}}
+{{- $plan := index . 0 -}}
+{{- $path := index . 1 -}}
+{{- $best := "" -}}
+{{- range $prefix, $ctx := $plan.paths -}}
+{{- $p := trimSuffix "/" $prefix -}}
+{{- if or (eq $p "") (eq $p (trimSuffix "/" $path)) (hasPrefix (printf "%s/" $p) $path) -}}
+{{- if gt (len $prefix) (len $best) }}{{ $best = $prefix }}{{ end -}}
+{{- end -}}
+{{- end -}}
+{{- if $best -}}
+{{- index $plan.owners (index $plan.paths $best) -}}
+{{- else -}}
+{{- $plan.primary -}}
+{{- end -}}
+{{- end -}}
