@@ -19,6 +19,7 @@ import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import * as fs from 'node:fs';
+import { CONTEXTS } from '../../src/modules';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SCRIPT = path.join(ROOT, 'scripts', 'helm-check.sh');
@@ -752,6 +753,12 @@ describe('helm chart helm/skyro-core', () => {
       const all = Object.values(defaultContexts).flat();
       expect(new Set(all).size).toBe(all.length);
       for (const p of all) expect(p).toMatch(/^\/[^\s]*[^/]$/);
+    });
+
+    it("values.yaml routes exactly the prefixes each context's manifest declares (one source of truth, tested)", () => {
+      const declared = Object.fromEntries(CONTEXTS.map((c) => [c.name, [...(c.routes ?? [])].sort()]));
+      const routed = Object.fromEntries(Object.entries(defaultContexts).map(([name, paths]) => [name, [...paths].sort()]));
+      expect(routed).toEqual(declared);
     });
 
     it('default shape: every context prefix reaches the single Service, with the public ones JWT-free', () => {
