@@ -5,6 +5,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import type { Pool } from 'pg';
 import type { Logger as Pino } from 'pino';
 import { DataSource } from 'typeorm';
+import { AccessTokenStrategy } from './auth/access-token.strategy';
 import { AccessTokens } from './auth/access-tokens';
 import { AuthGuard } from './auth/auth.guard';
 import { KeyRing } from './auth/key-ring';
@@ -112,10 +113,14 @@ export class PlatformModule {
             if (signingKeys || verificationKeys.length) return KeyRing.fromJwks(signingKeys ?? [], verificationKeys);
             // No keys configured (never in production, see loadConfig): tests get a fresh
             // key per process, development keeps one beside the embedded database.
-            return config.env === 'test' ? (await KeyRing.generate()).ring : KeyRing.persistent(keysFile);
+            if (config.env === 'test') return (await KeyRing.generate()).ring;
+            return KeyRing.persistent(keysFile, (previous) =>
+              logger.warn({ file: keysFile, previous }, 'development signing key replaced by a new ES256 (P-256) key: access tokens signed with the old key are void, sign in again'),
+            );
           },
         },
         AccessTokens,
+        AccessTokenStrategy,
         SessionStore,
         { provide: APP_GUARD, useClass: AuthGuard },
         RateLimiter,

@@ -98,9 +98,12 @@ describe('identity: OAuth 2.0 clients, client credentials, authorization code + 
       expect(exchanged.status).toBe(200);
       expect(exchanged.body).toMatchObject({ scope: 'openid', refresh_token: expect.any(String), id_token: expect.any(String) });
       const jwks = createLocalJWKSet((await http().get('/.well-known/jwks.json')).body);
-      const { payload } = await jwtVerify(exchanged.body.id_token, jwks, { issuer: 'http://127.0.0.1:3000', audience: client.id });
+      const { payload, protectedHeader } = await jwtVerify(exchanged.body.id_token, jwks, { issuer: 'http://127.0.0.1:3000', audience: client.id, algorithms: ['ES256'] });
       expect(payload).toMatchObject({ sub: user.userId, nonce: 'n-1', amr: ['pwd'] });
+      expect(protectedHeader).toMatchObject({ alg: 'ES256', typ: 'JWT' });
       expect((await http().get('/v1/users/me').set(bearer(exchanged.body.access_token))).body.id).toBe(user.userId);
+      // An ID token is for the client, not an access token for our APIs (typ JWT, aud the client).
+      expect((await http().get('/v1/users/me').set(bearer(exchanged.body.id_token))).body.code).toBe('INVALID_TOKEN');
 
       const again = await token({ grant_type: 'authorization_code', client_id: client.id, code, redirect_uri: redirectUri, code_verifier: verifier });
       expect(again.status).toBe(400);

@@ -17,15 +17,15 @@ describe('identity: access tokens, refresh rotation, sessions, JWKS', () => {
   const me = (token: string) => http().get('/v1/users/me').set(bearer(token));
   const refresh = (refreshToken: string) => http().post('/v1/auth/token').type('form').send({ grant_type: 'refresh_token', refresh_token: refreshToken });
 
-  it('issues EdDSA access tokens that verify against the published JWKS, with iss, aud, typ, kid, exp and sid', async () => {
+  it('issues ES256 access tokens that verify against the published JWKS, with iss, aud, typ, kid, exp and sid', async () => {
     const user = await signUp(app.t);
     const jwks = await http().get('/.well-known/jwks.json');
     expect(jwks.status).toBe(200);
     expect(jwks.headers['cache-control']).toContain('max-age');
-    expect(jwks.body.keys[0]).toMatchObject({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA', use: 'sig' });
+    expect(jwks.body.keys[0]).toEqual({ kty: 'EC', crv: 'P-256', x: expect.any(String), y: expect.any(String), kid: expect.any(String), alg: 'ES256', use: 'sig' });
     expect(jwks.body.keys[0]).not.toHaveProperty('d');
-    const { payload, protectedHeader } = await jwtVerify(user.accessToken, createLocalJWKSet(jwks.body), { issuer: 'http://127.0.0.1:3000', audience: 'skyro-api', typ: 'at+jwt' });
-    expect(protectedHeader).toMatchObject({ alg: 'EdDSA', kid: jwks.body.keys[0].kid });
+    const { payload, protectedHeader } = await jwtVerify(user.accessToken, createLocalJWKSet(jwks.body), { issuer: 'http://127.0.0.1:3000', audience: 'skyro-api', typ: 'at+jwt', algorithms: ['ES256'] });
+    expect(protectedHeader).toEqual({ alg: 'ES256', kid: jwks.body.keys[0].kid, typ: 'at+jwt' });
     expect(payload).toMatchObject({ sub: user.userId, roles: ['customer'], amr: ['pwd'], sid: expect.any(String) });
     expect(payload.exp! - payload.iat!).toBe(600);
   });
@@ -39,7 +39,7 @@ describe('identity: access tokens, refresh rotation, sessions, JWKS', () => {
       token_endpoint: 'http://127.0.0.1:3000/v1/auth/token',
       authorization_endpoint: 'http://127.0.0.1:3000/v1/oauth/authorize',
       code_challenge_methods_supported: ['S256'],
-      id_token_signing_alg_values_supported: ['EdDSA'],
+      id_token_signing_alg_values_supported: ['ES256'],
       grant_types_supported: expect.arrayContaining(['authorization_code', 'refresh_token', 'client_credentials']),
     });
   });
@@ -54,26 +54,37 @@ describe('identity: access tokens, refresh rotation, sessions, JWKS', () => {
     });
     const ring = () => app.t.app.get(KeyRing);
     const claims = () => ({ sub: user.userId, sid, roles: ['admin'], scope: '', iss: 'http://127.0.0.1:3000', aud: 'skyro-api', jti: 'j', iat: Math.floor(Date.now() / 1000) });
-    const sign = (payload: Record<string, unknown>, header: Record<string, unknown> = {}, key = ring().signing!.privateKey) =>
-      new SignJWT(payload).setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt', kid: ring().signing!.kid, ...header } as never).sign(key);
+    const sign = (payload: Record<string, unknown>, header: Record<string, unknown> = {}, key: Parameters<SignJWT['sign']>[0] = ring().signing!.privateKey) =>
+      new SignJWT(payload).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: ring().signing!.kid, ...header } as never).sign(key);
+    const hs256With = (secret: string | Buffer) => {
+      const header = b64({ alg: 'HS256', typ: 'at+jwt', kid: ring().signing!.kid });
+      const payload = b64({ ...claims(), exp: 9999999999 });
+      return `${header}.${payload}.${createHmac('sha256', secret).update(`${header}.${payload}`).digest('base64url')}`;
+    };
 
     it.each([
       ['expired', () => sign({ ...claims(), exp: Math.floor(Date.now() / 1000) - 60 })],
       ['wrong audience', () => sign({ ...claims(), aud: 'another-api', exp: 9999999999 })],
+      ['wrong issuer', () => sign({ ...claims(), iss: 'https://idp.example', exp: 9999999999 })],
+      ['wrong typ (an ID token)', () => sign({ ...claims(), exp: 9999999999 }, { typ: 'JWT' })],
       ['tampered payload (admin role, other subject)', async () => {
         const [h, , s] = user.accessToken.split('.');
         return `${h}.${b64({ ...claims(), exp: 9999999999 })}.${s}`;
       }],
       ['alg: none', async () => `${b64({ alg: 'none', typ: 'at+jwt', kid: ring().signing!.kid })}.${b64({ ...claims(), exp: 9999999999 })}.`],
-      ['HS256 signed with the public key', async () => {
-        const jwk = ring().publicJwks[0]!;
-        const header = b64({ alg: 'HS256', typ: 'at+jwt', kid: jwk.kid });
-        const payload = b64({ ...claims(), exp: 9999999999 });
-        return `${header}.${payload}.${createHmac('sha256', Buffer.from(jwk.x!, 'base64url')).update(`${header}.${payload}`).digest('base64url')}`;
+      ['HS256 keyed with the public key (PEM)', async () => hs256With(ring().verificationKey(ring().signing!.kid)!.export({ type: 'spki', format: 'pem' }) as string)],
+      ['HS256 keyed with the published JWK', async () => hs256With(JSON.stringify(ring().publicJwks[0]))],
+      ['EdDSA signed by a foreign key under our kid', async () => {
+        const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
+        return sign({ ...claims(), exp: 9999999999 }, { alg: 'EdDSA' }, privateKey);
+      }],
+      ['ES256 signed by an unknown key under our kid', async () => {
+        const { privateKey } = await generateKeyPair('ES256');
+        return sign({ ...claims(), exp: 9999999999 }, {}, privateKey);
       }],
       ['unknown kid', async () => {
-        const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
-        return sign({ ...claims(), exp: 9999999999 }, { kid: 'unknown' }, privateKey as never);
+        const { privateKey } = await generateKeyPair('ES256');
+        return sign({ ...claims(), exp: 9999999999 }, { kid: 'unknown' }, privateKey);
       }],
     ])('%s', async (_name, make) => {
       const res = await me(await make());
@@ -152,7 +163,7 @@ describe('identity: access tokens, refresh rotation, sessions, JWKS', () => {
 
   it('keeps verifying tokens signed by the previous key after a rotation', async () => {
     const user = await signUp(app.t);
-    const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+    const { privateKey } = await generateKeyPair('ES256', { extractable: true });
     const newKey = { ...(await exportJWK(privateKey)), kid: 'k-2026' };
     const oldPublic = app.t.app.get(KeyRing).publicJwks[0]!;
     const rotated = await startTestApp({

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { ConfigError, loadConfig } from './app-config';
 
 describe('loadConfig', () => {
@@ -37,6 +38,42 @@ describe('loadConfig', () => {
     [{ KAFKA_BROKERS: 'k:9092', KAFKA_SASL_MECHANISM: 'plain' }, 'Invalid configuration: KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required when KAFKA_SASL_MECHANISM is set'],
   ])('stops on %j with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(new ConfigError(message));
+  });
+
+  describe('AUTH_SIGNING_KEYS and AUTH_VERIFICATION_KEYS: EC P-256 JSON Web Keys (ES256)', () => {
+    const ec = () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' }) as Record<string, string>;
+    const ed25519 = () => generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }) as Record<string, string>;
+    const publicPart = ({ d: _d, ...pub }: Record<string, string>) => pub;
+    const signing = 'Invalid configuration: AUTH_SIGNING_KEYS must be a JSON array of EC P-256 private JSON Web Keys (kty "EC", crv "P-256", with d; alg ES256 if given)';
+    const verifying = 'Invalid configuration: AUTH_VERIFICATION_KEYS must be a JSON array of EC P-256 public JSON Web Keys (kty "EC", crv "P-256", without d; alg ES256 if given)';
+
+    it('accepts private P-256 keys to sign and public ones to verify', () => {
+      const key = { ...ec(), kid: 'k1', alg: 'ES256', use: 'sig' };
+      const old = publicPart(ec());
+      const config = loadConfig({ AUTH_SIGNING_KEYS: JSON.stringify([key]), AUTH_VERIFICATION_KEYS: JSON.stringify([old]) });
+      expect(config.auth.signingKeys).toEqual([key]);
+      expect(config.auth.verificationKeys).toEqual([old]);
+    });
+
+    it.each([
+      ['the Ed25519 key of the previous release', () => ({ AUTH_SIGNING_KEYS: JSON.stringify([ed25519()]) }), signing],
+      ['a public key to sign with', () => ({ AUTH_SIGNING_KEYS: JSON.stringify([publicPart(ec())]) }), signing],
+      ['an empty list of signing keys', () => ({ AUTH_SIGNING_KEYS: '[]' }), signing],
+      ['a P-256 key for another algorithm', () => ({ AUTH_SIGNING_KEYS: JSON.stringify([{ ...ec(), alg: 'ES384' }]) }), signing],
+      ['not JSON', () => ({ AUTH_SIGNING_KEYS: '{"kty":' }), signing],
+      ['an object rather than an array', () => ({ AUTH_SIGNING_KEYS: JSON.stringify(ec()) }), signing],
+      ['an Ed25519 key to verify with', () => ({ AUTH_VERIFICATION_KEYS: JSON.stringify([publicPart(ed25519())]) }), verifying],
+      ['a private key to verify with', () => ({ AUTH_VERIFICATION_KEYS: JSON.stringify([ec()]) }), verifying],
+    ])('stops on %s with one line naming the variable, never the key', (_name, env, message) => {
+      const variables = env();
+      expect(() => loadConfig(variables)).toThrow(new ConfigError(message));
+      try {
+        loadConfig(variables);
+      } catch (error) {
+        const d = /"d":"([^"]+)"/.exec(Object.values(variables)[0]!)?.[1];
+        if (d) expect((error as Error).message).not.toContain(d);
+      }
+    });
   });
 
   it('never echoes the offending value (it may hold a password)', () => {

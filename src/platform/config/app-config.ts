@@ -49,9 +49,9 @@ export interface AppConfig {
   readonly auth: {
     readonly issuer: string;
     readonly audience: string;
-    /** Ed25519 private JWKs: the first signs, all verify. Absent: see keysFile. */
+    /** EC P-256 private JWKs (ES256): the first signs, all verify. Absent: see keysFile. */
     readonly signingKeys?: ReadonlyArray<Record<string, string>>;
-    /** Extra public JWKs that verify only (pods that never sign, or a retiring key). */
+    /** Extra EC P-256 public JWKs that verify only (pods that never sign, or a retiring key). */
     readonly verificationKeys: ReadonlyArray<Record<string, string>>;
     readonly accessTokenTtlSeconds: number;
     readonly refreshTokenTtlSeconds: number;

@@ -1,16 +1,40 @@
 import { z } from 'zod';
 import { bool, int, list, url } from './config-slice';
 
-const jwkList = z.string().transform((value, ctx) => {
-  try {
-    const parsed: unknown = JSON.parse(value);
-    if (Array.isArray(parsed) && parsed.every((k) => typeof k === 'object' && k !== null)) return parsed as Array<Record<string, string>>;
-  } catch {
-    // reported below
-  }
-  ctx.addIssue({ code: 'custom', message: 'must be a JSON array of JSON Web Keys' });
-  return z.NEVER;
-});
+/**
+ * A JSON array of EC P-256 JSON Web Keys, the only keys of ES256 tokens (ADR 14): private
+ * ones (`d`) to sign, public ones to verify only. The key material itself (a point on the
+ * curve, `d` matching it) is checked when the key ring is built.
+ */
+const p256JwkList = (kind: 'private' | 'public') =>
+  z.string().transform((value, ctx) => {
+    const message = `must be a JSON array of EC P-256 ${kind} JSON Web Keys (kty "EC", crv "P-256"${kind === 'private' ? ', with d' : ', without d'}; alg ES256 if given)`;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      parsed = undefined;
+    }
+    const isKey = (k: unknown): k is Record<string, string> => {
+      if (typeof k !== 'object' || k === null || Array.isArray(k)) return false;
+      const jwk = k as Record<string, unknown>;
+      const optional = (name: string, allowed?: string) => jwk[name] === undefined || (typeof jwk[name] === 'string' && (allowed === undefined ? jwk[name] !== '' : jwk[name] === allowed));
+      return (
+        jwk['kty'] === 'EC' &&
+        jwk['crv'] === 'P-256' &&
+        typeof jwk['x'] === 'string' &&
+        typeof jwk['y'] === 'string' &&
+        // Verify-only keys are public: private material there would be a secret in the wrong place.
+        (kind === 'private' ? typeof jwk['d'] === 'string' : jwk['d'] === undefined) &&
+        optional('alg', 'ES256') &&
+        optional('use', 'sig') &&
+        optional('kid')
+      );
+    };
+    if (Array.isArray(parsed) && (kind === 'public' || parsed.length > 0) && parsed.every(isKey)) return parsed;
+    ctx.addIssue({ code: 'custom', message });
+    return z.NEVER;
+  });
 
 const brokerList = list.pipe(
   z
@@ -63,8 +87,8 @@ export const envSchema = z.object({
 
   AUTH_ISSUER: z.string().min(1).default('http://127.0.0.1:3000'),
   AUTH_AUDIENCE: z.string().min(1).default('skyro-api'),
-  AUTH_SIGNING_KEYS: jwkList.optional(),
-  AUTH_VERIFICATION_KEYS: jwkList.optional(),
+  AUTH_SIGNING_KEYS: p256JwkList('private').optional(),
+  AUTH_VERIFICATION_KEYS: p256JwkList('public').optional(),
   AUTH_ACCESS_TOKEN_TTL_SECONDS: int(30, 86_400).default(600),
   AUTH_REFRESH_TOKEN_TTL_SECONDS: int(300, 31_536_000).default(2_592_000),
 

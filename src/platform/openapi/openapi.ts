@@ -15,7 +15,7 @@ export function buildOpenApiDocument(app: NestFastifyApplication, version: strin
     )
     .setVersion(version)
     .setLicense('Apache-2.0', 'https://www.apache.org/licenses/LICENSE-2.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Access token (EdDSA JWT) from /v1/auth/token' }, 'bearer')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Access token (ES256 JWT) from /v1/auth/token' }, 'bearer')
     .build();
   return resolveZodSchemas(
     SwaggerModule.createDocument(app, config, {

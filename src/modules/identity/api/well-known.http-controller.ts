@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Inject, VERSION_NEUTRAL } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { KeyRing } from '../../../platform/auth/key-ring';
+import { KeyRing, TOKEN_ALGORITHM } from '../../../platform/auth/key-ring';
 import { Public } from '../../../platform/auth/decorators';
 import { APP_CONFIG, type AppConfig } from '../../../platform/config/app-config';
 
@@ -25,7 +25,7 @@ export class WellKnownHttpController {
     schema: {
       type: 'object',
       required: ['keys'],
-      properties: { keys: { type: 'array', items: { type: 'object', properties: { kty: { type: 'string' }, crv: { type: 'string' }, x: { type: 'string' }, kid: { type: 'string' }, alg: { type: 'string' }, use: { type: 'string' } } } } },
+      properties: { keys: { type: 'array', items: { type: 'object', properties: { kty: { type: 'string' }, crv: { type: 'string' }, x: { type: 'string' }, y: { type: 'string' }, kid: { type: 'string' }, alg: { type: 'string' }, use: { type: 'string' } } } } },
     },
   })
   jwks(): { keys: unknown[] } {
@@ -49,7 +49,7 @@ export class WellKnownHttpController {
       code_challenge_methods_supported: ['S256'],
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
       subject_types_supported: ['public'],
-      id_token_signing_alg_values_supported: ['EdDSA'],
+      id_token_signing_alg_values_supported: [TOKEN_ALGORITHM],
       scopes_supported: ['openid'],
       claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'amr'],
       // Access tokens are RFC 9068 JWTs for this audience, signed with the same keys.

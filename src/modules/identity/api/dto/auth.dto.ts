@@ -63,7 +63,7 @@ export class LoginRequest {
 
 /** RFC 6749 §5.1 token response. */
 export class TokenResponse {
-  @ApiProperty({ description: 'EdDSA-signed JWT (RFC 9068)' })
+  @ApiProperty({ description: 'ES256-signed JWT (RFC 9068)' })
   access_token!: string;
 
   @ApiProperty({ example: 'Bearer' })

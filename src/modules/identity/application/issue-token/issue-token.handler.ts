@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { SignJWT } from 'jose';
 import { DomainError } from '../../../../shared-kernel';
 import { AccessTokens } from '../../../../platform/auth/access-tokens';
-import { KeyRing } from '../../../../platform/auth/key-ring';
+import { KeyRing, TOKEN_ALGORITHM } from '../../../../platform/auth/key-ring';
 import { APP_CONFIG, type AppConfig } from '../../../../platform/config/app-config';
 import { UnitOfWork } from '../../../../platform/database/unit-of-work';
 import { pkceMatches } from '../../domain/pkce';
@@ -114,7 +114,7 @@ export class IssueTokenHandler {
   private async idToken(userId: string, clientId: string, code: { nonce: string | null; amr: string[]; auth_time: Date }): Promise<string> {
     const signing = this.keys.signing!;
     return new SignJWT({ amr: code.amr, auth_time: Math.floor(code.auth_time.getTime() / 1000), ...(code.nonce ? { nonce: code.nonce } : {}) })
-      .setProtectedHeader({ alg: 'EdDSA', kid: signing.kid, typ: 'JWT' })
+      .setProtectedHeader({ alg: TOKEN_ALGORITHM, kid: signing.kid, typ: 'JWT' })
       .setIssuer(this.config.auth.issuer)
       .setAudience(clientId)
       .setSubject(userId)
