@@ -2,7 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Commands served to other processes over the bus, by call id, with their first answer:
- * a redelivered or retried command has one effect and gets that answer again (see
+ * a redelivered or retried command gets that answer again (see
  * src/platform/bus/command-log.ts). Rows are kept a day.
  */
 export class BusCommands1763900400000 implements MigrationInterface {
@@ -15,9 +15,7 @@ export class BusCommands1763900400000 implements MigrationInterface {
         command_id    uuid not null,
         type          text not null,
         request_hash  text not null,
-        state         text not null check (state in ('in_progress', 'completed')),
-        reply         text,
-        locked_until  timestamptz not null,
+        reply         text not null,
         created_at    timestamptz not null default now(),
         primary key (context, command_id)
       )`);

@@ -12,7 +12,8 @@ export const Id = z.guid();
 /** Minor units, non-negative, within Postgres bigint; a decimal string (no float ever). */
 export const MinorUnits = z
   .string()
-  .regex(MINOR_UNITS_PATTERN, 'must be a non-negative integer of minor units, as a string')
+  // abort: the range check parses the digits, which only makes sense once they are digits.
+  .regex(MINOR_UNITS_PATTERN, { message: 'must be a non-negative integer of minor units, as a string', abort: true })
   .refine((v) => BigInt(v) <= 2n ** 63n - 1n, 'must fit a 64-bit signed integer')
   .meta({ id: 'MinorUnits', description: 'Minor units (integer, as a decimal string)', example: '125000' });
 
@@ -25,7 +26,7 @@ export const SignedMinorUnits = z
 /** An ISO 4217 alphabetic code of a currency with a minor unit. */
 export const CurrencyCode = z
   .string()
-  .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code')
+  .regex(/^[A-Z]{3}$/, { message: 'must be an ISO 4217 currency code', abort: true })
   .refine(isCurrencyCode, 'must be an ISO 4217 currency code')
   .meta({ id: 'CurrencyCode', description: 'ISO 4217 alphabetic code', example: 'EUR' });
 

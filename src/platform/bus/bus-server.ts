@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ServerKafka } from '@nestjs/microservices';
 import { Partitioners } from 'kafkajs';
 import { DomainError, ValidationError, type ContractMessage } from '../../shared-kernel';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -11,6 +10,7 @@ import { fieldErrors } from '../http/zod-request';
 import { Scheduler } from '../jobs/scheduler';
 import { Metrics } from '../metrics/metrics';
 import { createKafka, createTopics, kafkaClientConfig } from '../messaging/kafka.transport';
+import { ConcurrentServerKafka } from './concurrent-server-kafka';
 import { BUS_TOPIC_CONFIG, BusRequest, errorReply, replyTopic, requestTopic, type BusReply } from './bus-wire';
 import { CommandLog } from './command-log';
 
@@ -18,7 +18,6 @@ export const SERVED_CONTEXTS = Symbol('SERVED_CONTEXTS');
 
 /** Outcomes a retry may change: not recorded as a command's answer. */
 const TRANSIENT = new Set<DomainError['kind']>(['unavailable', 'rate_limited']);
-const BUSY_POLL_MS = 25;
 const PRUNE_EVERY_MS = 3_600_000;
 
 /**
@@ -32,7 +31,7 @@ const PRUNE_EVERY_MS = 3_600_000;
 @Injectable()
 export class BusServer {
   private readonly logger = new Logger('BusServer');
-  private readonly servers: ServerKafka[] = [];
+  private readonly servers: ConcurrentServerKafka[] = [];
   private readonly messages = new Map<string, { context: string; definition: ContractMessage }>();
 
   constructor(
@@ -61,20 +60,23 @@ export class BusServer {
       await admin.disconnect();
     }
     for (const context of this.contexts) {
-      const server = new ServerKafka({
+      const server = new ConcurrentServerKafka(
+        {
         client: kafkaClientConfig(kafka, new Logger('kafkajs')),
         consumer: { groupId: `${kafka.topicPrefix}skyro.bus.${context.name}`, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 },
         producer: { allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner },
-        // Requests that waited for this process (it was down) are read and answered "too late".
-        subscribe: { fromBeginning: true },
-        run: { partitionsConsumedConcurrently: this.config.bus.concurrency },
-      });
+          // Requests that waited for this process (it was down) are read and answered "too late".
+          subscribe: { fromBeginning: true },
+          run: { partitionsConsumedConcurrently: this.config.bus.partitions },
+        },
+        this.config.bus.concurrency,
+      );
       server.addHandler(requestTopic(kafka.topicPrefix, context.name), (data: unknown) => this.serve(context.name, data));
       await new Promise<void>((resolve, reject) => void server.listen((error?: unknown) => (error ? reject(error as Error) : resolve())));
       this.servers.push(server);
     }
     this.scheduler.every('platform.prune-bus-commands', PRUNE_EVERY_MS, async () => {
-      for (const context of this.contexts) await new CommandLog(this.databases.unitOfWork(context.name), 0).prune();
+      for (const context of this.contexts) await new CommandLog(this.databases.unitOfWork(context.name)).prune();
     });
     this.logger.log({ contexts: this.contexts.map((c) => c.name) }, 'serving commands and queries to other processes over Kafka');
   }
@@ -115,35 +117,29 @@ export class BusServer {
     });
   }
 
-  /** A command runs at most once per call id; a repeat gets the first answer. */
+  /** A repeat of a call gets the first answer; the command is not run again. */
   private async runOnce(context: string, request: BusRequest, payload: unknown, message: object): Promise<BusReply> {
-    const log = new CommandLog(this.databases.unitOfWork(context), this.config.bus.callTimeoutMs * 2);
+    const log = new CommandLog(this.databases.unitOfWork(context));
     const fingerprint = CommandLog.fingerprint(request.type, payload);
-    for (;;) {
-      let claim;
-      try {
-        claim = await log.claim(context, request.id, request.type, fingerprint);
-      } catch (error) {
-        return this.answer(() => Promise.reject(error));
-      }
-      if (claim.state === 'completed') {
+    try {
+      const first = await log.recorded(context, request.id, fingerprint);
+      if (first) {
         this.metrics.busServed.inc({ context, type: request.type, outcome: 'replayed' });
-        return claim.reply;
+        return first;
       }
-      if (claim.state === 'claimed') break;
-      // Being handled by another delivery of the same request: wait for its answer.
-      if (Date.now() > request.deadline) return errorReply(new DomainError('unavailable', 'DEADLINE_EXCEEDED', 'The request is still being handled', { retryAfterSeconds: 1 }));
-      await new Promise((r) => setTimeout(r, BUSY_POLL_MS));
+    } catch (error) {
+      return this.answer(() => Promise.reject(error));
     }
     const reply = await this.answer(() => this.commands.execute(message as never));
+    // Outcomes a retry may change (the owner unavailable, an unexpected failure) are not the answer to keep.
+    if (!reply.ok && (reply.error.internal || TRANSIENT.has(reply.error.kind))) return reply;
     try {
-      if (reply.ok || (!reply.error.internal && !TRANSIENT.has(reply.error.kind))) await log.complete(context, request.id, reply);
-      else await log.abandon(context, request.id);
+      return await log.record(context, request.id, request.type, fingerprint, reply);
     } catch (error) {
       // The effect happened; a redelivery will find it by the command's own ids.
       this.logger.warn({ context, callId: request.id, err: error }, 'could not record the answer of a served command');
+      return reply;
     }
-    return reply;
   }
 
   private async answer(run: () => Promise<unknown>): Promise<BusReply> {

@@ -98,8 +98,9 @@ export class RemoteBus {
         );
       } catch (error) {
         outcome = 'unavailable';
-        const why = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${this.config.bus.callTimeoutMs} ms` : 'Kafka refused the request';
-        this.logger.warn({ context, type: request.type, callId: request.id, err: error }, 'remote call failed');
+        const timedOut = error instanceof Error && error.name === 'TimeoutError';
+        const why = timedOut ? `no answer within ${this.config.bus.callTimeoutMs} ms` : 'Kafka refused the request';
+        this.logger.warn({ context, type: request.type, callId: request.id, ...(timedOut ? {} : { err: error }) }, `remote call failed: ${why}`);
         throw contextUnavailable(context, why);
       }
       const reply = BusReply.safeParse(answer);
