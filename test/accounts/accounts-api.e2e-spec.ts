@@ -174,6 +174,11 @@ describe('accounts API', () => {
     expect((await set(checking.id, support, '10000')).status).toBe(403);
     expect((await set(savings.id, admin, '100')).body).toMatchObject({ code: 'OVERDRAFT_NOT_ALLOWED' });
     expect((await set(checking.id, admin, '20001')).body).toMatchObject({ code: 'OVERDRAFT_ABOVE_POLICY', maxOverdraftLimit: '20000' });
+    for (const invalid of ['1.5', 'abc', '-1']) {
+      const res = await set(checking.id, admin, invalid);
+      expect(res.status).toBe(400);
+      expect(res.body.errors[0].field).toBe('overdraftLimit');
+    }
     const raised = await set(checking.id, admin, '20000');
     expect(raised.status).toBe(200);
     expect(raised.body).toMatchObject({ overdraftLimit: '20000', balances: { available: '15000' } });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CurrencyCode, Id, MinorUnits, SignedMinorUnits, Timestamp } from '../../../../shared-kernel';
+import { CurrencyCode, Id, MINOR_UNITS_PATTERN, SignedMinorUnits, Timestamp } from '../../../../shared-kernel';
 import { AccountBalancesView, AccountProductView, AccountView } from '../../contract';
 
 /* The accounts API's HTTP shapes: what the contract's views do not already say. */
@@ -20,9 +20,19 @@ export const CloseAccountRequest = z
   })
   .meta({ id: 'CloseAccountRequest' });
 
+/**
+ * Minor units as a client sends them. The pattern aborts the parse when it fails, so the
+ * range check never sees a non-integer (BigInt('1.5') would throw: a 500, not a 400).
+ */
+const MinorUnitsInput = z
+  .string()
+  .regex(MINOR_UNITS_PATTERN, { message: 'must be a non-negative integer of minor units, as a string', abort: true })
+  .refine((v) => BigInt(v) <= 2n ** 63n - 1n, 'must fit a 64-bit signed integer')
+  .meta({ example: '50000' });
+
 export const SetOverdraftRequest = z
   .strictObject({
-    overdraftLimit: MinorUnits.describe('New overdraft limit in minor units; checking only, at most ACCOUNTS_CHECKING_MAX_OVERDRAFT'),
+    overdraftLimit: MinorUnitsInput.describe('New overdraft limit in minor units; checking only, at most ACCOUNTS_CHECKING_MAX_OVERDRAFT'),
   })
   .meta({ id: 'SetOverdraftRequest' });
 
