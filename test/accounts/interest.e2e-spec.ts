@@ -1,3 +1,4 @@
+import { DomainError } from '../../src/shared-kernel';
 import { GetTransferQuery, SubmitTransfersCommand } from '../../src/modules/ledger/contract';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { interestExpenseAccountId, interestTransferId } from '../../src/modules/accounts/interest/application/capitalise-interest/capitalise-interest';
@@ -149,7 +150,9 @@ describe('interest', () => {
     const commands = t.app.get(CommandBus);
     const execute = commands.execute.bind(commands);
     const down = jest.spyOn(commands, 'execute').mockImplementation((command) => {
-      if (command instanceof SubmitTransfersCommand && command.transfers.some((x) => x.id === interestTransferId(account.id, month))) return Promise.reject(new Error('ledger unreachable'));
+      if (command instanceof SubmitTransfersCommand && command.transfers.some((x) => x.id === interestTransferId(account.id, month))) {
+        return Promise.reject(new DomainError('unavailable', 'CONTEXT_UNAVAILABLE', 'The ledger is unreachable', { retryAfterSeconds: 1 }));
+      }
       return execute(command);
     });
     clockAt(t, firstDayAfter(month));

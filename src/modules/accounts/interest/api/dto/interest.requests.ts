@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CurrencyCode, Id, MinorUnits, SignedMinorUnits, Timestamp } from '../../../../../shared-kernel';
+import { CurrencyCode, Id, MinorUnits, Timestamp } from '../../../../../shared-kernel';
 import { AccountProductView } from '../../../contract';
 
 /* The interest API's HTTP shapes. */
@@ -53,7 +53,7 @@ export const AccountInterest = z
     accountId: Id,
     currency: CurrencyCode,
     currentRatePercent: RatePercent.nullable().describe("Today's rate for the account's product and currency (null: none)"),
-    accruedUnpaid: SignedMinorUnits.describe('Accrued and not yet paid, minor units (the daily amounts; the sub-unit remainder carries on)'),
+    accruedUnpaid: MinorUnits.describe('Accrued and not yet paid, minor units (the daily amounts; the sub-unit remainder carries on)'),
     accruedThrough: Day.nullable().describe('Last day accrued'),
     capitalisations: z.array(InterestCapitalisation),
   })
