@@ -9,7 +9,7 @@ import { MAX_PERIOD_DAYS, STATEMENT_FORMATS, type StatementKind } from '../../do
 import { periodNotEnded } from '../../domain/statement-errors';
 import { StatementRepository, type StoredStatementRecord } from '../../infrastructure/statement.repository';
 import { render } from '../../infrastructure/statement-renderers';
-import { GenerateStatementHandler } from '../generate-statement/generate-statement.handler';
+import { GenerateStatement } from '../generate-statement/generate-statement';
 
 const DAY_MS = 86_400_000;
 
@@ -20,11 +20,11 @@ const DAY_MS = 86_400_000;
  * second attempt (another pod, a rerun, a resumed closure) answers the first.
  */
 @Injectable()
-export class IssueStatementHandler {
+export class IssueStatement {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly statements: StatementRepository,
-    private readonly generator: GenerateStatementHandler,
+    private readonly generator: GenerateStatement,
     private readonly outbox: Outbox,
     private readonly clock: Clock,
   ) {}

@@ -1,24 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { isUuid } from '../../../../shared-kernel';
-import { QueryBus, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { GetLedgerAccountsQuery, ListPostingsQuery, type PostingPageView } from '../../../ledger/contract';
-import { GetAccountQuery, type AccountBalancesView, type AccountView } from '../../contract';
+import { QueryBus } from '@nestjs/cqrs';
+import { GetLedgerAccountsQuery, ListPostingsQuery, type PostingPageView, type PostingsFilter } from '../../../ledger/contract';
+import type { AccountBalancesView, AccountView } from '../../contract';
 import { accountNotFound } from '../../domain/account-errors';
 import { AccountRepository, accountView, type AccountRecord } from '../../infrastructure/account.repository';
 
 export type AccountWithBalancesView = AccountView & { readonly balances: AccountBalancesView };
 
-export interface HistoryOptions {
-  readonly from?: string;
-  readonly to?: string;
-  readonly bucket?: 'posted' | 'pending';
-  readonly cursor?: string;
-  readonly limit: number;
-}
-
 /** Reads for the HTTP API: our rows, with balances and history from the ledger's queries. */
 @Injectable()
-export class AccountQueries {
+export class ReadAccounts {
   constructor(
     private readonly accounts: AccountRepository,
     private readonly queries: QueryBus,
@@ -44,18 +35,7 @@ export class AccountQueries {
     return this.withBalances(await this.accounts.findByOwner(ownerId));
   }
 
-  history(account: AccountRecord, options: HistoryOptions): Promise<PostingPageView> {
+  history(account: AccountRecord, options: PostingsFilter): Promise<PostingPageView> {
     return this.queries.execute(new ListPostingsQuery({ accountId: account.ledgerAccountId, options }));
-  }
-}
-
-@QueryHandler(GetAccountQuery)
-export class GetAccountHandler implements IQueryHandler<GetAccountQuery, AccountView | null> {
-  constructor(private readonly accounts: AccountRepository) {}
-
-  async execute({ id }: GetAccountQuery): Promise<AccountView | null> {
-    if (!isUuid(id)) return null;
-    const account = await this.accounts.findById(id);
-    return account ? accountView(account) : null;
   }
 }

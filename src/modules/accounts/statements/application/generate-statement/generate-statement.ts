@@ -13,7 +13,7 @@ const PAGE = 500;
  * balance follows from them and is checked against the ledger's balance after each).
  */
 @Injectable()
-export class GenerateStatementHandler {
+export class GenerateStatement {
   constructor(private readonly queries: QueryBus) {}
 
   async generate(account: AccountRecord, period: { from: string; to: string }, issuedAt: string, stored?: { id: string; kind: StatementKind }): Promise<Statement> {

@@ -27,7 +27,7 @@ export const interestExpenseAccountId = (currency: string) => uuidv5(`interest-e
  * two steps) re-submits the same transfer, which the ledger executes once.
  */
 @Injectable()
-export class CapitaliseInterestHandler {
+export class CapitaliseInterest {
   private readonly logger = new Logger('CapitaliseInterest');
   private readonly expenseAccounts = new Set<string>();
 

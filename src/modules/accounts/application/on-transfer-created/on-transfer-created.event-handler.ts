@@ -15,7 +15,7 @@ import { AccountRepository } from '../../infrastructure/account.repository';
  */
 @Injectable()
 @OnIntegrationEvent({ context: 'accounts', name: 'balance-changed', topic: TransferCreatedV1.topic, types: [TransferCreatedV1.type] })
-export class OnTransferCreatedHandler implements IntegrationEventHandler<TransferCreatedV1> {
+export class OnTransferCreatedEventHandler implements IntegrationEventHandler<TransferCreatedV1> {
   constructor(
     private readonly accounts: AccountRepository,
     private readonly outbox: Outbox,

@@ -15,27 +15,24 @@ export interface NewInterestRate {
 }
 
 /**
- * The rate history per product and currency. Rates are only ever added, for today or a
- * later day: a past day's accrual was computed with the rate then in force and stays so.
+ * Adds a rate to the history of a product and currency. Rates are only ever added, for
+ * today or a later day: a past day's accrual was computed with the rate then in force and
+ * stays so.
  */
 @Injectable()
-export class InterestRatesHandler {
+export class AddInterestRate {
   constructor(
     private readonly repository: InterestRepository,
     private readonly clock: Clock,
     @Inject(accountsConfig.token) private readonly config: AccountsConfig,
   ) {}
 
-  async add(rate: NewInterestRate, createdBy: string): Promise<InterestRateRecord> {
+  async execute(rate: NewInterestRate, createdBy: string): Promise<InterestRateRecord> {
     if (!this.config.currencies.includes(rate.currency)) throw currencyNotOffered(rate.currency, this.config.currencies);
     const today = dayOf(this.clock.now());
     if (rate.effectiveFrom < today) throw rateRetroactive(today);
     if (!(await this.repository.addRate({ ...rate, createdBy }))) throw rateExists(rate.product, rate.currency, rate.effectiveFrom);
     const added = await this.repository.rates({ product: rate.product, currency: rate.currency });
     return added.find((r) => r.effectiveFrom === rate.effectiveFrom)!;
-  }
-
-  list(filter: { product?: string; currency?: string }): Promise<InterestRateRecord[]> {
-    return this.repository.rates(filter);
   }
 }

@@ -18,7 +18,7 @@ import { overdraftPolicyOf } from '../overdraft-policy.config';
  * crash between the two is healed by retrying the request.
  */
 @Injectable()
-export class ChangeAccountHandler {
+export class ChangeAccount {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly accounts: AccountRepository,

@@ -17,7 +17,7 @@ const MAX_DAYS_PER_RUN = 400;
  * a job failing) are caught up on the next run.
  */
 @Injectable()
-export class AccrueInterestHandler {
+export class AccrueInterest {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly repository: InterestRepository,
