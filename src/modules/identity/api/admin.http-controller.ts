@@ -3,13 +3,13 @@ import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, 
 import { ApiAuth, CurrentPrincipal, RequirePermissions, RequiresStepUp } from '../../../platform/auth/decorators';
 import type { Principal } from '../../../platform/auth/principal';
 import { ApiProblems } from '../../../platform/http/api-problems.decorator';
-import { AssignRolesHandler } from '../application/assign-roles/assign-roles.handler';
-import { ChangeUserStatusHandler } from '../application/change-user-status/change-user-status.handler';
-import { CloseAccountHandler } from '../application/close-account/close-account.handler';
-import { GetProfileHandler, type Profile } from '../application/get-profile/get-profile.handler';
-import { ManageSessionsHandler } from '../application/manage-sessions/manage-sessions.handler';
-import { DisableClientHandler } from '../application/manage-clients/disable-client.handler';
-import { RegisterClientHandler } from '../application/register-client/register-client.handler';
+import { AssignRoles } from '../application/assign-roles/assign-roles';
+import { ChangeUserStatus } from '../application/change-user-status/change-user-status';
+import { CloseAccount } from '../application/close-account/close-account';
+import { GetProfile, type Profile } from '../application/get-profile/get-profile';
+import { ManageSessions } from '../application/manage-sessions/manage-sessions';
+import { DisableClient } from '../application/disable-client/disable-client';
+import { RegisterClient } from '../application/register-client/register-client';
 import type { RequestMeta } from '../application/request-meta';
 import { OAuthClients, type OAuthClient } from '../infrastructure/oauth-clients';
 import {
@@ -34,13 +34,13 @@ import { Meta } from './request-meta.decorator';
 @Controller('admin')
 export class AdminHttpController {
   constructor(
-    private readonly profiles: GetProfileHandler,
-    private readonly roles: AssignRolesHandler,
-    private readonly statuses: ChangeUserStatusHandler,
-    private readonly closing: CloseAccountHandler,
-    private readonly sessions: ManageSessionsHandler,
-    private readonly registerClient: RegisterClientHandler,
-    private readonly disableClient: DisableClientHandler,
+    private readonly profiles: GetProfile,
+    private readonly roles: AssignRoles,
+    private readonly statuses: ChangeUserStatus,
+    private readonly closing: CloseAccount,
+    private readonly sessions: ManageSessions,
+    private readonly registerClient: RegisterClient,
+    private readonly disableClient: DisableClient,
     private readonly clients: OAuthClients,
   ) {}
 

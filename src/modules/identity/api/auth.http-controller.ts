@@ -3,13 +3,13 @@ import { ApiAcceptedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation,
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { Public } from '../../../platform/auth/decorators';
 import { ApiProblems } from '../../../platform/http/api-problems.decorator';
-import { CompleteMfaLoginHandler } from '../application/complete-mfa-login/complete-mfa-login.handler';
-import { LoginHandler } from '../application/login/login.handler';
-import { PasskeysHandler } from '../application/passkeys/passkeys.handler';
+import { CompleteMfaLogin } from '../application/complete-mfa-login/complete-mfa-login';
+import { Login } from '../application/login/login';
+import { Passkeys } from '../application/passkeys/passkeys';
 import type { RequestMeta } from '../application/request-meta';
-import { RegisterUserHandler } from '../application/register-user/register-user.handler';
-import { ResetPasswordHandler } from '../application/reset-password/reset-password.handler';
-import { VerifyEmailHandler } from '../application/verify-email/verify-email.handler';
+import { RegisterUser } from '../application/register-user/register-user';
+import { ResetPassword } from '../application/reset-password/reset-password';
+import { VerifyEmail } from '../application/verify-email/verify-email';
 import type { TokenSet } from '../infrastructure/session-tokens';
 import {
   AcceptedResponse,
@@ -41,12 +41,12 @@ export function tokenResponse(tokens: Pick<TokenSet, 'accessToken' | 'expiresIn'
 @Controller('auth')
 export class AuthHttpController {
   constructor(
-    private readonly register: RegisterUserHandler,
-    private readonly verifyEmail: VerifyEmailHandler,
-    private readonly login: LoginHandler,
-    private readonly mfaLogin: CompleteMfaLoginHandler,
-    private readonly resetPassword: ResetPasswordHandler,
-    private readonly passkeys: PasskeysHandler,
+    private readonly register: RegisterUser,
+    private readonly verifyEmail: VerifyEmail,
+    private readonly login: Login,
+    private readonly mfaLogin: CompleteMfaLogin,
+    private readonly resetPassword: ResetPassword,
+    private readonly passkeys: Passkeys,
   ) {}
 
   @Post('register')

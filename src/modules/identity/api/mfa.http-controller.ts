@@ -4,11 +4,11 @@ import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simp
 import { ApiAuth, CurrentPrincipal, RequiresStepUp } from '../../../platform/auth/decorators';
 import type { Principal } from '../../../platform/auth/principal';
 import { ApiProblems } from '../../../platform/http/api-problems.decorator';
-import { ManageTotpHandler } from '../application/manage-totp/manage-totp.handler';
-import { PasskeysHandler, type PasskeyView as Passkey } from '../application/passkeys/passkeys.handler';
+import { ManageTotp } from '../application/manage-totp/manage-totp';
+import { Passkeys, type PasskeyView as Passkey } from '../application/passkeys/passkeys';
 import { RecentAuthentication } from '../application/recent-authentication';
 import type { RequestMeta } from '../application/request-meta';
-import { StepUpHandler } from '../application/step-up/step-up.handler';
+import { StepUp } from '../application/step-up/step-up';
 import { SecondFactorRequest, WebAuthnAssertionRequest, WebAuthnOptionsResponse } from './dto/auth.dto';
 import {
   PasskeyCreatedResponse,
@@ -32,9 +32,9 @@ import { sessionOf } from './principal-user';
 @Controller('mfa')
 export class MfaHttpController {
   constructor(
-    private readonly totp: ManageTotpHandler,
-    private readonly stepUps: StepUpHandler,
-    private readonly passkeys: PasskeysHandler,
+    private readonly totp: ManageTotp,
+    private readonly stepUps: StepUp,
+    private readonly passkeys: Passkeys,
     private readonly recent: RecentAuthentication,
   ) {}
 

@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiAuth, CurrentPrincipal } from '../../../platform/auth/decorators';
 import type { Principal } from '../../../platform/auth/principal';
 import { ApiProblems } from '../../../platform/http/api-problems.decorator';
-import { AuthorizeHandler } from '../application/authorize/authorize.handler';
+import { AuthorizeClient } from '../application/authorize-client/authorize-client';
 import type { RequestMeta } from '../application/request-meta';
 import { AuthorizeRequestDto, AuthorizeResponse } from './dto/admin.dto';
 import { NoStore } from './no-store';
@@ -14,7 +14,7 @@ import { Meta } from './request-meta.decorator';
 @ApiAuth()
 @Controller('oauth')
 export class OAuthHttpController {
-  constructor(private readonly authorizeHandler: AuthorizeHandler) {}
+  constructor(private readonly authorizeClient: AuthorizeClient) {}
 
   @NoStore()
   @Post('authorize')
@@ -23,7 +23,7 @@ export class OAuthHttpController {
   @ApiOkResponse({ type: AuthorizeResponse })
   @ApiProblems(400, 403)
   authorize(@CurrentPrincipal() principal: Principal, @Body() body: AuthorizeRequestDto, @Meta() meta: RequestMeta): Promise<AuthorizeResponse> {
-    return this.authorizeHandler.execute(
+    return this.authorizeClient.execute(
       principal,
       {
         clientId: body.client_id,

@@ -3,7 +3,7 @@ import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nes
 import { ApiAuth, CurrentPrincipal } from '../../../platform/auth/decorators';
 import type { Principal } from '../../../platform/auth/principal';
 import { ApiProblems } from '../../../platform/http/api-problems.decorator';
-import { ManageSessionsHandler } from '../application/manage-sessions/manage-sessions.handler';
+import { ManageSessions } from '../application/manage-sessions/manage-sessions';
 import type { RequestMeta } from '../application/request-meta';
 import { RevokedSessionsResponse, SessionIdParams, SessionView } from './dto/sessions.dto';
 import { Meta } from './request-meta.decorator';
@@ -14,7 +14,7 @@ import { userOf } from '../../../platform/auth/ownership';
 @ApiAuth()
 @Controller('sessions')
 export class SessionsHttpController {
-  constructor(private readonly sessions: ManageSessionsHandler) {}
+  constructor(private readonly sessions: ManageSessions) {}
 
   @Get()
   @ApiOperation({ summary: 'My live sessions, most recently used first' })

@@ -2,7 +2,7 @@ import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
 import { ApiConsumes, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../../../platform/auth/decorators';
 import { ApiProblems } from '../../../platform/http/api-problems.decorator';
-import { IssueTokenHandler } from '../application/issue-token/issue-token.handler';
+import { IssueToken } from '../application/issue-token/issue-token';
 import type { RequestMeta } from '../application/request-meta';
 import { TokenRequest, TokenResponse } from './dto/auth.dto';
 import { LimitPerIp } from './ip-rate-limit.guard';
@@ -14,7 +14,7 @@ import { Meta } from './request-meta.decorator';
 @Public()
 @Controller('auth')
 export class TokenHttpController {
-  constructor(private readonly tokens: IssueTokenHandler) {}
+  constructor(private readonly tokens: IssueToken) {}
 
   @NoStore()
   @Post('token')

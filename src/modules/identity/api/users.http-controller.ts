@@ -3,13 +3,13 @@ import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nes
 import { ApiAuth, CurrentPrincipal } from '../../../platform/auth/decorators';
 import type { Principal } from '../../../platform/auth/principal';
 import { ApiProblems } from '../../../platform/http/api-problems.decorator';
-import { ChangePasswordHandler } from '../application/change-password/change-password.handler';
-import { CloseAccountHandler } from '../application/close-account/close-account.handler';
-import { ExportUserDataHandler, type UserDataExport } from '../application/export-user-data/export-user-data.handler';
-import { GetProfileHandler, type Profile } from '../application/get-profile/get-profile.handler';
+import { ChangePassword } from '../application/change-password/change-password';
+import { CloseAccount } from '../application/close-account/close-account';
+import { ExportUserData, type UserDataExport } from '../application/export-user-data/export-user-data';
+import { GetProfile, type Profile } from '../application/get-profile/get-profile';
 import { RecentAuthentication } from '../application/recent-authentication';
 import type { RequestMeta } from '../application/request-meta';
-import { UpdateProfileHandler } from '../application/update-profile/update-profile.handler';
+import { UpdateProfile } from '../application/update-profile/update-profile';
 import { ChangePasswordRequest, ProfileResponse, UpdateProfileRequest, UserDataExportResponse } from './dto/users.dto';
 import { NoStore } from './no-store';
 import { Meta } from './request-meta.decorator';
@@ -22,11 +22,11 @@ import { sessionOf } from './principal-user';
 @Controller('users/me')
 export class UsersHttpController {
   constructor(
-    private readonly profiles: GetProfileHandler,
-    private readonly updates: UpdateProfileHandler,
-    private readonly passwords: ChangePasswordHandler,
-    private readonly exports: ExportUserDataHandler,
-    private readonly closing: CloseAccountHandler,
+    private readonly profiles: GetProfile,
+    private readonly updates: UpdateProfile,
+    private readonly passwords: ChangePassword,
+    private readonly exports: ExportUserData,
+    private readonly closing: CloseAccount,
     private readonly recent: RecentAuthentication,
   ) {}
 
