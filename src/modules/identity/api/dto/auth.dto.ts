@@ -105,7 +105,7 @@ export const WebAuthnAssertionRequest = z
   .meta({ id: 'WebAuthnAssertionRequest' });
 export type WebAuthnAssertionRequest = z.infer<typeof WebAuthnAssertionRequest>;
 
-export const GRANT_TYPES = ['refresh_token', 'client_credentials', 'authorization_code'] as const;
+const GRANT_TYPES = ['refresh_token', 'client_credentials', 'authorization_code'] as const;
 
 /**
  * RFC 6749 token request; fields keep their RFC names. Form-encoded or JSON: every value is a
