@@ -8,7 +8,6 @@ import type { ContextManifest } from './platform/context-definition';
 import { remoteContexts } from './platform/contexts';
 import { configureHttpEdge, fastifyOptions } from './platform/http/http-edge';
 import { ProblemFilter } from './platform/http/problem.filter';
-import { createValidationPipe } from './platform/http/validation';
 import { Lifecycle } from './platform/lifecycle/lifecycle';
 import { createLogger } from './platform/logging/logger';
 import { PinoNestLogger } from './platform/logging/nest-logger';
@@ -40,7 +39,6 @@ export async function createApp(config: AppConfig, options: CreateAppOptions): P
   );
   app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
   app.useGlobalFilters(new ProblemFilter());
-  app.useGlobalPipes(createValidationPipe());
   await configureHttpEdge(app, config, app.get(Metrics), logger);
   if (config.http.docsEnabled) serveOpenApi(app, buildOpenApiDocument(app, version));
   return app;

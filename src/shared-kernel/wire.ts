@@ -32,3 +32,17 @@ export const CurrencyCode = z
 
 /** An instant, ISO 8601 with a time zone offset. */
 export const Timestamp = z.iso.datetime({ offset: true }).meta({ format: 'date-time', example: '2026-12-01T09:30:00.000Z' });
+
+/**
+ * Free text of one line (a name, an address line, a label): refuses NUL and every other C0
+ * or C1 control character (tab, CR, LF, ESC, DEL...) and the Unicode line and paragraph
+ * separators, which have no place in such a field and break logs, CSV exports and headers.
+ * The pattern is spelled with \u escapes so that any JSON Schema tool can compile it.
+ */
+export function singleLineText(min: number, max: number): z.ZodString {
+  return z
+    .string()
+    .min(min)
+    .max(max)
+    .regex(/^[^\u0000-\u001F\u007F-\u009F\u2028\u2029]*$/, 'must be one line of text without control characters');
+}

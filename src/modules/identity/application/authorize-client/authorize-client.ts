@@ -6,10 +6,10 @@ import { UnitOfWork } from '../../../../platform/database/unit-of-work';
 import { AuditLog } from '../../infrastructure/audit-log';
 import { OAuthClients } from '../../infrastructure/oauth-clients';
 import { newSecret, sha256 } from '../../infrastructure/secrets';
-import { grantedScopes } from '../issue-token/issue-token.handler';
+import { grantedScopes } from '../issue-token/issue-token';
 import type { RequestMeta } from '../request-meta';
 
-export interface AuthorizeRequest {
+export interface AuthorizationRequest {
   readonly clientId: string;
   readonly redirectUri: string;
   readonly codeChallenge: string;
@@ -27,7 +27,7 @@ const CODE_TTL_SECONDS = 60;
  * or SPA redeems it at the token endpoint with the verifier.
  */
 @Injectable()
-export class AuthorizeHandler {
+export class AuthorizeClient {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly clients: OAuthClients,
@@ -35,7 +35,7 @@ export class AuthorizeHandler {
     private readonly audit: AuditLog,
   ) {}
 
-  async execute(principal: Principal, request: AuthorizeRequest, meta: RequestMeta): Promise<{ redirectTo: string; code: string; state?: string }> {
+  async execute(principal: Principal, request: AuthorizationRequest, meta: RequestMeta): Promise<{ redirectTo: string; code: string; state?: string }> {
     if (principal.kind !== 'user') throw new DomainError('forbidden', 'USER_REQUIRED', 'Only a signed-in user can authorize a client');
     const client = await this.clients.find(request.clientId);
     // An unknown client or redirect URI is never redirected to (RFC 6749 §4.1.2.1).

@@ -9,7 +9,7 @@ import type { RequestMeta } from '../request-meta';
 
 /** Forgotten password: a one-time link by email, then a new password that ends every session. */
 @Injectable()
-export class ResetPasswordHandler {
+export class ResetPassword {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly users: UserRecords,

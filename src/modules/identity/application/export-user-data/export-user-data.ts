@@ -3,7 +3,7 @@ import { SessionStore } from '../../../../platform/auth/sessions';
 import { UnitOfWork } from '../../../../platform/database/unit-of-work';
 import { AuditLog, type AuditRow } from '../../infrastructure/audit-log';
 import type { RequestMeta } from '../request-meta';
-import { GetProfileHandler, type Profile } from '../get-profile/get-profile.handler';
+import { GetProfile, type Profile } from '../get-profile/get-profile';
 
 export interface UserDataExport {
   readonly exportedAt: string;
@@ -16,10 +16,10 @@ export interface UserDataExport {
 
 /** GDPR Art. 15/20: everything identity holds about the user, as JSON. */
 @Injectable()
-export class ExportUserDataHandler {
+export class ExportUserData {
   constructor(
     private readonly uow: UnitOfWork,
-    private readonly profiles: GetProfileHandler,
+    private readonly profiles: GetProfile,
     private readonly sessions: SessionStore,
     private readonly audit: AuditLog,
   ) {}

@@ -11,7 +11,7 @@ import type { RequestMeta } from '../request-meta';
 
 /** Admin sets a user's roles; every live session of the user gets them at once. */
 @Injectable()
-export class AssignRolesHandler {
+export class AssignRoles {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly users: UserRecords,

@@ -10,7 +10,7 @@ import type { RequestMeta } from '../request-meta';
  * (Its client-credential access tokens live out their 15 minutes: they carry no session.)
  */
 @Injectable()
-export class DisableClientHandler {
+export class DisableClient {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly audit: AuditLog,

@@ -11,7 +11,7 @@ import { PasswordRules } from '../../infrastructure/password-rules';
 import { UserRecords } from '../../infrastructure/user-records';
 import type { RequestMeta } from '../request-meta';
 
-export interface RegisterUser {
+export interface Registration {
   readonly email: string;
   readonly password: string;
   readonly name: string;
@@ -25,7 +25,7 @@ export interface RegisterUser {
  * verification link.
  */
 @Injectable()
-export class RegisterUserHandler {
+export class RegisterUser {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly users: UserRecords,
@@ -36,7 +36,7 @@ export class RegisterUserHandler {
     private readonly audit: AuditLog,
   ) {}
 
-  async execute(command: RegisterUser, meta: RequestMeta): Promise<void> {
+  async execute(command: Registration, meta: RequestMeta): Promise<void> {
     this.rules.assertAcceptable(command.password, [command.email, command.name]);
     // Hashing happens outside the transaction: no connection is held for its ~50 ms.
     const passwordHash = await this.hasher.hash(command.password);

@@ -11,7 +11,7 @@ import type { RequestMeta } from '../request-meta';
 
 /** Staff lock, disable or reactivate an account; locking ends its sessions at once. */
 @Injectable()
-export class ChangeUserStatusHandler {
+export class ChangeUserStatus {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly users: UserRecords,

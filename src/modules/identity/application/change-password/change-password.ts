@@ -5,7 +5,7 @@ import { LoginThrottle } from '../../infrastructure/login-throttle';
 import { PasswordHasher } from '../../infrastructure/password-hasher';
 import { PasswordReplacement } from '../../infrastructure/password-replacement';
 import { userNotFound, UserRecords } from '../../infrastructure/user-records';
-import { invalidCredentials } from '../login/login.handler';
+import { invalidCredentials } from '../login/login';
 import type { RequestMeta } from '../request-meta';
 
 /**
@@ -13,7 +13,7 @@ import type { RequestMeta } from '../request-meta';
  * token must not become a password-guessing oracle); every other session of the user ends.
  */
 @Injectable()
-export class ChangePasswordHandler {
+export class ChangePassword {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly users: UserRecords,

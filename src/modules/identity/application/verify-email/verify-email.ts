@@ -10,7 +10,7 @@ import type { RequestMeta } from '../request-meta';
 
 /** Email verification: redeeming the emailed token makes the pending account active. */
 @Injectable()
-export class VerifyEmailHandler {
+export class VerifyEmail {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly users: UserRecords,

@@ -14,7 +14,7 @@ import type { RequestMeta } from '../request-meta';
  * codes, shown once. Removal and new recovery codes need a recent second factor (step-up).
  */
 @Injectable()
-export class ManageTotpHandler {
+export class ManageTotp {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly users: UserRecords,

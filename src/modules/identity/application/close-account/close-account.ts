@@ -16,7 +16,7 @@ import type { RequestMeta } from '../request-meta';
  * keep referring to it.
  */
 @Injectable()
-export class CloseAccountHandler {
+export class CloseAccount {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly users: UserRecords,

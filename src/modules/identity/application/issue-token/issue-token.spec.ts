@@ -1,5 +1,5 @@
 import type { OAuthClient } from '../../infrastructure/oauth-clients';
-import { grantedScopes } from './issue-token.handler';
+import { grantedScopes } from './issue-token';
 
 describe('grantedScopes', () => {
   const client = { scopes: ['accounts:read', 'audit:read'] } as OAuthClient;

@@ -7,13 +7,13 @@ import { AuditLog } from '../../infrastructure/audit-log';
 import { userNotFound, UserRecords } from '../../infrastructure/user-records';
 import type { RequestMeta } from '../request-meta';
 
-export interface UpdateProfile extends Partial<Omit<PersonalData, 'email'>> {
+export interface ProfileChange extends Partial<Omit<PersonalData, 'email'>> {
   readonly preferences?: { readonly locale?: string; readonly notificationChannels?: string[] };
 }
 
 /** Changes a user's own profile and preferences; the event and audit name the fields, never the values. */
 @Injectable()
-export class UpdateProfileHandler {
+export class UpdateProfile {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly users: UserRecords,
@@ -21,7 +21,7 @@ export class UpdateProfileHandler {
     private readonly audit: AuditLog,
   ) {}
 
-  async execute(userId: string, change: UpdateProfile, meta: RequestMeta): Promise<void> {
+  async execute(userId: string, change: ProfileChange, meta: RequestMeta): Promise<void> {
     await this.uow.run(async (tx) => {
       const user = await this.users.byId(tx, userId, true);
       const current = user ? await this.users.personalData(tx, user) : null;

@@ -12,7 +12,7 @@ const sessionNotFound = () => new NotFoundError('SESSION_NOT_FOUND', 'No such se
 
 /** A user's own sessions: list (device, IP, last seen), end one, end all ("log out everywhere"). */
 @Injectable()
-export class ManageSessionsHandler {
+export class ManageSessions {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly store: SessionStore,

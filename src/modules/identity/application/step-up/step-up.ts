@@ -11,7 +11,7 @@ import type { RequestMeta } from '../request-meta';
  * (platform guard) accept the session for n seconds after it.
  */
 @Injectable()
-export class StepUpHandler {
+export class StepUp {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly secondFactors: SecondFactors,

@@ -21,7 +21,7 @@ export interface Profile {
 
 /** A user's profile, decrypted (the user themself, or staff with users:read). */
 @Injectable()
-export class GetProfileHandler {
+export class GetProfile {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly users: UserRecords,

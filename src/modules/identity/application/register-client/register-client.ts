@@ -6,7 +6,7 @@ import type { OAuthClient } from '../../infrastructure/oauth-clients';
 import { newSecret, sha256 } from '../../infrastructure/secrets';
 import type { RequestMeta } from '../request-meta';
 
-export interface RegisterClient {
+export interface NewClient {
   readonly name: string;
   readonly type: 'confidential' | 'public';
   readonly scopes: string[];
@@ -16,13 +16,13 @@ export interface RegisterClient {
 
 /** Admin registers an OAuth client; a confidential client's secret is returned once and stored hashed. */
 @Injectable()
-export class RegisterClientHandler {
+export class RegisterClient {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly audit: AuditLog,
   ) {}
 
-  async execute(adminId: string, command: RegisterClient, meta: RequestMeta): Promise<{ client: OAuthClient; clientSecret?: string }> {
+  async execute(adminId: string, command: NewClient, meta: RequestMeta): Promise<{ client: OAuthClient; clientSecret?: string }> {
     const id = `cl_${randomBytes(12).toString('base64url')}`;
     const secret = command.type === 'confidential' ? newSecret('skr_cs') : undefined;
     const { rows } = await this.uow.run(async (tx) => {

@@ -6,12 +6,12 @@ import { MfaChallenges } from '../../infrastructure/mfa-challenges';
 import { SecondFactors } from '../../infrastructure/second-factors';
 import { SessionTokens, type TokenSet } from '../../infrastructure/session-tokens';
 import { UserRecords } from '../../infrastructure/user-records';
-import { assertMaySignIn } from '../login/login.handler';
+import { assertMaySignIn } from '../login/login';
 import type { RequestMeta } from '../request-meta';
 
 /** Second step of an MFA sign-in: the challenge from the password step plus a TOTP or recovery code. */
 @Injectable()
-export class CompleteMfaLoginHandler {
+export class CompleteMfaLogin {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly users: UserRecords,

@@ -7,7 +7,7 @@ import { UserRecords } from '../../infrastructure/user-records';
 
 /** The notifications context's way to the recipient and token of a requested message (ADR 0007). */
 @QueryHandler(GetNotificationContentQuery)
-export class GetNotificationContentHandler implements IQueryHandler<GetNotificationContentQuery, NotificationContentView | null> {
+export class GetNotificationContentQueryHandler implements IQueryHandler<GetNotificationContentQuery, NotificationContentView | null> {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly users: UserRecords,

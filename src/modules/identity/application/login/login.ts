@@ -21,7 +21,7 @@ export const invalidCredentials = () => new DomainError('unauthorized', 'INVALID
  * argon2 time as known ones. Status is disclosed only after the right password.
  */
 @Injectable()
-export class LoginHandler {
+export class Login {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly users: UserRecords,

@@ -11,10 +11,10 @@ import { OAuthClients, type OAuthClient } from '../../infrastructure/oauth-clien
 import { sha256 } from '../../infrastructure/secrets';
 import { invalidGrant, SessionTokens } from '../../infrastructure/session-tokens';
 import { UserRecords } from '../../infrastructure/user-records';
-import { assertMaySignIn } from '../login/login.handler';
+import { assertMaySignIn } from '../login/login';
 import type { RequestMeta } from '../request-meta';
 
-export interface TokenRequest {
+export interface GrantRequest {
   readonly grantType: 'refresh_token' | 'client_credentials' | 'authorization_code';
   readonly clientId?: string;
   readonly clientSecret?: string;
@@ -40,7 +40,7 @@ const unauthorizedClient = () =>
 
 /** The OAuth 2.0 token endpoint (RFC 6749 §3.2): refresh, client credentials, authorization code + PKCE. */
 @Injectable()
-export class IssueTokenHandler {
+export class IssueToken {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly clients: OAuthClients,
@@ -52,7 +52,7 @@ export class IssueTokenHandler {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async execute(request: TokenRequest, meta: RequestMeta): Promise<TokenResult> {
+  async execute(request: GrantRequest, meta: RequestMeta): Promise<TokenResult> {
     switch (request.grantType) {
       case 'refresh_token':
         return this.refresh(request);
@@ -63,7 +63,7 @@ export class IssueTokenHandler {
     }
   }
 
-  private async refresh(request: TokenRequest): Promise<TokenResult> {
+  private async refresh(request: GrantRequest): Promise<TokenResult> {
     if (!request.refreshToken) throw missing('refresh_token');
     // Tokens of first-party sessions carry no client; those issued through a client need it.
     const client = request.clientId ? await this.clients.authenticate(request.clientId, request.clientSecret) : null;
@@ -71,7 +71,7 @@ export class IssueTokenHandler {
     return { accessToken: tokens.accessToken, expiresIn: tokens.expiresIn, refreshToken: tokens.refreshToken, scope: tokens.scopes.join(' ') };
   }
 
-  private async clientCredentials(request: TokenRequest, meta: RequestMeta): Promise<TokenResult> {
+  private async clientCredentials(request: GrantRequest, meta: RequestMeta): Promise<TokenResult> {
     const client = await this.clients.authenticate(request.clientId, request.clientSecret);
     if (client.type !== 'confidential' || !client.grantTypes.includes('client_credentials')) throw unauthorizedClient();
     const scopes = grantedScopes(client, request.scope);
@@ -80,7 +80,7 @@ export class IssueTokenHandler {
     return { accessToken: token.token, expiresIn: token.expiresIn, scope: scopes.join(' ') };
   }
 
-  private async authorizationCode(request: TokenRequest, meta: RequestMeta): Promise<TokenResult> {
+  private async authorizationCode(request: GrantRequest, meta: RequestMeta): Promise<TokenResult> {
     if (!request.code) throw missing('code');
     if (!request.redirectUri) throw missing('redirect_uri');
     if (!request.codeVerifier) throw missing('code_verifier');

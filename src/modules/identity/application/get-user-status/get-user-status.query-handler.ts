@@ -5,7 +5,7 @@ import { GetUserStatusQuery, type UserStatusView } from '../../contract';
 
 /** For other contexts (accounts, payments...): does this user exist, and may they act? */
 @QueryHandler(GetUserStatusQuery)
-export class GetUserStatusHandler implements IQueryHandler<GetUserStatusQuery, UserStatusView | null> {
+export class GetUserStatusQueryHandler implements IQueryHandler<GetUserStatusQuery, UserStatusView | null> {
   constructor(private readonly uow: UnitOfWork) {}
 
   async execute(query: GetUserStatusQuery): Promise<UserStatusView | null> {

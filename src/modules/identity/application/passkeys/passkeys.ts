@@ -6,9 +6,9 @@ import { AuditLog } from '../../infrastructure/audit-log';
 import { SessionTokens, type TokenSet } from '../../infrastructure/session-tokens';
 import { userNotFound, UserRecords } from '../../infrastructure/user-records';
 import { WebAuthnCeremonies } from '../../infrastructure/webauthn-ceremonies';
-import { assertMaySignIn } from '../login/login.handler';
+import { assertMaySignIn } from '../login/login';
 import type { RequestMeta } from '../request-meta';
-import { StepUpHandler } from '../step-up/step-up.handler';
+import { StepUp } from '../step-up/step-up';
 
 export interface PasskeyView {
   readonly id: string;
@@ -23,13 +23,13 @@ const passkeyNotFound = () => new NotFoundError('PASSKEY_NOT_FOUND', 'No such pa
 
 /** Passkeys (WebAuthn): register one, sign in with one (device-bound, biometric), step up with one, list and remove. */
 @Injectable()
-export class PasskeysHandler {
+export class Passkeys {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly users: UserRecords,
     private readonly ceremonies: WebAuthnCeremonies,
     private readonly sessions: SessionTokens,
-    private readonly stepUp: StepUpHandler,
+    private readonly stepUp: StepUp,
     private readonly audit: AuditLog,
   ) {}
 
