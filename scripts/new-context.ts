@@ -146,8 +146,9 @@ async function main(): Promise<void> {
   out.write(`
 Next:
   npm run lint && npx jest src/modules/${name} test/${name}
-  npm run openapi    (openapi.json now has ${n.route}/...)
-  helm/skyro-core/values.yaml, contexts: ${name}: {paths: [${n.route}]}   (see README, Adding a context)
+  npm run openapi      openapi.json gains its routes and components (a test compares it)
+  helm/skyro-core/values.yaml, contexts:  ${name}: {paths: [${n.route}]}
+                       places it in a deployment; test/deploy asks for it today (README, Adding a context)
 `);
 }
 

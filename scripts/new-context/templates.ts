@@ -37,6 +37,7 @@ export function contextFiles(n: ContextNames): GeneratedFile[] {
     { path: `migrations/${name}/${n.timestamp}-${c.kebab}-schema.ts`, text: migration(n) },
     { path: `migrations/${name}/index.ts`, text: migrationIndex(n) },
     { path: `test/${name}/${c.kebab}-api.e2e-spec.ts`, text: e2eSpec(n) },
+    { path: `test/${name}/${c.kebab}-split.e2e-spec.ts`, text: splitSpec(n) },
   ];
 }
 
@@ -406,7 +407,6 @@ function controller(n: ContextNames): string {
   return `import { Controller, Get, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-// Type-only: as a value, z.output would become a parameter's design type, which Nest's pipes instantiate.
 import type { z } from 'zod';
 import { NotFoundError } from '../../../shared-kernel';
 import { ApiAuth, RequirePermissions } from '../../../platform/auth/decorators';
@@ -625,6 +625,63 @@ describe('${name} API', () => {
     await expect(startTestApp({ contexts: [${c.camel}Context], databaseUrl: db.url, env: { ${c.constant}_PAGE_SIZE: '0' } })).rejects.toThrow(
       'Invalid configuration: ${c.constant}_PAGE_SIZE must be at least 1',
     );
+  });
+});
+`;
+}
+
+function splitSpec(n: ContextNames): string {
+  const { name, context: c, thing: t } = n;
+  const caller = `${name}_caller`;
+  return `import { Module } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ${c.camel}Context } from '../../src/modules/${name}/${c.kebab}.context';
+import { Create${t.pascal}Command, Get${t.pascal}Query } from '../../src/modules/${name}/contract';
+import { defineContext } from '../../src/platform/context-definition';
+import { newId } from '../../src/shared-kernel';
+import { kafkaPrefix, startTestApp, type TestApp } from '../support/app';
+import { createTestDatabase } from '../support/database';
+
+/** A context that uses ${name}'s contract and runs in another process than ${name}. */
+@Module({})
+class CallerModule {}
+const caller = defineContext({ name: '${caller}', module: CallerModule, dependsOn: ['${name}'] });
+
+/*
+ * ${name} lifted into its own process (MODULES=${name}, as its own deployment would run it):
+ * a process that runs only its caller sends the same commands and queries on its buses, and
+ * they travel over Kafka to the owner and back.
+ */
+describe('${name} in its own process', () => {
+  const prefix = kafkaPrefix('${c.kebab}-split');
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let owner: TestApp;
+  let other: TestApp;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    owner = await startTestApp({ contexts: [${c.camel}Context], databaseUrl: db.url, kafkaTopicPrefix: prefix, env: { MODULES: '${name}' } });
+    other = await startTestApp({ contexts: [caller], available: [caller, ${c.camel}Context], databaseUrl: db.url, kafkaTopicPrefix: prefix });
+  }, 120_000);
+  afterAll(async () => {
+    await Promise.all([other?.close(), owner?.close()]);
+    await db?.drop();
+  });
+
+  it('answers commands and queries sent from another process over Kafka', async () => {
+    const id = newId();
+    const created = await other.app.get(CommandBus).execute(new Create${t.pascal}Command({ ${t.camel}: { id, name: 'Remote' } }));
+    expect(created).toEqual({ id, name: 'Remote', createdAt: expect.any(String) });
+    expect(await other.app.get(QueryBus).execute(new Get${t.pascal}Query({ id }))).toEqual(created);
+    expect(await other.app.get(QueryBus).execute(new Get${t.pascal}Query({ id: newId() }))).toBeNull();
+  });
+
+  it('raises the owner\\'s errors again on the caller\\'s side, by code', async () => {
+    const id = newId();
+    await other.app.get(CommandBus).execute(new Create${t.pascal}Command({ ${t.camel}: { id, name: 'First' } }));
+    await expect(other.app.get(CommandBus).execute(new Create${t.pascal}Command({ ${t.camel}: { id, name: 'Second' } }))).rejects.toMatchObject({
+      code: '${n.component.constant}_EXISTS_WITH_DIFFERENT_FIELDS',
+    });
   });
 });
 `;

@@ -179,6 +179,7 @@ describe('npm run new-context, on a copy of the project', () => {
         `src/modules/${name}/contract/views.ts`,
         `src/modules/${name}/infrastructure/${t}.repository.ts`,
         `test/${name}/${c}-api.e2e-spec.ts`,
+        `test/${name}/${c}-split.e2e-spec.ts`,
       ].sort(),
     );
     for (const path of written) expect(outcome.output).toContain(path);
@@ -209,8 +210,10 @@ describe('npm run new-context, on a copy of the project', () => {
     for (const file of [
       'src/modules/loyalty/application/create-loyalty/create-loyalty.command-handler.spec.ts',
       'test/loyalty/loyalty-api.e2e-spec.ts',
+      'test/loyalty/loyalty-split.e2e-spec.ts',
       'src/modules/fx_rates/application/create-quote/create-quote.command-handler.spec.ts',
       'test/fx_rates/fx-rates-api.e2e-spec.ts',
+      'test/fx_rates/fx-rates-split.e2e-spec.ts',
       'test/platform/openapi.e2e-spec.ts',
     ]) {
       expect(jest.output).toMatch(new RegExp(`PASS (unit|e2e) ${file.replace(/[.]/g, '\\.')}`));
