@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -79,6 +79,19 @@ function checkName(name: string, thing: string | undefined): void {
     if (existsSync(join(ROOT, folder))) throw new Refusal(`${name} exists already: ${folder}/ is there`);
   }
   if (readFileSync(join(ROOT, INDEX), 'utf8').includes(`'./${name}/`)) throw new Refusal(`${name} exists already: ${INDEX} imports it`);
+  const fixture = testContexts().find((c) => c.name === name);
+  if (fixture) throw new Refusal(`${name} is a test context already (${fixture.file}): its tests create that schema themselves`);
+}
+
+/** Contexts the tests declare for themselves (probes, fixtures), by file. */
+function testContexts(): Array<{ name: string; file: string }> {
+  const found: Array<{ name: string; file: string }> = [];
+  const files = readdirSync(join(ROOT, 'test'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+  for (const file of files) {
+    const text = readFileSync(join(ROOT, 'test', file), 'utf8');
+    for (const match of text.matchAll(/defineContext\(\{\s*name:\s*'([a-z0-9_]+)'/g)) found.push({ name: match[1]!, file: `test/${file}` });
+  }
+  return found;
 }
 
 /** The checks against the contexts there are: names, routes, permissions, settings, topics, OpenAPI ids. */

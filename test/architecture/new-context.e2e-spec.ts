@@ -125,7 +125,7 @@ describe('npm run new-context, on a copy of the project', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('refuses an invalid, reserved or existing name and a bad thing, changing nothing', async () => {
+  it('refuses an invalid, reserved or existing name, a test fixture\'s and a bad thing, changing nothing', async () => {
     const before = snapshot(dir);
     const refusals = await Promise.all([
       generate('Loyalty'),
@@ -133,6 +133,7 @@ describe('npm run new-context, on a copy of the project', () => {
       generate('platform'),
       generate('order'),
       generate('ledger'),
+      generate('fx_bank'),
       generate('loyalty', '--thing', 'Member'),
     ]);
     expect(refusals.map((r) => [r.code, /new-context: (.*)/.exec(r.output)?.[1]])).toEqual([
@@ -141,6 +142,7 @@ describe('npm run new-context, on a copy of the project', () => {
       [1, expect.stringContaining('platform is a reserved word')],
       [1, expect.stringContaining('order is a reserved word')],
       [1, expect.stringContaining('ledger exists already')],
+      [1, expect.stringContaining('fx_bank is a test context already (test/fixtures/bus-contexts.ts)')],
       [1, expect.stringContaining('--thing "Member"')],
     ]);
     expect(changes(before, snapshot(dir))).toEqual([]);
