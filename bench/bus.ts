@@ -22,6 +22,7 @@ import { withBenchDatabase } from './support';
  *
  *   BENCH_SECONDS (default 15)  measured time per scenario, after a 3 s warm-up
  *   BENCH_RATE (default 1000)   offered calls per second
+ *   BENCH_OWNER_NODE_ARGS       Node flags of the owner process (e.g. --cpu-prof)
  */
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 15);
 const RATE = Number(process.env['BENCH_RATE'] ?? 1000);
@@ -127,7 +128,8 @@ async function offer(call: () => Promise<unknown>, seconds: number, record?: (mi
 }
 
 function startOwner(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'bus-owner.ts')], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const nodeArgs = (process.env['BENCH_OWNER_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '-r', '@swc-node/register', join(__dirname, 'bus-owner.ts')], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
       if (chunk.toString().includes('owner ready')) resolve(child);

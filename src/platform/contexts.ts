@@ -2,15 +2,15 @@ import { ConfigError, type AppConfig } from './config/app-config';
 import { dependencyOrder, type ContextManifest } from './context-definition';
 
 /**
- * Applies MODULES: `all`, or the named contexts (unknown names were refused by loadConfig),
- * in dependency order (a context starts after those it depends on).
+ * Applies MODULES: `all` (less any `-name`), or the named contexts, in dependency order (a
+ * context starts after those it depends on).
  */
 export function selectContexts(config: AppConfig, available: readonly ContextManifest[]): ContextManifest[] {
   const ordered = dependencyOrder(available);
-  if (config.modules === 'all') return ordered;
   const known = new Set(available.map((c) => c.name));
-  const unknown = config.modules.find((name) => !known.has(name));
+  const unknown = [...(config.modules === 'all' ? [] : config.modules), ...config.excludedModules].find((name) => !known.has(name));
   if (unknown) throw new ConfigError(`Invalid configuration: MODULES names unknown context "${unknown}" (known: ${[...known].join(', ') || 'none'})`);
+  if (config.modules === 'all') return ordered.filter((c) => !config.excludedModules.includes(c.name));
   return ordered.filter((c) => config.modules.includes(c.name));
 }
 

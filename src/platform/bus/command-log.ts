@@ -10,10 +10,10 @@ import type { BusReply } from './bus-wire';
  * both run — a context's commands are idempotent by their own ids (transfer ids, account
  * ids), so that has one effect — and the first answer recorded is the one both return.
  *
- * The record is written without waiting for its WAL flush (synchronous_commit off): it
- * only saves repeating work the command's own ids already make harmless, so losing the
- * last few milliseconds of records in a crash costs nothing but that repetition, and the
- * command path does not pay a second fsync.
+ * The record is one statement committed without waiting for its WAL flush
+ * (synchronous_commit off): it only spares repeating work the command's own ids already
+ * make harmless, so losing the last few milliseconds of records in a crash costs nothing
+ * but that repetition, and the command path pays no second fsync.
  */
 export class CommandLog {
   constructor(private readonly uow: UnitOfWork) {}
@@ -31,18 +31,21 @@ export class CommandLog {
     return JSON.parse(row.reply) as BusReply;
   }
 
-  /** Records the answer; when another delivery recorded one first, that one is the answer. */
-  record(context: string, id: string, type: string, fingerprint: string, reply: BusReply): Promise<BusReply> {
-    return this.uow.run(async (tx) => {
-      await tx.query('set local synchronous_commit = off');
-      const inserted = await tx.query(
-        `insert into platform.bus_commands (context, command_id, type, request_hash, reply) values ($1, $2, $3, $4, $5) on conflict do nothing`,
-        [context, id, type, fingerprint, JSON.stringify(reply)],
-      );
-      if (inserted.rowCount === 1) return reply;
-      const { rows } = await tx.query<{ reply: string }>('select reply from platform.bus_commands where context = $1 and command_id = $2', [context, id]);
-      return JSON.parse(rows[0]!.reply) as BusReply;
-    });
+  /**
+   * Records the answer; when another delivery recorded one first, that one is the answer.
+   * One statement, committed without waiting for its WAL flush (set_config is local to the
+   * statement's own transaction).
+   */
+  async record(context: string, id: string, type: string, fingerprint: string, reply: BusReply): Promise<BusReply> {
+    const inserted = await this.uow.query(
+      `insert into platform.bus_commands (context, command_id, type, request_hash, reply)
+       select $1, $2, $3, $4, $5 from (select set_config('synchronous_commit', 'off', true)) as unflushed
+       on conflict do nothing`,
+      [context, id, type, fingerprint, JSON.stringify(reply)],
+    );
+    if (inserted.rowCount === 1) return reply;
+    const { rows } = await this.uow.query<{ reply: string }>('select reply from platform.bus_commands where context = $1 and command_id = $2', [context, id]);
+    return rows[0] ? (JSON.parse(rows[0].reply) as BusReply) : reply;
   }
 
   /** Drops answers older than a day: no caller waits that long, Kafka keeps requests an hour. */

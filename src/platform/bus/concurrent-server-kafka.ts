@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { ServerKafka, type KafkaOptions } from '@nestjs/microservices';
-import type { EachMessagePayload } from 'kafkajs';
+import type { EachMessagePayload, Kafka } from 'kafkajs';
+import { withCoalescingProducers } from './coalescing-producer';
 
 /**
  * @nestjs/microservices' Kafka server, handling up to `limit` requests at once instead of
@@ -12,7 +13,8 @@ import type { EachMessagePayload } from 'kafkajs';
  * The offset of a request is committed once it has started, not finished: if the process
  * dies mid-way, that request is not redelivered — its caller gets 503 at its deadline and
  * retries with the same ids, which the owner's command log and the commands' own ids make
- * safe. Requests, replies and their format are Nest's, unchanged.
+ * safe. Requests, replies and their format are Nest's, unchanged; replies sent at the same
+ * moment share one produce request.
  */
 export class ConcurrentServerKafka extends ServerKafka {
   private readonly log = new Logger('BusServer');
@@ -39,6 +41,11 @@ export class ConcurrentServerKafka extends ServerKafka {
           if (this.inFlight === 0) for (const resolve of this.idle.splice(0)) resolve();
         });
     };
+  }
+
+  /** Replies to requests handled at the same moment leave in one produce request. */
+  override async createClient<T = unknown>(): Promise<T> {
+    return withCoalescingProducers(await super.createClient<Kafka>()) as T;
   }
 
   /** Stops consuming, then waits for the requests being handled to be answered. */

@@ -1,13 +1,14 @@
 import { hostname } from 'node:os';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ClientKafka } from '@nestjs/microservices';
-import { Partitioners } from 'kafkajs';
+import { Partitioners, type Kafka } from 'kafkajs';
 import { firstValueFrom, timeout } from 'rxjs';
 import { DomainError, newId, payloadOf, type ContractMessage } from '../../shared-kernel';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { requestContext } from '../context/request-context';
 import { Metrics } from '../metrics/metrics';
 import { createKafka, createTopics, kafkaClientConfig } from '../messaging/kafka.transport';
+import { withCoalescingProducers } from './coalescing-producer';
 import { BUS_TOPIC_CONFIG, BusReply, contextUnavailable, raise, replyTopic, requestTopic, type BusRequest } from './bus-wire';
 
 export const REMOTE_CONTEXTS = Symbol('REMOTE_CONTEXTS');
@@ -49,7 +50,7 @@ export class RemoteBus {
     } finally {
       await admin.disconnect();
     }
-    this.client = new ClientKafka({
+    this.client = new CoalescingClientKafka({
       client: kafkaClientConfig(kafka, new Logger('kafkajs')),
       // Replies go to the partition this process was assigned; a group of its own keeps
       // every process assigned, however many pods call the same context.
@@ -127,5 +128,12 @@ export class RemoteBus {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       this.metrics.busCallDuration.observe({ context, type: request.type, outcome }, seconds);
     }
+  }
+}
+
+/** @nestjs/microservices' Kafka client whose requests sent at the same moment share one produce request. */
+class CoalescingClientKafka extends ClientKafka {
+  override async createClient<T = unknown>(): Promise<T> {
+    return withCoalescingProducers(await super.createClient<Kafka>()) as T;
   }
 }

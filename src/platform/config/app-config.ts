@@ -26,6 +26,8 @@ export interface AppConfig {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** `all`, or the context names this process runs. */
   readonly modules: 'all' | readonly string[];
+  /** With `all`: contexts this process leaves to other deployments (`MODULES=all,-ledger`). */
+  readonly excludedModules: readonly string[];
   readonly database: {
     /** Absent: the embedded PostgreSQL under `embeddedDataDir` is started. */
     readonly url?: string;
@@ -102,20 +104,25 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, contexts: re
   if (e.NODE_ENV === 'production' && !e.AUTH_SIGNING_KEYS && !e.AUTH_VERIFICATION_KEYS) {
     throw new ConfigError('Invalid configuration: AUTH_SIGNING_KEYS (or AUTH_VERIFICATION_KEYS on verify-only pods) is required in production');
   }
-  const modules = e.MODULES.trim() === 'all' ? 'all' : e.MODULES.split(',').map((m) => m.trim()).filter(Boolean);
-  if (modules !== 'all' && modules.length === 0) {
-    throw new ConfigError('Invalid configuration: MODULES must be "all" or a comma-separated list of context names');
+  // `all`, a list of contexts, or `all,-a,-b`: every context but those (the rest of a split deployment).
+  const entries = e.MODULES.split(',').map((m) => m.trim()).filter(Boolean);
+  const excludedModules = entries.filter((m) => m.startsWith('-')).map((m) => m.slice(1));
+  const named = entries.filter((m) => !m.startsWith('-'));
+  const modules = named.length === 1 && named[0] === 'all' ? 'all' : named;
+  if ((modules !== 'all' && (modules.length === 0 || modules.includes('all') || excludedModules.length > 0)) || excludedModules.includes('')) {
+    throw new ConfigError('Invalid configuration: MODULES must be "all", a comma-separated list of context names, or "all" followed by contexts to leave out (all,-ledger)');
   }
-  if (modules !== 'all' && contexts.length > 0) {
+  if (contexts.length > 0) {
     const known = new Set(contexts.map((c) => c.name));
-    const unknown = modules.find((name) => !known.has(name));
+    const unknown = [...(modules === 'all' ? [] : modules), ...excludedModules].find((name) => !known.has(name));
     if (unknown) throw new ConfigError(`Invalid configuration: MODULES names unknown context "${unknown}" (known: ${[...known].join(', ')})`);
   }
+  const runs = (name: string) => (modules === 'all' ? !excludedModules.includes(name) : modules.includes(name));
 
   const dataDir = resolve(e.EMBEDDED_DATA_DIR);
   const contextSettings = new Map<string, unknown>();
   for (const context of contexts) {
-    if (!context.config || (modules !== 'all' && !modules.includes(context.name))) continue;
+    if (!context.config || !runs(context.name)) continue;
     const slice = context.config.variables.safeParse(env);
     if (!slice.success) throw new ConfigError(describeConfigError(slice.error));
     contextSettings.set(context.name, context.config.read(slice.data, { env: e.NODE_ENV, dataDir }));
@@ -145,6 +152,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, contexts: re
     },
     logLevel: e.LOG_LEVEL,
     modules,
+    excludedModules,
     database: {
       url: e.DATABASE_URL,
       poolMax: e.DATABASE_POOL_MAX,
@@ -181,8 +189,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, contexts: re
       keysFile: resolve(e.EMBEDDED_DATA_DIR, 'auth-keys.json'),
     },
     bus: {
-      // A process with an explicit MODULES list is part of a split deployment: others may call it.
-      serve: e.BUS_SERVE ?? (e.KAFKA_BROKERS !== undefined && modules !== 'all'),
+      // A process that runs only some contexts is part of a split deployment: others may call it.
+      serve: e.BUS_SERVE ?? (e.KAFKA_BROKERS !== undefined && (modules !== 'all' || excludedModules.length > 0)),
       callTimeoutMs: e.BUS_CALL_TIMEOUT_MS,
       partitions: e.BUS_TOPIC_PARTITIONS,
       concurrency: e.BUS_CONCURRENCY,
