@@ -5,9 +5,9 @@ import type { Logger as Pino } from 'pino';
 import { AppModule } from './app.module';
 import type { AppConfig } from './platform/config/app-config';
 import type { ContextManifest } from './platform/context-definition';
+import { remoteContexts } from './platform/contexts';
 import { configureHttpEdge, fastifyOptions } from './platform/http/http-edge';
 import { ProblemFilter } from './platform/http/problem.filter';
-import { createValidationPipe } from './platform/http/validation';
 import { Lifecycle } from './platform/lifecycle/lifecycle';
 import { createLogger } from './platform/logging/logger';
 import { PinoNestLogger } from './platform/logging/nest-logger';
@@ -28,15 +28,17 @@ export interface CreateAppOptions {
 /** Builds the whole application (not yet listening): used by main, the tests and the openapi script. */
 export async function createApp(config: AppConfig, options: CreateAppOptions): Promise<NestFastifyApplication> {
   const logger = options.logger ?? createLogger(config.logLevel);
+  const available = options.available ?? options.contexts;
+  // Refuses (ConfigError, one line) when a needed context runs nowhere this process can reach.
+  const remote = remoteContexts(config, options.contexts, available);
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.register({ config, contexts: options.contexts, available: options.available ?? options.contexts, logger, connect: options.connect ?? true }),
+    AppModule.register({ config, contexts: options.contexts, available, remote, logger, connect: options.connect ?? true }),
     new FastifyAdapter(fastifyOptions(config)),
     // bodyParser off: Fastify's own JSON parser stays, Nest adds no form parser.
     { logger: new PinoNestLogger(logger), abortOnError: false, bodyParser: false },
   );
   app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
   app.useGlobalFilters(new ProblemFilter());
-  app.useGlobalPipes(createValidationPipe());
   await configureHttpEdge(app, config, app.get(Metrics), logger);
   if (config.http.docsEnabled) serveOpenApi(app, buildOpenApiDocument(app, version));
   return app;

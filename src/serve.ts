@@ -2,13 +2,15 @@ import type { Logger } from 'pino';
 import { createApp, shutdown } from './bootstrap';
 import { CONTEXTS } from './modules';
 import type { AppConfig } from './platform/config/app-config';
-import { selectContexts } from './platform/contexts';
+import { remoteContexts, selectContexts } from './platform/contexts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './platform/database/embedded-postgres';
 
 /** Starts the platform and serves HTTP until SIGTERM/SIGINT, then shuts down gracefully. */
 export async function serve(config: AppConfig, logger: Logger, tracing?: { shutdown(): Promise<void> }): Promise<void> {
   const startedAt = process.hrtime.bigint();
   const contexts = selectContexts(config, CONTEXTS);
+  // Before anything starts: a needed context that runs nowhere reachable stops the process.
+  remoteContexts(config, contexts, CONTEXTS);
 
   let embedded: EmbeddedPostgres | undefined;
   if (!config.database.url) {

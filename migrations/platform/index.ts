@@ -2,6 +2,7 @@ import { PlatformSchema1763900000000 } from './1763900000000-platform-schema';
 import { IdempotencyKeys1763900000001 } from './1763900000001-idempotency-keys';
 import { AppRole1763900000002 } from './1763900000002-app-role';
 import { OutboxPayloadText1763900300000 } from './1763900300000-outbox-payload-text';
+import { BusCommands1763900400000 } from './1763900400000-bus-commands';
 
 /**
  * The platform's own migrations, applied to every database the platform uses (each
@@ -10,4 +11,4 @@ import { OutboxPayloadText1763900300000 } from './1763900300000-outbox-payload-t
  * contexts' by timestamp: OutboxPayloadText converts outboxes the contexts created before
  * payloads became text.
  */
-export const PLATFORM_MIGRATIONS = [PlatformSchema1763900000000, IdempotencyKeys1763900000001, AppRole1763900000002, OutboxPayloadText1763900300000];
+export const PLATFORM_MIGRATIONS = [PlatformSchema1763900000000, IdempotencyKeys1763900000001, AppRole1763900000002, OutboxPayloadText1763900300000, BusCommands1763900400000];

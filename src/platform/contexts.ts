@@ -31,7 +31,9 @@ export function remoteContexts(config: AppConfig, running: readonly ContextManif
           `Invalid configuration: MODULES runs ${context.name}, which needs the ${dependency} context; run ${dependency} in this process too or set KAFKA_BROKERS to reach the process that runs it`,
         );
       }
-      remote.push(byName.get(dependency)!);
+      const target = byName.get(dependency);
+      if (!target) throw new Error(`context ${context.name} depends on ${dependency}, which this process was not given (pass every context as available)`);
+      remote.push(target);
     }
   }
   return remote;

@@ -22,6 +22,9 @@ import { UnitOfWork } from './database/unit-of-work';
 import { HealthHttpController } from './health/health.http-controller';
 import { RateLimiter } from './http/rate-limiter';
 import { Scheduler } from './jobs/scheduler';
+import { BusServer, SERVED_CONTEXTS } from './bus/bus-server';
+import { REMOTE_CONTEXTS, RemoteBus } from './bus/remote-bus';
+import { remoteHandlers } from './bus/remote-handlers';
 import { Clock } from './clock';
 import { Lifecycle } from './lifecycle/lifecycle';
 import { EventDispatcher } from './messaging/event-dispatcher';
@@ -41,6 +44,8 @@ export interface PlatformOptions {
   readonly contexts: readonly ContextManifest[];
   /** Every context of the codebase (permissions, and the contracts of those run elsewhere). */
   readonly available: readonly ContextManifest[];
+  /** Contexts the running ones depend on that run in other processes (reached over Kafka). */
+  readonly remote: readonly ContextManifest[];
   readonly logger: Pino;
   /** false: build the application without touching Postgres, Redis or Kafka (openapi.json). */
   readonly connect: boolean;
@@ -51,7 +56,7 @@ export interface PlatformOptions {
 @Module({})
 export class PlatformModule {
   static forRoot(options: PlatformOptions): DynamicModule {
-    const { config, contexts, available, logger, connect } = options;
+    const { config, contexts, available, remote, logger, connect } = options;
     const settings = contexts.flatMap((c) => {
       if (!c.config) return [];
       if (!config.contextSettings.has(c.name)) throw new Error(`the configuration was loaded without the ${c.name} context: pass the contexts to loadConfig`);
@@ -131,6 +136,11 @@ export class PlatformModule {
         EventDispatcher,
         { provide: EventTransport, useClass: config.kafka ? KafkaTransport : InProcessTransport },
         OutboxRelay,
+        { provide: REMOTE_CONTEXTS, useValue: remote.map((c) => c.name) },
+        RemoteBus,
+        ...remote.flatMap(remoteHandlers),
+        { provide: SERVED_CONTEXTS, useValue: config.kafka && config.bus.serve ? contexts : [] },
+        BusServer,
         Lifecycle,
       ],
       exports: [

@@ -12,7 +12,8 @@ export const Id = z.guid().meta({ example: '3f2b8c1e-5d4a-4e7b-9a61-0c8d2e7f4b15
 /** Minor units, non-negative, within Postgres bigint; a decimal string (no float ever). */
 export const MinorUnits = z
   .string()
-  .regex(MINOR_UNITS_PATTERN, 'must be a non-negative integer of minor units, as a string')
+  // abort: the range check parses the digits, which only makes sense once they are digits.
+  .regex(MINOR_UNITS_PATTERN, { message: 'must be a non-negative integer of minor units, as a string', abort: true })
   .refine((v) => BigInt(v) <= 2n ** 63n - 1n, 'must fit a 64-bit signed integer')
   .meta({ id: 'MinorUnits', description: 'Minor units (integer, as a decimal string)', example: '125000' });
 
@@ -25,9 +26,23 @@ export const SignedMinorUnits = z
 /** An ISO 4217 alphabetic code of a currency with a minor unit. */
 export const CurrencyCode = z
   .string()
-  .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code')
+  .regex(/^[A-Z]{3}$/, { message: 'must be an ISO 4217 currency code', abort: true })
   .refine(isCurrencyCode, 'must be an ISO 4217 currency code')
   .meta({ id: 'CurrencyCode', description: 'ISO 4217 alphabetic code', example: 'EUR' });
 
 /** An instant, ISO 8601 with a time zone offset. */
 export const Timestamp = z.iso.datetime({ offset: true }).meta({ format: 'date-time', example: '2026-12-01T09:30:00.000Z' });
+
+/**
+ * Free text of one line (a name, an address line, a label): refuses NUL and every other C0
+ * or C1 control character (tab, CR, LF, ESC, DEL...) and the Unicode line and paragraph
+ * separators, which have no place in such a field and break logs, CSV exports and headers.
+ * The pattern is spelled with \u escapes so that any JSON Schema tool can compile it.
+ */
+export function singleLineText(min: number, max: number): z.ZodString {
+  return z
+    .string()
+    .min(min)
+    .max(max)
+    .regex(/^[^\u0000-\u001F\u007F-\u009F\u2028\u2029]*$/, 'must be one line of text without control characters');
+}

@@ -7,6 +7,7 @@ import { Scheduler } from '../../src/platform/jobs/scheduler';
 import { ResumeWorkflowsJob } from '../../src/modules/accounts/application/resume-workflows/resume-workflows.job';
 import { ledgerContext } from '../../src/modules/ledger/ledger.context';
 import { ChangeLedgerAccountCommand, SubmitTransfersCommand } from '../../src/modules/ledger/contract';
+import { DomainError } from '../../src/shared-kernel';
 import { eventually, startTestApp, type TestApp } from '../support/app';
 import { createTestDatabase, sql } from '../support/database';
 import { ledgerClient, newUuid, openAccount } from '../ledger/ledger-support';
@@ -163,6 +164,38 @@ describe('account closure', () => {
     expect((await get(target)).balances.posted).toBe('1007');
     const [closure] = await sql<{ swept_amount: string }>(db.url, 'select swept_amount from accounts.closures where account_id = $1', [account.id]);
     expect(closure!.swept_amount).toBe('1007');
+  });
+
+  it('answers 503 when the ledger becomes unreachable mid-closure, stays closing, and the repeated request finishes it without sweeping twice', async () => {
+    const account = await openCustomerAccount(t, alice);
+    const target = await openCustomerAccount(t, alice);
+    await fund(account, '640');
+    const commands = t.app.get(CommandBus);
+    const execute = commands.execute.bind(commands);
+    // The sweep goes through; then the ledger is unreachable for the step that closes its account.
+    const down = jest.spyOn(commands, 'execute').mockImplementation((command) => {
+      if (command instanceof ChangeLedgerAccountCommand && command.change.status === 'closed') {
+        return Promise.reject(new DomainError('unavailable', 'CONTEXT_UNAVAILABLE', 'The ledger is unreachable', { retryAfterSeconds: 1 }));
+      }
+      return execute(command);
+    });
+    try {
+      const unavailable = await close(account, { sweepToAccountId: target.id });
+      expect(unavailable.status).toBe(503);
+      expect(unavailable.body.code).toBe('CONTEXT_UNAVAILABLE');
+    } finally {
+      down.mockRestore();
+    }
+    expect(await get(account)).toMatchObject({ status: 'closing', balances: { posted: '0' } });
+    expect((await get(target)).balances.posted).toBe('640');
+
+    const done = await close(account, { sweepToAccountId: target.id });
+    expect(done.status).toBe(200);
+    expect(done.body.status).toBe('closed');
+    expect((await get(target)).balances.posted).toBe('640');
+    expect((await t.http().get(`/v1/ledger/transfers/${sweepTransferId(account.id, 1)}`).set(ledgerAuth)).status).toBe(404);
+    const [closure] = await sql<{ swept_amount: string }>(db.url, 'select swept_amount from accounts.closures where account_id = $1', [account.id]);
+    expect(closure!.swept_amount).toBe('640');
   });
 
   it('finishes an opening that crashed before its ledger account existed', async () => {

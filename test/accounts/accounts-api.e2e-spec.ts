@@ -108,10 +108,19 @@ describe('accounts API', () => {
 
     expect((await t.http().get(`/v1/accounts/${account.id}`).set(alice.auth)).body.balances).toEqual({ posted: '100', pending: '0', available: '5100' });
     expect((await t.http().get(`/v1/accounts/${account.id}`).set(support.auth)).status).toBe(200);
-    const ofAlice = await t.http().get(`/v1/admin/users/${alice.id}/accounts`).set(support.auth);
+    const ofAlice = await t.http().get('/v1/admin/accounts').query({ ownerId: alice.id }).set(support.auth);
     expect(ofAlice.status).toBe(200);
     expect(ofAlice.body.items.map((a: { id: string }) => a.id)).toContain(account.id);
-    expect((await t.http().get(`/v1/admin/users/${alice.id}/accounts`).set(bob.auth)).status).toBe(403);
+    expect(ofAlice.body.items.every((a: { ownerId: string }) => a.ownerId === alice.id)).toBe(true);
+    expect((await t.http().get('/v1/admin/accounts').query({ ownerId: alice.id }).set(bob.auth)).status).toBe(403);
+    // The owner is required (no listing of every account) and must be a UUID.
+    for (const query of [{}, { ownerId: 'nope' }]) {
+      const invalid = await t.http().get('/v1/admin/accounts').query(query).set(support.auth);
+      expect(invalid.status).toBe(400);
+      expect(invalid.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [expect.objectContaining({ field: 'ownerId' })] });
+    }
+    // The old path sat under identity's prefix (/v1/admin/users): accounts no longer answers it.
+    expect((await t.http().get(`/v1/admin/users/${alice.id}/accounts`).set(support.auth)).status).toBe(404);
     // Service clients have no accounts of their own.
     const service = bearer(await clientToken(t.app, 'some-service', []));
     expect((await t.http().post('/v1/accounts').set(service).send({ product: 'checking', currency: 'EUR' })).body.code).toBe('USER_REQUIRED');
@@ -165,6 +174,11 @@ describe('accounts API', () => {
     expect((await set(checking.id, support, '10000')).status).toBe(403);
     expect((await set(savings.id, admin, '100')).body).toMatchObject({ code: 'OVERDRAFT_NOT_ALLOWED' });
     expect((await set(checking.id, admin, '20001')).body).toMatchObject({ code: 'OVERDRAFT_ABOVE_POLICY', maxOverdraftLimit: '20000' });
+    for (const invalid of ['1.5', 'abc', '-1']) {
+      const res = await set(checking.id, admin, invalid);
+      expect(res.status).toBe(400);
+      expect(res.body.errors[0].field).toBe('overdraftLimit');
+    }
     const raised = await set(checking.id, admin, '20000');
     expect(raised.status).toBe(200);
     expect(raised.body).toMatchObject({ overdraftLimit: '20000', balances: { available: '15000' } });

@@ -1,7 +1,8 @@
+import { DomainError } from '../../src/shared-kernel';
 import { GetTransferQuery, SubmitTransfersCommand } from '../../src/modules/ledger/contract';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { interestExpenseAccountId, interestTransferId } from '../../src/modules/accounts/interest/application/capitalise-interest/capitalise-interest.handler';
-import { IssueStatementHandler } from '../../src/modules/accounts/statements/application/issue-statement/issue-statement.handler';
+import { interestExpenseAccountId, interestTransferId } from '../../src/modules/accounts/interest/application/capitalise-interest/capitalise-interest';
+import { IssueStatement } from '../../src/modules/accounts/statements/application/issue-statement/issue-statement';
 import { InterestJob } from '../../src/modules/accounts/interest/application/interest-job/interest.job';
 import { addDays, dayOf, daysBetween, firstDayAfter, monthOf } from '../../src/modules/accounts/interest/domain/calendar';
 import { sweepTransferId } from '../../src/modules/accounts/application/close-account/close-account.workflow';
@@ -149,7 +150,9 @@ describe('interest', () => {
     const commands = t.app.get(CommandBus);
     const execute = commands.execute.bind(commands);
     const down = jest.spyOn(commands, 'execute').mockImplementation((command) => {
-      if (command instanceof SubmitTransfersCommand && command.transfers.some((x) => x.id === interestTransferId(account.id, month))) return Promise.reject(new Error('ledger unreachable'));
+      if (command instanceof SubmitTransfersCommand && command.transfers.some((x) => x.id === interestTransferId(account.id, month))) {
+        return Promise.reject(new DomainError('unavailable', 'CONTEXT_UNAVAILABLE', 'The ledger is unreachable', { retryAfterSeconds: 1 }));
+      }
       return execute(command);
     });
     clockAt(t, firstDayAfter(month));
@@ -183,7 +186,7 @@ describe('interest', () => {
     const target = await openCustomerAccount(t, alice);
     clockAt(t, addDays(today, 3));
     // If the final statement cannot be issued, the account does not become closed...
-    const statements = t.app.get(IssueStatementHandler);
+    const statements = t.app.get(IssueStatement);
     const failOnce = jest.spyOn(statements, 'issueFinal').mockRejectedValueOnce(new Error('statement store down'));
     expect((await t.http().post(`/v1/accounts/${account.id}/close`).set(alice.auth).send({ sweepToAccountId: target.id })).status).toBe(500);
     expect((await t.http().get(`/v1/accounts/${account.id}`).set(alice.auth)).body.status).toBe('closing');

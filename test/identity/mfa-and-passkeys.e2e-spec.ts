@@ -98,6 +98,10 @@ describe('identity: TOTP, recovery codes, step-up, passkeys', () => {
     const otherStale = await oldSession(app, other.userId);
     expect((await http().get('/v1/users/me/export').set(bearer(otherStale))).body).toMatchObject({ code: 'REAUTHENTICATION_REQUIRED', maxAgeSeconds: 300 });
     expect((await http().post('/v1/mfa/totp').set(bearer(otherStale))).body.code).toBe('REAUTHENTICATION_REQUIRED');
+    // Neither a code nor a recovery code: a request error, not a failed attempt.
+    const nothing = await http().post('/v1/mfa/step-up').set(bearer(stale)).send({});
+    expect(nothing.status).toBe(400);
+    expect(nothing.body.errors).toEqual([expect.objectContaining({ field: 'code' })]);
     const notEnrolled = await http().post('/v1/mfa/step-up').set(bearer(other.accessToken)).send({ code: '123456' });
     expect(notEnrolled.body.code).toBe('MFA_NOT_ENROLLED');
   });

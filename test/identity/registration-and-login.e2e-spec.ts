@@ -134,6 +134,37 @@ describe('identity: registration, email verification, login, profile', () => {
     expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['dateOfBirth', 'address.line1', 'email']));
   });
 
+  it('validates nested objects as objects, with their own fields and limits, and refuses control characters in text', async () => {
+    const user = await signUp(app.t);
+    const patch = (body: unknown) => http().patch('/v1/users/me').set(bearer(user.accessToken)).send(body as object);
+    const fields = (res: { body: { errors: Array<{ field: string }> } }) => res.body.errors.map((e) => e.field).sort();
+    const address = { line1: '1 High Street', city: 'London', postalCode: 'SW1A 1AA', country: 'GB' };
+
+    const arrays = await patch({ address: [address], preferences: [{ locale: 'en-GB' }] });
+    expect(arrays.status).toBe(400);
+    expect(arrays.body.code).toBe('VALIDATION_FAILED');
+    expect(fields(arrays)).toEqual(['address', 'preferences']);
+
+    const nested = await patch({ address: { ...address, line1: 'x'.repeat(201), country: 'XX', floor: 3 }, preferences: { notificationChannels: ['email', 'fax'], theme: 'dark' } });
+    expect(nested.status).toBe(400);
+    expect(fields(nested)).toEqual(['address.country', 'address.floor', 'address.line1', 'preferences.notificationChannels.1', 'preferences.theme']);
+
+    const control = await patch({ name: 'Jane\u0000Doe', address: { ...address, line1: '1 High Street\nLondon' } });
+    expect(control.status).toBe(400);
+    expect(fields(control)).toEqual(['address.line1', 'name']);
+    expect(control.body.errors[0].message).toMatch(/control characters/);
+    expect((await patch({ preferences: { notificationChannels: ['email', 'sms', 'push', 'in_app', 'email'] } })).status).toBe(400);
+    expect((await patch({ address: null })).status).toBe(400);
+
+    // Nothing of it was applied; a valid change still is.
+    expect((await http().get('/v1/users/me').set(bearer(user.accessToken))).body.personalData).not.toHaveProperty('address');
+    expect((await patch({ name: 'Jane Doe', address })).status).toBe(200);
+
+    const register = await http().post('/v1/auth/register').send({ email: uniqueEmail(), password: PASSWORD, name: 'Line\rBreak' });
+    expect(register.status).toBe(400);
+    expect(fields(register)).toEqual(['name']);
+  });
+
   it('answers GetUserStatusQuery for other contexts', async () => {
     const user = await signUp(app.t);
     const bus = app.t.app.get(QueryBus);

@@ -135,6 +135,10 @@ describe('identity: access tokens, refresh rotation, sessions, JWKS', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['grant_type', 'username']);
     expect((await refresh('skr_rt_unknown-token-value')).body.code).toBe('INVALID_GRANT');
+    const control = await http().post('/v1/auth/token').type('form').send({ grant_type: 'refresh_token', refresh_token: 'skr_rt_a\u0000b' });
+    expect(control.body.errors.map((e: { field: string }) => e.field)).toEqual(['refresh_token']);
+    // A grant's missing parameter keeps its OAuth error (RFC 6749 §5.2), not a shape error.
+    expect((await http().post('/v1/auth/token').type('form').send({ grant_type: 'refresh_token' })).body).toMatchObject({ code: 'INVALID_REQUEST', error: 'invalid_request' });
   });
 
   it('lists my sessions with device, IP and last seen; revokes one; logs out everywhere', async () => {
@@ -148,6 +152,9 @@ describe('identity: access tokens, refresh rotation, sessions, JWKS', () => {
     expect(phoneSession).toMatchObject({ current: false, ip: expect.any(String), lastSeenAt: expect.any(String) });
     expect(list.body.filter((s: { current: boolean }) => s.current)).toHaveLength(1);
 
+    const malformed = await http().delete('/v1/sessions/not-a-session').set(bearer(user.accessToken));
+    expect(malformed.status).toBe(400);
+    expect(malformed.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'id' }] });
     expect((await http().delete(`/v1/sessions/${phoneSession.id}`).set(bearer(user.accessToken))).status).toBe(204);
     expect((await me(phoneToken)).body.code).toBe('SESSION_REVOKED');
     expect((await refresh(phone.body.tokens.refresh_token)).status).toBe(400);

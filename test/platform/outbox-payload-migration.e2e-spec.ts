@@ -24,7 +24,10 @@ describe('migration: outbox payloads as text', () => {
       expect(migrated.map((r) => r.table_schema)).toEqual(expect.arrayContaining(['accounts', 'identity', 'ledger']));
       expect(new Set(migrated.map((r) => r.data_type))).toEqual(new Set(['text']));
 
-      // Back to the old shape, as a database migrated by the previous release had it.
+      // Back to the old shape, as a database migrated by the previous release had it
+      // (first the later platform migration, then the one under test).
+      await revertLastMigration(dataSource);
+      expect(await sql(db.url, `select to_regclass('platform.bus_commands') as t`)).toEqual([{ t: null }]);
       await revertLastMigration(dataSource);
       expect(new Set((await payloadTypes()).map((r) => r.data_type))).toEqual(new Set(['jsonb']));
       const envelope = { id: '0193a5f0-8e3b-7cc1-b6a2-3c1f2d9e4a01', type: 'ledger.transfer-created.v1', data: { amount: '42', note: 'a "quoted" note' } };

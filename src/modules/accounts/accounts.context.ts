@@ -8,7 +8,7 @@ import { accountsContract } from './contract';
 export const accountsContext = defineContext({
   name: 'accounts',
   module: AccountsModule,
-  dependsOn: ['ledger', 'identity'],
+  dependsOn: ['ledger'],
   contract: accountsContract,
   migrations: ACCOUNTS_MIGRATIONS,
   config: accountsConfig,

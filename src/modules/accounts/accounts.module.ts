@@ -1,12 +1,15 @@
 import { Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { Scheduler } from '../../platform/jobs/scheduler';
-import { AccountQueries, GetAccountHandler } from './application/account-queries/account-queries';
-import { ChangeAccountHandler } from './application/change-account/change-account.handler';
+import { ChangeAccount } from './application/change-account/change-account';
 import { CloseAccountWorkflow } from './application/close-account/close-account.workflow';
 import { InterestSettlement } from './application/close-account/interest-settlement';
-import { OnTransferCreatedHandler } from './application/on-transfer-created/on-transfer-created.handler';
-import { OpenAccountHandler } from './application/open-account/open-account.handler';
+import { OnTransferCreatedEventHandler } from './application/on-transfer-created/on-transfer-created.event-handler';
+import { GetAccountQueryHandler } from './application/get-account/get-account.query-handler';
+import { OpenAccount } from './application/open-account/open-account';
+import { ReadAccounts } from './application/read-accounts/read-accounts';
 import { ResumeWorkflowsJob } from './application/resume-workflows/resume-workflows.job';
+import { TransferMoney } from './application/transfer-money/transfer-money';
+import { AccountTransfersHttpController } from './api/account-transfers.http-controller';
 import { AccountsHttpController } from './api/accounts.http-controller';
 import { AdminAccountsHttpController } from './api/admin-accounts.http-controller';
 import { AccountRepository } from './infrastructure/account.repository';
@@ -17,22 +20,23 @@ const RESUME_EVERY_MS = 30_000;
 
 /**
  * Customer accounts (checking, savings) on top of ledger accounts: opening, numbers and
- * IBANs, freezing, overdraft policy, closure, balance-change events. Statements and
- * interest live under statements/ and interest/ of this context.
+ * IBANs, transfers between accounts, freezing, overdraft policy, closure, balance-change
+ * events. Statements and interest live under statements/ and interest/ of this context.
  */
 @Module({
-  controllers: [AccountsHttpController, AdminAccountsHttpController, ...STATEMENT_CONTROLLERS, ...INTEREST_CONTROLLERS],
+  controllers: [AccountsHttpController, AccountTransfersHttpController, AdminAccountsHttpController, ...STATEMENT_CONTROLLERS, ...INTEREST_CONTROLLERS],
   providers: [
     AccountRepository,
-    AccountQueries,
-    GetAccountHandler,
-    OpenAccountHandler,
-    ChangeAccountHandler,
+    ReadAccounts,
+    GetAccountQueryHandler,
+    OpenAccount,
+    ChangeAccount,
+    TransferMoney,
     CloseAccountWorkflow,
     { provide: InterestSettlement, useExisting: ClosureInterestSettlement },
     ...INTEREST_PROVIDERS,
     ...STATEMENT_PROVIDERS,
-    OnTransferCreatedHandler,
+    OnTransferCreatedEventHandler,
     ResumeWorkflowsJob,
   ],
   exports: [AccountRepository],

@@ -1,28 +1,28 @@
 import { Module } from '@nestjs/common';
 import { identityConfig, type IdentityConfig } from './identity.config';
-import { AssignRolesHandler } from './application/assign-roles/assign-roles.handler';
-import { AuthorizeHandler } from './application/authorize/authorize.handler';
-import { ChangePasswordHandler } from './application/change-password/change-password.handler';
-import { ChangeUserStatusHandler } from './application/change-user-status/change-user-status.handler';
-import { CloseAccountHandler } from './application/close-account/close-account.handler';
-import { CompleteMfaLoginHandler } from './application/complete-mfa-login/complete-mfa-login.handler';
-import { ExportUserDataHandler } from './application/export-user-data/export-user-data.handler';
-import { GetNotificationContentHandler } from './application/get-notification-content/get-notification-content.handler';
-import { GetProfileHandler } from './application/get-profile/get-profile.handler';
-import { GetUserStatusHandler } from './application/get-user-status/get-user-status.handler';
-import { IssueTokenHandler } from './application/issue-token/issue-token.handler';
-import { LoginHandler } from './application/login/login.handler';
-import { DisableClientHandler } from './application/manage-clients/disable-client.handler';
-import { ManageSessionsHandler } from './application/manage-sessions/manage-sessions.handler';
-import { ManageTotpHandler } from './application/manage-totp/manage-totp.handler';
-import { PasskeysHandler } from './application/passkeys/passkeys.handler';
+import { AssignRoles } from './application/assign-roles/assign-roles';
+import { AuthorizeClient } from './application/authorize-client/authorize-client';
+import { ChangePassword } from './application/change-password/change-password';
+import { ChangeUserStatus } from './application/change-user-status/change-user-status';
+import { CloseAccount } from './application/close-account/close-account';
+import { CompleteMfaLogin } from './application/complete-mfa-login/complete-mfa-login';
+import { DisableClient } from './application/disable-client/disable-client';
+import { ExportUserData } from './application/export-user-data/export-user-data';
+import { GetNotificationContentQueryHandler } from './application/get-notification-content/get-notification-content.query-handler';
+import { GetProfile } from './application/get-profile/get-profile';
+import { GetUserStatusQueryHandler } from './application/get-user-status/get-user-status.query-handler';
+import { IssueToken } from './application/issue-token/issue-token';
+import { Login } from './application/login/login';
+import { ManageSessions } from './application/manage-sessions/manage-sessions';
+import { ManageTotp } from './application/manage-totp/manage-totp';
+import { Passkeys } from './application/passkeys/passkeys';
 import { RecentAuthentication } from './application/recent-authentication';
-import { RegisterClientHandler } from './application/register-client/register-client.handler';
-import { RegisterUserHandler } from './application/register-user/register-user.handler';
-import { ResetPasswordHandler } from './application/reset-password/reset-password.handler';
-import { StepUpHandler } from './application/step-up/step-up.handler';
-import { UpdateProfileHandler } from './application/update-profile/update-profile.handler';
-import { VerifyEmailHandler } from './application/verify-email/verify-email.handler';
+import { RegisterClient } from './application/register-client/register-client';
+import { RegisterUser } from './application/register-user/register-user';
+import { ResetPassword } from './application/reset-password/reset-password';
+import { StepUp } from './application/step-up/step-up';
+import { UpdateProfile } from './application/update-profile/update-profile';
+import { VerifyEmail } from './application/verify-email/verify-email';
 import { AdminHttpController } from './api/admin.http-controller';
 import { AuditHttpController } from './api/audit.http-controller';
 import { AuthHttpController } from './api/auth.http-controller';
@@ -86,29 +86,29 @@ import { WebAuthnCeremonies } from './infrastructure/webauthn-ceremonies';
     FormBodyParser,
     Housekeeping,
     IpRateLimitGuard,
-    RegisterUserHandler,
-    VerifyEmailHandler,
-    LoginHandler,
-    CompleteMfaLoginHandler,
-    IssueTokenHandler,
-    AuthorizeHandler,
-    RegisterClientHandler,
-    DisableClientHandler,
-    ManageSessionsHandler,
-    GetProfileHandler,
-    UpdateProfileHandler,
-    ExportUserDataHandler,
-    CloseAccountHandler,
-    ChangePasswordHandler,
-    ResetPasswordHandler,
-    ManageTotpHandler,
-    StepUpHandler,
-    PasskeysHandler,
+    RegisterUser,
+    VerifyEmail,
+    Login,
+    CompleteMfaLogin,
+    IssueToken,
+    AuthorizeClient,
+    RegisterClient,
+    DisableClient,
+    ManageSessions,
+    GetProfile,
+    UpdateProfile,
+    ExportUserData,
+    CloseAccount,
+    ChangePassword,
+    ResetPassword,
+    ManageTotp,
+    StepUp,
+    Passkeys,
     RecentAuthentication,
-    AssignRolesHandler,
-    ChangeUserStatusHandler,
-    GetUserStatusHandler,
-    GetNotificationContentHandler,
+    AssignRoles,
+    ChangeUserStatus,
+    GetUserStatusQueryHandler,
+    GetNotificationContentQueryHandler,
   ],
 })
 export class IdentityModule {}

@@ -95,7 +95,7 @@ export const envSchema = z.object({
   BUS_SERVE: bool.optional(),
   BUS_CALL_TIMEOUT_MS: int(100, 120_000).default(5_000),
   BUS_TOPIC_PARTITIONS: int(1, 1000).default(12),
-  BUS_CONCURRENCY: int(1, 1000).default(12),
+  BUS_CONCURRENCY: int(1, 10_000).default(64),
 
   OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:']).optional(),
   OTEL_SERVICE_NAME: z.string().min(1).default('skyro-core'),

@@ -23,8 +23,9 @@ export function fastifyOptions(config: AppConfig): FastifyServerOptions {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : newId();
     },
-    // Route JSON schemas (used where class-validator would be too slow, e.g. transfer
-    // batches) must reject what the DTOs reject: wrong types and unknown fields, no coercion.
+    // Route JSON schemas (derived from the contracts' zod schemas where a zod parse would be
+    // too slow, e.g. transfer batches) must reject what zod rejects: wrong types and unknown
+    // fields, no coercion.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, keywords: ['example'] } },
     return503OnClosing: true,
     forceCloseConnections: 'idle',

@@ -71,6 +71,18 @@ export function ApiResult(status: number, schema: z.ZodType, description = statu
   return ApiResponse({ status, description, schema: zodSchemaRef(schema, 'output') });
 }
 
+/**
+ * Documents a successful answer that comes in several media types (content negotiation),
+ * one contract schema per type, e.g. `{ 'application/json': StatementJson, 'text/csv': StatementCsv }`.
+ */
+export function ApiResultContent(status: number, content: Readonly<Record<string, z.ZodType>>, description = status === 201 ? 'Created' : 'OK'): MethodDecorator & ClassDecorator {
+  return ApiResponse({
+    status,
+    description,
+    content: Object.fromEntries(Object.entries(content).map(([type, schema]) => [type, { schema: zodSchemaRef(schema, 'output') }])),
+  });
+}
+
 /** Field errors in the problem document's shape: dotted paths, a message naming the field. */
 export function fieldErrors(error: z.ZodError, location: Location | ''): FieldError[] {
   return error.issues.flatMap((issue): FieldError[] => {

@@ -1,4 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { BusServer } from '../bus/bus-server';
+import { RemoteBus } from '../bus/remote-bus';
 import { Cache } from '../cache/cache';
 import { ContextDatabases } from '../database/databases';
 import { ACTIVE_CONTEXTS } from '../platform.tokens';
@@ -11,8 +13,9 @@ export type LifecycleState = 'starting' | 'ready' | 'stopping';
 
 /**
  * Orders start-up and shutdown of the moving parts, which Nest's per-module hooks alone
- * would not: consumers and relay start only after every module is initialised; on
- * shutdown, consumers stop first, then the relay flushes, then connections close.
+ * would not: the bus client, consumers, relay and bus server start only after every
+ * module is initialised; on shutdown, the bus server stops taking requests first, then
+ * jobs and consumers stop, the relay flushes, and connections close.
  */
 @Injectable()
 export class Lifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
@@ -27,13 +30,17 @@ export class Lifecycle implements OnApplicationBootstrap, BeforeApplicationShutd
     private readonly cache: Cache,
     private readonly databases: ContextDatabases,
     private readonly scheduler: Scheduler,
+    private readonly busServer: BusServer,
+    private readonly remoteBus: RemoteBus,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.databases.dataSource().isInitialized) return; // constructed offline, e.g. to write openapi.json
     this.dispatcher.discover();
+    await this.remoteBus.connect();
     await this.transport.start();
     this.relay.start(this.contexts);
+    await this.busServer.start();
     this.state = 'ready';
     this.logger.log({ contexts: this.contexts, transport: this.transport.kind, cache: this.cache.kind }, 'platform started');
   }
@@ -45,10 +52,12 @@ export class Lifecycle implements OnApplicationBootstrap, BeforeApplicationShutd
 
   async beforeApplicationShutdown(): Promise<void> {
     this.state = 'stopping';
+    await this.busServer.stop();
     await this.scheduler.stop();
     await this.transport.stopConsumers();
     await this.relay.stop();
     await this.transport.close();
+    await this.remoteBus.close();
   }
 
   async onApplicationShutdown(): Promise<void> {

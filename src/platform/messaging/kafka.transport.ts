@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type IHeaders, type LogEntry, type Producer } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type IHeaders, type KafkaConfig as KafkaClientConfig, type LogEntry, type Producer } from 'kafkajs';
 import type { EventEnvelope } from '../../shared-kernel';
 import { APP_CONFIG, type AppConfig, type KafkaConfig } from '../config/app-config';
 import { Metrics } from '../metrics/metrics';
@@ -136,26 +136,38 @@ export class KafkaTransport extends EventTransport {
   private async ensureTopics(topics: string[]): Promise<void> {
     const missing = topics.filter((t) => !this.knownTopics.has(t));
     if (missing.length === 0) return;
-    try {
-      await this.admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((topic) => ({
-          topic,
-          numPartitions: this.settings.partitions,
-          replicationFactor: this.settings.replicationFactor ?? -1,
-        })),
-      });
-    } catch (error) {
-      // Another pod created it a moment earlier: that is the outcome we wanted.
-      const errors = (error as { errors?: Array<{ type?: string }> }).errors;
-      if (!errors?.length || !errors.every((e) => e.type === 'TOPIC_ALREADY_EXISTS')) throw error;
-    }
+    await createTopics(this.admin, missing, this.settings.partitions, this.settings.replicationFactor);
     for (const t of missing) this.knownTopics.add(t);
   }
 }
 
+/** Creates topics that do not exist yet; one created a moment earlier by another pod is fine. */
+export async function createTopics(
+  admin: Admin,
+  topics: readonly string[],
+  partitions: number,
+  replicationFactor?: number,
+  configEntries?: ReadonlyArray<{ name: string; value: string }>,
+): Promise<void> {
+  try {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: topics.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: replicationFactor ?? -1, configEntries: configEntries ? [...configEntries] : undefined })),
+    });
+  } catch (error) {
+    // Another pod created it a moment earlier: that is the outcome we wanted.
+    const errors = (error as { errors?: Array<{ type?: string }> }).errors;
+    if (!errors?.length || !errors.every((e) => e.type === 'TOPIC_ALREADY_EXISTS')) throw error;
+  }
+}
+
 export function createKafka(settings: KafkaConfig, logger: Logger): Kafka {
-  return new Kafka({
+  return new Kafka(kafkaClientConfig(settings, logger));
+}
+
+/** The kafkajs client settings every part of the platform uses (events, the command bus). */
+export function kafkaClientConfig(settings: KafkaConfig, logger: Logger): KafkaClientConfig {
+  return {
     clientId: settings.clientId,
     brokers: [...settings.brokers],
     ssl: settings.ssl,
@@ -169,7 +181,7 @@ export function createKafka(settings: KafkaConfig, logger: Logger): Kafka {
       if (entry.level <= logLevel.ERROR) logger.warn({ ...line, msg: message });
       else logger.debug({ ...line, msg: message });
     },
-  });
+  };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {

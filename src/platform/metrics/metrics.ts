@@ -59,6 +59,21 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly busCallDuration = new Histogram({
+    name: 'skyro_bus_call_duration_seconds',
+    help: 'Commands and queries sent to a context in another process, by context, type and outcome (ok, error, unavailable, malformed)',
+    labelNames: ['context', 'type', 'outcome'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.015, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  readonly busServed = new Counter({
+    name: 'skyro_bus_served_total',
+    help: 'Commands and queries this process served to other processes, by context, type and outcome (ok, error, replayed, expired, invalid)',
+    labelNames: ['context', 'type', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

@@ -1,60 +1,65 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { z } from 'zod';
 import { ApiAuth, CurrentPrincipal, RequirePermissions, RequiresStepUp } from '../../../platform/auth/decorators';
 import type { Principal } from '../../../platform/auth/principal';
 import { ApiProblems } from '../../../platform/http/api-problems.decorator';
-import { AccountQueries, type AccountWithBalancesView } from '../application/account-queries/account-queries';
-import { ChangeAccountHandler } from '../application/change-account/change-account.handler';
+import { ApiResult, ValidBody, ValidParams, ValidQuery } from '../../../platform/http/zod-request';
+import { ChangeAccount } from '../application/change-account/change-account';
+import { ReadAccounts, type AccountWithBalancesView } from '../application/read-accounts/read-accounts';
 import type { AccountRecord } from '../infrastructure/account.repository';
-import { AccountIdParams, AccountListResponse, AccountResponse, OwnerIdParams, SetOverdraftRequest } from './dto/accounts.dto';
+import { AccountIdParams, AccountList, AccountWithBalances, AdminAccountsQuery, SetOverdraftRequest } from './dto/accounts.requests';
 
-/** Support and back-office operations on customer accounts. */
+/** Support and back-office operations on customer accounts (all under /v1/admin/accounts, which this context owns). */
 @ApiTags('accounts')
 @ApiAuth()
-@Controller('admin')
+@Controller('admin/accounts')
 export class AdminAccountsHttpController {
   constructor(
-    private readonly changes: ChangeAccountHandler,
-    private readonly reads: AccountQueries,
+    private readonly changes: ChangeAccount,
+    private readonly reads: ReadAccounts,
   ) {}
 
-  @Get('users/:id/accounts')
+  @Get()
   @RequirePermissions('accounts:read')
-  @ApiOperation({ summary: "A user's accounts with balances (support, compliance, admin)" })
-  @ApiOkResponse({ type: AccountListResponse })
+  @ApiOperation({ summary: "A user's accounts with balances, oldest first (support, compliance, admin)" })
+  @ApiResult(200, AccountList)
   @ApiProblems(400)
-  async ofUser(@Param() params: OwnerIdParams): Promise<{ items: AccountWithBalancesView[] }> {
-    return { items: await this.reads.ofOwner(params.id) };
+  async ofOwner(@ValidQuery(AdminAccountsQuery) { ownerId }: z.output<typeof AdminAccountsQuery>): Promise<z.output<typeof AccountList>> {
+    return { items: await this.reads.ofOwner(ownerId) };
   }
 
-  @Post('accounts/:id/freeze')
+  @Post(':id/freeze')
   @HttpCode(200)
   @RequirePermissions('accounts:freeze')
   @ApiOperation({ summary: 'Freeze an account: no money leaves it (incoming money is still accepted); repeatable' })
-  @ApiOkResponse({ type: AccountResponse })
-  @ApiProblems(400, 404, 422)
-  async freeze(@CurrentPrincipal() principal: Principal, @Param() params: AccountIdParams): Promise<AccountWithBalancesView> {
-    return this.answer(await this.changes.freeze(params.id, `${principal.kind}:${principal.subject}`));
+  @ApiResult(200, AccountWithBalances)
+  @ApiProblems(400, 404, 422, 503)
+  async freeze(@CurrentPrincipal() principal: Principal, @ValidParams(AccountIdParams) { id }: z.output<typeof AccountIdParams>): Promise<AccountWithBalancesView> {
+    return this.answer(await this.changes.freeze(id, `${principal.kind}:${principal.subject}`));
   }
 
-  @Post('accounts/:id/unfreeze')
+  @Post(':id/unfreeze')
   @HttpCode(200)
   @RequirePermissions('accounts:freeze')
   @ApiOperation({ summary: 'Unfreeze a frozen account; repeatable' })
-  @ApiOkResponse({ type: AccountResponse })
-  @ApiProblems(400, 404, 422)
-  async unfreeze(@CurrentPrincipal() principal: Principal, @Param() params: AccountIdParams): Promise<AccountWithBalancesView> {
-    return this.answer(await this.changes.unfreeze(params.id, `${principal.kind}:${principal.subject}`));
+  @ApiResult(200, AccountWithBalances)
+  @ApiProblems(400, 404, 422, 503)
+  async unfreeze(@CurrentPrincipal() principal: Principal, @ValidParams(AccountIdParams) { id }: z.output<typeof AccountIdParams>): Promise<AccountWithBalancesView> {
+    return this.answer(await this.changes.unfreeze(id, `${principal.kind}:${principal.subject}`));
   }
 
-  @Put('accounts/:id/overdraft')
+  @Put(':id/overdraft')
   @RequirePermissions('accounts:overdraft')
   @RequiresStepUp(300)
   @ApiOperation({ summary: "Set a checking account's overdraft limit within the product policy (savings: never)" })
-  @ApiOkResponse({ type: AccountResponse })
-  @ApiProblems(400, 404, 422)
-  async setOverdraft(@Param() params: AccountIdParams, @Body() body: SetOverdraftRequest): Promise<AccountWithBalancesView> {
-    return this.answer(await this.changes.setOverdraftLimit(params.id, BigInt(body.overdraftLimit)));
+  @ApiResult(200, AccountWithBalances)
+  @ApiProblems(400, 404, 422, 503)
+  async setOverdraft(
+    @ValidParams(AccountIdParams) { id }: z.output<typeof AccountIdParams>,
+    @ValidBody(SetOverdraftRequest) body: z.output<typeof SetOverdraftRequest>,
+  ): Promise<AccountWithBalancesView> {
+    return this.answer(await this.changes.setOverdraftLimit(id, BigInt(body.overdraftLimit)));
   }
 
   private async answer(account: AccountRecord): Promise<AccountWithBalancesView> {

@@ -136,13 +136,21 @@ export class AccountRepository {
     return rows.map(recordOf);
   }
 
-  async insert(sql: Sql, a: NewAccount): Promise<AccountRecord> {
+  /** Inserts a pending account; null when one with this id exists already (a retried opening with the same key). */
+  async insertIfAbsent(sql: Sql, a: NewAccount): Promise<AccountRecord | null> {
     const { rows } = await sql.query<AccountRow>(
       `insert into accounts.accounts (id, owner_id, product, currency, ledger_account_id, account_number, iban, status, overdraft_limit)
-       values ($1, $2, $3, $4, $5, $6, $7, 'pending', $8) returning ${COLUMNS}`,
+       values ($1, $2, $3, $4, $5, $6, $7, 'pending', $8)
+       on conflict (id) do nothing returning ${COLUMNS}`,
       [a.id, a.ownerId, a.product, a.currency, a.ledgerAccountId, a.accountNumber, a.iban, a.overdraftLimit.toString()],
     );
-    return recordOf(rows[0]!);
+    return rows[0] ? recordOf(rows[0]) : null;
+  }
+
+  /** Removes an opening that never completed (still pending: nothing refers to it yet). */
+  async deletePending(id: string, sql: Sql = this.uow): Promise<boolean> {
+    const { rowCount } = await sql.query(`delete from accounts.accounts where id = $1 and status = 'pending'`, [id]);
+    return rowCount === 1;
   }
 
   /** Sets the status; `active` from pending stamps opened_at, `closed` stamps closed_at. */

@@ -1,22 +1,25 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Delete, Get, HttpCode, Post, Put } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { z } from 'zod';
 import { ApiAuth, CurrentPrincipal, RequirePermissions, RequiresStepUp } from '../../../platform/auth/decorators';
 import type { Principal } from '../../../platform/auth/principal';
 import { ApiProblems } from '../../../platform/http/api-problems.decorator';
-import { AssignRolesHandler } from '../application/assign-roles/assign-roles.handler';
-import { ChangeUserStatusHandler } from '../application/change-user-status/change-user-status.handler';
-import { CloseAccountHandler } from '../application/close-account/close-account.handler';
-import { GetProfileHandler, type Profile } from '../application/get-profile/get-profile.handler';
-import { ManageSessionsHandler } from '../application/manage-sessions/manage-sessions.handler';
-import { DisableClientHandler } from '../application/manage-clients/disable-client.handler';
-import { RegisterClientHandler } from '../application/register-client/register-client.handler';
+import { ApiResult, ValidBody, ValidParams } from '../../../platform/http/zod-request';
+import { AssignRoles } from '../application/assign-roles/assign-roles';
+import { ChangeUserStatus } from '../application/change-user-status/change-user-status';
+import { CloseAccount } from '../application/close-account/close-account';
+import { GetProfile, type Profile } from '../application/get-profile/get-profile';
+import { ManageSessions } from '../application/manage-sessions/manage-sessions';
+import { DisableClient } from '../application/disable-client/disable-client';
+import { RegisterClient } from '../application/register-client/register-client';
 import type { RequestMeta } from '../application/request-meta';
-import { OAuthClients, type OAuthClient } from '../infrastructure/oauth-clients';
+import { OAuthClients } from '../infrastructure/oauth-clients';
 import {
   AssignRolesRequest,
   ChangeStatusRequest,
   ClientIdParams,
-  ClientView,
+  ClientList,
+  type ClientView,
   RegisteredClientResponse,
   RegisterClientRequest,
   RolesResponse,
@@ -34,22 +37,22 @@ import { Meta } from './request-meta.decorator';
 @Controller('admin')
 export class AdminHttpController {
   constructor(
-    private readonly profiles: GetProfileHandler,
-    private readonly roles: AssignRolesHandler,
-    private readonly statuses: ChangeUserStatusHandler,
-    private readonly closing: CloseAccountHandler,
-    private readonly sessions: ManageSessionsHandler,
-    private readonly registerClient: RegisterClientHandler,
-    private readonly disableClient: DisableClientHandler,
+    private readonly profiles: GetProfile,
+    private readonly roles: AssignRoles,
+    private readonly statuses: ChangeUserStatus,
+    private readonly closing: CloseAccount,
+    private readonly sessions: ManageSessions,
+    private readonly registerClient: RegisterClient,
+    private readonly disableClient: DisableClient,
     private readonly clients: OAuthClients,
   ) {}
 
   @Get('users/:id')
   @RequirePermissions('users:read')
   @ApiOperation({ summary: 'A user\'s profile (support, compliance, admin); every read is audited' })
-  @ApiOkResponse({ type: ProfileResponse })
+  @ApiResult(200, ProfileResponse)
   @ApiProblems(400, 404)
-  user(@CurrentPrincipal() principal: Principal, @Param() params: UserIdParams, @Meta() meta: RequestMeta): Promise<Profile> {
+  user(@CurrentPrincipal() principal: Principal, @ValidParams(UserIdParams) params: z.output<typeof UserIdParams>, @Meta() meta: RequestMeta): Promise<Profile> {
     return this.profiles.executeForStaff(principal.subject, params.id, meta);
   }
 
@@ -57,9 +60,9 @@ export class AdminHttpController {
   @RequirePermissions('roles:assign')
   @RequiresStepUp(300)
   @ApiOperation({ summary: 'Set a user\'s roles (effective at once in their sessions)' })
-  @ApiOkResponse({ type: RolesResponse })
+  @ApiResult(200, RolesResponse)
   @ApiProblems(400, 404, 422)
-  setRoles(@CurrentPrincipal() principal: Principal, @Param() params: UserIdParams, @Body() body: AssignRolesRequest, @Meta() meta: RequestMeta): Promise<RolesResponse> {
+  setRoles(@CurrentPrincipal() principal: Principal, @ValidParams(UserIdParams) params: z.output<typeof UserIdParams>, @ValidBody(AssignRolesRequest) body: AssignRolesRequest, @Meta() meta: RequestMeta): Promise<RolesResponse> {
     return this.roles.execute(principal.subject, params.id, body.roles, meta);
   }
 
@@ -67,18 +70,18 @@ export class AdminHttpController {
   @RequirePermissions('users:write')
   @RequiresStepUp(300)
   @ApiOperation({ summary: 'Lock, disable or reactivate an account (locking ends its sessions)' })
-  @ApiOkResponse({ type: StatusResponse })
+  @ApiResult(200, StatusResponse)
   @ApiProblems(400, 404, 422)
-  setStatus(@CurrentPrincipal() principal: Principal, @Param() params: UserIdParams, @Body() body: ChangeStatusRequest, @Meta() meta: RequestMeta): Promise<StatusResponse> {
+  setStatus(@CurrentPrincipal() principal: Principal, @ValidParams(UserIdParams) params: z.output<typeof UserIdParams>, @ValidBody(ChangeStatusRequest) body: ChangeStatusRequest, @Meta() meta: RequestMeta): Promise<StatusResponse> {
     return this.statuses.execute(principal.subject, params.id, body.status, meta);
   }
 
   @Delete('users/:id/sessions')
   @RequirePermissions('sessions:revoke')
   @ApiOperation({ summary: 'Sign a user out everywhere' })
-  @ApiOkResponse({ type: RevokedSessionsResponse })
+  @ApiResult(200, RevokedSessionsResponse)
   @ApiProblems(400)
-  async revokeSessions(@CurrentPrincipal() principal: Principal, @Param() params: UserIdParams, @Meta() meta: RequestMeta): Promise<RevokedSessionsResponse> {
+  async revokeSessions(@CurrentPrincipal() principal: Principal, @ValidParams(UserIdParams) params: z.output<typeof UserIdParams>, @Meta() meta: RequestMeta): Promise<RevokedSessionsResponse> {
     return { revoked: await this.sessions.revokeAll(principal, params.id, meta) };
   }
 
@@ -89,7 +92,7 @@ export class AdminHttpController {
   @ApiOperation({ summary: 'GDPR erasure on request: close the account and destroy its data key' })
   @ApiNoContentResponse({ description: 'Closed and erased' })
   @ApiProblems(400, 404, 409)
-  async erase(@CurrentPrincipal() principal: Principal, @Param() params: UserIdParams, @Meta() meta: RequestMeta): Promise<void> {
+  async erase(@CurrentPrincipal() principal: Principal, @ValidParams(UserIdParams) params: z.output<typeof UserIdParams>, @Meta() meta: RequestMeta): Promise<void> {
     await this.closing.execute(principal.subject, params.id, meta);
   }
 
@@ -98,17 +101,17 @@ export class AdminHttpController {
   @RequirePermissions('clients:manage')
   @RequiresStepUp(300)
   @ApiOperation({ summary: 'Register an OAuth client (a confidential client\'s secret is shown once)' })
-  @ApiCreatedResponse({ type: RegisteredClientResponse })
+  @ApiResult(201, RegisteredClientResponse)
   @ApiProblems(400)
-  createClient(@CurrentPrincipal() principal: Principal, @Body() body: RegisterClientRequest, @Meta() meta: RequestMeta): Promise<RegisteredClientResponse> {
-    return this.registerClient.execute(principal.subject, body, meta);
+  createClient(@CurrentPrincipal() principal: Principal, @ValidBody(RegisterClientRequest) body: RegisterClientRequest, @Meta() meta: RequestMeta): Promise<RegisteredClientResponse> {
+    return this.registerClient.execute(principal.subject, { ...body, redirectUris: body.redirectUris ?? [] }, meta);
   }
 
   @Get('oauth-clients')
   @RequirePermissions('clients:manage')
   @ApiOperation({ summary: 'Registered OAuth clients (never their secrets)' })
-  @ApiOkResponse({ type: [ClientView] })
-  listClients(): Promise<OAuthClient[]> {
+  @ApiResult(200, ClientList)
+  listClients(): Promise<ClientView[]> {
     return this.clients.list();
   }
 
@@ -119,7 +122,7 @@ export class AdminHttpController {
   @ApiOperation({ summary: 'Disable a client: no new tokens; its user sessions end' })
   @ApiNoContentResponse({ description: 'Disabled' })
   @ApiProblems(400, 404)
-  async removeClient(@CurrentPrincipal() principal: Principal, @Param() params: ClientIdParams, @Meta() meta: RequestMeta): Promise<void> {
+  async removeClient(@CurrentPrincipal() principal: Principal, @ValidParams(ClientIdParams) params: z.output<typeof ClientIdParams>, @Meta() meta: RequestMeta): Promise<void> {
     await this.disableClient.execute(principal.subject, params.id, meta);
   }
 }

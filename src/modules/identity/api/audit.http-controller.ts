@@ -1,7 +1,9 @@
-import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { z } from 'zod';
 import { ApiAuth, RequirePermissions } from '../../../platform/auth/decorators';
 import { ApiProblems } from '../../../platform/http/api-problems.decorator';
+import { ApiResult, ValidQuery } from '../../../platform/http/zod-request';
 import { AuditLog } from '../infrastructure/audit-log';
 import { AuditPage, AuditQuery, AuditVerificationResponse } from './dto/audit.dto';
 
@@ -15,9 +17,9 @@ export class AuditHttpController {
 
   @Get()
   @ApiOperation({ summary: 'Security events, newest first, filtered; cursor pagination' })
-  @ApiOkResponse({ type: AuditPage })
+  @ApiResult(200, AuditPage)
   @ApiProblems(400)
-  async list(@Query() query: AuditQuery): Promise<AuditPage> {
+  async list(@ValidQuery(AuditQuery) query: z.output<typeof AuditQuery>): Promise<AuditPage> {
     const limit = query.limit ?? 50;
     const items = await this.audit.query({
       type: query.type,
@@ -33,7 +35,7 @@ export class AuditHttpController {
 
   @Get('verification')
   @ApiOperation({ summary: 'Recompute the hash chain: shows whether any row was changed or removed, and where' })
-  @ApiOkResponse({ type: AuditVerificationResponse })
+  @ApiResult(200, AuditVerificationResponse)
   verify(): Promise<AuditVerificationResponse> {
     return this.audit.verify();
   }

@@ -1,15 +1,16 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { Public } from '../../../platform/auth/decorators';
 import { ApiProblems } from '../../../platform/http/api-problems.decorator';
-import { CompleteMfaLoginHandler } from '../application/complete-mfa-login/complete-mfa-login.handler';
-import { LoginHandler } from '../application/login/login.handler';
-import { PasskeysHandler } from '../application/passkeys/passkeys.handler';
+import { ApiResult, ValidBody } from '../../../platform/http/zod-request';
+import { CompleteMfaLogin } from '../application/complete-mfa-login/complete-mfa-login';
+import { Login } from '../application/login/login';
+import { Passkeys } from '../application/passkeys/passkeys';
 import type { RequestMeta } from '../application/request-meta';
-import { RegisterUserHandler } from '../application/register-user/register-user.handler';
-import { ResetPasswordHandler } from '../application/reset-password/reset-password.handler';
-import { VerifyEmailHandler } from '../application/verify-email/verify-email.handler';
+import { RegisterUser } from '../application/register-user/register-user';
+import { ResetPassword } from '../application/reset-password/reset-password';
+import { VerifyEmail } from '../application/verify-email/verify-email';
 import type { TokenSet } from '../infrastructure/session-tokens';
 import {
   AcceptedResponse,
@@ -41,21 +42,21 @@ export function tokenResponse(tokens: Pick<TokenSet, 'accessToken' | 'expiresIn'
 @Controller('auth')
 export class AuthHttpController {
   constructor(
-    private readonly register: RegisterUserHandler,
-    private readonly verifyEmail: VerifyEmailHandler,
-    private readonly login: LoginHandler,
-    private readonly mfaLogin: CompleteMfaLoginHandler,
-    private readonly resetPassword: ResetPasswordHandler,
-    private readonly passkeys: PasskeysHandler,
+    private readonly register: RegisterUser,
+    private readonly verifyEmail: VerifyEmail,
+    private readonly login: Login,
+    private readonly mfaLogin: CompleteMfaLogin,
+    private readonly resetPassword: ResetPassword,
+    private readonly passkeys: Passkeys,
   ) {}
 
   @Post('register')
   @HttpCode(202)
   @LimitPerIp('register')
   @ApiOperation({ summary: 'Sign up; a verification link is emailed (same answer for an address already registered)' })
-  @ApiAcceptedResponse({ type: AcceptedResponse })
+  @ApiResult(202, AcceptedResponse, 'Accepted')
   @ApiProblems(400, 415, 503)
-  async signUp(@Body() body: RegisterRequest, @Meta() meta: RequestMeta): Promise<AcceptedResponse> {
+  async signUp(@ValidBody(RegisterRequest) body: RegisterRequest, @Meta() meta: RequestMeta): Promise<AcceptedResponse> {
     await this.register.execute(body, meta);
     return ACCEPTED;
   }
@@ -64,9 +65,9 @@ export class AuthHttpController {
   @HttpCode(200)
   @LimitPerIp('verify-email')
   @ApiOperation({ summary: 'Redeem the emailed verification token; the account becomes active' })
-  @ApiOkResponse({ type: VerifiedResponse })
+  @ApiResult(200, VerifiedResponse)
   @ApiProblems(400)
-  verify(@Body() body: OneTimeTokenRequest, @Meta() meta: RequestMeta): Promise<VerifiedResponse> {
+  verify(@ValidBody(OneTimeTokenRequest) body: OneTimeTokenRequest, @Meta() meta: RequestMeta): Promise<VerifiedResponse> {
     return this.verifyEmail.execute(body.token, meta);
   }
 
@@ -74,9 +75,9 @@ export class AuthHttpController {
   @HttpCode(202)
   @LimitPerIp('verify-email-resend')
   @ApiOperation({ summary: 'Email a new verification link to a pending account (same answer for any address)' })
-  @ApiAcceptedResponse({ type: AcceptedResponse })
+  @ApiResult(202, AcceptedResponse, 'Accepted')
   @ApiProblems(400)
-  async resendVerification(@Body() body: PasswordResetRequest): Promise<AcceptedResponse> {
+  async resendVerification(@ValidBody(PasswordResetRequest) body: PasswordResetRequest): Promise<AcceptedResponse> {
     await this.verifyEmail.resend(body.email);
     return ACCEPTED;
   }
@@ -85,9 +86,9 @@ export class AuthHttpController {
   @Post('login')
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign in with email and password: tokens, or an MFA challenge when a second factor is set up' })
-  @ApiOkResponse({ type: LoginResponse })
+  @ApiResult(200, LoginResponse)
   @ApiProblems(400, 401, 403, 429, 503)
-  async signIn(@Body() body: LoginRequest, @Meta() meta: RequestMeta): Promise<LoginResponse> {
+  async signIn(@ValidBody(LoginRequest) body: LoginRequest, @Meta() meta: RequestMeta): Promise<LoginResponse> {
     const result = await this.login.execute(body, meta);
     if (result.status === 'mfa_required') {
       return { status: 'mfa_required', mfa: { challengeToken: result.challenge.token, expiresIn: result.challenge.expiresIn, methods: result.challenge.methods } };
@@ -99,9 +100,9 @@ export class AuthHttpController {
   @Post('login/mfa')
   @HttpCode(200)
   @ApiOperation({ summary: 'Finish an MFA sign-in with a TOTP code or a recovery code' })
-  @ApiOkResponse({ type: TokenResponse })
+  @ApiResult(200, TokenResponse)
   @ApiProblems(400, 401, 403, 429)
-  async signInMfa(@Body() body: MfaLoginRequest, @Meta() meta: RequestMeta): Promise<TokenResponse> {
+  async signInMfa(@ValidBody(MfaLoginRequest) body: MfaLoginRequest, @Meta() meta: RequestMeta): Promise<TokenResponse> {
     return tokenResponse(await this.mfaLogin.execute(body, meta));
   }
 
@@ -109,9 +110,9 @@ export class AuthHttpController {
   @HttpCode(202)
   @LimitPerIp('password-reset')
   @ApiOperation({ summary: 'Email a password-reset link (same answer for unknown addresses)' })
-  @ApiAcceptedResponse({ type: AcceptedResponse })
+  @ApiResult(202, AcceptedResponse, 'Accepted')
   @ApiProblems(400)
-  async requestReset(@Body() body: PasswordResetRequest, @Meta() meta: RequestMeta): Promise<AcceptedResponse> {
+  async requestReset(@ValidBody(PasswordResetRequest) body: PasswordResetRequest, @Meta() meta: RequestMeta): Promise<AcceptedResponse> {
     await this.resetPassword.request(body.email, meta);
     return ACCEPTED;
   }
@@ -122,7 +123,7 @@ export class AuthHttpController {
   @ApiOperation({ summary: 'Set a new password with the emailed token; every session ends' })
   @ApiNoContentResponse({ description: 'Password changed' })
   @ApiProblems(400, 503)
-  async confirmReset(@Body() body: PasswordResetConfirmRequest, @Meta() meta: RequestMeta): Promise<void> {
+  async confirmReset(@ValidBody(PasswordResetConfirmRequest) body: PasswordResetConfirmRequest, @Meta() meta: RequestMeta): Promise<void> {
     await this.resetPassword.confirm(body.token, body.newPassword, meta);
   }
 
@@ -130,7 +131,7 @@ export class AuthHttpController {
   @HttpCode(200)
   @LimitPerIp('webauthn')
   @ApiOperation({ summary: 'Start a passkey sign-in (discoverable credentials: no email needed)' })
-  @ApiOkResponse({ type: WebAuthnOptionsResponse })
+  @ApiResult(200, WebAuthnOptionsResponse)
   async passkeyOptions(): Promise<WebAuthnOptionsResponse> {
     const { challengeId, options } = await this.passkeys.loginOptions();
     return { challengeId, options: options as unknown as Record<string, unknown> };
@@ -141,9 +142,9 @@ export class AuthHttpController {
   @HttpCode(200)
   @LimitPerIp('webauthn')
   @ApiOperation({ summary: 'Finish a passkey sign-in with the authenticator assertion' })
-  @ApiOkResponse({ type: TokenResponse })
+  @ApiResult(200, TokenResponse)
   @ApiProblems(400, 403)
-  async passkeyLogin(@Body() body: WebAuthnAssertionRequest, @Meta() meta: RequestMeta): Promise<TokenResponse> {
+  async passkeyLogin(@ValidBody(WebAuthnAssertionRequest) body: WebAuthnAssertionRequest, @Meta() meta: RequestMeta): Promise<TokenResponse> {
     return tokenResponse(await this.passkeys.login(body.challengeId, body.response as unknown as AuthenticationResponseJSON, meta));
   }
 }

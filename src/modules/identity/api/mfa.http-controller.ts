@@ -1,20 +1,22 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
+import type { z } from 'zod';
 import { ApiAuth, CurrentPrincipal, RequiresStepUp } from '../../../platform/auth/decorators';
 import type { Principal } from '../../../platform/auth/principal';
 import { ApiProblems } from '../../../platform/http/api-problems.decorator';
-import { ManageTotpHandler } from '../application/manage-totp/manage-totp.handler';
-import { PasskeysHandler, type PasskeyView as Passkey } from '../application/passkeys/passkeys.handler';
+import { ApiResult, ValidBody, ValidParams } from '../../../platform/http/zod-request';
+import { ManageTotp } from '../application/manage-totp/manage-totp';
+import { Passkeys, type PasskeyView as Passkey } from '../application/passkeys/passkeys';
 import { RecentAuthentication } from '../application/recent-authentication';
 import type { RequestMeta } from '../application/request-meta';
-import { StepUpHandler } from '../application/step-up/step-up.handler';
+import { StepUp } from '../application/step-up/step-up';
 import { SecondFactorRequest, WebAuthnAssertionRequest, WebAuthnOptionsResponse } from './dto/auth.dto';
 import {
   PasskeyCreatedResponse,
   PasskeyIdParams,
   PasskeyRegistrationRequest,
-  PasskeyView,
+  PasskeyList,
   RecoveryCodesResponse,
   StepUpResponse,
   TotpCodeRequest,
@@ -32,16 +34,16 @@ import { sessionOf } from './principal-user';
 @Controller('mfa')
 export class MfaHttpController {
   constructor(
-    private readonly totp: ManageTotpHandler,
-    private readonly stepUps: StepUpHandler,
-    private readonly passkeys: PasskeysHandler,
+    private readonly totp: ManageTotp,
+    private readonly stepUps: StepUp,
+    private readonly passkeys: Passkeys,
     private readonly recent: RecentAuthentication,
   ) {}
 
   @NoStore()
   @Post('totp')
   @ApiOperation({ summary: 'Start setting up an authenticator app: secret and otpauth:// URI for a QR code (needs a recent sign-in or second factor)' })
-  @ApiCreatedResponse({ type: TotpEnrolmentResponse })
+  @ApiResult(201, TotpEnrolmentResponse)
   @ApiProblems(403, 404, 409)
   async enrol(@CurrentPrincipal() principal: Principal): Promise<TotpEnrolmentResponse> {
     const { userId, sessionId } = sessionOf(principal);
@@ -53,9 +55,9 @@ export class MfaHttpController {
   @Post('totp/confirm')
   @HttpCode(200)
   @ApiOperation({ summary: 'Confirm the authenticator app with a first code; returns recovery codes (shown once)' })
-  @ApiOkResponse({ type: RecoveryCodesResponse })
+  @ApiResult(200, RecoveryCodesResponse)
   @ApiProblems(400, 403, 409)
-  confirm(@CurrentPrincipal() principal: Principal, @Body() body: TotpCodeRequest, @Meta() meta: RequestMeta): Promise<RecoveryCodesResponse> {
+  confirm(@CurrentPrincipal() principal: Principal, @ValidBody(TotpCodeRequest) body: TotpCodeRequest, @Meta() meta: RequestMeta): Promise<RecoveryCodesResponse> {
     const { userId, sessionId } = sessionOf(principal);
     return this.totp.confirm(userId, sessionId, body.code, meta);
   }
@@ -75,7 +77,7 @@ export class MfaHttpController {
   @HttpCode(200)
   @RequiresStepUp(300)
   @ApiOperation({ summary: 'Replace my recovery codes (needs a recent second factor)' })
-  @ApiOkResponse({ type: RecoveryCodesResponse })
+  @ApiResult(200, RecoveryCodesResponse)
   @ApiProblems(403, 422)
   regenerate(@CurrentPrincipal() principal: Principal, @Meta() meta: RequestMeta): Promise<RecoveryCodesResponse> {
     return this.totp.regenerateRecoveryCodes(userOf(principal), meta);
@@ -84,9 +86,9 @@ export class MfaHttpController {
   @Post('step-up')
   @HttpCode(200)
   @ApiOperation({ summary: 'Confirm a second factor now (TOTP or recovery code) for sensitive operations in this session' })
-  @ApiOkResponse({ type: StepUpResponse })
+  @ApiResult(200, StepUpResponse)
   @ApiProblems(400, 403, 422, 429)
-  stepUp(@CurrentPrincipal() principal: Principal, @Body() body: SecondFactorRequest, @Meta() meta: RequestMeta): Promise<StepUpResponse> {
+  stepUp(@CurrentPrincipal() principal: Principal, @ValidBody(SecondFactorRequest) body: SecondFactorRequest, @Meta() meta: RequestMeta): Promise<StepUpResponse> {
     const { userId, sessionId } = sessionOf(principal);
     return this.stepUps.execute(userId, sessionId, body, meta);
   }
@@ -94,7 +96,7 @@ export class MfaHttpController {
   @Post('step-up/webauthn/options')
   @HttpCode(200)
   @ApiOperation({ summary: 'Start a step-up with one of my passkeys' })
-  @ApiOkResponse({ type: WebAuthnOptionsResponse })
+  @ApiResult(200, WebAuthnOptionsResponse)
   @ApiProblems(403, 422)
   async stepUpOptions(@CurrentPrincipal() principal: Principal): Promise<WebAuthnOptionsResponse> {
     const { challengeId, options } = await this.passkeys.stepUpOptions(userOf(principal));
@@ -104,9 +106,9 @@ export class MfaHttpController {
   @Post('step-up/webauthn/verify')
   @HttpCode(200)
   @ApiOperation({ summary: 'Finish a step-up with the passkey assertion' })
-  @ApiOkResponse({ type: StepUpResponse })
+  @ApiResult(200, StepUpResponse)
   @ApiProblems(400, 403)
-  stepUpWithPasskey(@CurrentPrincipal() principal: Principal, @Body() body: WebAuthnAssertionRequest, @Meta() meta: RequestMeta): Promise<StepUpResponse> {
+  stepUpWithPasskey(@CurrentPrincipal() principal: Principal, @ValidBody(WebAuthnAssertionRequest) body: WebAuthnAssertionRequest, @Meta() meta: RequestMeta): Promise<StepUpResponse> {
     const { userId, sessionId } = sessionOf(principal);
     return this.passkeys.stepUpWithPasskey(userId, sessionId, body.challengeId, body.response as unknown as AuthenticationResponseJSON, meta);
   }
@@ -114,7 +116,7 @@ export class MfaHttpController {
   @Post('webauthn/registration/options')
   @HttpCode(200)
   @ApiOperation({ summary: 'Start registering a passkey (user verification required; needs a recent sign-in or second factor)' })
-  @ApiOkResponse({ type: WebAuthnCreationOptionsResponse })
+  @ApiResult(200, WebAuthnCreationOptionsResponse)
   @ApiProblems(403, 404)
   async registrationOptions(@CurrentPrincipal() principal: Principal): Promise<WebAuthnCreationOptionsResponse> {
     const { userId, sessionId } = sessionOf(principal);
@@ -124,15 +126,15 @@ export class MfaHttpController {
 
   @Post('webauthn/registration/verify')
   @ApiOperation({ summary: 'Finish registering a passkey with the authenticator attestation' })
-  @ApiCreatedResponse({ type: PasskeyCreatedResponse })
+  @ApiResult(201, PasskeyCreatedResponse)
   @ApiProblems(400, 403, 409)
-  register(@CurrentPrincipal() principal: Principal, @Body() body: PasskeyRegistrationRequest, @Meta() meta: RequestMeta): Promise<PasskeyCreatedResponse> {
+  register(@CurrentPrincipal() principal: Principal, @ValidBody(PasskeyRegistrationRequest) body: PasskeyRegistrationRequest, @Meta() meta: RequestMeta): Promise<PasskeyCreatedResponse> {
     return this.passkeys.register(userOf(principal), body.response as unknown as RegistrationResponseJSON, body.name ?? 'Passkey', meta);
   }
 
   @Get('webauthn/credentials')
   @ApiOperation({ summary: 'My passkeys' })
-  @ApiOkResponse({ type: [PasskeyView] })
+  @ApiResult(200, PasskeyList)
   @ApiProblems(403)
   list(@CurrentPrincipal() principal: Principal): Promise<Passkey[]> {
     return this.passkeys.list(userOf(principal));
@@ -144,7 +146,7 @@ export class MfaHttpController {
   @ApiOperation({ summary: 'Remove one of my passkeys (needs a recent second factor)' })
   @ApiNoContentResponse({ description: 'Removed' })
   @ApiProblems(400, 403, 404)
-  async removePasskey(@CurrentPrincipal() principal: Principal, @Param() params: PasskeyIdParams, @Meta() meta: RequestMeta): Promise<void> {
+  async removePasskey(@CurrentPrincipal() principal: Principal, @ValidParams(PasskeyIdParams) params: z.output<typeof PasskeyIdParams>, @Meta() meta: RequestMeta): Promise<void> {
     await this.passkeys.remove(userOf(principal), params.id, meta);
   }
 }

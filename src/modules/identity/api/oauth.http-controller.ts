@@ -1,11 +1,12 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiAuth, CurrentPrincipal } from '../../../platform/auth/decorators';
 import type { Principal } from '../../../platform/auth/principal';
 import { ApiProblems } from '../../../platform/http/api-problems.decorator';
-import { AuthorizeHandler } from '../application/authorize/authorize.handler';
+import { ApiResult, ValidBody } from '../../../platform/http/zod-request';
+import { AuthorizeClient } from '../application/authorize-client/authorize-client';
 import type { RequestMeta } from '../application/request-meta';
-import { AuthorizeRequestDto, AuthorizeResponse } from './dto/admin.dto';
+import { AuthorizeRequest, AuthorizeResponse } from './dto/admin.dto';
 import { NoStore } from './no-store';
 import { Meta } from './request-meta.decorator';
 
@@ -14,16 +15,16 @@ import { Meta } from './request-meta.decorator';
 @ApiAuth()
 @Controller('oauth')
 export class OAuthHttpController {
-  constructor(private readonly authorizeHandler: AuthorizeHandler) {}
+  constructor(private readonly authorizeClient: AuthorizeClient) {}
 
   @NoStore()
   @Post('authorize')
   @HttpCode(200)
   @ApiOperation({ summary: 'The signed-in user authorizes a registered first-party client: a single-use code for its redirect URI' })
-  @ApiOkResponse({ type: AuthorizeResponse })
+  @ApiResult(200, AuthorizeResponse)
   @ApiProblems(400, 403)
-  authorize(@CurrentPrincipal() principal: Principal, @Body() body: AuthorizeRequestDto, @Meta() meta: RequestMeta): Promise<AuthorizeResponse> {
-    return this.authorizeHandler.execute(
+  authorize(@CurrentPrincipal() principal: Principal, @ValidBody(AuthorizeRequest) body: AuthorizeRequest, @Meta() meta: RequestMeta): Promise<AuthorizeResponse> {
+    return this.authorizeClient.execute(
       principal,
       {
         clientId: body.client_id,

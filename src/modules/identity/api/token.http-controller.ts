@@ -1,8 +1,9 @@
-import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
-import { ApiConsumes, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Headers, HttpCode, Post } from '@nestjs/common';
+import { ApiConsumes, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../../../platform/auth/decorators';
 import { ApiProblems } from '../../../platform/http/api-problems.decorator';
-import { IssueTokenHandler } from '../application/issue-token/issue-token.handler';
+import { ApiResult, ValidBody } from '../../../platform/http/zod-request';
+import { IssueToken } from '../application/issue-token/issue-token';
 import type { RequestMeta } from '../application/request-meta';
 import { TokenRequest, TokenResponse } from './dto/auth.dto';
 import { LimitPerIp } from './ip-rate-limit.guard';
@@ -14,7 +15,7 @@ import { Meta } from './request-meta.decorator';
 @Public()
 @Controller('auth')
 export class TokenHttpController {
-  constructor(private readonly tokens: IssueTokenHandler) {}
+  constructor(private readonly tokens: IssueToken) {}
 
   @NoStore()
   @Post('token')
@@ -23,9 +24,9 @@ export class TokenHttpController {
   @ApiOperation({ summary: 'Token endpoint: refresh_token, client_credentials, authorization_code (PKCE S256)' })
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiHeader({ name: 'Authorization', required: false, description: 'HTTP Basic client_id:client_secret (client_secret_basic)' })
-  @ApiOkResponse({ type: TokenResponse })
+  @ApiResult(200, TokenResponse)
   @ApiProblems(400, 401, 415)
-  async token(@Body() body: TokenRequest, @Headers('authorization') authorization: string | undefined, @Meta() meta: RequestMeta): Promise<TokenResponse> {
+  async token(@ValidBody(TokenRequest) body: TokenRequest, @Headers('authorization') authorization: string | undefined, @Meta() meta: RequestMeta): Promise<TokenResponse> {
     const basic = basicCredentials(authorization);
     const result = await this.tokens.execute(
       {

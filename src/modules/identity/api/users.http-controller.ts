@@ -1,15 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiAuth, CurrentPrincipal } from '../../../platform/auth/decorators';
 import type { Principal } from '../../../platform/auth/principal';
 import { ApiProblems } from '../../../platform/http/api-problems.decorator';
-import { ChangePasswordHandler } from '../application/change-password/change-password.handler';
-import { CloseAccountHandler } from '../application/close-account/close-account.handler';
-import { ExportUserDataHandler, type UserDataExport } from '../application/export-user-data/export-user-data.handler';
-import { GetProfileHandler, type Profile } from '../application/get-profile/get-profile.handler';
+import { ApiResult, ValidBody } from '../../../platform/http/zod-request';
+import { ChangePassword } from '../application/change-password/change-password';
+import { CloseAccount } from '../application/close-account/close-account';
+import { ExportUserData, type UserDataExport } from '../application/export-user-data/export-user-data';
+import { GetProfile, type Profile } from '../application/get-profile/get-profile';
 import { RecentAuthentication } from '../application/recent-authentication';
 import type { RequestMeta } from '../application/request-meta';
-import { UpdateProfileHandler } from '../application/update-profile/update-profile.handler';
+import { UpdateProfile } from '../application/update-profile/update-profile';
 import { ChangePasswordRequest, ProfileResponse, UpdateProfileRequest, UserDataExportResponse } from './dto/users.dto';
 import { NoStore } from './no-store';
 import { Meta } from './request-meta.decorator';
@@ -22,17 +23,17 @@ import { sessionOf } from './principal-user';
 @Controller('users/me')
 export class UsersHttpController {
   constructor(
-    private readonly profiles: GetProfileHandler,
-    private readonly updates: UpdateProfileHandler,
-    private readonly passwords: ChangePasswordHandler,
-    private readonly exports: ExportUserDataHandler,
-    private readonly closing: CloseAccountHandler,
+    private readonly profiles: GetProfile,
+    private readonly updates: UpdateProfile,
+    private readonly passwords: ChangePassword,
+    private readonly exports: ExportUserData,
+    private readonly closing: CloseAccount,
     private readonly recent: RecentAuthentication,
   ) {}
 
   @Get()
   @ApiOperation({ summary: 'My profile (personal data decrypted), preferences and MFA summary' })
-  @ApiOkResponse({ type: ProfileResponse })
+  @ApiResult(200, ProfileResponse)
   @ApiProblems(403, 404)
   me(@CurrentPrincipal() principal: Principal): Promise<Profile> {
     return this.profiles.execute(userOf(principal));
@@ -40,9 +41,9 @@ export class UsersHttpController {
 
   @Patch()
   @ApiOperation({ summary: 'Change my profile and preferences (email changes are not supported here)' })
-  @ApiOkResponse({ type: ProfileResponse })
+  @ApiResult(200, ProfileResponse)
   @ApiProblems(400, 403, 404)
-  async update(@CurrentPrincipal() principal: Principal, @Body() body: UpdateProfileRequest, @Meta() meta: RequestMeta): Promise<Profile> {
+  async update(@CurrentPrincipal() principal: Principal, @ValidBody(UpdateProfileRequest) body: UpdateProfileRequest, @Meta() meta: RequestMeta): Promise<Profile> {
     await this.updates.execute(userOf(principal), body, meta);
     return this.profiles.execute(userOf(principal));
   }
@@ -52,14 +53,14 @@ export class UsersHttpController {
   @ApiOperation({ summary: 'Change my password (current one required); my other sessions end' })
   @ApiNoContentResponse({ description: 'Changed' })
   @ApiProblems(400, 403, 404, 503)
-  async changePassword(@CurrentPrincipal() principal: Principal, @Body() body: ChangePasswordRequest, @Meta() meta: RequestMeta): Promise<void> {
+  async changePassword(@CurrentPrincipal() principal: Principal, @ValidBody(ChangePasswordRequest) body: ChangePasswordRequest, @Meta() meta: RequestMeta): Promise<void> {
     await this.passwords.execute(userOf(principal), principal.sessionId, body, meta);
   }
 
   @NoStore()
   @Get('export')
   @ApiOperation({ summary: 'GDPR export of everything identity holds about me (needs a recent second factor, or a recent sign-in without MFA)' })
-  @ApiOkResponse({ type: UserDataExportResponse })
+  @ApiResult(200, UserDataExportResponse)
   @ApiProblems(403, 404)
   async export(@CurrentPrincipal() principal: Principal, @Meta() meta: RequestMeta): Promise<UserDataExport> {
     const { userId, sessionId } = sessionOf(principal);

@@ -1,8 +1,10 @@
 import { Controller, Get, Header, Inject, VERSION_NEUTRAL } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { KeyRing, TOKEN_ALGORITHM } from '../../../platform/auth/key-ring';
 import { Public } from '../../../platform/auth/decorators';
 import { APP_CONFIG, type AppConfig } from '../../../platform/config/app-config';
+import { ApiResult } from '../../../platform/http/zod-request';
+import { JsonWebKeySet, OpenIdConfiguration } from './dto/well-known.dto';
 
 /**
  * Published key set and OIDC discovery, so Kong's JWT/OIDC plugin (and any relying party)
@@ -21,13 +23,7 @@ export class WellKnownHttpController {
   @Get('jwks.json')
   @Header('cache-control', 'public, max-age=300')
   @ApiOperation({ summary: 'JSON Web Key Set (RFC 7517) of the token-signing keys' })
-  @ApiOkResponse({
-    schema: {
-      type: 'object',
-      required: ['keys'],
-      properties: { keys: { type: 'array', items: { type: 'object', properties: { kty: { type: 'string' }, crv: { type: 'string' }, x: { type: 'string' }, y: { type: 'string' }, kid: { type: 'string' }, alg: { type: 'string' }, use: { type: 'string' } } } } },
-    },
-  })
+  @ApiResult(200, JsonWebKeySet)
   jwks(): { keys: unknown[] } {
     return { keys: [...this.keys.publicJwks] };
   }
@@ -35,8 +31,8 @@ export class WellKnownHttpController {
   @Get('openid-configuration')
   @Header('cache-control', 'public, max-age=300')
   @ApiOperation({ summary: 'OpenID Connect discovery document (what this server really supports)' })
-  @ApiOkResponse({ schema: { type: 'object', additionalProperties: true, required: ['issuer', 'jwks_uri', 'token_endpoint'] } })
-  openidConfiguration(): Record<string, unknown> {
+  @ApiResult(200, OpenIdConfiguration)
+  openidConfiguration(): OpenIdConfiguration {
     const issuer = this.config.auth.issuer.replace(/\/$/, '');
     return {
       issuer,

@@ -10,7 +10,7 @@ import { nextStatus } from '../../domain/account';
 import { accountNotFound, closureIncomplete, overdrawn, pendingHolds, sweepTargetInvalid, sweepTargetRequired, transitionNotAllowed } from '../../domain/account-errors';
 import { AccountRepository, type AccountRecord } from '../../infrastructure/account.repository';
 import { InterestSettlement } from './interest-settlement';
-import { IssueStatementHandler } from '../../statements/application/issue-statement/issue-statement.handler';
+import { IssueStatement } from '../../statements/application/issue-statement/issue-statement';
 
 /** Namespace of the sweep transfers' ids (UUIDv5 of `<account id>:sweep:<round>`). */
 const SWEEP_ID_NAMESPACE = 'f1c7d2e4-5b1a-4c55-9a0e-3d6b8f2a7c10';
@@ -41,7 +41,7 @@ export class CloseAccountWorkflow {
     private readonly queries: QueryBus,
     private readonly outbox: Outbox,
     private readonly interest: InterestSettlement,
-    private readonly statements: IssueStatementHandler,
+    private readonly statements: IssueStatement,
   ) {}
 
   /** Starts (or resumes) the closure of an account the caller may act on (checked by `authorize`). */

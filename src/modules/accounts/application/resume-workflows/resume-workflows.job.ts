@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AccountRepository } from '../../infrastructure/account.repository';
 import { CloseAccountWorkflow } from '../close-account/close-account.workflow';
-import { OpenAccountHandler } from '../open-account/open-account.handler';
+import { OpenAccount } from '../open-account/open-account';
 
 /** Left alone this long, a pending or closing account is taken to be abandoned by a crashed run. */
 export const ABANDONED_AFTER_SECONDS = 60;
@@ -18,7 +18,7 @@ export class ResumeWorkflowsJob {
 
   constructor(
     private readonly accounts: AccountRepository,
-    private readonly opening: OpenAccountHandler,
+    private readonly opening: OpenAccount,
     private readonly closing: CloseAccountWorkflow,
   ) {}
 

@@ -1,21 +1,33 @@
-import { Body, Controller, Get, Headers, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { Controller, Get, Headers, Post, Res } from '@nestjs/common';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import type { z } from 'zod';
 import { ApiAuth, CurrentPrincipal } from '../../../../platform/auth/decorators';
 import type { Principal } from '../../../../platform/auth/principal';
 import { Clock } from '../../../../platform/clock';
 import { ApiProblems } from '../../../../platform/http/api-problems.decorator';
 import { Idempotent } from '../../../../platform/http/idempotency';
+import { ApiResult, ApiResultContent, ValidBody, ValidParams, ValidQuery } from '../../../../platform/http/zod-request';
 import { accessibleWith } from '../../api/account-access';
-import { AccountIdParams } from '../../api/dto/accounts.dto';
-import { AccountQueries } from '../../application/account-queries/account-queries';
-import { GenerateStatementHandler } from '../application/generate-statement/generate-statement.handler';
-import { IssueStatementHandler } from '../application/issue-statement/issue-statement.handler';
+import { AccountIdParams } from '../../api/dto/accounts.requests';
+import { ReadAccounts } from '../../application/read-accounts/read-accounts';
+import { GenerateStatement } from '../application/generate-statement/generate-statement';
+import { IssueStatement } from '../application/issue-statement/issue-statement';
 import type { StatementFormat } from '../domain/statement';
 import { statementNotFound } from '../domain/statement-errors';
 import { StatementRepository, type StoredStatementRecord } from '../infrastructure/statement.repository';
 import { CONTENT_TYPES, render } from '../infrastructure/statement-renderers';
-import { StatementPeriodRequest, StatementQuery, StatementResponse, StoredStatementListResponse, StoredStatementParams, StoredStatementQuery, StoredStatementResponse } from './dto/statements.dto';
+import {
+  StatementCsv,
+  StatementJson,
+  StatementPdf,
+  StatementPeriodRequest,
+  StatementQuery,
+  StoredStatement,
+  StoredStatementList,
+  StoredStatementParams,
+  StoredStatementQuery,
+} from './dto/statements.requests';
 
 /** The `format` parameter wins; otherwise the Accept header; otherwise JSON. */
 export function formatOf(explicit: StatementFormat | undefined, accept: string | undefined): StatementFormat {
@@ -28,16 +40,13 @@ export function formatOf(explicit: StatementFormat | undefined, accept: string |
 
 /** The three renderings of a statement, documented once for both download routes. */
 const StatementContent = () =>
-  ApiOkResponse({
-    description: 'The statement as JSON, CSV (RFC 4180; amounts in minor units and formatted) or PDF',
-    content: {
-      'application/json': { schema: { $ref: getSchemaPath(StatementResponse) } },
-      'text/csv': { schema: { type: 'string' } },
-      'application/pdf': { schema: { type: 'string', format: 'binary' } },
-    },
-  });
+  ApiResultContent(
+    200,
+    { 'application/json': StatementJson, 'text/csv': StatementCsv, 'application/pdf': StatementPdf },
+    'The statement as JSON, CSV (RFC 4180; amounts in minor units and formatted) or PDF: `format=` wins over the Accept header; JSON by default',
+  );
 
-const storedView = (s: StoredStatementRecord): StoredStatementResponse => ({
+const storedView = (s: StoredStatementRecord): StoredStatement => ({
   id: s.id,
   accountId: s.accountId,
   kind: s.kind,
@@ -63,13 +72,12 @@ function send(reply: FastifyReply, format: StatementFormat, content: Buffer, nam
  */
 @ApiTags('statements')
 @ApiAuth()
-@ApiExtraModels(StatementResponse)
 @Controller('accounts/:id/statements')
 export class StatementsHttpController {
   constructor(
-    private readonly reads: AccountQueries,
-    private readonly generator: GenerateStatementHandler,
-    private readonly issuer: IssueStatementHandler,
+    private readonly reads: ReadAccounts,
+    private readonly generator: GenerateStatement,
+    private readonly issuer: IssueStatement,
     private readonly statements: StatementRepository,
     private readonly clock: Clock,
   ) {}
@@ -81,33 +89,37 @@ export class StatementsHttpController {
   @ApiProblems(400, 404)
   async generate(
     @CurrentPrincipal() principal: Principal,
-    @Param() params: AccountIdParams,
-    @Query() query: StatementQuery,
+    @ValidParams(AccountIdParams) { id }: z.output<typeof AccountIdParams>,
+    @ValidQuery(StatementQuery) { format, ...period }: z.output<typeof StatementQuery>,
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Buffer> {
-    const account = await this.reads.get(params.id, accessibleWith(principal, 'accounts:read'));
-    const format = formatOf(query.format, accept);
-    const statement = await this.generator.generate(account, query, new Date(this.clock.now()).toISOString());
-    return send(reply, format, (await render(statement, format)).content, `statement-${account.accountNumber}`);
+    const account = await this.reads.get(id, accessibleWith(principal, 'accounts:read'));
+    const chosen = formatOf(format, accept);
+    const statement = await this.generator.generate(account, period, new Date(this.clock.now()).toISOString());
+    return send(reply, chosen, (await render(statement, chosen)).content, `statement-${account.accountNumber}`);
   }
 
   @Post()
   @Idempotent()
   @ApiOperation({ summary: 'Generate and store a statement for a finished period; it can be downloaded again, byte for byte' })
-  @ApiCreatedResponse({ type: StoredStatementResponse })
-  @ApiProblems(400, 404, 422)
-  async issue(@CurrentPrincipal() principal: Principal, @Param() params: AccountIdParams, @Body() body: StatementPeriodRequest): Promise<StoredStatementResponse> {
-    const account = await this.reads.get(params.id, accessibleWith(principal, 'accounts:read'));
-    return storedView(await this.issuer.issue(account, 'on_demand', body, `${principal.kind}:${principal.subject}`));
+  @ApiResult(201, StoredStatement)
+  @ApiProblems(400, 404)
+  async issue(
+    @CurrentPrincipal() principal: Principal,
+    @ValidParams(AccountIdParams) { id }: z.output<typeof AccountIdParams>,
+    @ValidBody(StatementPeriodRequest) period: z.output<typeof StatementPeriodRequest>,
+  ): Promise<StoredStatement> {
+    const account = await this.reads.get(id, accessibleWith(principal, 'accounts:read'));
+    return storedView(await this.issuer.issue(account, 'on_demand', period, `${principal.kind}:${principal.subject}`));
   }
 
   @Get('stored')
   @ApiOperation({ summary: 'Stored statements (on demand, monthly, final), newest first' })
-  @ApiOkResponse({ type: StoredStatementListResponse })
+  @ApiResult(200, StoredStatementList)
   @ApiProblems(400, 404)
-  async list(@CurrentPrincipal() principal: Principal, @Param() params: AccountIdParams): Promise<StoredStatementListResponse> {
-    const account = await this.reads.get(params.id, accessibleWith(principal, 'accounts:read'));
+  async list(@CurrentPrincipal() principal: Principal, @ValidParams(AccountIdParams) { id }: z.output<typeof AccountIdParams>): Promise<StoredStatementList> {
+    const account = await this.reads.get(id, accessibleWith(principal, 'accounts:read'));
     return { items: (await this.statements.list(account.id)).map(storedView) };
   }
 
@@ -118,8 +130,8 @@ export class StatementsHttpController {
   @ApiProblems(400, 404)
   async download(
     @CurrentPrincipal() principal: Principal,
-    @Param() params: StoredStatementParams,
-    @Query() query: StoredStatementQuery,
+    @ValidParams(StoredStatementParams) params: z.output<typeof StoredStatementParams>,
+    @ValidQuery(StoredStatementQuery) query: z.output<typeof StoredStatementQuery>,
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Buffer> {

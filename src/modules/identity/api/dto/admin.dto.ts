@@ -1,129 +1,98 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsString, IsUrl, IsUUID, Length, Matches } from 'class-validator';
+import { z } from 'zod';
+import { Id, singleLineText, Timestamp } from '../../../../shared-kernel';
 import { ROLES } from '../../../../platform/auth/principal';
 import { ADMIN_SETTABLE_STATUSES } from '../../domain/user-status';
+import { oauthText } from './fields';
 
-export class UserIdParams {
-  @IsUUID()
-  id!: string;
-}
+export const UserIdParams = z.strictObject({ id: Id });
 
-export class AssignRolesRequest {
-  @ApiProperty({ enum: ROLES, isArray: true, example: ['customer', 'support'] })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(ROLES.length)
-  @IsIn(ROLES, { each: true })
-  roles!: Array<(typeof ROLES)[number]>;
-}
+export const AssignRolesRequest = z
+  .strictObject({ roles: z.array(z.enum(ROLES)).min(1).max(ROLES.length).meta({ example: ['customer', 'support'] }) })
+  .meta({ id: 'AssignRolesRequest' });
+export type AssignRolesRequest = z.infer<typeof AssignRolesRequest>;
 
-export class RolesResponse {
-  @ApiProperty({ enum: ROLES, isArray: true }) roles!: string[];
-}
+export const RolesResponse = z.object({ roles: z.array(z.enum(ROLES)) }).meta({ id: 'RolesResponse' });
+export type RolesResponse = z.infer<typeof RolesResponse>;
 
-export class ChangeStatusRequest {
-  @ApiProperty({ enum: ADMIN_SETTABLE_STATUSES })
-  @IsIn(ADMIN_SETTABLE_STATUSES)
-  status!: (typeof ADMIN_SETTABLE_STATUSES)[number];
-}
+export const ChangeStatusRequest = z.strictObject({ status: z.enum(ADMIN_SETTABLE_STATUSES) }).meta({ id: 'ChangeStatusRequest' });
+export type ChangeStatusRequest = z.infer<typeof ChangeStatusRequest>;
 
-export class StatusResponse {
-  @ApiProperty({ enum: ADMIN_SETTABLE_STATUSES }) status!: string;
-}
+export const StatusResponse = z.object({ status: z.enum(ADMIN_SETTABLE_STATUSES) }).meta({ id: 'StatusResponse' });
+export type StatusResponse = z.infer<typeof StatusResponse>;
 
-const SCOPE = /^[a-z][a-z_]*:[a-z][a-z_]*$|^openid$/;
+const CLIENT_TYPES = ['confidential', 'public'] as const;
+const CLIENT_GRANT_TYPES = ['client_credentials', 'authorization_code'] as const;
 
-export class RegisterClientRequest {
-  @ApiProperty({ example: 'Partner reporting' })
-  @IsString()
-  @Length(1, 100)
-  name!: string;
+const Scope = z.string().regex(/^[a-z][a-z_]*:[a-z][a-z_]*$|^openid$/, 'must look like area:action (or be openid)');
 
-  @ApiProperty({ enum: ['confidential', 'public'], description: 'public: a browser app without a secret (authorization code + PKCE only)' })
-  @IsIn(['confidential', 'public'])
-  type!: 'confidential' | 'public';
+const RedirectUri = z
+  .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' })
+  .max(2000)
+  .meta({ example: 'https://app.skyro.dev/callback' });
 
-  @ApiProperty({ example: ['accounts:read'], type: [String], description: 'Permissions the client may be granted (`area:action`), or `openid`' })
-  @IsArray()
-  @ArrayMaxSize(50)
-  @Matches(SCOPE, { each: true, message: 'each scope must look like area:action (or be openid)' })
-  scopes!: string[];
+export const RegisterClientRequest = z
+  .strictObject({
+    name: singleLineText(1, 100).meta({ example: 'Partner reporting' }),
+    type: z.enum(CLIENT_TYPES).describe('public: a browser app without a secret (authorization code + PKCE only)'),
+    scopes: z
+      .array(Scope)
+      .max(50)
+      .meta({ example: ['accounts:read'], description: 'Permissions the client may be granted (`area:action`), or `openid`' }),
+    grantTypes: z.array(z.enum(CLIENT_GRANT_TYPES)).min(1),
+    redirectUris: z.array(RedirectUri).max(10).optional().describe('Exact redirect URIs (authorization code); none by default'),
+  })
+  .meta({ id: 'RegisterClientRequest' });
+export type RegisterClientRequest = z.infer<typeof RegisterClientRequest>;
 
-  @ApiProperty({ enum: ['client_credentials', 'authorization_code'], isArray: true })
-  @IsArray()
-  @ArrayMinSize(1)
-  @IsIn(['client_credentials', 'authorization_code'], { each: true })
-  grantTypes!: Array<'client_credentials' | 'authorization_code'>;
+export const ClientView = z
+  .object({
+    id: z.string().meta({ example: 'cl_2k3j4h5g6f7d8s9a' }),
+    name: z.string(),
+    type: z.enum(CLIENT_TYPES),
+    scopes: z.array(z.string()),
+    grantTypes: z.array(z.string()),
+    redirectUris: z.array(z.string()),
+    createdAt: Timestamp,
+    disabled: z.boolean(),
+  })
+  .meta({ id: 'ClientView' });
+export type ClientView = z.infer<typeof ClientView>;
 
-  @ApiPropertyOptional({ type: [String], example: ['https://app.skyro.dev/callback'], description: 'Exact redirect URIs (authorization code)' })
-  @IsArray()
-  @ArrayMaxSize(10)
-  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['https', 'http'] }, { each: true, message: 'each redirect URI must be an absolute http(s) URL' })
-  redirectUris: string[] = [];
-}
+export const ClientList = z.array(ClientView);
 
-export class ClientView {
-  @ApiProperty({ example: 'cl_2k3j4h5g6f7d8s9a' }) id!: string;
-  @ApiProperty() name!: string;
-  @ApiProperty({ enum: ['confidential', 'public'] }) type!: string;
-  @ApiProperty({ type: [String] }) scopes!: string[];
-  @ApiProperty({ type: [String] }) grantTypes!: string[];
-  @ApiProperty({ type: [String] }) redirectUris!: string[];
-  @ApiProperty({ format: 'date-time' }) createdAt!: string;
-  @ApiProperty() disabled!: boolean;
-}
+export const RegisteredClientResponse = z
+  .object({
+    client: ClientView,
+    clientSecret: z.string().optional().describe('Confidential clients only. Shown once; store it in a secret manager'),
+  })
+  .meta({ id: 'RegisteredClientResponse' });
+export type RegisteredClientResponse = z.infer<typeof RegisteredClientResponse>;
 
-export class RegisteredClientResponse {
-  @ApiProperty({ type: ClientView }) client!: ClientView;
-  @ApiPropertyOptional({ description: 'Confidential clients only. Shown once; store it in a secret manager' }) clientSecret?: string;
-}
+export const ClientIdParams = z.strictObject({ id: z.string().regex(/^cl_[A-Za-z0-9_-]{1,60}$/, 'must be a client id') });
 
-export class ClientIdParams {
-  @Matches(/^cl_[A-Za-z0-9_-]{1,60}$/, { message: 'id must be a client id' })
-  id!: string;
-}
+/** The authorization request of the code flow (RFC 6749 §4.1.1 with PKCE, RFC 7636); fields keep their RFC names. */
+export const AuthorizeRequest = z
+  .strictObject({
+    response_type: z.literal('code', { error: 'must be code' }),
+    client_id: oauthText(1, 100),
+    redirect_uri: oauthText(1, 2000).meta({ example: 'https://app.skyro.dev/callback' }),
+    code_challenge: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{43}$/, 'must be a base64url SHA-256 (43 characters)')
+      .describe('BASE64URL(SHA-256(code_verifier))'),
+    code_challenge_method: z.literal('S256', { error: 'must be S256' }).describe('Only S256'),
+    scope: oauthText(0, 1000).optional().meta({ example: 'openid accounts:read' }),
+    state: oauthText(0, 500).optional(),
+    nonce: oauthText(0, 500).optional(),
+  })
+  .meta({ id: 'AuthorizeRequest' });
+export type AuthorizeRequest = z.infer<typeof AuthorizeRequest>;
 
-export class AuthorizeRequestDto {
-  @ApiProperty({ enum: ['code'] })
-  @IsIn(['code'], { message: 'response_type must be code' })
-  response_type!: 'code';
-
-  @ApiProperty()
-  @IsString()
-  @Length(1, 100)
-  client_id!: string;
-
-  @ApiProperty({ example: 'https://app.skyro.dev/callback' })
-  @IsString()
-  @Length(1, 2000)
-  redirect_uri!: string;
-
-  @ApiProperty({ description: 'BASE64URL(SHA-256(code_verifier))' })
-  @Matches(/^[A-Za-z0-9_-]{43}$/, { message: 'code_challenge must be a base64url SHA-256 (43 characters)' })
-  code_challenge!: string;
-
-  @ApiProperty({ enum: ['S256'], description: 'Only S256' })
-  @IsIn(['S256'], { message: 'code_challenge_method must be S256' })
-  code_challenge_method!: 'S256';
-
-  @ApiPropertyOptional({ example: 'openid accounts:read' })
-  @IsString()
-  @Length(0, 1000)
-  scope: string = '';
-
-  @ApiPropertyOptional()
-  @IsString()
-  @Length(0, 500)
-  state: string = '';
-
-  @ApiPropertyOptional()
-  @IsString()
-  @Length(0, 500)
-  nonce: string = '';
-}
-
-export class AuthorizeResponse {
-  @ApiProperty({ description: 'redirect_uri with code (and state) added: send the browser there' }) redirectTo!: string;
-  @ApiProperty() code!: string;
-  @ApiPropertyOptional() state?: string;
-}
+export const AuthorizeResponse = z
+  .object({
+    redirectTo: z.string().describe('redirect_uri with code (and state) added: send the browser there'),
+    code: z.string(),
+    state: z.string().optional(),
+  })
+  .meta({ id: 'AuthorizeResponse' });
+export type AuthorizeResponse = z.infer<typeof AuthorizeResponse>;

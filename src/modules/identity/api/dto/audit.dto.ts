@@ -1,79 +1,56 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { z } from 'zod';
+import { singleLineText, Timestamp } from '../../../../shared-kernel';
 
-export class AuditQuery {
-  @ApiPropertyOptional({ example: 'login.failed' })
-  @IsOptional()
-  @Matches(/^[a-z_]+\.[a-z_]+$/, { message: 'type must look like area.event' })
-  type?: string;
+export const AuditQuery = z.strictObject({
+  type: z
+    .string()
+    .regex(/^[a-z_]+\.[a-z_]+$/, 'must look like area.event')
+    .optional()
+    .meta({ example: 'login.failed' }),
+  actorId: singleLineText(1, 100).optional().describe('Who acted (user or client id)'),
+  subjectId: singleLineText(1, 100).optional().describe('Whom it was about'),
+  from: Timestamp.optional().describe('From (inclusive)'),
+  to: Timestamp.optional().describe('To (exclusive)'),
+  cursor: z
+    .string()
+    .regex(/^\d{1,18}$/, 'must come from a previous page')
+    .optional()
+    .describe('nextCursor of the previous page'),
+  limit: z.coerce.number().int().min(1).max(500).optional().describe('Page size (default 50)'),
+});
 
-  @ApiPropertyOptional({ description: 'Who acted (user or client id)' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
-  actorId?: string;
+export const AuditEntryView = z
+  .object({
+    seq: z.string().meta({ example: '42' }),
+    occurredAt: Timestamp,
+    type: z.string().meta({ example: 'login.failed' }),
+    actorId: z.string().nullable(),
+    subjectId: z.string().nullable(),
+    ip: z.string().nullable(),
+    requestId: z.string().nullable(),
+    details: z.record(z.string(), z.unknown()),
+    hash: z.string().describe('SHA-256 chain hash (hex)'),
+  })
+  .meta({ id: 'AuditEntryView' });
 
-  @ApiPropertyOptional({ description: 'Whom it was about' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
-  subjectId?: string;
+export const AuditPage = z
+  .object({
+    items: z.array(AuditEntryView),
+    nextCursor: z.string().nullable().describe('Pass as cursor for the next (older) page; null at the end'),
+  })
+  .meta({ id: 'AuditPage' });
+export type AuditPage = z.infer<typeof AuditPage>;
 
-  @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  from?: string;
+export const ChainBreakView = z.object({ seq: z.number().int(), reason: z.enum(['hash_mismatch', 'link_mismatch', 'gap']) }).meta({ id: 'ChainBreakView' });
 
-  @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  to?: string;
+export const ChainHeadView = z.object({ seq: z.number().int(), hash: z.string() }).meta({ id: 'ChainHeadView' });
 
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @Matches(/^\d{1,18}$/, { message: 'cursor must come from a previous page' })
-  cursor?: string;
-
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-}
-
-export class AuditEntryView {
-  @ApiProperty({ example: '42' }) seq!: string;
-  @ApiProperty({ format: 'date-time' }) occurredAt!: string;
-  @ApiProperty({ example: 'login.failed' }) type!: string;
-  @ApiProperty({ nullable: true, type: String }) actorId!: string | null;
-  @ApiProperty({ nullable: true, type: String }) subjectId!: string | null;
-  @ApiProperty({ nullable: true, type: String }) ip!: string | null;
-  @ApiProperty({ nullable: true, type: String }) requestId!: string | null;
-  @ApiProperty({ type: 'object', additionalProperties: true }) details!: Record<string, unknown>;
-  @ApiProperty({ description: 'SHA-256 chain hash (hex)' }) hash!: string;
-}
-
-export class AuditPage {
-  @ApiProperty({ type: [AuditEntryView] }) items!: AuditEntryView[];
-  @ApiProperty({ nullable: true, type: String, description: 'Pass as cursor for the next (older) page; null at the end' }) nextCursor!: string | null;
-}
-
-export class ChainBreakView {
-  @ApiProperty() seq!: number;
-  @ApiProperty({ enum: ['hash_mismatch', 'link_mismatch', 'gap'] }) reason!: string;
-}
-
-export class ChainHeadView {
-  @ApiProperty() seq!: number;
-  @ApiProperty() hash!: string;
-}
-
-export class AuditVerificationResponse {
-  @ApiProperty() valid!: boolean;
-  @ApiProperty({ description: 'Rows verified before the first break (all rows when valid)' }) checked!: number;
-  @ApiProperty({ type: ChainHeadView, description: 'Last verified row: anchor it elsewhere to detect a truncated tail' }) head!: ChainHeadView;
-  @ApiProperty({ type: ChainBreakView, nullable: true }) break!: ChainBreakView | null;
-}
+export const AuditVerificationResponse = z
+  .object({
+    valid: z.boolean(),
+    checked: z.number().int().describe('Rows verified before the first break (all rows when valid)'),
+    head: ChainHeadView,
+    break: ChainBreakView.nullable(),
+  })
+  .meta({ id: 'AuditVerificationResponse' });
+export type AuditVerificationResponse = z.infer<typeof AuditVerificationResponse>;

@@ -1,207 +1,131 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsLocale, IsObject, IsOptional, IsString, Length, Matches, MaxLength, ValidateIf } from 'class-validator';
-import { MAX_PASSWORD_LENGTH } from '../../domain/password-policy';
+import { z } from 'zod';
+import { singleLineText } from '../../../../shared-kernel';
+import { EmailAddress, EmailInput, IssuedToken, Locale, NewPassword, oauthText, PasswordInput, PhoneNumber, TotpCode, WebAuthnCredential } from './fields';
 
-export class RegisterRequest {
-  @ApiProperty({ example: 'jane@example.com', maxLength: 254 })
-  @IsEmail({}, { message: 'email must be an email address' })
-  @MaxLength(254)
-  email!: string;
+export const RegisterRequest = z
+  .strictObject({
+    email: EmailAddress,
+    password: NewPassword,
+    name: singleLineText(1, 200).meta({ example: 'Jane Doe' }),
+    phone: PhoneNumber.optional(),
+    locale: Locale.optional(),
+  })
+  .meta({ id: 'RegisterRequest' });
+export type RegisterRequest = z.infer<typeof RegisterRequest>;
 
-  @ApiProperty({ description: 'At least 12 characters, not a common or breached password', minLength: 1, maxLength: MAX_PASSWORD_LENGTH })
-  @IsString()
-  @Length(1, MAX_PASSWORD_LENGTH * 4)
-  password!: string;
+export const AcceptedResponse = z
+  .object({
+    status: z.literal('accepted'),
+    message: z.string().meta({ example: 'If the address can be used, a message is on its way.' }),
+  })
+  .meta({ id: 'AcceptedResponse' });
+export type AcceptedResponse = z.infer<typeof AcceptedResponse>;
 
-  @ApiProperty({ example: 'Jane Doe', maxLength: 200 })
-  @IsString()
-  @Length(1, 200)
-  name!: string;
+export const OneTimeTokenRequest = z
+  .strictObject({ token: IssuedToken.describe('The one-time token from the emailed link') })
+  .meta({ id: 'OneTimeTokenRequest' });
+export type OneTimeTokenRequest = z.infer<typeof OneTimeTokenRequest>;
 
-  @ApiPropertyOptional({ example: '+447700900123', description: 'E.164' })
-  @IsOptional()
-  @Matches(/^\+[1-9]\d{6,14}$/, { message: 'phone must be an E.164 number such as +447700900123' })
-  phone?: string;
+export const VerifiedResponse = z.object({ status: z.literal('active') }).meta({ id: 'VerifiedResponse' });
+export type VerifiedResponse = z.infer<typeof VerifiedResponse>;
 
-  @ApiPropertyOptional({ example: 'en-GB' })
-  @IsOptional()
-  @IsLocale()
-  locale?: string;
-}
-
-export class AcceptedResponse {
-  @ApiProperty({ example: 'accepted' })
-  status!: 'accepted';
-
-  @ApiProperty({ example: 'If the address can be used, a message is on its way.' })
-  message!: string;
-}
-
-export class OneTimeTokenRequest {
-  @ApiProperty({ description: 'The one-time token from the emailed link' })
-  @IsString()
-  @Length(10, 200)
-  token!: string;
-}
-
-export class VerifiedResponse {
-  @ApiProperty({ example: 'active' })
-  status!: 'active';
-}
-
-export class LoginRequest {
-  @ApiProperty({ example: 'jane@example.com' })
-  @IsString()
-  @MaxLength(254)
-  email!: string;
-
-  @ApiProperty()
-  @IsString()
-  @Length(1, MAX_PASSWORD_LENGTH * 4)
-  password!: string;
-}
+export const LoginRequest = z.strictObject({ email: EmailInput, password: PasswordInput }).meta({ id: 'LoginRequest' });
+export type LoginRequest = z.infer<typeof LoginRequest>;
 
 /** RFC 6749 §5.1 token response. */
-export class TokenResponse {
-  @ApiProperty({ description: 'ES256-signed JWT (RFC 9068)' })
-  access_token!: string;
+export const TokenResponse = z
+  .object({
+    access_token: z.string().describe('ES256-signed JWT (RFC 9068)'),
+    token_type: z.literal('Bearer'),
+    expires_in: z.number().int().meta({ example: 600 }),
+    refresh_token: z.string().optional().describe('Opaque; rotated on every use; a reused one revokes the whole session'),
+    scope: z.string().meta({ example: '', description: 'Granted scopes, space-separated (empty for first-party user sessions)' }),
+    id_token: z.string().optional().describe('OIDC ID token (authorization code grant with the openid scope)'),
+  })
+  .meta({ id: 'TokenResponse' });
+export type TokenResponse = z.infer<typeof TokenResponse>;
 
-  @ApiProperty({ example: 'Bearer' })
-  token_type!: 'Bearer';
+export const MfaChallengeView = z
+  .object({
+    challengeToken: z.string().describe('Send it back with the second factor to /v1/auth/login/mfa; single use'),
+    expiresIn: z.number().int().meta({ example: 300 }),
+    methods: z.array(z.string()).meta({ example: ['totp', 'recovery_code'] }),
+  })
+  .meta({ id: 'MfaChallengeView' });
 
-  @ApiProperty({ example: 600 })
-  expires_in!: number;
+export const LoginResponse = z
+  .discriminatedUnion('status', [
+    z.object({ status: z.literal('authenticated'), tokens: TokenResponse }),
+    z.object({ status: z.literal('mfa_required'), mfa: MfaChallengeView }),
+  ])
+  .meta({ id: 'LoginResponse' });
+export type LoginResponse = z.infer<typeof LoginResponse>;
 
-  @ApiPropertyOptional({ description: 'Opaque; rotated on every use; a reused one revokes the whole session' })
-  refresh_token?: string;
+const secondFactor = {
+  code: TotpCode.optional().describe('TOTP code (or send recoveryCode)'),
+  recoveryCode: singleLineText(8, 20).optional().meta({ example: 'ABCD-EFGH-JKMN' }),
+};
 
-  @ApiProperty({ example: '', description: 'Granted scopes, space-separated (empty for first-party user sessions)' })
-  scope!: string;
-
-  @ApiPropertyOptional({ description: 'OIDC ID token (authorization code grant with the openid scope)' })
-  id_token?: string;
+/** Without either field there is nothing to check: say so, rather than count a failed attempt. */
+function requireSecondFactor(value: { code?: string; recoveryCode?: string }, ctx: z.RefinementCtx): void {
+  if (value.code === undefined && value.recoveryCode === undefined) ctx.addIssue({ code: 'custom', path: ['code'], message: 'is required (or send recoveryCode)' });
 }
 
-export class MfaChallengeView {
-  @ApiProperty({ description: 'Send it back with the second factor to /v1/auth/login/mfa; single use' })
-  challengeToken!: string;
+export const SecondFactorRequest = z.strictObject(secondFactor).superRefine(requireSecondFactor).meta({ id: 'SecondFactorRequest' });
+export type SecondFactorRequest = z.infer<typeof SecondFactorRequest>;
 
-  @ApiProperty({ example: 300 })
-  expiresIn!: number;
-
-  @ApiProperty({ example: ['totp', 'recovery_code'], type: [String] })
-  methods!: string[];
-}
-
-export class LoginResponse {
-  @ApiProperty({ enum: ['authenticated', 'mfa_required'] })
-  status!: 'authenticated' | 'mfa_required';
-
-  @ApiPropertyOptional({ type: TokenResponse, description: 'When authenticated' })
-  tokens?: TokenResponse;
-
-  @ApiPropertyOptional({ type: MfaChallengeView, description: 'When a second factor is required' })
-  mfa?: MfaChallengeView;
-}
-
-export class SecondFactorRequest {
-  @ApiPropertyOptional({ example: '123456', description: 'TOTP code (or send recoveryCode)' })
-  @ValidateIf((o: SecondFactorRequest) => o.recoveryCode === undefined)
-  @Matches(/^\d{6}$/, { message: 'code must be 6 digits' })
-  code?: string;
-
-  @ApiPropertyOptional({ example: 'ABCD-EFGH-JKMN' })
-  @IsOptional()
-  @IsString()
-  @Length(8, 20)
-  recoveryCode?: string;
-}
-
-export class MfaLoginRequest extends SecondFactorRequest {
-  @ApiProperty()
-  @IsString()
-  @Length(10, 200)
-  challengeToken!: string;
-}
+export const MfaLoginRequest = z
+  .strictObject({ challengeToken: IssuedToken, ...secondFactor })
+  .superRefine(requireSecondFactor)
+  .meta({ id: 'MfaLoginRequest' });
+export type MfaLoginRequest = z.infer<typeof MfaLoginRequest>;
 
 /** Just an address: password-reset requests and verification re-sends. */
-export class PasswordResetRequest {
-  @ApiProperty({ example: 'jane@example.com' })
-  @IsString()
-  @MaxLength(254)
-  email!: string;
-}
+export const PasswordResetRequest = z.strictObject({ email: EmailInput }).meta({ id: 'PasswordResetRequest' });
+export type PasswordResetRequest = z.infer<typeof PasswordResetRequest>;
 
-export class PasswordResetConfirmRequest extends OneTimeTokenRequest {
-  @ApiProperty({ description: 'At least 12 characters, not a common or breached password' })
-  @IsString()
-  @Length(1, MAX_PASSWORD_LENGTH * 4)
-  newPassword!: string;
-}
+export const PasswordResetConfirmRequest = z
+  .strictObject({ token: IssuedToken.describe('The one-time token from the emailed link'), newPassword: NewPassword })
+  .meta({ id: 'PasswordResetConfirmRequest' });
+export type PasswordResetConfirmRequest = z.infer<typeof PasswordResetConfirmRequest>;
 
-export class WebAuthnOptionsResponse {
-  @ApiProperty({ description: 'Send it back with the assertion' })
-  challengeId!: string;
+export const WebAuthnOptionsResponse = z
+  .object({
+    challengeId: z.string().describe('Send it back with the assertion'),
+    options: z.record(z.string(), z.unknown()).describe('PublicKeyCredentialRequestOptionsJSON for navigator.credentials.get()'),
+  })
+  .meta({ id: 'WebAuthnOptionsResponse' });
+export type WebAuthnOptionsResponse = z.infer<typeof WebAuthnOptionsResponse>;
 
-  @ApiProperty({ description: 'PublicKeyCredentialRequestOptionsJSON for navigator.credentials.get()', type: 'object', additionalProperties: true })
-  options!: Record<string, unknown>;
-}
+export const WebAuthnAssertionRequest = z
+  .strictObject({
+    challengeId: IssuedToken,
+    response: WebAuthnCredential.describe('AuthenticationResponseJSON from navigator.credentials.get()'),
+  })
+  .meta({ id: 'WebAuthnAssertionRequest' });
+export type WebAuthnAssertionRequest = z.infer<typeof WebAuthnAssertionRequest>;
 
-export class WebAuthnAssertionRequest {
-  @ApiProperty()
-  @IsString()
-  @Length(10, 200)
-  challengeId!: string;
+const GRANT_TYPES = ['refresh_token', 'client_credentials', 'authorization_code'] as const;
 
-  @ApiProperty({ description: 'AuthenticationResponseJSON from navigator.credentials.get()', type: 'object', additionalProperties: true })
-  @IsObject()
-  response!: Record<string, unknown>;
-}
-
-/** RFC 6749 token request; fields keep their RFC names. Form-encoded or JSON. */
-export class TokenRequest {
-  @ApiProperty({ enum: ['refresh_token', 'client_credentials', 'authorization_code'] })
-  @IsIn(['refresh_token', 'client_credentials', 'authorization_code'], { message: 'grant_type must be refresh_token, client_credentials or authorization_code' })
-  grant_type!: 'refresh_token' | 'client_credentials' | 'authorization_code';
-
-  @ApiPropertyOptional({ description: 'client_secret_post (or send HTTP Basic)' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
-  client_id?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  client_secret?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  refresh_token?: string;
-
-  @ApiPropertyOptional({ example: 'accounts:read' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(1000)
-  scope?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  code?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(2000)
-  redirect_uri?: string;
-
-  @ApiPropertyOptional({ description: 'PKCE verifier (RFC 7636), 43-128 characters' })
-  @IsOptional()
-  @Matches(/^[A-Za-z0-9._~-]{43,128}$/, { message: 'code_verifier must be 43-128 characters of A-Z a-z 0-9 - . _ ~' })
-  code_verifier?: string;
-}
+/**
+ * RFC 6749 token request; fields keep their RFC names. Form-encoded or JSON: every value is a
+ * string, and a repeated form parameter (an array) is refused (RFC 6749 §3.2). Which fields
+ * a grant type needs is the token endpoint's rule (INVALID_REQUEST), not a shape.
+ */
+export const TokenRequest = z
+  .strictObject({
+    grant_type: z.enum(GRANT_TYPES, { error: 'must be refresh_token, client_credentials or authorization_code' }),
+    client_id: oauthText(0, 100).optional().describe('client_secret_post (or send HTTP Basic)'),
+    client_secret: oauthText(0, 200).optional(),
+    refresh_token: oauthText(0, 200).optional(),
+    scope: oauthText(0, 1000).optional().meta({ example: 'accounts:read' }),
+    code: oauthText(0, 200).optional(),
+    redirect_uri: oauthText(0, 2000).optional(),
+    code_verifier: z
+      .string()
+      .regex(/^[A-Za-z0-9._~-]{43,128}$/, 'must be 43-128 characters of A-Z a-z 0-9 - . _ ~')
+      .optional()
+      .describe('PKCE verifier (RFC 7636), 43-128 characters'),
+  })
+  .meta({ id: 'TokenRequest' });
+export type TokenRequest = z.infer<typeof TokenRequest>;

@@ -1,56 +1,58 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsObject, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { z } from 'zod';
+import { singleLineText, Timestamp } from '../../../../shared-kernel';
+import { TotpCode, WebAuthnCredential } from './fields';
 
-export class TotpEnrolmentResponse {
-  @ApiProperty({ description: 'Base32 secret, for manual entry' }) secret!: string;
-  @ApiProperty({ example: 'otpauth://totp/Skyro:jane%40example.com?issuer=Skyro&secret=...&algorithm=SHA1&digits=6&period=30', description: 'Render as a QR code' }) otpauthUri!: string;
-}
+export const TotpEnrolmentResponse = z
+  .object({
+    secret: z.string().describe('Base32 secret, for manual entry'),
+    otpauthUri: z.string().meta({
+      example: 'otpauth://totp/Skyro:jane%40example.com?issuer=Skyro&secret=...&algorithm=SHA1&digits=6&period=30',
+      description: 'Render as a QR code',
+    }),
+  })
+  .meta({ id: 'TotpEnrolmentResponse' });
+export type TotpEnrolmentResponse = z.infer<typeof TotpEnrolmentResponse>;
 
-export class TotpCodeRequest {
-  @ApiProperty({ example: '123456' })
-  @Matches(/^\d{6}$/, { message: 'code must be 6 digits' })
-  code!: string;
-}
+export const TotpCodeRequest = z.strictObject({ code: TotpCode }).meta({ id: 'TotpCodeRequest' });
+export type TotpCodeRequest = z.infer<typeof TotpCodeRequest>;
 
-export class RecoveryCodesResponse {
-  @ApiProperty({ type: [String], description: 'Single-use codes, shown once: store them safely' }) recoveryCodes!: string[];
-}
+export const RecoveryCodesResponse = z
+  .object({ recoveryCodes: z.array(z.string()).describe('Single-use codes, shown once: store them safely') })
+  .meta({ id: 'RecoveryCodesResponse' });
+export type RecoveryCodesResponse = z.infer<typeof RecoveryCodesResponse>;
 
-export class StepUpResponse {
-  @ApiProperty({ format: 'date-time' }) secondFactorAt!: string;
-}
+export const StepUpResponse = z.object({ secondFactorAt: Timestamp }).meta({ id: 'StepUpResponse' });
+export type StepUpResponse = z.infer<typeof StepUpResponse>;
 
-export class PasskeyRegistrationRequest {
-  @ApiProperty({ description: 'RegistrationResponseJSON from navigator.credentials.create()', type: 'object', additionalProperties: true })
-  @IsObject()
-  response!: Record<string, unknown>;
+export const PasskeyRegistrationRequest = z
+  .strictObject({
+    response: WebAuthnCredential.describe('RegistrationResponseJSON from navigator.credentials.create()'),
+    name: singleLineText(1, 100).optional().meta({ example: 'iPhone' }),
+  })
+  .meta({ id: 'PasskeyRegistrationRequest' });
+export type PasskeyRegistrationRequest = z.infer<typeof PasskeyRegistrationRequest>;
 
-  @ApiProperty({ example: 'iPhone', required: false })
-  @IsOptional()
-  @IsString()
-  @Length(1, 100)
-  name?: string;
-}
+export const PasskeyCreatedResponse = z.object({ id: z.string().describe('Credential id (base64url)') }).meta({ id: 'PasskeyCreatedResponse' });
+export type PasskeyCreatedResponse = z.infer<typeof PasskeyCreatedResponse>;
 
-export class PasskeyCreatedResponse {
-  @ApiProperty({ description: 'Credential id (base64url)' }) id!: string;
-}
+export const PasskeyView = z
+  .object({
+    id: z.string(),
+    name: z.string().meta({ example: 'iPhone' }),
+    deviceType: z.enum(['singleDevice', 'multiDevice']),
+    backedUp: z.boolean(),
+    createdAt: Timestamp,
+    lastUsedAt: Timestamp.nullable(),
+  })
+  .meta({ id: 'PasskeyView' });
 
-export class PasskeyView {
-  @ApiProperty() id!: string;
-  @ApiProperty({ example: 'iPhone' }) name!: string;
-  @ApiProperty({ enum: ['singleDevice', 'multiDevice'] }) deviceType!: string;
-  @ApiProperty() backedUp!: boolean;
-  @ApiProperty({ format: 'date-time' }) createdAt!: string;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastUsedAt!: string | null;
-}
+export const PasskeyList = z.array(PasskeyView);
 
-export class PasskeyIdParams {
-  @Matches(/^[A-Za-z0-9_-]{16,1400}$/, { message: 'id must be a base64url credential id' })
-  id!: string;
-}
+export const PasskeyIdParams = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9_-]{16,1400}$/, 'must be a base64url credential id'),
+});
 
-export class WebAuthnCreationOptionsResponse {
-  @ApiProperty({ description: 'PublicKeyCredentialCreationOptionsJSON for navigator.credentials.create()', type: 'object', additionalProperties: true })
-  options!: Record<string, unknown>;
-}
+export const WebAuthnCreationOptionsResponse = z
+  .object({ options: z.record(z.string(), z.unknown()).describe('PublicKeyCredentialCreationOptionsJSON for navigator.credentials.create()') })
+  .meta({ id: 'WebAuthnCreationOptionsResponse' });
+export type WebAuthnCreationOptionsResponse = z.infer<typeof WebAuthnCreationOptionsResponse>;

@@ -1,21 +1,22 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsUUID } from 'class-validator';
+import { z } from 'zod';
+import { Id, Timestamp } from '../../../../shared-kernel';
 
-export class SessionView {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ description: 'This request\'s own session' }) current!: boolean;
-  @ApiProperty({ nullable: true, type: String, example: 'Mozilla/5.0 (iPhone...)', description: 'Device (user agent) that signed in' }) device!: string | null;
-  @ApiProperty({ nullable: true, type: String, example: '203.0.113.7' }) ip!: string | null;
-  @ApiProperty({ format: 'date-time' }) createdAt!: string;
-  @ApiProperty({ format: 'date-time' }) lastSeenAt!: string;
-  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'Last second factor in this session (step-up)' }) secondFactorAt!: string | null;
-}
+export const SessionIdParams = z.strictObject({ id: Id });
 
-export class SessionIdParams {
-  @IsUUID()
-  id!: string;
-}
+export const SessionView = z
+  .object({
+    id: Id,
+    current: z.boolean().describe("This request's own session"),
+    device: z.string().nullable().meta({ example: 'Mozilla/5.0 (iPhone...)', description: 'Device (user agent) that signed in' }),
+    ip: z.string().nullable().meta({ example: '203.0.113.7' }),
+    createdAt: Timestamp,
+    lastSeenAt: Timestamp,
+    secondFactorAt: Timestamp.nullable().describe('Last second factor in this session (step-up)'),
+  })
+  .meta({ id: 'SessionView' });
+export type SessionView = z.infer<typeof SessionView>;
 
-export class RevokedSessionsResponse {
-  @ApiProperty({ example: 3 }) revoked!: number;
-}
+export const SessionList = z.array(SessionView);
+
+export const RevokedSessionsResponse = z.object({ revoked: z.number().int().meta({ example: 3 }) }).meta({ id: 'RevokedSessionsResponse' });
+export type RevokedSessionsResponse = z.infer<typeof RevokedSessionsResponse>;

@@ -1,135 +1,89 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsISO31661Alpha2, IsISO8601, IsLocale, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { MAX_PASSWORD_LENGTH } from '../../domain/password-policy';
+import { z } from 'zod';
+import { Id, singleLineText, Timestamp } from '../../../../shared-kernel';
 import { USER_STATUSES } from '../../domain/user-status';
+import { AuditEntryView } from './audit.dto';
+import { CountryCode, Locale, NewPassword, PasswordInput, PhoneNumber } from './fields';
 
 export const CHANNELS = ['email', 'sms', 'push', 'in_app'] as const;
 
-export class AddressDto {
-  @ApiProperty({ example: '1 High Street' })
-  @IsString()
-  @Length(1, 200)
-  line1!: string;
+export const PostalAddress = z
+  .strictObject({
+    line1: singleLineText(1, 200).meta({ example: '1 High Street' }),
+    line2: singleLineText(0, 200).optional(),
+    city: singleLineText(1, 100).meta({ example: 'London' }),
+    postalCode: singleLineText(1, 20).meta({ example: 'SW1A 1AA' }),
+    country: CountryCode,
+  })
+  .meta({ id: 'PostalAddress' });
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  line2?: string;
+const DateOfBirth = z.iso.date({ error: 'must be a date (YYYY-MM-DD)' }).meta({ example: '1990-04-01' });
+const NationalId = z
+  .string()
+  .regex(/^[A-Za-z0-9 -]{4,30}$/, 'must be 4-30 letters, digits, spaces or dashes')
+  .meta({ example: 'QQ123456C' });
 
-  @ApiProperty({ example: 'London' })
-  @IsString()
-  @Length(1, 100)
-  city!: string;
+export const PreferencesChange = z
+  .strictObject({
+    locale: Locale.optional(),
+    notificationChannels: z.array(z.enum(CHANNELS)).max(CHANNELS.length).optional(),
+  })
+  .meta({ id: 'PreferencesChange' });
 
-  @ApiProperty({ example: 'SW1A 1AA' })
-  @IsString()
-  @Length(1, 20)
-  postalCode!: string;
+/** Every field optional; an absent one is left as it is (email changes are not supported here). */
+export const UpdateProfileRequest = z
+  .strictObject({
+    name: singleLineText(1, 200).optional().meta({ example: 'Jane Doe' }),
+    phone: PhoneNumber.optional(),
+    dateOfBirth: DateOfBirth.optional(),
+    address: PostalAddress.optional(),
+    nationalId: NationalId.optional(),
+    preferences: PreferencesChange.optional(),
+  })
+  .meta({ id: 'UpdateProfileRequest' });
+export type UpdateProfileRequest = z.infer<typeof UpdateProfileRequest>;
 
-  @ApiProperty({ example: 'GB', description: 'ISO 3166-1 alpha-2' })
-  @IsISO31661Alpha2()
-  country!: string;
-}
+export const ChangePasswordRequest = z.strictObject({ currentPassword: PasswordInput, newPassword: NewPassword }).meta({ id: 'ChangePasswordRequest' });
+export type ChangePasswordRequest = z.infer<typeof ChangePasswordRequest>;
 
-export class PreferencesDto {
-  @ApiPropertyOptional({ example: 'en-GB' })
-  @IsOptional()
-  @IsLocale()
-  locale?: string;
+export const PersonalDataView = z
+  .object({
+    email: z.string().meta({ example: 'jane@example.com' }),
+    name: z.string().meta({ example: 'Jane Doe' }),
+    phone: z.string().optional().meta({ example: '+447700900123' }),
+    dateOfBirth: z.string().optional().meta({ example: '1990-04-01' }),
+    address: PostalAddress.optional(),
+    nationalId: z.string().optional().meta({ example: 'QQ123456C' }),
+  })
+  .meta({ id: 'PersonalDataView' });
 
-  @ApiPropertyOptional({ enum: CHANNELS, isArray: true })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(CHANNELS.length)
-  @IsIn(CHANNELS, { each: true })
-  notificationChannels?: string[];
-}
+export const PreferencesView = z
+  .object({ locale: z.string().meta({ example: 'en-GB' }), notificationChannels: z.array(z.enum(CHANNELS)) })
+  .meta({ id: 'PreferencesView' });
 
-export class PersonalDataView {
-  @ApiProperty({ example: 'jane@example.com' }) email!: string;
-  @ApiProperty({ example: 'Jane Doe' }) name!: string;
-  @ApiPropertyOptional({ example: '+447700900123' }) phone?: string;
-  @ApiPropertyOptional({ example: '1990-04-01' }) dateOfBirth?: string;
-  @ApiPropertyOptional({ type: AddressDto }) address?: AddressDto;
-  @ApiPropertyOptional({ example: 'QQ123456C' }) nationalId?: string;
-}
+export const MfaSummaryView = z
+  .object({ methods: z.array(z.string()).meta({ example: ['totp', 'recovery_code'] }), passkeys: z.number().int().meta({ example: 1 }) })
+  .meta({ id: 'MfaSummaryView' });
 
-export class PreferencesView {
-  @ApiProperty({ example: 'en-GB' }) locale!: string;
-  @ApiProperty({ enum: CHANNELS, isArray: true }) notificationChannels!: string[];
-}
+export const ProfileResponse = z
+  .object({
+    id: Id,
+    status: z.enum(USER_STATUSES),
+    roles: z.array(z.string()).meta({ example: ['customer'] }),
+    emailVerified: z.boolean(),
+    personalData: PersonalDataView.nullable().describe('Null once the personal data was erased'),
+    preferences: PreferencesView,
+    mfa: MfaSummaryView,
+    createdAt: Timestamp,
+  })
+  .meta({ id: 'ProfileResponse' });
 
-export class MfaSummaryView {
-  @ApiProperty({ example: ['totp', 'recovery_code'], type: [String] }) methods!: string[];
-  @ApiProperty({ example: 1 }) passkeys!: number;
-}
-
-export class ProfileResponse {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ enum: USER_STATUSES }) status!: string;
-  @ApiProperty({ example: ['customer'], type: [String] }) roles!: string[];
-  @ApiProperty() emailVerified!: boolean;
-  @ApiProperty({ type: PersonalDataView, nullable: true, description: 'Null once the personal data was erased' }) personalData!: PersonalDataView | null;
-  @ApiProperty({ type: PreferencesView }) preferences!: PreferencesView;
-  @ApiProperty({ type: MfaSummaryView }) mfa!: MfaSummaryView;
-  @ApiProperty({ format: 'date-time' }) createdAt!: string;
-}
-
-export class UpdateProfileRequest {
-  @ApiPropertyOptional({ example: 'Jane Doe' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  name?: string;
-
-  @ApiPropertyOptional({ example: '+447700900123' })
-  @IsOptional()
-  @Matches(/^\+[1-9]\d{6,14}$/, { message: 'phone must be an E.164 number such as +447700900123' })
-  phone?: string;
-
-  @ApiPropertyOptional({ example: '1990-04-01' })
-  @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'dateOfBirth must be a date (YYYY-MM-DD)' })
-  dateOfBirth?: string;
-
-  @ApiPropertyOptional({ type: AddressDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => AddressDto)
-  address?: AddressDto;
-
-  @ApiPropertyOptional({ example: 'QQ123456C' })
-  @IsOptional()
-  @Matches(/^[A-Za-z0-9 -]{4,30}$/, { message: 'nationalId must be 4-30 letters, digits, spaces or dashes' })
-  nationalId?: string;
-
-  @ApiPropertyOptional({ type: PreferencesDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => PreferencesDto)
-  preferences?: PreferencesDto;
-}
-
-export class ChangePasswordRequest {
-  @ApiProperty()
-  @IsString()
-  @Length(1, MAX_PASSWORD_LENGTH * 4)
-  currentPassword!: string;
-
-  @ApiProperty({ description: 'At least 12 characters, not a common or breached password' })
-  @IsString()
-  @Length(1, MAX_PASSWORD_LENGTH * 4)
-  newPassword!: string;
-}
-
-export class UserDataExportResponse {
-  @ApiProperty({ format: 'date-time' }) exportedAt!: string;
-  @ApiProperty({ type: ProfileResponse }) profile!: ProfileResponse;
-  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } }) sessions!: unknown[];
-  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } }) passkeys!: unknown[];
-  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } }) oauthGrants!: unknown[];
-  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } }) securityEvents!: unknown[];
-}
+export const UserDataExportResponse = z
+  .object({
+    exportedAt: Timestamp,
+    profile: ProfileResponse,
+    sessions: z.array(z.object({ id: Id, createdAt: Timestamp, lastSeenAt: Timestamp, ip: z.string().nullable(), userAgent: z.string().nullable() })),
+    passkeys: z.array(z.object({ id: z.string(), name: z.string(), createdAt: Timestamp, lastUsedAt: Timestamp.nullable() })),
+    oauthGrants: z.array(z.object({ clientId: z.string(), scopes: z.array(z.string()), createdAt: Timestamp, revoked: z.boolean() })),
+    securityEvents: z.array(AuditEntryView),
+  })
+  .meta({ id: 'UserDataExportResponse' });

@@ -4,8 +4,8 @@ import { accountsConfig, type AccountsConfig } from '../../../accounts.config';
 import { Scheduler } from '../../../../../platform/jobs/scheduler';
 import { addDays, dayOf, monthOf } from '../../domain/calendar';
 import { InterestRepository } from '../../infrastructure/interest.repository';
-import { AccrueInterestHandler } from '../accrue-interest/accrue-interest.handler';
-import { CapitaliseInterestHandler } from '../capitalise-interest/capitalise-interest.handler';
+import { AccrueInterest } from '../accrue-interest/accrue-interest';
+import { CapitaliseInterest } from '../capitalise-interest/capitalise-interest';
 
 export const INTEREST_JOB = 'accounts.interest';
 /** Hourly: a day is accrued in the first run after it ends, a month paid in the first run after it ends. */
@@ -29,8 +29,8 @@ export class InterestJob implements OnApplicationBootstrap {
 
   constructor(
     private readonly repository: InterestRepository,
-    private readonly accrual: AccrueInterestHandler,
-    private readonly capitalisation: CapitaliseInterestHandler,
+    private readonly accrual: AccrueInterest,
+    private readonly capitalisation: CapitaliseInterest,
     private readonly scheduler: Scheduler,
     private readonly clock: Clock,
     @Inject(accountsConfig.token) private readonly config: AccountsConfig,

@@ -3,8 +3,8 @@ import { Clock } from '../../../../../platform/clock';
 import { InterestSettlement } from '../../../application/close-account/interest-settlement';
 import type { AccountRecord } from '../../../infrastructure/account.repository';
 import { addDays, dayOf } from '../../domain/calendar';
-import { AccrueInterestHandler } from '../accrue-interest/accrue-interest.handler';
-import { CapitaliseInterestHandler } from '../capitalise-interest/capitalise-interest.handler';
+import { AccrueInterest } from '../accrue-interest/accrue-interest';
+import { CapitaliseInterest } from '../capitalise-interest/capitalise-interest';
 import { InterestRepository } from '../../infrastructure/interest.repository';
 
 /**
@@ -17,8 +17,8 @@ import { InterestRepository } from '../../infrastructure/interest.repository';
 @Injectable()
 export class ClosureInterestSettlement extends InterestSettlement {
   constructor(
-    private readonly accrual: AccrueInterestHandler,
-    private readonly capitalisation: CapitaliseInterestHandler,
+    private readonly accrual: AccrueInterest,
+    private readonly capitalisation: CapitaliseInterest,
     private readonly repository: InterestRepository,
     private readonly clock: Clock,
   ) {

@@ -4,7 +4,7 @@ import { Scheduler } from '../../../../../platform/jobs/scheduler';
 import { AccountRepository } from '../../../infrastructure/account.repository';
 import { dayOf, firstDayAfter, previousMonth } from '../../../interest/domain/calendar';
 import { StatementRepository } from '../../infrastructure/statement.repository';
-import { IssueStatementHandler } from '../issue-statement/issue-statement.handler';
+import { IssueStatement } from '../issue-statement/issue-statement';
 
 export const MONTHLY_STATEMENTS_JOB = 'accounts.monthly-statements';
 /** Hourly: last month's statements go out in the first run of the 1st (UTC); later runs find them issued. */
@@ -22,7 +22,7 @@ export class MonthlyStatementsJob implements OnApplicationBootstrap {
   constructor(
     private readonly statements: StatementRepository,
     private readonly accounts: AccountRepository,
-    private readonly issuer: IssueStatementHandler,
+    private readonly issuer: IssueStatement,
     private readonly scheduler: Scheduler,
     private readonly clock: Clock,
   ) {}

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { CurrencyCode, Id, MINOR_UNITS_PATTERN, SignedMinorUnits, Timestamp } from '../../../../shared-kernel';
+import { AccountBalancesView, AccountProductView, AccountView } from '../../contract';
+
+/* The accounts API's HTTP shapes: what the contract's views do not already say. */
+
+export const AccountIdParams = z.strictObject({ id: Id });
+
+export const OpenAccountRequest = z
+  .strictObject({
+    product: AccountProductView,
+    currency: CurrencyCode.describe('ISO 4217; one of ACCOUNTS_CURRENCIES'),
+  })
+  .meta({ id: 'OpenAccountRequest' });
+export type OpenAccountRequest = z.infer<typeof OpenAccountRequest>;
+
+export const CloseAccountRequest = z
+  .strictObject({
+    sweepToAccountId: Id.optional().describe('Another active account of the owner, same currency, receiving the remaining balance (required unless the balance is zero)'),
+  })
+  .meta({ id: 'CloseAccountRequest' });
+
+/**
+ * Minor units as a client sends them. The pattern aborts the parse when it fails, so the
+ * range check never sees a non-integer (BigInt('1.5') would throw: a 500, not a 400).
+ */
+const MinorUnitsInput = z
+  .string()
+  .regex(MINOR_UNITS_PATTERN, { message: 'must be a non-negative integer of minor units, as a string', abort: true })
+  .refine((v) => BigInt(v) <= 2n ** 63n - 1n, 'must fit a 64-bit signed integer')
+  .meta({ example: '50000' });
+
+export const SetOverdraftRequest = z
+  .strictObject({
+    overdraftLimit: MinorUnitsInput.describe('New overdraft limit in minor units; checking only, at most ACCOUNTS_CHECKING_MAX_OVERDRAFT'),
+  })
+  .meta({ id: 'SetOverdraftRequest' });
+
+/** `GET /v1/admin/accounts?ownerId=`: one owner's accounts (the owner is required: no listing of every account). */
+export const AdminAccountsQuery = z.strictObject({ ownerId: Id.describe('The user whose accounts to list') });
+
+export const HistoryQuery = z.strictObject({
+  from: Timestamp.optional().describe('From (inclusive)'),
+  to: Timestamp.optional().describe('To (exclusive)'),
+  bucket: z.enum(['posted', 'pending']).optional(),
+  cursor: z.string().regex(/^[1-9][0-9]{0,18}$/, 'must be a cursor from a previous page').optional().describe('nextCursor of the previous page'),
+  limit: z.coerce.number().int().min(1).max(500).optional().describe('Page size (default 50)'),
+});
+
+export const AccountWithBalances = AccountView.extend({ balances: AccountBalancesView }).meta({ id: 'AccountWithBalances' });
+
+export const AccountList = z.object({ items: z.array(AccountWithBalances).describe('Oldest first') }).meta({ id: 'AccountList' });
+
+export const AccountPosting = z
+  .object({
+    sequence: z.string().regex(/^[1-9][0-9]*$/).describe('Position in ledger order'),
+    transferId: Id,
+    side: z.enum(['debit', 'credit']).describe('debit: money out, credit: money in'),
+    bucket: z.enum(['posted', 'pending']),
+    amount: SignedMinorUnits.describe('Signed; releasing a hold is negative'),
+    balanceAfter: SignedMinorUnits,
+    pendingAfter: SignedMinorUnits,
+    createdAt: Timestamp,
+  })
+  .meta({ id: 'AccountPosting' });
+
+export const AccountHistory = z
+  .object({
+    items: z.array(AccountPosting),
+    nextCursor: z.string().nullable().describe('Pass as cursor for the next page; null at the end'),
+  })
+  .meta({ id: 'AccountHistory' });
+export type AccountHistory = z.infer<typeof AccountHistory>;

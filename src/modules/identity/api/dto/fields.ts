@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { singleLineText } from '../../../../shared-kernel';
+import { isCountryCode } from '../../domain/country-codes';
+import { MAX_PASSWORD_LENGTH } from '../../domain/password-policy';
+
+/* Fields that several identity requests share, spelled once. */
+
+/** An address to register with (the answer never says whether it is known). */
+export const EmailAddress = z.email({ error: 'must be an email address' }).max(254).meta({ example: 'jane@example.com' });
+
+/** An address as typed at sign-in or for a reset: not checked for form (a wrong one is just unknown). */
+export const EmailInput = singleLineText(1, 254).meta({ example: 'jane@example.com' });
+
+/**
+ * A password as typed. Any character is allowed (NIST SP 800-63B); the policy (length in code
+ * points, common, personal) is a business rule checked where a password is set.
+ */
+export const PasswordInput = z.string().min(1).max(MAX_PASSWORD_LENGTH * 4);
+
+export const NewPassword = PasswordInput.describe('At least 12 characters, not a common or breached password');
+
+/** A one-time token, challenge or ceremony id this service issued (printable ASCII, no spaces). */
+export const IssuedToken = z.string().min(10).max(200).regex(/^[\x21-\x7E]+$/, 'must be a token as issued');
+
+export const PhoneNumber = z
+  .string()
+  .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +447700900123')
+  .meta({ description: 'E.164', example: '+447700900123' });
+
+/** A BCP 47 language tag such as en-GB. */
+export const Locale = z
+  .string()
+  .max(35)
+  .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'must be a language tag such as en-GB')
+  .refine(isLanguageTag, 'must be a language tag such as en-GB')
+  .meta({ example: 'en-GB' });
+
+export const CountryCode = z
+  .string()
+  .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code')
+  .refine(isCountryCode, 'must be an ISO 3166-1 alpha-2 country code')
+  .meta({ description: 'ISO 3166-1 alpha-2', example: 'GB' });
+
+export const TotpCode = z.string().regex(/^\d{6}$/, 'must be 6 digits').meta({ example: '123456' });
+
+/** RFC 6749 Appendix A VSCHAR (%x20-7E): what client ids, secrets, codes, tokens and state may hold. */
+export function oauthText(min: number, max: number): z.ZodString {
+  return z.string().min(min).max(max).regex(/^[\x20-\x7E]*$/, 'must be printable ASCII (RFC 6749 VSCHAR)');
+}
+
+/**
+ * A WebAuthn credential as the browser's `toJSON()` gives it. Only its outline is checked
+ * here (the fields every response has); the ceremony verifies the contents.
+ */
+export const WebAuthnCredential = z.looseObject({
+  id: z.string().min(1).max(1400),
+  rawId: z.string().min(1).max(1400),
+  type: z.literal('public-key'),
+  response: z.looseObject({ clientDataJSON: z.string().min(1).max(10_000) }),
+});
+
+function isLanguageTag(value: string): boolean {
+  try {
+    return Intl.getCanonicalLocales(value).length === 1;
+  } catch {
+    return false;
+  }
+}
