@@ -16,6 +16,7 @@ describe('operation ids', () => {
     ['SessionsHttpController', 'revoke', 'delete', 'revokeSession'],
     ['AuthHttpController', 'signUp', 'post', 'signUpAuth'],
     ['TokenHttpController', 'token', 'post', 'createToken'],
+    ['AccountTransfersHttpController', 'transfer', 'post', 'createAccountTransfer'],
     ['MetricsHttpController', 'scrape', 'get', 'scrapeMetrics'],
     ['HealthHttpController', 'live', 'get', 'getHealthLive'],
     ['AddressesHttpController', 'get', 'get', 'getAddress'],

@@ -176,8 +176,11 @@ export function deriveOperationId(controllerName: string, methodName: string, ht
     verb = DEFAULT_VERB[httpMethod] ?? httpMethod;
     rest = words;
   }
-  // `token()` of TokenHttpController is createToken, not createTokenToken.
+  // A method named after its resource names no action: TokenHttpController.token is
+  // createToken (not createTokenToken), AccountTransfersHttpController.transfer createAccountTransfer.
   rest = rest.map(capitalize).filter((w, i) => !(i === 0 && (w === singular || w === plural)));
+  const resourceWords = singular.match(/[A-Z][a-z0-9]*/g) ?? [singular];
+  if (startsWithVerb && rest.length === 0 && capitalize(verb) === resourceWords[resourceWords.length - 1]) verb = DEFAULT_VERB[httpMethod] ?? httpMethod;
   if (rest.length === 1 && rest[0] === 'All') return `${verb}All${plural}`;
   const noun = verb === 'list' && rest.length === 0 ? plural : singular;
   return `${verb}${noun}${rest.join('')}`;
