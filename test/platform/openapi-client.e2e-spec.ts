@@ -117,7 +117,7 @@ describe('a TypeScript client generated from openapi.json (openapi-generator typ
       );
 
       expect(result.signedUp.status).toBe('accepted');
-      expect(result.verified.status).toBeDefined();
+      expect(result.verified.status).toBe('active');
       expect(result.login.tokens?.tokenType).toBe('Bearer');
       expect(result.opened).toMatchObject({ product: 'checking', currency: 'EUR', status: 'active', balances: { posted: '0' } });
       expect(transfers).toEqual([expect.objectContaining({ creditAccountId: result.opened.ledgerAccountId, amount: '125000', currency: 'EUR' })]);
