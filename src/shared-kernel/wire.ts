@@ -7,7 +7,7 @@ import { MINOR_UNITS_PATTERN, isCurrencyCode } from './money';
  */
 
 /** An id as clients send them: any UUID form (8-4-4-4-12 hex). */
-export const Id = z.guid();
+export const Id = z.guid().meta({ example: '3f2b8c1e-5d4a-4e7b-9a61-0c8d2e7f4b15' });
 
 /** Minor units, non-negative, within Postgres bigint; a decimal string (no float ever). */
 export const MinorUnits = z

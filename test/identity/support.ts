@@ -42,6 +42,12 @@ class CaptureMail implements IntegrationEventHandler<{ notificationId: string; u
 @Module({ providers: [CaptureMail] })
 class TestMailboxModule {}
 
+/**
+ * The mailbox as a context, for tests that run identity beside other contexts (its schema:
+ * `contextSchemaSql('test_mailbox')`), as startIdentityApp installs it.
+ */
+export const testMailbox = defineContext({ name: 'test_mailbox', module: TestMailboxModule });
+
 /** Every event identity publishes, captured in process for assertions. */
 export const published: EventEnvelope[] = [];
 

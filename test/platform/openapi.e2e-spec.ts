@@ -37,4 +37,70 @@ describe('OpenAPI document', () => {
       }
     }
   });
+
+  type Operation = { operationId?: string; security?: Array<Record<string, string[]>>; tags?: string[]; responses: Record<string, unknown>; requestBody?: unknown; [k: string]: unknown };
+  const operations = () => {
+    const spec = JSON.parse(document) as { paths: Record<string, Record<string, Operation>> };
+    return Object.entries(spec.paths).flatMap(([path, item]) => Object.entries(item).map(([method, operation]) => ({ where: `${method.toUpperCase()} ${path}`, operation })));
+  };
+
+  it('names every operation once, in camelCase, as generated clients name their methods', () => {
+    const ids = operations().map(({ where, operation }) => ({ where, id: operation.operationId }));
+    for (const { where, id } of ids) expect({ where, id: /^[a-z][A-Za-z0-9]*$/.test(id ?? '') }).toEqual({ where, id: true });
+    expect(new Set(ids.map((i) => i.id)).size).toBe(ids.length);
+    const byWhere = Object.fromEntries(ids.map(({ where, id }) => [where, id]));
+    expect(byWhere).toMatchObject({ 'POST /v1/ledger/transfers': 'submitTransfer', 'GET /v1/ledger/accounts/{id}': 'getLedgerAccount', 'GET /health/live': 'getHealthLive' });
+  });
+
+  it('says no credentials on public routes and the bearer token on every other, which documents its 401', () => {
+    const securityOf = Object.fromEntries(operations().map(({ where, operation }) => [where, operation.security]));
+    for (const where of ['GET /health/live', 'GET /health/ready', 'GET /metrics', 'POST /v1/auth/register', 'POST /v1/auth/login', 'GET /.well-known/jwks.json']) {
+      expect({ where, security: securityOf[where] }).toEqual({ where, security: [] });
+    }
+    for (const { where, operation } of operations()) {
+      expect({ where, security: Array.isArray(operation.security) }).toEqual({ where, security: true });
+      if (operation.security!.length === 0) continue;
+      expect({ where, security: operation.security }).toEqual({ where, security: [{ bearer: [] }] });
+      expect({ where, documents401: '401' in operation.responses }).toEqual({ where, documents401: true });
+    }
+    expect(securityOf['POST /v1/ledger/transfers']).toEqual([{ bearer: [] }]);
+  });
+
+  it('has a server (the local URL of npm start) and a described tag for every tag used', () => {
+    const spec = JSON.parse(document) as { servers: Array<{ url: string; variables?: Record<string, { default: string }> }>; tags: Array<{ name: string; description?: string }> };
+    const [server] = spec.servers;
+    expect(server!.url.replace(/\{(\w+)\}/g, (_, name: string) => server!.variables![name]!.default)).toBe('http://127.0.0.1:3000');
+    const declared = new Map(spec.tags.map((t) => [t.name, t.description]));
+    for (const { where, operation } of operations()) {
+      for (const tag of operation.tags ?? []) expect({ where, tag, description: Boolean(declared.get(tag)) }).toEqual({ where, tag, description: true });
+    }
+  });
+
+  it('names every request body `body` for openapi-generator, so a renamed component does not rename client parameters', () => {
+    for (const { where, operation } of operations().filter(({ operation }) => operation.requestBody)) {
+      expect({ where, name: operation['x-codegen-request-body-name'] }).toEqual({ where, name: 'body' });
+    }
+  });
+
+  it('writes no one-schema allOf and no nullable without a type (OpenAPI 3.0)', () => {
+    const found: string[] = [];
+    const visit = (node: unknown, at: string): void => {
+      if (Array.isArray(node)) return node.forEach((n, i) => visit(n, `${at}/${i}`));
+      if (!node || typeof node !== 'object') return;
+      const object = node as Record<string, unknown>;
+      if (Array.isArray(object['allOf']) && object['allOf'].length === 1 && !object['nullable'] && Object.keys(object).length === 1) found.push(`${at}: allOf of one schema`);
+      if (object['nullable'] === true && object['type'] === undefined) found.push(`${at}: nullable without type`);
+      for (const [k, v] of Object.entries(object)) visit(v, `${at}/${k}`);
+    };
+    visit(JSON.parse(document), '#');
+    expect(found).toEqual([]);
+  });
+
+  it('shows an example for ids, money and currencies', () => {
+    const spec = JSON.parse(document) as { components: { schemas: Record<string, { properties?: Record<string, Record<string, unknown>> }> } };
+    const { properties } = spec.components.schemas['Transfer']!;
+    expect(properties!['id']!['example']).toEqual(expect.stringMatching(/^[0-9a-f]{8}-/));
+    expect(spec.components.schemas['MinorUnits']).toHaveProperty('example');
+    expect(spec.components.schemas['CurrencyCode']).toHaveProperty('example', 'EUR');
+  });
 });

@@ -90,7 +90,34 @@ export function resolveZodSchemas(document: OpenAPIObject): OpenAPIObject {
 
   const resolved = replace(document) as OpenAPIObject;
   resolved.components = { ...resolved.components, schemas: { ...resolved.components?.schemas, ...sortKeys(components) } };
-  return resolved;
+  return singleAllOfUnwrapped(resolved);
+}
+
+/*
+ * zod writes a wrapped schema (optional, nullable, with a description) as `allOf: [inner]`
+ * beside its own keywords, because OpenAPI 3.0 ignores a $ref's siblings. An inline inner
+ * schema is merged instead; a nullable $ref gets the referenced schema's `type`, which
+ * OpenAPI 3.0 requires beside `nullable` (generators and linters ignore `nullable` without
+ * it); a lone $ref stands for itself.
+ */
+function singleAllOfUnwrapped(document: OpenAPIObject): OpenAPIObject {
+  const components = (document.components?.schemas ?? {}) as Record<string, Json>;
+  const typeOf = (ref: string): unknown => components[ref.slice(REF_BASE.length)]?.['type'];
+  const visit = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(visit);
+    if (!node || typeof node !== 'object') return node;
+    const object = Object.fromEntries(Object.entries(node as Json).map(([k, v]) => [k, visit(v)])) as Json;
+    const allOf = object['allOf'];
+    if (!Array.isArray(allOf) || allOf.length !== 1 || !allOf[0] || typeof allOf[0] !== 'object') return object;
+    const { allOf: _allOf, ...siblings } = object;
+    const inner = allOf[0] as Json;
+    const ref = inner['$ref'];
+    if (typeof ref !== 'string') return { ...inner, ...siblings };
+    if (Object.keys(siblings).length === 0) return inner;
+    if (siblings['nullable'] === true && siblings['type'] === undefined && typeOf(ref) !== undefined) return { type: typeOf(ref), ...siblings, allOf };
+    return object;
+  };
+  return visit(document) as OpenAPIObject;
 }
 
 function convert(io: SchemaIo): Record<string, Json> {
