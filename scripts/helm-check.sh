@@ -586,6 +586,7 @@ def consistency(docs, errors):
     # (Kafka is the only way between Deployments); a context in one Deployment only
     egress_of = {}
     context_owner = {}
+    rest_deployments = {}
     db_envs = set()
     for n, d in deployments.items():
         labels = pod_labels[n]
@@ -597,6 +598,9 @@ def consistency(docs, errors):
             errors.append(f"Deployment/{n}: no MODULES env")
         elif modules == "all" and len(deployments) > 1:
             errors.append(f"Deployment/{n}: MODULES=all next to other Deployments (contexts would run twice)")
+        elif modules.startswith("all,"):
+            # "all but these": the other Deployments' contexts, checked once all are known
+            rest_deployments[n] = {m.strip()[1:] for m in modules.split(",")[1:] if m.strip().startswith("-")}
         else:
             for ctx in [m.strip() for m in modules.split(",") if m.strip()]:
                 if ctx in context_owner:
@@ -613,6 +617,11 @@ def consistency(docs, errors):
                                    for r in p["spec"].get("egress", []) for pt in r.get("ports", [])})
     if len({tuple(v) for v in egress_of.values()}) > 1:
         errors.append(f"Deployments have different egress ports (each needs Kafka, Postgres, ...): {egress_of}")
+    if len(rest_deployments) > 1:
+        errors.append(f"several Deployments run 'all but ...': {sorted(rest_deployments)}")
+    for n, excluded in rest_deployments.items():
+        if excluded != set(context_owner):
+            errors.append(f"Deployment/{n}: MODULES leaves out {sorted(excluded)} but the other Deployments run {sorted(context_owner)}")
 
     jobs = by_kind.get("Job", {})
     for n, j in jobs.items():

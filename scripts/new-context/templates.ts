@@ -74,6 +74,7 @@ export const ${c.camel}Context = defineContext({
     '${name}:write': [],
   },
   routes: ['${n.route}'],
+  apiTags: [{ name: '${c.kebab}', description: 'The ${c.words} context: ${ts.words}, each created once by the id its caller chose.' }],
 });
 `;
 }

@@ -35,6 +35,8 @@ export interface ContextManifest<TConfig = unknown> {
   readonly permissions?: PermissionGrants;
   /** HTTP path prefixes it serves (what a gateway routes to the deployment running it). */
   readonly routes?: readonly string[];
+  /** The OpenAPI tags its routes use, with their descriptions, in the order readers see them. */
+  readonly apiTags?: ReadonlyArray<{ readonly name: string; readonly description: string }>;
   /** TypeORM entities of the context, if it uses any (all in its own schema). */
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   readonly entities?: ReadonlyArray<Function | EntitySchema>;

@@ -755,10 +755,9 @@ describe('helm chart helm/skyro-core', () => {
       for (const p of all) expect(p).toMatch(/^\/[^\s]*[^/]$/);
     });
 
-    it("values.yaml routes exactly the prefixes each context's manifest declares (one source of truth, tested)", () => {
+    it("values.yaml routes exactly the prefixes each listed context's manifest declares (contexts not listed run in the primary, behind its catch-all)", () => {
       const declared = Object.fromEntries(CONTEXTS.map((c) => [c.name, [...(c.routes ?? [])].sort()]));
-      const routed = Object.fromEntries(Object.entries(defaultContexts).map(([name, paths]) => [name, [...paths].sort()]));
-      expect(routed).toEqual(declared);
+      for (const [name, paths] of Object.entries(defaultContexts)) expect({ name, paths: [...paths].sort() }).toEqual({ name, paths: declared[name] });
     });
 
     it('default shape: every context prefix reaches the single Service, with the public ones JWT-free', () => {
@@ -845,15 +844,19 @@ describe('helm chart helm/skyro-core', () => {
 
       it('sets MODULES per deployment (the primary runs the contexts nobody else lists) and serves the bus', () => {
         const modules = Object.fromEntries(deployments(objs).map((d) => [d.metadata.name, envOf(d).MODULES?.value]));
+        // The primary runs all but the others' contexts: the listed ones, and any context the
+        // code gained that `contexts` does not list yet.
         expect(modules).toEqual({
-          [BASE]: 'cards,payments',
+          [BASE]: 'all,-accounts,-identity,-ledger',
           [`${BASE}-customers`]: 'identity,accounts',
           [`${BASE}-ledger`]: 'ledger',
         });
         for (const d of deployments(objs)) expect(envOf(d).BUS_SERVE?.value).toBe('true');
         // every context runs in exactly one deployment
-        const running = Object.values(modules).flatMap((m) => (m ?? '').split(','));
-        expect(running.sort()).toEqual(Object.keys(splitContexts).sort());
+        const explicit = Object.values(modules).filter((m) => !m?.startsWith('all'));
+        const running = explicit.flatMap((m) => (m ?? '').split(','));
+        const primary = Object.keys(splitContexts).filter((c) => !running.includes(c));
+        expect(primary.sort()).toEqual(['cards', 'payments']);
       });
 
       it('routes each context prefix to the Service of the deployment running it', () => {
@@ -950,7 +953,7 @@ describe('helm chart helm/skyro-core', () => {
       it('is a values change: the monolith keeps its objects, the ledger gets its own and its route', () => {
         const main = byName<Deployment>(objs, 'Deployment', BASE);
         expect(main.spec.selector).toEqual(deployment.spec.selector);
-        expect(envOf(main).MODULES?.value).toBe('accounts,identity');
+        expect(envOf(main).MODULES?.value).toBe('all,-ledger');
         const ledger = byName<Deployment>(objs, 'Deployment', `${BASE}-ledger`);
         expect(envOf(ledger).MODULES?.value).toBe('ledger');
         expect(envOf(ledger).LEDGER_DATABASE_URL?.valueFrom?.secretKeyRef).toEqual({ name: 'skyro-ledger-db', key: 'url' });
@@ -991,7 +994,7 @@ describe('helm chart helm/skyro-core', () => {
 
       it('lets one deployment with an empty context list run the rest', () => {
         const objs = render([], [...KAFKA, ...deps('[{"name":"api","contexts":["identity","accounts"]},{"name":"rest","contexts":[]}]')]);
-        expect(deployments(objs).map((d) => envOf(d).MODULES?.value)).toEqual(['identity,accounts', 'ledger']);
+        expect(deployments(objs).map((d) => envOf(d).MODULES?.value)).toEqual(['identity,accounts', 'all,-accounts,-identity']);
       });
     });
   });

@@ -233,7 +233,8 @@ Rules (each violation is a `fail` with a message naming the values to fix):
     public/blocked path no context owns (/health, /metrics). Others: <fullname>-<name>.
   - Every context of .Values.contexts runs in exactly one deployment. At most one
     entry may leave `contexts` empty: it runs every context no other entry lists
-    (MODULES=all when it is the only deployment).
+    (MODULES=all,-<each context another entry runs>; MODULES=all when it is the only
+    deployment), including contexts the code has that `contexts` does not list yet.
   - A path prefix belongs to at most one context and is never a protectedPaths entry.
 */}}
 {{- define "skyro-core.plan" -}}
@@ -347,7 +348,14 @@ Rules (each violation is a `fail` with a message naming the values to fix):
 {{- range $c := $ctxNames }}{{ if eq (index $owner $c) $n }}{{ $ctxs = append $ctxs $c }}{{ end }}{{ end -}}
 {{- if $d.contexts }}{{ $ctxs = $d.contexts }}{{ end -}}
 {{- range $c := $ctxs }}{{ $_ := set $owners $c $full }}{{ end -}}
-{{- $modules := ternary "all" (join "," $ctxs) (and (not $split) (not $d.contexts)) -}}
+{{- /* The entry with no list runs "all but the others'": a context added to the code but not
+       to `contexts` runs there, its paths reaching it through the catch-all. */ -}}
+{{- $modules := join "," $ctxs -}}
+{{- if not $d.contexts -}}
+{{- $others := list -}}
+{{- range $c := keys $owner | sortAlpha }}{{ if ne (index $owner $c) $n }}{{ $others = append $others (printf "-%s" $c) }}{{ end }}{{ end -}}
+{{- $modules = join "," (prepend $others "all") -}}
+{{- end -}}
 {{- $busServe := "" -}}
 {{- if hasKey $d "busServe" -}}
 {{- if not (kindIs "invalid" $d.busServe) }}{{ $busServe = toString $d.busServe }}{{ end -}}

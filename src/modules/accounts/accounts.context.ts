@@ -20,4 +20,9 @@ export const accountsContext = defineContext({
     'accounts:interest-rates': [],
   },
   routes: ['/v1/accounts', '/v1/admin/accounts', '/v1/interest-rates', '/v1/admin/interest-rates'],
+  apiTags: [
+    { name: 'accounts', description: "Customers' current and savings accounts: opening, balances, history, closure; staff freeze and overdrafts." },
+    { name: 'statements', description: 'Account statements for a period, on demand or stored (JSON, CSV or PDF).' },
+    { name: 'interest', description: 'Interest rates per product and currency, and the interest an account has earned.' },
+  ],
 });

@@ -18,4 +18,7 @@ export const ledgerContext = defineContext({
     'ledger:reconcile': ['compliance_officer'],
   },
   routes: ['/v1/ledger'],
+  apiTags: [
+    { name: 'ledger', description: "The bank's double-entry books for services and back-office: ledger accounts, two-phase transfers, postings, reconciliation." },
+  ],
 });

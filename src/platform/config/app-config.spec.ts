@@ -34,7 +34,8 @@ describe('loadConfig', () => {
     [{ KAFKA_BROKERS: 'kafka' }, 'Invalid configuration: KAFKA_BROKERS must be a comma-separated list of host:port'],
     [{ LOG_LEVEL: 'loud' }, 'Invalid configuration: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent'],
     [{ KAFKA_SSL: 'maybe' }, 'Invalid configuration: KAFKA_SSL must be true or false'],
-    [{ MODULES: ' , ' }, 'Invalid configuration: MODULES must be "all" or a comma-separated list of context names'],
+    [{ MODULES: ' , ' }, 'Invalid configuration: MODULES must be "all", a comma-separated list of context names, or "all" followed by contexts to leave out (all,-ledger)'],
+    [{ MODULES: 'ledger,-accounts' }, 'Invalid configuration: MODULES must be "all", a comma-separated list of context names, or "all" followed by contexts to leave out (all,-ledger)'],
     [{ KAFKA_BROKERS: 'k:9092', KAFKA_SASL_MECHANISM: 'plain' }, 'Invalid configuration: KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required when KAFKA_SASL_MECHANISM is set'],
   ])('stops on %j with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(new ConfigError(message));
@@ -84,6 +85,12 @@ describe('loadConfig', () => {
       expect((error as Error).message).not.toContain('s3cr3t');
       expect((error as Error).message.split('\n')).toHaveLength(1);
     }
+  });
+
+  it('runs every context but those left out with MODULES=all,-name (the rest of a split deployment)', () => {
+    const config = loadConfig({ MODULES: 'all, -ledger', KAFKA_BROKERS: 'k:9092' }, [{ name: 'ledger' }, { name: 'accounts' }]);
+    expect(config).toMatchObject({ modules: 'all', excludedModules: ['ledger'], bus: { serve: true } });
+    expect(() => loadConfig({ MODULES: 'all,-ledgr' }, [{ name: 'ledger' }])).toThrow('Invalid configuration: MODULES names unknown context "ledgr" (known: ledger)');
   });
 
   it('treats empty variables as unset', () => {

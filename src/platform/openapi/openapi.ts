@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { envSchema } from '../config/config.schema';
 import { ProblemDocument, ProblemFieldError } from '../http/problem';
-import { API_TAGS } from './api-tags';
+import { PLATFORM_API_TAGS, type ApiTag } from './api-tags';
 import { BEARER_SCHEME, finishOperations, routeHandlers, routeKey } from './operations';
 import { resolveZodSchemas } from './zod-openapi';
 
@@ -22,7 +22,8 @@ const LOCAL_SERVER = {
   },
 };
 
-export function buildOpenApiDocument(app: NestFastifyApplication, version: string): OpenAPIObject {
+/** The document of the running app; `contextTags` are the contexts' tag descriptions (their manifests' `apiTags`). */
+export function buildOpenApiDocument(app: NestFastifyApplication, version: string, contextTags: readonly ApiTag[]): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle(API_TITLE)
     .setDescription(
@@ -42,19 +43,19 @@ export function buildOpenApiDocument(app: NestFastifyApplication, version: strin
       operationIdFactory: (controllerKey, methodKey) => routeKey(controllerKey, methodKey),
     }),
   );
-  return withTags(finishOperations(document, routeHandlers(app)));
+  return withTags(finishOperations(document, routeHandlers(app)), [...contextTags, ...PLATFORM_API_TAGS]);
 }
 
-/** The described tags that operations use, in API_TAGS order, then any undescribed ones (the lint test refuses those). */
-function withTags(document: OpenAPIObject): OpenAPIObject {
+/** The described tags that operations use, in the given order, then any undescribed ones (the lint test refuses those). */
+function withTags(document: OpenAPIObject, tags: readonly ApiTag[]): OpenAPIObject {
   const used = new Set<string>();
   for (const item of Object.values(document.paths)) {
     for (const operation of Object.values(item as Record<string, { tags?: string[] } | undefined>)) {
       if (operation && typeof operation === 'object' && Array.isArray(operation.tags)) operation.tags.forEach((t) => used.add(t));
     }
   }
-  const described = API_TAGS.filter((t) => used.has(t.name)).map((t) => ({ ...t }));
-  const undescribed = [...used].filter((name) => !API_TAGS.some((t) => t.name === name)).sort().map((name) => ({ name }));
+  const described = tags.filter((t) => used.has(t.name)).map((t) => ({ ...t }));
+  const undescribed = [...used].filter((name) => !tags.some((t) => t.name === name)).sort().map((name) => ({ name }));
   return { ...document, tags: [...described, ...undescribed] };
 }
 
