@@ -46,7 +46,7 @@ class TestMailboxModule {}
  * The mailbox as a context, for tests that run identity beside other contexts (its schema:
  * `contextSchemaSql('test_mailbox')`), as startIdentityApp installs it.
  */
-export const testMailbox = defineContext({ name: 'test_mailbox', module: TestMailboxModule });
+export const testMailbox = defineContext({ name: 'test_mailbox', module: TestMailboxModule, dependsOn: ['identity'] });
 
 /** Every event identity publishes, captured in process for assertions. */
 export const published: EventEnvelope[] = [];

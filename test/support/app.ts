@@ -35,7 +35,8 @@ export interface TestApp {
 // One signing key per test process, shared by every app it starts: several "pods" must
 // accept each other's tokens, as they do in production.
 let signingKeys: Promise<string> | undefined;
-function testSigningKeys(): Promise<string> {
+/** AUTH_SIGNING_KEYS of this test process (for child processes that must accept its tokens). */
+export function testSigningKeys(): Promise<string> {
   signingKeys ??= KeyRing.generate().then(({ jwk }) => JSON.stringify([jwk]));
   return signingKeys;
 }
