@@ -10,6 +10,7 @@ import { loadConfig } from '../src/platform/config/app-config';
 import { createLogger } from '../src/platform/logging/logger';
 import { serviceUrls } from '../test/support/services';
 import { BUS_CONTEXTS, DepositCommand, fxTeller, installBusSchemas, ListDepositsQuery } from '../test/fixtures/bus-contexts';
+import { createCalibrationTopics, startCaller } from './bus-calibration';
 import { withBenchDatabase } from './support';
 
 /*
@@ -18,19 +19,24 @@ import { withBenchDatabase } from './support';
  * one process and across processes over the real Kafka (the caller here, the owner in a
  * child process on its own database connection pool), at a fixed offered rate (open loop:
  * a call starts every 1/rate s whether or not earlier ones finished). One JSON line per
- * path and message: p50/p95/p99 in ms and calls per second achieved.
+ * path and message: p50/p95/p99 in ms and calls per second achieved, and a calibration line
+ * (kafkajs-echo): the same round trip between the same two processes with kafkajs alone.
  *
  *   BENCH_SECONDS (default 15)  measured time per scenario, after a 3 s warm-up
  *   BENCH_RATE (default 1000)   offered calls per second
+ *   BENCH_MESSAGES, BENCH_PATHS subsets: command,query and in-process,kafka
  *   BENCH_OWNER_NODE_ARGS       Node flags of the owner process (e.g. --cpu-prof)
  */
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 15);
 const RATE = Number(process.env['BENCH_RATE'] ?? 1000);
 const WARMUP_SECONDS = 3;
+const MESSAGES = (process.env['BENCH_MESSAGES'] ?? 'command,query').split(',') as Array<'command' | 'query'>;
+const PATHS = (process.env['BENCH_PATHS'] ?? 'in-process,kafka').split(',');
 
 interface Line {
-  path: 'in-process' | 'kafka';
-  message: 'command' | 'query';
+  /** kafkajs-echo: the same round trip with kafkajs alone (bus-calibration.ts), the floor under `kafka`. */
+  path: 'in-process' | 'kafka' | 'kafkajs-echo';
+  message: 'command' | 'query' | 'calibration';
   offered_per_sec: number;
   calls: number;
   per_sec: number;
@@ -49,6 +55,7 @@ async function main(): Promise<void> {
     const lines: Line[] = [];
 
     // One process: both contexts, the in-process bus.
+    if (PATHS.includes('in-process')) {
     const local = await createApp(loadConfig(base, BUS_CONTEXTS), { contexts: BUS_CONTEXTS, logger: createLogger('warn') });
     await local.init();
     try {
@@ -56,25 +63,41 @@ async function main(): Promise<void> {
     } finally {
       await shutdown(local);
     }
+    }
 
     // Two processes: the owner in a child, this one reaching it over Kafka.
+    if (PATHS.includes('kafka')) {
     const prefix = `bench-bus-${Date.now()}.`;
     const kafka = { KAFKA_BROKERS: services.kafkaBrokers, KAFKA_TOPIC_PREFIX: prefix };
+    await createCalibrationTopics(services.kafkaBrokers.split(','), prefix);
     const owner = await startOwner({ ...base, ...kafka, BUS_SERVE: 'true' });
     const caller = await createApp(loadConfig({ ...base, ...kafka }, BUS_CONTEXTS), { contexts: [fxTeller], available: BUS_CONTEXTS, logger: createLogger('warn') });
     await caller.init();
+    const raw = await startCaller(services.kafkaBrokers.split(','), prefix);
     try {
       lines.push(...(await measure(caller, 'kafka')));
+      lines.push(await measureCalls('kafkajs-echo', 'calibration', () => raw.call()));
     } finally {
+      await raw.close();
       await shutdown(caller);
       owner.kill('SIGTERM');
     }
+    }
     for (const line of lines) process.stdout.write(JSON.stringify({ bench: 'bus', ...line }) + '\n');
-    const ratio = (message: Line['message']) => {
-      const [a, b] = [lines.find((l) => l.path === 'in-process' && l.message === message)!, lines.find((l) => l.path === 'kafka' && l.message === message)!];
-      return { message, p99_kafka_over_in_process: Number((b.p99_ms / a.p99_ms).toFixed(2)), p99_kafka_ms: b.p99_ms, target_p99_ms: 15, met: b.p99_ms <= 15 && b.per_sec >= RATE * 0.98 };
+    const ratio = (message: 'command' | 'query') => {
+      const [a, b] = [lines.find((l) => l.path === 'in-process' && l.message === message), lines.find((l) => l.path === 'kafka' && l.message === message)];
+      const floor = lines.find((l) => l.path === 'kafkajs-echo');
+      if (!b) return { message };
+      return {
+        message,
+        p99_kafka_ms: b.p99_ms,
+        ...(a ? { p99_kafka_over_in_process: Number((b.p99_ms / a.p99_ms).toFixed(2)) } : {}),
+        ...(floor ? { p99_kafka_over_kafkajs_echo: Number((b.p99_ms / floor.p99_ms).toFixed(2)), p99_kafkajs_echo_ms: floor.p99_ms } : {}),
+        target_p99_ms: 15,
+        met: b.p99_ms <= 15 && b.per_sec >= RATE * 0.98,
+      };
     };
-    process.stdout.write(JSON.stringify({ bench: 'bus', summary: [ratio('command'), ratio('query')] }) + '\n');
+    process.stdout.write(JSON.stringify({ bench: 'bus', summary: MESSAGES.map(ratio) }) + '\n');
   });
 }
 
@@ -87,16 +110,18 @@ async function measure(app: NestFastifyApplication, path: Line['path']): Promise
     query: () => queries.execute(new ListDepositsQuery({ account })),
   };
   const lines: Line[] = [];
-  for (const message of ['command', 'query'] as const) {
-    await offer(calls[message], WARMUP_SECONDS);
-    const histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
-    const started = Date.now();
-    const { done, errors } = await offer(calls[message], SECONDS, (micros) => histogram.recordValue(micros));
-    const seconds = (Date.now() - started) / 1000;
-    const ms = (q: number) => Number((histogram.getValueAtPercentile(q) / 1000).toFixed(2));
-    lines.push({ path, message, offered_per_sec: RATE, calls: done, per_sec: Math.round(done / seconds), p50_ms: ms(50), p95_ms: ms(95), p99_ms: ms(99), max_ms: Number((histogram.maxValue / 1000).toFixed(2)), errors });
-  }
+  for (const message of MESSAGES) lines.push(await measureCalls(path, message, calls[message]));
   return lines;
+}
+
+async function measureCalls(path: Line['path'], message: Line['message'], call: () => Promise<unknown>): Promise<Line> {
+  await offer(call, WARMUP_SECONDS);
+  const histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
+  const started = Date.now();
+  const { done, errors } = await offer(call, SECONDS, (micros) => histogram.recordValue(micros));
+  const seconds = (Date.now() - started) / 1000;
+  const ms = (q: number) => Number((histogram.getValueAtPercentile(q) / 1000).toFixed(2));
+  return { path, message, offered_per_sec: RATE, calls: done, per_sec: Math.round(done / seconds), p50_ms: ms(50), p95_ms: ms(95), p99_ms: ms(99), max_ms: Number((histogram.maxValue / 1000).toFixed(2)), errors };
 }
 
 /** Starts a call every 1/RATE s for `seconds` (open loop) and waits for all of them. */
