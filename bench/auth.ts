@@ -1,18 +1,18 @@
-import { defineContext } from '../src/platform/context-definition';
+import { defineContext } from '@platform/context-definition';
 import 'reflect-metadata';
 import { fork } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { Controller, Get, Module } from '@nestjs/common';
 import Redis from 'ioredis';
 import { Client } from 'pg';
-import { createApp, shutdown } from '../src/bootstrap';
-import { identityContext } from '../src/modules/identity/identity.context';
-import { AuthGuard } from '../src/platform/auth/auth.guard';
-import { ApiAuth, Public } from '../src/platform/auth/decorators';
-import { loadConfig, settingsOf } from '../src/platform/config/app-config';
-import { identityConfig } from '../src/modules/identity/identity.config';
-import { createLogger } from '../src/platform/logging/logger';
-import { serviceUrls } from '../test/support/services';
+import { createApp, shutdown } from '@app/bootstrap';
+import { identityContext } from '@modules/identity/identity.context';
+import { AuthGuard } from '@platform/auth/auth.guard';
+import { ApiAuth, Public } from '@platform/auth/decorators';
+import { loadConfig, settingsOf } from '@platform/config/app-config';
+import { identityConfig } from '@modules/identity/identity.config';
+import { createLogger } from '@platform/logging/logger';
+import { serviceUrls } from '@test/support/services';
 import { withBenchDatabase } from './support';
 
 /*

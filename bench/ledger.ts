@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { BalancedPool, Pool } from 'undici';
 import { v7 as uuidv7 } from 'uuid';
-import { AccessTokens } from '../src/platform/auth/access-tokens';
-import { KeyRing } from '../src/platform/auth/key-ring';
-import { loadConfig } from '../src/platform/config/app-config';
-import { serviceUrls } from '../test/support/services';
+import { AccessTokens } from '@platform/auth/access-tokens';
+import { KeyRing } from '@platform/auth/key-ring';
+import { loadConfig } from '@platform/config/app-config';
+import { serviceUrls } from '@test/support/services';
 
 /*
  * `npm run bench:ledger`: the ledger over HTTP, as clients use it. Starts the built app

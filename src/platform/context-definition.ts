@@ -1,6 +1,6 @@
 import type { Type } from '@nestjs/common';
 import type { EntitySchema, MigrationInterface } from 'typeorm';
-import type { ContractDefinition } from '../shared-kernel';
+import type { ContractDefinition } from '@shared-kernel';
 import type { ConfigSlice } from './config/config-slice';
 import type { Role } from './auth/principal';
 

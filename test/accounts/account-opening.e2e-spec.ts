@@ -1,10 +1,10 @@
 import { CommandBus } from '@nestjs/cqrs';
-import { accountsContext } from '../../src/modules/accounts/accounts.context';
-import { openingIds } from '../../src/modules/accounts/application/open-account/open-account';
-import { ResumeWorkflowsJob } from '../../src/modules/accounts/application/resume-workflows/resume-workflows.job';
-import { ledgerContext } from '../../src/modules/ledger/ledger.context';
-import { CreateLedgerAccountCommand } from '../../src/modules/ledger/contract';
-import { DomainError } from '../../src/shared-kernel';
+import { accountsContext } from '@modules/accounts/accounts.context';
+import { openingIds } from '@modules/accounts/application/open-account/open-account';
+import { ResumeWorkflowsJob } from '@modules/accounts/application/resume-workflows/resume-workflows.job';
+import { ledgerContext } from '@modules/ledger/ledger.context';
+import { CreateLedgerAccountCommand } from '@modules/ledger/contract';
+import { DomainError } from '@shared-kernel';
 import { eventually, startTestApp, type TestApp } from '../support/app';
 import { createTestDatabase, sql } from '../support/database';
 import { ledgerClient, newUuid } from '../ledger/ledger-support';

@@ -1,11 +1,11 @@
 import { CommandBus } from '@nestjs/cqrs';
 import { v5 as uuidv5 } from 'uuid';
-import { accountsContext } from '../../src/modules/accounts/accounts.context';
-import { sweepTransferId } from '../../src/modules/accounts/application/close-account/close-account.workflow';
-import { INTERNAL_TRANSFER_CODE } from '../../src/modules/accounts/application/transfer-money/transfer-money';
-import { ledgerContext } from '../../src/modules/ledger/ledger.context';
-import { SubmitTransfersCommand } from '../../src/modules/ledger/contract';
-import { DomainError } from '../../src/shared-kernel';
+import { accountsContext } from '@modules/accounts/accounts.context';
+import { sweepTransferId } from '@modules/accounts/application/close-account/close-account.workflow';
+import { INTERNAL_TRANSFER_CODE } from '@modules/accounts/application/transfer-money/transfer-money';
+import { ledgerContext } from '@modules/ledger/ledger.context';
+import { SubmitTransfersCommand } from '@modules/ledger/contract';
+import { DomainError } from '@shared-kernel';
 import { startTestApp, type TestApp } from '../support/app';
 import { bearer, clientToken } from '../support/auth';
 import { createTestDatabase, sql } from '../support/database';

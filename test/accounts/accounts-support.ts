@@ -1,9 +1,9 @@
-import { defineContext } from '../../src/platform/context-definition';
+import { defineContext } from '@platform/context-definition';
 import { Injectable, Module } from '@nestjs/common';
-import type { EventEnvelope } from '../../src/shared-kernel';
-import { contextSchemaSql } from '../../src/platform/database/context-schema';
-import type { Tx } from '../../src/platform/database/unit-of-work';
-import { OnIntegrationEvent, type IntegrationEventHandler } from '../../src/platform/messaging/subscriptions';
+import type { EventEnvelope } from '@shared-kernel';
+import { contextSchemaSql } from '@platform/database/context-schema';
+import type { Tx } from '@platform/database/unit-of-work';
+import { OnIntegrationEvent, type IntegrationEventHandler } from '@platform/messaging/subscriptions';
 import {
   ACCOUNTS_TOPIC,
   AccountClosedV1,
@@ -13,7 +13,7 @@ import {
   BalanceChangedV1,
   InterestCapitalisedV1,
   StatementIssuedV1,
-} from '../../src/modules/accounts/contract';
+} from '@modules/accounts/contract';
 import type { TestApp } from '../support/app';
 import { bearer, loginAs } from '../support/auth';
 import { sql } from '../support/database';

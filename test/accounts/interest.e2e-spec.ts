@@ -1,11 +1,11 @@
-import { DomainError } from '../../src/shared-kernel';
-import { GetTransferQuery, SubmitTransfersCommand } from '../../src/modules/ledger/contract';
+import { DomainError } from '@shared-kernel';
+import { GetTransferQuery, SubmitTransfersCommand } from '@modules/ledger/contract';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { interestExpenseAccountId, interestTransferId } from '../../src/modules/accounts/interest/application/capitalise-interest/capitalise-interest';
-import { IssueStatement } from '../../src/modules/accounts/statements/application/issue-statement/issue-statement';
-import { InterestJob } from '../../src/modules/accounts/interest/application/interest-job/interest.job';
-import { addDays, dayOf, daysBetween, firstDayAfter, monthOf } from '../../src/modules/accounts/interest/domain/calendar';
-import { sweepTransferId } from '../../src/modules/accounts/application/close-account/close-account.workflow';
+import { interestExpenseAccountId, interestTransferId } from '@modules/accounts/interest/application/capitalise-interest/capitalise-interest';
+import { IssueStatement } from '@modules/accounts/statements/application/issue-statement/issue-statement';
+import { InterestJob } from '@modules/accounts/interest/application/interest-job/interest.job';
+import { addDays, dayOf, daysBetween, firstDayAfter, monthOf } from '@modules/accounts/interest/domain/calendar';
+import { sweepTransferId } from '@modules/accounts/application/close-account/close-account.workflow';
 import { eventually, type TestApp } from '../support/app';
 import { sql } from '../support/database';
 import { openAccount } from '../ledger/ledger-support';

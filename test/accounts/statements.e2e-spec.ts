@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { addDays, dayOf, firstDayAfter, monthOf } from '../../src/modules/accounts/interest/domain/calendar';
-import { MonthlyStatementsJob } from '../../src/modules/accounts/statements/application/monthly-statements/monthly-statements.job';
+import { addDays, dayOf, firstDayAfter, monthOf } from '@modules/accounts/interest/domain/calendar';
+import { MonthlyStatementsJob } from '@modules/accounts/statements/application/monthly-statements/monthly-statements.job';
 import { eventually, type TestApp } from '../support/app';
 import { newUuid } from '../ledger/ledger-support';
 import { accountEvents, customer, openCustomerAccount, transfer, type AccountBody, type Customer } from './accounts-support';

@@ -3,9 +3,9 @@ import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { addContextToIndex, IndexFileError } from '../../scripts/new-context/index-file';
-import { deriveNames, plural, singular } from '../../scripts/new-context/names';
-import { contextFolders } from '../../scripts/new-context/templates';
+import { addContextToIndex, IndexFileError } from '@scripts/new-context/index-file';
+import { deriveNames, plural, singular } from '@scripts/new-context/names';
+import { contextFolders } from '@scripts/new-context/templates';
 
 /*
  * `npm run new-context` on a copy of the project: what it writes must pass lint and its own

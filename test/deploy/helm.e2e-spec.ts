@@ -19,7 +19,7 @@ import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import * as fs from 'node:fs';
-import { CONTEXTS } from '../../src/modules';
+import { CONTEXTS } from '@modules';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SCRIPT = path.join(ROOT, 'scripts', 'helm-check.sh');

@@ -1,5 +1,5 @@
 import { QueryBus } from '@nestjs/cqrs';
-import { GetUserStatusQuery } from '../../src/modules/identity/contract';
+import { GetUserStatusQuery } from '@modules/identity/contract';
 import { eventually } from '../support/app';
 import { loginAs } from '../support/auth';
 import { sql } from '../support/database';

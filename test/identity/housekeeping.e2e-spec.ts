@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Housekeeping } from '../../src/modules/identity/infrastructure/housekeeping';
-import { identityContext } from '../../src/modules/identity/identity.context';
+import { Housekeeping } from '@modules/identity/infrastructure/housekeeping';
+import { identityContext } from '@modules/identity/identity.context';
 import { startTestApp } from '../support/app';
 import { loginAs } from '../support/auth';
 import { sql } from '../support/database';

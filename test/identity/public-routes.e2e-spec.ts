@@ -1,4 +1,4 @@
-import { renderOpenApi } from '../../src/openapi-document';
+import { renderOpenApi } from '@app/openapi-document';
 
 type Operation = {
   security?: unknown[];

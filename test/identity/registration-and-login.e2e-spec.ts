@@ -1,5 +1,5 @@
 import { QueryBus } from '@nestjs/cqrs';
-import { GetUserStatusQuery } from '../../src/modules/identity/contract';
+import { GetUserStatusQuery } from '@modules/identity/contract';
 import { eventually } from '../support/app';
 import { sql } from '../support/database';
 import { bearer, login, mailbox, mailTo, PASSWORD, published, signUp, startIdentityApp, uniqueEmail, type IdentityTestApp } from './support';

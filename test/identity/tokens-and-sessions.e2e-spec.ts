@@ -1,10 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose';
-import { KeyRing } from '../../src/platform/auth/key-ring';
+import { KeyRing } from '@platform/auth/key-ring';
 import { startTestApp } from '../support/app';
 import { sql } from '../support/database';
-import { identityContext } from '../../src/modules/identity/identity.context';
-import { IDENTITY_KEYS } from '../../src/modules/identity/infrastructure/identity.tokens';
+import { identityContext } from '@modules/identity/identity.context';
+import { IDENTITY_KEYS } from '@modules/identity/infrastructure/identity.tokens';
 import { bearer, login, signUp, startIdentityApp, type IdentityTestApp } from './support';
 
 describe('identity: access tokens, refresh rotation, sessions, JWKS', () => {

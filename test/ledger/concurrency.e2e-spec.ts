@@ -1,4 +1,4 @@
-import { ledgerContext } from '../../src/modules/ledger/ledger.context';
+import { ledgerContext } from '@modules/ledger/ledger.context';
 import { createTestDatabase, sql } from '../support/database';
 import { startTestApp, type TestApp } from '../support/app';
 import { ledgerClient, newUuid, openAccount } from './ledger-support';

@@ -1,6 +1,6 @@
-import { KeyRing } from '../../src/platform/auth/key-ring';
-import { AccessTokens } from '../../src/platform/auth/access-tokens';
-import { loadConfig } from '../../src/platform/config/app-config';
+import { KeyRing } from '@platform/auth/key-ring';
+import { AccessTokens } from '@platform/auth/access-tokens';
+import { loadConfig } from '@platform/config/app-config';
 import { createTestDatabase, sql } from '../support/database';
 import { startChildApp, type ChildApp } from '../support/child-app';
 import { newUuid } from './ledger-support';

@@ -1,6 +1,6 @@
-import { ledgerContext } from '../../src/modules/ledger/ledger.context';
-import { Scheduler } from '../../src/platform/jobs/scheduler';
-import { createDataSource } from '../../src/platform/database/data-source';
+import { ledgerContext } from '@modules/ledger/ledger.context';
+import { Scheduler } from '@platform/jobs/scheduler';
+import { createDataSource } from '@platform/database/data-source';
 import { createTestDatabase, sql } from '../support/database';
 import { eventually, startTestApp, type TestApp } from '../support/app';
 import { bearer, loginAs } from '../support/auth';

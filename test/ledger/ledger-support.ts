@@ -1,11 +1,11 @@
-import { defineContext } from '../../src/platform/context-definition';
+import { defineContext } from '@platform/context-definition';
 import { Injectable, Module } from '@nestjs/common';
 import { v4 as uuidv4 } from 'uuid';
-import type { EventEnvelope } from '../../src/shared-kernel';
-import { contextSchemaSql } from '../../src/platform/database/context-schema';
-import type { Tx } from '../../src/platform/database/unit-of-work';
-import { OnIntegrationEvent, type IntegrationEventHandler } from '../../src/platform/messaging/subscriptions';
-import { PendingTransferResolvedV1, ReconciliationMismatchV1, TransferCreatedV1 } from '../../src/modules/ledger/contract';
+import type { EventEnvelope } from '@shared-kernel';
+import { contextSchemaSql } from '@platform/database/context-schema';
+import type { Tx } from '@platform/database/unit-of-work';
+import { OnIntegrationEvent, type IntegrationEventHandler } from '@platform/messaging/subscriptions';
+import { PendingTransferResolvedV1, ReconciliationMismatchV1, TransferCreatedV1 } from '@modules/ledger/contract';
 import type { TestApp } from '../support/app';
 import { bearer, clientToken } from '../support/auth';
 import { sql } from '../support/database';

@@ -1,7 +1,7 @@
 import { createHmac, sign as sign_ } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { KeyRing } from '../../src/platform/auth/key-ring';
-import { SessionStore } from '../../src/platform/auth/sessions';
+import { KeyRing } from '@platform/auth/key-ring';
+import { SessionStore } from '@platform/auth/sessions';
 import { createTestDatabase } from '../support/database';
 import { startTestApp, type TestApp } from '../support/app';
 import { bearer, clientToken, loginAs } from '../support/auth';

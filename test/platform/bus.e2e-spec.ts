@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { v4 as uuidv4 } from 'uuid';
-import { BusServer } from '../../src/platform/bus/bus-server';
-import type { BusRequest } from '../../src/platform/bus/bus-wire';
+import { BusServer } from '@platform/bus/bus-server';
+import type { BusRequest } from '@platform/bus/bus-wire';
 import { kafkaPrefix, startTestApp, type TestApp } from '../support/app';
 import { createTestDatabase, sql } from '../support/database';
 import { readTopic } from '../support/kafka';

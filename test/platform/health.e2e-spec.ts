@@ -2,7 +2,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import { createTestDatabase } from '../support/database';
 import { kafkaPrefix, startTestApp, type TestApp } from '../support/app';
 import { serviceUrls } from '../support/services';
-import { Lifecycle } from '../../src/platform/lifecycle/lifecycle';
+import { Lifecycle } from '@platform/lifecycle/lifecycle';
 
 /** A TCP proxy we can cut, to make a dependency fail after the app has started. */
 function cuttableProxy(target: string): Promise<{ url: (original: string) => string; cut(): void; server: Server }> {

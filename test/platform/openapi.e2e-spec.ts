@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderOpenApi } from '../../src/openapi-document';
+import { renderOpenApi } from '@app/openapi-document';
 
 describe('OpenAPI document', () => {
   let document: string;

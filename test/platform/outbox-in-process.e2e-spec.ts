@@ -1,7 +1,7 @@
 import { createTestDatabase, sql } from '../support/database';
 import { eventually, startTestApp, type TestApp } from '../support/app';
 import { FIXTURE_CONTEXTS, installFixtureSchemas } from '../fixtures/fixture-contexts';
-import { EventTransport } from '../../src/platform/messaging/event-transport';
+import { EventTransport } from '@platform/messaging/event-transport';
 
 describe('outbox without Kafka: in-process delivery', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;

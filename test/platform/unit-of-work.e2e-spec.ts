@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { createDataSource } from '../../src/platform/database/data-source';
-import { UnitOfWork } from '../../src/platform/database/unit-of-work';
+import { createDataSource } from '@platform/database/data-source';
+import { UnitOfWork } from '@platform/database/unit-of-work';
 import { createTestDatabase, sql } from '../support/database';
 
 describe('UnitOfWork', () => {

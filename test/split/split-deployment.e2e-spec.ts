@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { identityContext } from '../../src/modules/identity/identity.context';
+import { identityContext } from '@modules/identity/identity.context';
 import { startChildApp, type ChildApp } from '../support/child-app';
 import { kafkaPrefix, startTestApp, testSigningKeys, type TestApp } from '../support/app';
 import { clientToken, loginAs } from '../support/auth';

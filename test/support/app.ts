@@ -2,11 +2,11 @@ import 'reflect-metadata';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import request from 'supertest';
-import { createApp, shutdown } from '../../src/bootstrap';
-import { loadConfig, type AppConfig } from '../../src/platform/config/app-config';
-import type { ContextManifest } from '../../src/platform/context-definition';
-import { createLogger } from '../../src/platform/logging/logger';
-import { KeyRing } from '../../src/platform/auth/key-ring';
+import { createApp, shutdown } from '@app/bootstrap';
+import { loadConfig, type AppConfig } from '@platform/config/app-config';
+import type { ContextManifest } from '@platform/context-definition';
+import { createLogger } from '@platform/logging/logger';
+import { KeyRing } from '@platform/auth/key-ring';
 import { serviceUrls } from './services';
 
 export interface TestAppOptions {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, defineConfig, list, minorUnits, type ConfigOf } from '../../platform/config/config-slice';
+import { ConfigError, defineConfig, list, minorUnits, type ConfigOf } from '@platform/config/config-slice';
 
 /** The accounts context's settings (ACCOUNTS_* variables). */
 export const accountsConfig = defineConfig(

@@ -1,5 +1,5 @@
-import { defineContext } from '../../platform/context-definition';
-import { IDENTITY_MIGRATIONS } from '../../../migrations/identity';
+import { defineContext } from '@platform/context-definition';
+import { IDENTITY_MIGRATIONS } from '@migrations/identity';
 import { identityContract } from './contract';
 import { identityConfig } from './identity.config';
 import { IdentityModule } from './identity.module';

@@ -1,5 +1,5 @@
-import { defineContext } from '../../platform/context-definition';
-import { LEDGER_MIGRATIONS } from '../../../migrations/ledger';
+import { defineContext } from '@platform/context-definition';
+import { LEDGER_MIGRATIONS } from '@migrations/ledger';
 import { ledgerContract } from './contract';
 import { ledgerConfig } from './ledger.config';
 import { LedgerModule } from './ledger.module';

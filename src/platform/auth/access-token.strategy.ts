@@ -4,7 +4,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import passport from 'passport';
 import { Strategy as JwtStrategy, type StrategyOptions, type VerifyCallbackWithRequest } from 'passport-jwt';
-import { DomainError } from '../../shared-kernel';
+import { DomainError } from '@shared-kernel';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { ACCESS_TOKEN_TYPE } from './access-tokens';
 import { KeyRing, TOKEN_ALGORITHM } from './key-ring';

@@ -2,7 +2,7 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { AuthGuard as PassportAuthGuard } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
-import { DomainError } from '../../shared-kernel';
+import { DomainError } from '@shared-kernel';
 import { AccessTokenStrategy, bearerToken, invalidToken, type VerifiedToken } from './access-token.strategy';
 import { IS_PUBLIC, REQUIRED_PERMISSIONS, STEP_UP_MAX_AGE } from './decorators';
 import { Permissions } from './permissions';

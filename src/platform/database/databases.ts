@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import { PLATFORM_MIGRATIONS } from '../../../migrations/platform';
+import { PLATFORM_MIGRATIONS } from '@migrations/platform';
 import type { ContextManifest, MigrationClass } from '../context-definition';
 import { createDataSource, type DataSourceSettings } from './data-source';
 import { runMigrations } from './migrate';

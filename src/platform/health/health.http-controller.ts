@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Inject, ServiceUnavailableException, VERSION_NEUTRAL } from '@nestjs/common';
-import { DomainError } from '../../shared-kernel';
+import { DomainError } from '@shared-kernel';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { Public } from '../auth/decorators';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';

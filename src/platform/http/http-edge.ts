@@ -3,7 +3,7 @@ import cors from '@fastify/cors';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { Logger as Pino } from 'pino';
-import { newId } from '../../shared-kernel';
+import { newId } from '@shared-kernel';
 import type { AppConfig } from '../config/app-config';
 import { requestContext } from '../context/request-context';
 import { Lifecycle } from '../lifecycle/lifecycle';

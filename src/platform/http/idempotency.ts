@@ -14,7 +14,7 @@ import { Reflector } from '@nestjs/core';
 import { ApiHeader } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { catchError, defer, from, mergeMap, of, throwError, type Observable } from 'rxjs';
-import { canonicalJson, DomainError } from '../../shared-kernel';
+import { canonicalJson, DomainError } from '@shared-kernel';
 import type { AuthenticatedRequest } from '../auth/auth.guard';
 import { UnitOfWork } from '../database/unit-of-work';
 import { ApiProblems } from './api-problems.decorator';

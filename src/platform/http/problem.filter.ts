@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, type DomainErrorKind, type FieldError } from '../../shared-kernel';
+import { DomainError, type DomainErrorKind, type FieldError } from '@shared-kernel';
 import { ReplayedResponse } from './replayed-response';
 import { PROBLEM_CONTENT_TYPE, problem, type ProblemDocument } from './problem';
 

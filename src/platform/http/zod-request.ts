@@ -2,7 +2,7 @@ import { applyDecorators, Body, Param, Query, type PipeTransform } from '@nestjs
 import { RouteSchema } from '@nestjs/platform-fastify';
 import { ApiBody, ApiParam, ApiQuery, ApiResponse } from '@nestjs/swagger';
 import { z } from 'zod';
-import { ValidationError, type FieldError } from '../../shared-kernel';
+import { ValidationError, type FieldError } from '@shared-kernel';
 import { jsonSchemaOf, zodSchemaRef } from '../openapi/zod-openapi';
 
 /*

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import type { EventEnvelope } from '../../shared-kernel';
+import type { EventEnvelope } from '@shared-kernel';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { requestContext } from '../context/request-context';
 import { ContextDatabases } from '../database/databases';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type IHeaders, type KafkaConfig as KafkaClientConfig, type LogEntry, type Producer } from 'kafkajs';
-import type { EventEnvelope } from '../../shared-kernel';
+import type { EventEnvelope } from '@shared-kernel';
 import { APP_CONFIG, type AppConfig, type KafkaConfig } from '../config/app-config';
 import { Metrics } from '../metrics/metrics';
 import { EventDispatcher } from './event-dispatcher';

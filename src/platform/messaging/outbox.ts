@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { newId, type EventEnvelope, type IntegrationEvent } from '../../shared-kernel';
+import { newId, type EventEnvelope, type IntegrationEvent } from '@shared-kernel';
 import { requestContext } from '../context/request-context';
 import type { Tx } from '../database/unit-of-work';
 import { OutboxSignal } from './outbox-signal';

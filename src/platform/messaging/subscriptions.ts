@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import type { EventEnvelope } from '../../shared-kernel';
+import type { EventEnvelope } from '@shared-kernel';
 import type { Tx } from '../database/unit-of-work';
 
 export interface SubscriptionOptions {

@@ -1,12 +1,12 @@
 import { Controller, Get, Headers, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
-import { ApiAuth, CurrentPrincipal } from '../../../platform/auth/decorators';
-import { userOf } from '../../../platform/auth/ownership';
-import type { Principal } from '../../../platform/auth/principal';
-import { ApiProblems } from '../../../platform/http/api-problems.decorator';
-import { Idempotent } from '../../../platform/http/idempotency';
-import { ApiResult, ValidBody, ValidParams, ValidQuery } from '../../../platform/http/zod-request';
+import { ApiAuth, CurrentPrincipal } from '@platform/auth/decorators';
+import { userOf } from '@platform/auth/ownership';
+import type { Principal } from '@platform/auth/principal';
+import { ApiProblems } from '@platform/http/api-problems.decorator';
+import { Idempotent } from '@platform/http/idempotency';
+import { ApiResult, ValidBody, ValidParams, ValidQuery } from '@platform/http/zod-request';
 import { CloseAccountWorkflow } from '../application/close-account/close-account.workflow';
 import { OpenAccount } from '../application/open-account/open-account';
 import { ReadAccounts, type AccountWithBalancesView } from '../application/read-accounts/read-accounts';

@@ -1,10 +1,10 @@
 import { Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
-import { ApiAuth, CurrentPrincipal, RequirePermissions, RequiresStepUp } from '../../../platform/auth/decorators';
-import type { Principal } from '../../../platform/auth/principal';
-import { ApiProblems } from '../../../platform/http/api-problems.decorator';
-import { ApiResult, ValidBody, ValidParams, ValidQuery } from '../../../platform/http/zod-request';
+import { ApiAuth, CurrentPrincipal, RequirePermissions, RequiresStepUp } from '@platform/auth/decorators';
+import type { Principal } from '@platform/auth/principal';
+import { ApiProblems } from '@platform/http/api-problems.decorator';
+import { ApiResult, ValidBody, ValidParams, ValidQuery } from '@platform/http/zod-request';
 import { ChangeAccount } from '../application/change-account/change-account';
 import { ReadAccounts, type AccountWithBalancesView } from '../application/read-accounts/read-accounts';
 import type { AccountRecord } from '../infrastructure/account.repository';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CurrencyCode, Id, MinorUnits, SignedMinorUnits, Timestamp } from '../../../shared-kernel';
+import { CurrencyCode, Id, MinorUnits, SignedMinorUnits, Timestamp } from '@shared-kernel';
 
 /*
  * What the accounts context answers with, on the bus and over HTTP. Amounts are minor

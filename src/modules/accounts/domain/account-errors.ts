@@ -1,4 +1,4 @@
-import { NotFoundError, UnprocessableError, ConflictError } from '../../../shared-kernel';
+import { NotFoundError, UnprocessableError, ConflictError } from '@shared-kernel';
 import type { AccountAction, AccountStatus } from './account';
 
 /** The stable problem codes of the accounts context (docs/errors.md). */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { UnitOfWork, type Sql } from '../../../platform/database/unit-of-work';
+import { UnitOfWork, type Sql } from '@platform/database/unit-of-work';
 import type { AccountProduct, AccountStatus } from '../domain/account';
 import type { AccountView } from '../contract';
 

@@ -1,10 +1,10 @@
 import { Controller, Delete, Get, HttpCode, Post, Put } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
-import { ApiAuth, CurrentPrincipal, RequirePermissions, RequiresStepUp } from '../../../platform/auth/decorators';
-import type { Principal } from '../../../platform/auth/principal';
-import { ApiProblems } from '../../../platform/http/api-problems.decorator';
-import { ApiResult, ValidBody, ValidParams } from '../../../platform/http/zod-request';
+import { ApiAuth, CurrentPrincipal, RequirePermissions, RequiresStepUp } from '@platform/auth/decorators';
+import type { Principal } from '@platform/auth/principal';
+import { ApiProblems } from '@platform/http/api-problems.decorator';
+import { ApiResult, ValidBody, ValidParams } from '@platform/http/zod-request';
 import { AssignRoles } from '../application/assign-roles/assign-roles';
 import { ChangeUserStatus } from '../application/change-user-status/change-user-status';
 import { CloseAccount } from '../application/close-account/close-account';

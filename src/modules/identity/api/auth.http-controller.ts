@@ -1,9 +1,9 @@
 import { Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
-import { Public } from '../../../platform/auth/decorators';
-import { ApiProblems } from '../../../platform/http/api-problems.decorator';
-import { ApiResult, ValidBody } from '../../../platform/http/zod-request';
+import { Public } from '@platform/auth/decorators';
+import { ApiProblems } from '@platform/http/api-problems.decorator';
+import { ApiResult, ValidBody } from '@platform/http/zod-request';
 import { CompleteMfaLogin } from '../application/complete-mfa-login/complete-mfa-login';
 import { Login } from '../application/login/login';
 import { Passkeys } from '../application/passkeys/passkeys';

@@ -2,10 +2,10 @@ import { Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import type { z } from 'zod';
-import { ApiAuth, CurrentPrincipal, RequiresStepUp } from '../../../platform/auth/decorators';
-import type { Principal } from '../../../platform/auth/principal';
-import { ApiProblems } from '../../../platform/http/api-problems.decorator';
-import { ApiResult, ValidBody, ValidParams } from '../../../platform/http/zod-request';
+import { ApiAuth, CurrentPrincipal, RequiresStepUp } from '@platform/auth/decorators';
+import type { Principal } from '@platform/auth/principal';
+import { ApiProblems } from '@platform/http/api-problems.decorator';
+import { ApiResult, ValidBody, ValidParams } from '@platform/http/zod-request';
 import { ManageTotp } from '../application/manage-totp/manage-totp';
 import { Passkeys, type PasskeyView as Passkey } from '../application/passkeys/passkeys';
 import { RecentAuthentication } from '../application/recent-authentication';
@@ -25,7 +25,7 @@ import {
 } from './dto/mfa.dto';
 import { NoStore } from './no-store';
 import { Meta } from './request-meta.decorator';
-import { userOf } from '../../../platform/auth/ownership';
+import { userOf } from '@platform/auth/ownership';
 import { sessionOf } from './principal-user';
 
 /** My second factors: authenticator app (TOTP), recovery codes, passkeys, and step-up. */

@@ -1,9 +1,9 @@
 import { Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiAuth, CurrentPrincipal } from '../../../platform/auth/decorators';
-import type { Principal } from '../../../platform/auth/principal';
-import { ApiProblems } from '../../../platform/http/api-problems.decorator';
-import { ApiResult, ValidBody } from '../../../platform/http/zod-request';
+import { ApiAuth, CurrentPrincipal } from '@platform/auth/decorators';
+import type { Principal } from '@platform/auth/principal';
+import { ApiProblems } from '@platform/http/api-problems.decorator';
+import { ApiResult, ValidBody } from '@platform/http/zod-request';
 import { AuthorizeClient } from '../application/authorize-client/authorize-client';
 import type { RequestMeta } from '../application/request-meta';
 import { AuthorizeRequest, AuthorizeResponse } from './dto/admin.dto';

@@ -1,8 +1,8 @@
 import { Controller, Headers, HttpCode, Post } from '@nestjs/common';
 import { ApiConsumes, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Public } from '../../../platform/auth/decorators';
-import { ApiProblems } from '../../../platform/http/api-problems.decorator';
-import { ApiResult, ValidBody } from '../../../platform/http/zod-request';
+import { Public } from '@platform/auth/decorators';
+import { ApiProblems } from '@platform/http/api-problems.decorator';
+import { ApiResult, ValidBody } from '@platform/http/zod-request';
 import { IssueToken } from '../application/issue-token/issue-token';
 import type { RequestMeta } from '../application/request-meta';
 import { TokenRequest, TokenResponse } from './dto/auth.dto';

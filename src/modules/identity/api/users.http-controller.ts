@@ -1,9 +1,9 @@
 import { Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiAuth, CurrentPrincipal } from '../../../platform/auth/decorators';
-import type { Principal } from '../../../platform/auth/principal';
-import { ApiProblems } from '../../../platform/http/api-problems.decorator';
-import { ApiResult, ValidBody } from '../../../platform/http/zod-request';
+import { ApiAuth, CurrentPrincipal } from '@platform/auth/decorators';
+import type { Principal } from '@platform/auth/principal';
+import { ApiProblems } from '@platform/http/api-problems.decorator';
+import { ApiResult, ValidBody } from '@platform/http/zod-request';
 import { ChangePassword } from '../application/change-password/change-password';
 import { CloseAccount } from '../application/close-account/close-account';
 import { ExportUserData, type UserDataExport } from '../application/export-user-data/export-user-data';
@@ -14,7 +14,7 @@ import { UpdateProfile } from '../application/update-profile/update-profile';
 import { ChangePasswordRequest, ProfileResponse, UpdateProfileRequest, UserDataExportResponse } from './dto/users.dto';
 import { NoStore } from './no-store';
 import { Meta } from './request-meta.decorator';
-import { userOf } from '../../../platform/auth/ownership';
+import { userOf } from '@platform/auth/ownership';
 import { sessionOf } from './principal-user';
 
 /** The signed-in user's own account: profile, preferences, password, GDPR export and erasure. */

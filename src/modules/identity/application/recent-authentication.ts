@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '../../../shared-kernel';
-import { SessionStore } from '../../../platform/auth/sessions';
-import { UnitOfWork } from '../../../platform/database/unit-of-work';
+import { DomainError } from '@shared-kernel';
+import { SessionStore } from '@platform/auth/sessions';
+import { UnitOfWork } from '@platform/database/unit-of-work';
 
 export const RECENT_SECONDS = 300;
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { requestContext } from '../../../platform/context/request-context';
-import { UnitOfWork, type Tx } from '../../../platform/database/unit-of-work';
+import { requestContext } from '@platform/context/request-context';
+import { UnitOfWork, type Tx } from '@platform/database/unit-of-work';
 import { chainHash, findBreak, GENESIS_HASH, type AuditEntry, type ChainBreak } from '../domain/audit-chain';
 
 /** Security events recorded by identity (the `type` column). */

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { newId } from '../../../shared-kernel';
+import { newId } from '@shared-kernel';
 import { identityConfig, type IdentityConfig } from '../identity.config';
-import type { Tx } from '../../../platform/database/unit-of-work';
-import { Outbox } from '../../../platform/messaging/outbox';
+import type { Tx } from '@platform/database/unit-of-work';
+import { Outbox } from '@platform/messaging/outbox';
 import { NotificationRequested, type NotificationTemplate } from '../contract';
 import { newSecret, sha256 } from './secrets';
 import { UserRecords } from './user-records';

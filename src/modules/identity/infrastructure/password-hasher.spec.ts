@@ -1,4 +1,4 @@
-import { loadConfig, settingsOf } from '../../../platform/config/app-config';
+import { loadConfig, settingsOf } from '@platform/config/app-config';
 import { identityConfig } from '../identity.config';
 import { PasswordHasher } from './password-hasher';
 

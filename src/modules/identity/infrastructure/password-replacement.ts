@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Tx } from '../../../platform/database/unit-of-work';
+import type { Tx } from '@platform/database/unit-of-work';
 import type { PersonalData } from '../domain/personal-data';
 import { AuditLog } from './audit-log';
 import { NotificationRequests } from './notification-requests';

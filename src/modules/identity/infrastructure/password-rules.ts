@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ValidationError } from '../../../shared-kernel';
+import { ValidationError } from '@shared-kernel';
 import { passwordWeakness, WEAKNESS_MESSAGES } from '../domain/password-policy';
 // The 10,000 most common passwords of the zxcvbn-ts common dictionary (MIT licence,
 // @zxcvbn-ts/language-common 4.1.3; see docs/adr/0009), lower-cased, at least 4 characters.

@@ -1,9 +1,9 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Secret, TOTP } from 'otpauth';
-import { DomainError } from '../../../shared-kernel';
-import type { Tx } from '../../../platform/database/unit-of-work';
-import { RateLimiter } from '../../../platform/http/rate-limiter';
+import { DomainError } from '@shared-kernel';
+import type { Tx } from '@platform/database/unit-of-work';
+import { RateLimiter } from '@platform/http/rate-limiter';
 import { identityConfig, type IdentityConfig } from '../identity.config';
 import { IDENTITY_KEYS } from './identity.tokens';
 import type { IdentityKeys } from './identity-keys';

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, newId } from '../../../shared-kernel';
-import { AccessTokens } from '../../../platform/auth/access-tokens';
-import type { Role } from '../../../platform/auth/principal';
-import { SessionStore } from '../../../platform/auth/sessions';
-import { APP_CONFIG, type AppConfig } from '../../../platform/config/app-config';
-import { UnitOfWork, type Tx } from '../../../platform/database/unit-of-work';
+import { DomainError, newId } from '@shared-kernel';
+import { AccessTokens } from '@platform/auth/access-tokens';
+import type { Role } from '@platform/auth/principal';
+import { SessionStore } from '@platform/auth/sessions';
+import { APP_CONFIG, type AppConfig } from '@platform/config/app-config';
+import { UnitOfWork, type Tx } from '@platform/database/unit-of-work';
 import { AuditLog } from './audit-log';
 import { newSecret, sha256 } from './secrets';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { NotFoundError } from '../../../shared-kernel';
-import type { Sql } from '../../../platform/database/unit-of-work';
-import type { Role } from '../../../platform/auth/principal';
+import { NotFoundError } from '@shared-kernel';
+import type { Sql } from '@platform/database/unit-of-work';
+import type { Role } from '@platform/auth/principal';
 import type { PersonalData } from '../domain/personal-data';
 import type { UserStatus } from '../domain/user-status';
 import { PersonalDataCipher } from './personal-data-cipher';

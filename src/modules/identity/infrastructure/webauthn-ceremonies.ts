@@ -9,10 +9,10 @@ import {
   type PublicKeyCredentialRequestOptionsJSON,
   type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
-import { DomainError } from '../../../shared-kernel';
-import { Cache } from '../../../platform/cache/cache';
+import { DomainError } from '@shared-kernel';
+import { Cache } from '@platform/cache/cache';
 import { identityConfig, type IdentityConfig } from '../identity.config';
-import type { Tx } from '../../../platform/database/unit-of-work';
+import type { Tx } from '@platform/database/unit-of-work';
 import { newSecret, sha256 } from './secrets';
 
 const CHALLENGE_TTL_MS = 5 * 60_000;

@@ -2,11 +2,11 @@ import { Controller, Get, Patch, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
-import { NotFoundError } from '../../../shared-kernel';
-import { ApiAuth, RequirePermissions } from '../../../platform/auth/decorators';
-import { ApiProblems } from '../../../platform/http/api-problems.decorator';
-import { Idempotent } from '../../../platform/http/idempotency';
-import { ApiResult, ValidBody, ValidParams, ValidQuery } from '../../../platform/http/zod-request';
+import { NotFoundError } from '@shared-kernel';
+import { ApiAuth, RequirePermissions } from '@platform/auth/decorators';
+import { ApiProblems } from '@platform/http/api-problems.decorator';
+import { Idempotent } from '@platform/http/idempotency';
+import { ApiResult, ValidBody, ValidParams, ValidQuery } from '@platform/http/zod-request';
 import {
   BalanceAsOfView,
   ChangeLedgerAccountCommand,

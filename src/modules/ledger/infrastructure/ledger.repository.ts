@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { Tx } from '../../../platform/database/unit-of-work';
-import { UnitOfWork } from '../../../platform/database/unit-of-work';
+import type { Tx } from '@platform/database/unit-of-work';
+import { UnitOfWork } from '@platform/database/unit-of-work';
 import type { LedgerState, BatchResult } from '../domain/ledger-engine';
 import type { LedgerAccountView, PostingPageView, TransferView } from '../contract';
 import {

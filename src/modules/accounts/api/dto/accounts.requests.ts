@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { CurrencyCode, Id, MINOR_UNITS_PATTERN, SignedMinorUnits, Timestamp } from '../../../../shared-kernel';
-import { AccountBalancesView, AccountProductView, AccountView } from '../../contract';
+import { CurrencyCode, Id, MINOR_UNITS_PATTERN, SignedMinorUnits, Timestamp } from '@shared-kernel';
+import { AccountBalancesView, AccountProductView, AccountView } from '@modules/accounts/contract';
 
 /* The accounts API's HTTP shapes: what the contract's views do not already say. */
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CurrencyCode, Id, Timestamp } from '../../../../shared-kernel';
+import { CurrencyCode, Id, Timestamp } from '@shared-kernel';
 
 /**
  * A transfer id the customer chooses. It becomes the ledger transfer's id, so it must not

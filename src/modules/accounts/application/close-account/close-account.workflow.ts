@@ -1,16 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { v5 as uuidv5 } from 'uuid';
-import { DomainError } from '../../../../shared-kernel';
-import { UnitOfWork } from '../../../../platform/database/unit-of-work';
-import { Outbox } from '../../../../platform/messaging/outbox';
-import { ChangeLedgerAccountCommand, GetLedgerAccountsQuery, GetTransferQuery, SubmitTransfersCommand, type BalancesView } from '../../../ledger/contract';
-import { AccountClosedV1 } from '../../contract';
-import { nextStatus } from '../../domain/account';
-import { accountNotFound, closureIncomplete, overdrawn, pendingHolds, sweepTargetInvalid, sweepTargetRequired, transitionNotAllowed } from '../../domain/account-errors';
-import { AccountRepository, type AccountRecord } from '../../infrastructure/account.repository';
+import { DomainError } from '@shared-kernel';
+import { UnitOfWork } from '@platform/database/unit-of-work';
+import { Outbox } from '@platform/messaging/outbox';
+import { ChangeLedgerAccountCommand, GetLedgerAccountsQuery, GetTransferQuery, SubmitTransfersCommand, type BalancesView } from '@modules/ledger/contract';
+import { AccountClosedV1 } from '@modules/accounts/contract';
+import { nextStatus } from '@modules/accounts/domain/account';
+import { accountNotFound, closureIncomplete, overdrawn, pendingHolds, sweepTargetInvalid, sweepTargetRequired, transitionNotAllowed } from '@modules/accounts/domain/account-errors';
+import { AccountRepository, type AccountRecord } from '@modules/accounts/infrastructure/account.repository';
 import { InterestSettlement } from './interest-settlement';
-import { IssueStatement } from '../../statements/application/issue-statement/issue-statement';
+import { IssueStatement } from '@modules/accounts/statements/application/issue-statement/issue-statement';
 
 /** Namespace of the sweep transfers' ids (UUIDv5 of `<account id>:sweep:<round>`). */
 const SWEEP_ID_NAMESPACE = 'f1c7d2e4-5b1a-4c55-9a0e-3d6b8f2a7c10';

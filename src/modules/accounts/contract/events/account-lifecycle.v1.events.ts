@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CurrencyCode, defineIntegrationEvent, Id, MinorUnits, Timestamp } from '../../../../shared-kernel';
+import { CurrencyCode, defineIntegrationEvent, Id, MinorUnits, Timestamp } from '@shared-kernel';
 import { AccountProductView } from '../views';
 
 /** Topic of every accounts event; keyed by account id, so one account's events stay ordered. */

@@ -1,4 +1,4 @@
-import { ConflictError, UnprocessableError } from '../../../../shared-kernel';
+import { ConflictError, UnprocessableError } from '@shared-kernel';
 
 /** Stable problem codes of the interest feature (docs/errors.md). */
 

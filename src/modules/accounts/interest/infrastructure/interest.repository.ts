@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { UnitOfWork } from '../../../../platform/database/unit-of-work';
-import type { AccountProduct } from '../../domain/account';
-import type { Sql } from '../../../../platform/database/unit-of-work';
+import { UnitOfWork } from '@platform/database/unit-of-work';
+import type { AccountProduct } from '@modules/accounts/domain/account';
+import type { Sql } from '@platform/database/unit-of-work';
 import type { DayAccrual, RateChange } from '../domain/interest-math';
 
 export interface InterestRateRecord extends RateChange {

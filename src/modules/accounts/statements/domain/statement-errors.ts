@@ -1,4 +1,4 @@
-import { NotFoundError, UnprocessableError, ValidationError } from '../../../../shared-kernel';
+import { NotFoundError, UnprocessableError, ValidationError } from '@shared-kernel';
 
 /** Stable problem codes of the statements feature (docs/errors.md). */
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PDFDocument, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
-import { canonicalJson, currencyOf, formatMinorUnits, type Currency } from '../../../../shared-kernel';
+import { canonicalJson, currencyOf, formatMinorUnits, type Currency } from '@shared-kernel';
 import type { Statement, StatementFormat } from '../domain/statement';
 
 /**

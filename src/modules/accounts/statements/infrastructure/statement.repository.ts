@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { UnitOfWork } from '../../../../platform/database/unit-of-work';
-import type { Sql } from '../../../../platform/database/unit-of-work';
+import { UnitOfWork } from '@platform/database/unit-of-work';
+import type { Sql } from '@platform/database/unit-of-work';
 import type { StatementFormat, StatementKind } from '../domain/statement';
 import type { RenderedStatement } from './statement-renderers';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { Id, singleLineText, Timestamp } from '../../../../shared-kernel';
-import { ROLES } from '../../../../platform/auth/principal';
-import { ADMIN_SETTABLE_STATUSES } from '../../domain/user-status';
+import { Id, singleLineText, Timestamp } from '@shared-kernel';
+import { ROLES } from '@platform/auth/principal';
+import { ADMIN_SETTABLE_STATUSES } from '@modules/identity/domain/user-status';
 import { oauthText } from './fields';
 
 export const UserIdParams = z.strictObject({ id: Id });

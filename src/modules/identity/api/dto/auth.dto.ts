@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { singleLineText } from '../../../../shared-kernel';
+import { singleLineText } from '@shared-kernel';
 import { EmailAddress, EmailInput, IssuedToken, Locale, NewPassword, oauthText, PasswordInput, PhoneNumber, TotpCode, WebAuthnCredential } from './fields';
 
 export const RegisterRequest = z

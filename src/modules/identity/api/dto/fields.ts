@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { singleLineText } from '../../../../shared-kernel';
-import { isCountryCode } from '../../domain/country-codes';
-import { MAX_PASSWORD_LENGTH } from '../../domain/password-policy';
+import { singleLineText } from '@shared-kernel';
+import { isCountryCode } from '@modules/identity/domain/country-codes';
+import { MAX_PASSWORD_LENGTH } from '@modules/identity/domain/password-policy';
 
 /* Fields that several identity requests share, spelled once. */
 

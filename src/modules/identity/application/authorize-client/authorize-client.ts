@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '../../../../shared-kernel';
-import type { Principal } from '../../../../platform/auth/principal';
-import { SessionStore } from '../../../../platform/auth/sessions';
-import { UnitOfWork } from '../../../../platform/database/unit-of-work';
-import { AuditLog } from '../../infrastructure/audit-log';
-import { OAuthClients } from '../../infrastructure/oauth-clients';
-import { newSecret, sha256 } from '../../infrastructure/secrets';
+import { DomainError } from '@shared-kernel';
+import type { Principal } from '@platform/auth/principal';
+import { SessionStore } from '@platform/auth/sessions';
+import { UnitOfWork } from '@platform/database/unit-of-work';
+import { AuditLog } from '@modules/identity/infrastructure/audit-log';
+import { OAuthClients } from '@modules/identity/infrastructure/oauth-clients';
+import { newSecret, sha256 } from '@modules/identity/infrastructure/secrets';
 import { grantedScopes } from '../issue-token/issue-token';
 import type { RequestMeta } from '../request-meta';
 

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '../../../../shared-kernel';
-import { UnitOfWork } from '../../../../platform/database/unit-of-work';
-import { Outbox } from '../../../../platform/messaging/outbox';
-import { UserClosed } from '../../contract';
-import { AuditLog } from '../../infrastructure/audit-log';
-import { SessionTokens } from '../../infrastructure/session-tokens';
-import { userNotFound, UserRecords } from '../../infrastructure/user-records';
+import { DomainError } from '@shared-kernel';
+import { UnitOfWork } from '@platform/database/unit-of-work';
+import { Outbox } from '@platform/messaging/outbox';
+import { UserClosed } from '@modules/identity/contract';
+import { AuditLog } from '@modules/identity/infrastructure/audit-log';
+import { SessionTokens } from '@modules/identity/infrastructure/session-tokens';
+import { userNotFound, UserRecords } from '@modules/identity/infrastructure/user-records';
 import type { RequestMeta } from '../request-meta';
 
 /**

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { NotFoundError } from '../../../../shared-kernel';
-import { UnitOfWork } from '../../../../platform/database/unit-of-work';
-import { AuditLog } from '../../infrastructure/audit-log';
-import { SessionTokens } from '../../infrastructure/session-tokens';
+import { NotFoundError } from '@shared-kernel';
+import { UnitOfWork } from '@platform/database/unit-of-work';
+import { AuditLog } from '@modules/identity/infrastructure/audit-log';
+import { SessionTokens } from '@modules/identity/infrastructure/session-tokens';
 import type { RequestMeta } from '../request-meta';
 
 /**

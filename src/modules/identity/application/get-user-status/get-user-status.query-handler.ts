@@ -1,7 +1,7 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { isUuid } from '../../../../shared-kernel';
-import { UnitOfWork } from '../../../../platform/database/unit-of-work';
-import { GetUserStatusQuery, type UserStatusView } from '../../contract';
+import { isUuid } from '@shared-kernel';
+import { UnitOfWork } from '@platform/database/unit-of-work';
+import { GetUserStatusQuery, type UserStatusView } from '@modules/identity/contract';
 
 /** For other contexts (accounts, payments...): does this user exist, and may they act? */
 @QueryHandler(GetUserStatusQuery)

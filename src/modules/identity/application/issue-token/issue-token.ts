@@ -1,16 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SignJWT } from 'jose';
-import { DomainError } from '../../../../shared-kernel';
-import { AccessTokens } from '../../../../platform/auth/access-tokens';
-import { KeyRing, TOKEN_ALGORITHM } from '../../../../platform/auth/key-ring';
-import { APP_CONFIG, type AppConfig } from '../../../../platform/config/app-config';
-import { UnitOfWork } from '../../../../platform/database/unit-of-work';
-import { pkceMatches } from '../../domain/pkce';
-import { AuditLog } from '../../infrastructure/audit-log';
-import { OAuthClients, type OAuthClient } from '../../infrastructure/oauth-clients';
-import { sha256 } from '../../infrastructure/secrets';
-import { invalidGrant, SessionTokens } from '../../infrastructure/session-tokens';
-import { UserRecords } from '../../infrastructure/user-records';
+import { DomainError } from '@shared-kernel';
+import { AccessTokens } from '@platform/auth/access-tokens';
+import { KeyRing, TOKEN_ALGORITHM } from '@platform/auth/key-ring';
+import { APP_CONFIG, type AppConfig } from '@platform/config/app-config';
+import { UnitOfWork } from '@platform/database/unit-of-work';
+import { pkceMatches } from '@modules/identity/domain/pkce';
+import { AuditLog } from '@modules/identity/infrastructure/audit-log';
+import { OAuthClients, type OAuthClient } from '@modules/identity/infrastructure/oauth-clients';
+import { sha256 } from '@modules/identity/infrastructure/secrets';
+import { invalidGrant, SessionTokens } from '@modules/identity/infrastructure/session-tokens';
+import { UserRecords } from '@modules/identity/infrastructure/user-records';
 import { assertMaySignIn } from '../login/login';
 import type { RequestMeta } from '../request-meta';
 

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { NotFoundError } from '../../../../shared-kernel';
-import { assertCanAccess } from '../../../../platform/auth/ownership';
-import type { Principal } from '../../../../platform/auth/principal';
-import { SessionStore, type Session } from '../../../../platform/auth/sessions';
-import { UnitOfWork } from '../../../../platform/database/unit-of-work';
-import { AuditLog } from '../../infrastructure/audit-log';
-import { SessionTokens } from '../../infrastructure/session-tokens';
+import { NotFoundError } from '@shared-kernel';
+import { assertCanAccess } from '@platform/auth/ownership';
+import type { Principal } from '@platform/auth/principal';
+import { SessionStore, type Session } from '@platform/auth/sessions';
+import { UnitOfWork } from '@platform/database/unit-of-work';
+import { AuditLog } from '@modules/identity/infrastructure/audit-log';
+import { SessionTokens } from '@modules/identity/infrastructure/session-tokens';
 import type { RequestMeta } from '../request-meta';
 
 const sessionNotFound = () => new NotFoundError('SESSION_NOT_FOUND', 'No such session');

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { Secret } from 'otpauth';
-import { ConflictError, DomainError } from '../../../../shared-kernel';
-import { SessionStore } from '../../../../platform/auth/sessions';
-import { UnitOfWork } from '../../../../platform/database/unit-of-work';
-import { AuditLog } from '../../infrastructure/audit-log';
-import { acceptedStep, SecondFactors, TOTP_SECRET, totpFor } from '../../infrastructure/second-factors';
-import { userNotFound, UserRecords } from '../../infrastructure/user-records';
+import { ConflictError, DomainError } from '@shared-kernel';
+import { SessionStore } from '@platform/auth/sessions';
+import { UnitOfWork } from '@platform/database/unit-of-work';
+import { AuditLog } from '@modules/identity/infrastructure/audit-log';
+import { acceptedStep, SecondFactors, TOTP_SECRET, totpFor } from '@modules/identity/infrastructure/second-factors';
+import { userNotFound, UserRecords } from '@modules/identity/infrastructure/user-records';
 import type { RequestMeta } from '../request-meta';
 
 /**

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthenticationResponseJSON, PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
-import { DomainError, NotFoundError } from '../../../../shared-kernel';
-import { UnitOfWork } from '../../../../platform/database/unit-of-work';
-import { AuditLog } from '../../infrastructure/audit-log';
-import { SessionTokens, type TokenSet } from '../../infrastructure/session-tokens';
-import { userNotFound, UserRecords } from '../../infrastructure/user-records';
-import { WebAuthnCeremonies } from '../../infrastructure/webauthn-ceremonies';
+import { DomainError, NotFoundError } from '@shared-kernel';
+import { UnitOfWork } from '@platform/database/unit-of-work';
+import { AuditLog } from '@modules/identity/infrastructure/audit-log';
+import { SessionTokens, type TokenSet } from '@modules/identity/infrastructure/session-tokens';
+import { userNotFound, UserRecords } from '@modules/identity/infrastructure/user-records';
+import { WebAuthnCeremonies } from '@modules/identity/infrastructure/webauthn-ceremonies';
 import { assertMaySignIn } from '../login/login';
 import type { RequestMeta } from '../request-meta';
 import { StepUp } from '../step-up/step-up';

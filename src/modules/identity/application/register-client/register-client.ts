@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { UnitOfWork } from '../../../../platform/database/unit-of-work';
-import { AuditLog } from '../../infrastructure/audit-log';
-import type { OAuthClient } from '../../infrastructure/oauth-clients';
-import { newSecret, sha256 } from '../../infrastructure/secrets';
+import { UnitOfWork } from '@platform/database/unit-of-work';
+import { AuditLog } from '@modules/identity/infrastructure/audit-log';
+import type { OAuthClient } from '@modules/identity/infrastructure/oauth-clients';
+import { newSecret, sha256 } from '@modules/identity/infrastructure/secrets';
 import type { RequestMeta } from '../request-meta';
 
 export interface NewClient {

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '../../../../shared-kernel';
-import { SessionStore } from '../../../../platform/auth/sessions';
-import { UnitOfWork } from '../../../../platform/database/unit-of-work';
-import { AuditLog } from '../../infrastructure/audit-log';
-import { SecondFactors } from '../../infrastructure/second-factors';
+import { DomainError } from '@shared-kernel';
+import { SessionStore } from '@platform/auth/sessions';
+import { UnitOfWork } from '@platform/database/unit-of-work';
+import { AuditLog } from '@modules/identity/infrastructure/audit-log';
+import { SecondFactors } from '@modules/identity/infrastructure/second-factors';
 import type { RequestMeta } from '../request-meta';
 
 /**

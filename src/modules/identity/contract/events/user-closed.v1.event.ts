@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineIntegrationEvent, Id, Timestamp } from '../../../../shared-kernel';
+import { defineIntegrationEvent, Id, Timestamp } from '@shared-kernel';
 
 /**
  * An account was closed and its personal data erased (its data key destroyed). The user

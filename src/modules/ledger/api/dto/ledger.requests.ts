@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Id, Timestamp } from '../../../../shared-kernel';
-import { MAX_TRANSFERS_PER_BATCH, TransferInput, TransferResultView } from '../../contract';
+import { Id, Timestamp } from '@shared-kernel';
+import { MAX_TRANSFERS_PER_BATCH, TransferInput, TransferResultView } from '@modules/ledger/contract';
 
 /* HTTP shapes that are not contract messages themselves: path and query parameters, the batch envelope. */
 

@@ -1,9 +1,9 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { NotFoundError, parseMinorUnits, UnprocessableError, ValidationError } from '../../../../shared-kernel';
-import { UnitOfWork } from '../../../../platform/database/unit-of-work';
-import { ChangeLedgerAccountCommand, type LedgerAccountView } from '../../contract';
-import { LedgerRepository } from '../../infrastructure/ledger.repository';
-import { accountView } from '../../infrastructure/ledger-rows';
+import { NotFoundError, parseMinorUnits, UnprocessableError, ValidationError } from '@shared-kernel';
+import { UnitOfWork } from '@platform/database/unit-of-work';
+import { ChangeLedgerAccountCommand, type LedgerAccountView } from '@modules/ledger/contract';
+import { LedgerRepository } from '@modules/ledger/infrastructure/ledger.repository';
+import { accountView } from '@modules/ledger/infrastructure/ledger-rows';
 
 @CommandHandler(ChangeLedgerAccountCommand)
 export class ChangeLedgerAccountCommandHandler implements ICommandHandler<ChangeLedgerAccountCommand, LedgerAccountView> {

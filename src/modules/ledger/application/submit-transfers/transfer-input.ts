@@ -1,6 +1,6 @@
-import { isCurrencyCode, isUuid, parseMinorUnits, type FieldError } from '../../../../shared-kernel';
-import type { TransferInput } from '../../contract';
-import type { TransferKind, TransferRequest } from '../../domain/transfer';
+import { isCurrencyCode, isUuid, parseMinorUnits, type FieldError } from '@shared-kernel';
+import type { TransferInput } from '@modules/ledger/contract';
+import type { TransferKind, TransferRequest } from '@modules/ledger/domain/transfer';
 
 const KINDS: readonly TransferKind[] = ['posted', 'pending', 'post_pending', 'void_pending'];
 const MAX_TIMEOUT_SECONDS = 366 * 24 * 3600;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineCommand, Id } from '../../../../shared-kernel';
+import { defineCommand, Id } from '@shared-kernel';
 import { TransferResultView } from '../views';
 
 /** One transfer as other contexts and HTTP clients submit it (the shape; business rules are the ledger's). */

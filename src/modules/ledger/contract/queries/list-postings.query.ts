@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineQuery, Id, Timestamp } from '../../../../shared-kernel';
+import { defineQuery, Id, Timestamp } from '@shared-kernel';
 import { PostingPageView } from '../views';
 
 export const PostingsFilter = z.object({

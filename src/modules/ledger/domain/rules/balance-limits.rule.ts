@@ -1,4 +1,4 @@
-import { MAX_MINOR_UNITS } from '../../../../shared-kernel/money';
+import { MAX_MINOR_UNITS } from '@shared-kernel/money';
 import type { LedgerAccountState } from '../ledger-account';
 import type { TransferError } from '../transfer';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { CurrencyCode, Id, MinorUnits, Timestamp } from '../../../../../shared-kernel';
-import { AccountProductView } from '../../../contract';
+import { CurrencyCode, Id, MinorUnits, Timestamp } from '@shared-kernel';
+import { AccountProductView } from '@modules/accounts/contract';
 
 /* The interest API's HTTP shapes. */
 

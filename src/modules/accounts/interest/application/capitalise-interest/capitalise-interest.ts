@@ -1,13 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { v5 as uuidv5 } from 'uuid';
-import { Clock } from '../../../../../platform/clock';
-import { UnitOfWork } from '../../../../../platform/database/unit-of-work';
-import { Outbox } from '../../../../../platform/messaging/outbox';
-import { CreateLedgerAccountCommand, SubmitTransfersCommand } from '../../../../ledger/contract';
-import { InterestCapitalisedV1 } from '../../../contract';
-import { interestNotPaid } from '../../domain/interest-errors';
-import { InterestRepository, type CapitalisationRecord, type InterestAccount } from '../../infrastructure/interest.repository';
+import { Clock } from '@platform/clock';
+import { UnitOfWork } from '@platform/database/unit-of-work';
+import { Outbox } from '@platform/messaging/outbox';
+import { CreateLedgerAccountCommand, SubmitTransfersCommand } from '@modules/ledger/contract';
+import { InterestCapitalisedV1 } from '@modules/accounts/contract';
+import { interestNotPaid } from '@modules/accounts/interest/domain/interest-errors';
+import { InterestRepository, type CapitalisationRecord, type InterestAccount } from '@modules/accounts/interest/infrastructure/interest.repository';
 
 /** Namespace of interest ids: transfers (`<account>:interest:<period>`) and expense accounts (`interest-expense:<currency>`). */
 const INTEREST_ID_NAMESPACE = '8e3f6c2a-41d7-4b9e-a5c3-7f20d91b6e54';

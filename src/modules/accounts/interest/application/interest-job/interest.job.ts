@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { Clock } from '../../../../../platform/clock';
-import { accountsConfig, type AccountsConfig } from '../../../accounts.config';
-import { Scheduler } from '../../../../../platform/jobs/scheduler';
-import { addDays, dayOf, monthOf } from '../../domain/calendar';
-import { InterestRepository } from '../../infrastructure/interest.repository';
+import { Clock } from '@platform/clock';
+import { accountsConfig, type AccountsConfig } from '@modules/accounts/accounts.config';
+import { Scheduler } from '@platform/jobs/scheduler';
+import { addDays, dayOf, monthOf } from '@modules/accounts/interest/domain/calendar';
+import { InterestRepository } from '@modules/accounts/interest/infrastructure/interest.repository';
 import { AccrueInterest } from '../accrue-interest/accrue-interest';
 import { CapitaliseInterest } from '../capitalise-interest/capitalise-interest';
 

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { Clock } from '../../../../../platform/clock';
-import { InterestSettlement } from '../../../application/close-account/interest-settlement';
-import type { AccountRecord } from '../../../infrastructure/account.repository';
-import { addDays, dayOf } from '../../domain/calendar';
+import { Clock } from '@platform/clock';
+import { InterestSettlement } from '@modules/accounts/application/close-account/interest-settlement';
+import type { AccountRecord } from '@modules/accounts/infrastructure/account.repository';
+import { addDays, dayOf } from '@modules/accounts/interest/domain/calendar';
 import { AccrueInterest } from '../accrue-interest/accrue-interest';
 import { CapitaliseInterest } from '../capitalise-interest/capitalise-interest';
-import { InterestRepository } from '../../infrastructure/interest.repository';
+import { InterestRepository } from '@modules/accounts/interest/infrastructure/interest.repository';
 
 /**
  * Interest at closure: accrue every finished day up to the day before closure (the day

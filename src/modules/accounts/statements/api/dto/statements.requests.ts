@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { CurrencyCode, Id, SignedMinorUnits, Timestamp } from '../../../../../shared-kernel';
-import { AccountProductView } from '../../../contract';
-import { STATEMENT_FORMATS } from '../../domain/statement';
+import { CurrencyCode, Id, SignedMinorUnits, Timestamp } from '@shared-kernel';
+import { AccountProductView } from '@modules/accounts/contract';
+import { STATEMENT_FORMATS } from '@modules/accounts/statements/domain/statement';
 
 /* The statements API's HTTP shapes; the JSON statement is what statement-renderers' statementView writes. */
 

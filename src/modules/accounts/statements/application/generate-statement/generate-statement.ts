@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { GetBalanceAsOfQuery, ListPostingsQuery, type PostingView } from '../../../../ledger/contract';
-import type { AccountRecord } from '../../../infrastructure/account.repository';
-import { buildStatement, justBefore, periodProblem, type Statement, type StatementKind } from '../../domain/statement';
-import { periodInvalid } from '../../domain/statement-errors';
+import { GetBalanceAsOfQuery, ListPostingsQuery, type PostingView } from '@modules/ledger/contract';
+import type { AccountRecord } from '@modules/accounts/infrastructure/account.repository';
+import { buildStatement, justBefore, periodProblem, type Statement, type StatementKind } from '@modules/accounts/statements/domain/statement';
+import { periodInvalid } from '@modules/accounts/statements/domain/statement-errors';
 
 const PAGE = 500;
 

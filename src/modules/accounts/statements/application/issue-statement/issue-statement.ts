@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { Clock } from '../../../../../platform/clock';
-import { UnitOfWork } from '../../../../../platform/database/unit-of-work';
-import { Outbox } from '../../../../../platform/messaging/outbox';
-import { newId } from '../../../../../shared-kernel';
-import { StatementIssuedV1 } from '../../../contract';
-import type { AccountRecord } from '../../../infrastructure/account.repository';
-import { MAX_PERIOD_DAYS, STATEMENT_FORMATS, type StatementKind } from '../../domain/statement';
-import { periodNotEnded } from '../../domain/statement-errors';
-import { StatementRepository, type StoredStatementRecord } from '../../infrastructure/statement.repository';
-import { render } from '../../infrastructure/statement-renderers';
+import { Clock } from '@platform/clock';
+import { UnitOfWork } from '@platform/database/unit-of-work';
+import { Outbox } from '@platform/messaging/outbox';
+import { newId } from '@shared-kernel';
+import { StatementIssuedV1 } from '@modules/accounts/contract';
+import type { AccountRecord } from '@modules/accounts/infrastructure/account.repository';
+import { MAX_PERIOD_DAYS, STATEMENT_FORMATS, type StatementKind } from '@modules/accounts/statements/domain/statement';
+import { periodNotEnded } from '@modules/accounts/statements/domain/statement-errors';
+import { StatementRepository, type StoredStatementRecord } from '@modules/accounts/statements/infrastructure/statement.repository';
+import { render } from '@modules/accounts/statements/infrastructure/statement-renderers';
 import { GenerateStatement } from '../generate-statement/generate-statement';
 
 const DAY_MS = 86_400_000;
