@@ -7,10 +7,16 @@ export interface ChildApp {
   exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Runs the real entry point (src/main.ts) in its own process, for crash and shutdown tests. */
-export async function startChildApp(env: Record<string, string>, timeoutMs = 60_000): Promise<ChildApp> {
+/** The source entry point, compiled on the fly by swc. */
+export const SOURCE_MAIN: readonly string[] = ['-r', '@swc-node/register', join(__dirname, '../../src/main.ts')];
+
+/**
+ * Runs the real entry point in its own process, for crash and shutdown tests: src/main.ts by
+ * default, or what `entry` names (node's arguments, e.g. the built dist/src/main.js).
+ */
+export async function startChildApp(env: Record<string, string>, timeoutMs = 60_000, entry: readonly string[] = SOURCE_MAIN): Promise<ChildApp> {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(DATABASE_URL|REDIS_URL|KAFKA_BROKERS|PORT|MODULES)$/.test(k)));
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, '../../src/main.ts')], {
+  const child = spawn(process.execPath, [...entry], {
     env: { ...clean, PORT: '0', LOG_LEVEL: 'info', ...env },
     cwd: join(__dirname, '../..'),
     stdio: ['ignore', 'pipe', 'pipe'],
