@@ -101,7 +101,7 @@ async function main(): Promise<void> {
     if (SCENARIOS.includes('single')) {
       results.push(
         await drive('single', 64, async () => {
-          let from = random();
+          const from = random();
           let to = random();
           while (to === from) to = random();
           const res = await post('/v1/ledger/transfers', { id: uuidv7(), debitAccountId: from, creditAccountId: to, amount: amount(), currency: 'EUR' });

@@ -242,7 +242,7 @@ function one<T extends K8sObject>(objects: K8sObject[], kind: string, predicate:
   if (found.length !== 1) {
     throw new Error(`expected exactly one ${kind}, found ${found.length}: ${found.map((o) => o.metadata.name).join(', ')}`);
   }
-  return found[0];
+  return found[0]!;
 }
 
 /** label selector (matchLabels) matches the labels */
@@ -299,7 +299,7 @@ function backendFor(ingresses: Ingress[], requestPath: string): { ing: Ingress; 
 }
 
 function envOf(d: Deployment | Job): Record<string, EnvVar> {
-  return Object.fromEntries((d.spec.template.spec.containers[0].env ?? []).map((e) => [e.name, e]));
+  return Object.fromEntries((d.spec.template.spec.containers[0]!.env ?? []).map((e) => [e.name, e]));
 }
 
 /** The chart's default `contexts` map (values.yaml): context -> path prefixes it owns. */
@@ -340,7 +340,7 @@ describe('helm chart helm/skyro-core', () => {
     expect(helmBin).not.toBe('');
     objects = render();
     deployment = one<Deployment>(objects, 'Deployment');
-    api = deployment.spec.template.spec.containers[0];
+    api = deployment.spec.template.spec.containers[0]!;
     podLabels = deployment.spec.template.metadata.labels ?? {};
   }, TOOLS_TIMEOUT_MS + RENDER_TIMEOUT_MS);
 
@@ -577,7 +577,7 @@ describe('helm chart helm/skyro-core', () => {
 
     beforeAll(() => {
       job = one<Job>(objects, 'Job');
-      c = job.spec.template.spec.containers[0];
+      c = job.spec.template.spec.containers[0]!;
     });
 
     it('is a pre-install,pre-upgrade hook that runs dist/src/migrate.js with the app image', () => {
@@ -696,7 +696,7 @@ describe('helm chart helm/skyro-core', () => {
       const objs = render(['ingress.tls.enabled=true', 'ingress.tls.secretName=api-tls', 'ingress.host=api.example.test']);
       for (const ing of ofKind<Ingress>(objs, 'Ingress')) {
         expect(ing.spec.tls).toEqual([{ hosts: ['api.example.test'], secretName: 'api-tls' }]);
-        expect(ing.spec.rules[0].host).toBe('api.example.test');
+        expect(ing.spec.rules[0]!.host).toBe('api.example.test');
       }
     });
 
@@ -835,7 +835,7 @@ describe('helm chart helm/skyro-core', () => {
         expect(byName<Hpa>(objs, 'HorizontalPodAutoscaler', BASE).spec.minReplicas).toBe(3);
         const ledger = byName<Deployment>(objs, 'Deployment', `${BASE}-ledger`);
         expect(ledger.spec.replicas).toBe(2); // autoscaling off for this entry
-        expect(ledger.spec.template.spec.containers[0].resources?.limits?.memory).toBe('768Mi');
+        expect(ledger.spec.template.spec.containers[0]!.resources?.limits?.memory).toBe('768Mi');
         expect(byName<Pdb>(objs, 'PodDisruptionBudget', `${BASE}-ledger`).spec).toMatchObject({ minAvailable: 1 });
         expect(byName<Pdb>(objs, 'PodDisruptionBudget', `${BASE}-ledger`).spec.maxUnavailable).toBeUndefined();
         expect(envOf(ledger).LEDGER_COMMIT_CONCURRENCY?.value).toBe('4');
@@ -906,7 +906,7 @@ describe('helm chart helm/skyro-core', () => {
         expect(jobEnv.LEDGER_DATABASE_URL?.valueFrom).toEqual(ref);
         // migrate.js migrates every context: no MODULES, the shared Secret (DATABASE_URL) too
         expect(jobEnv.MODULES).toBeUndefined();
-        expect(job.spec.template.spec.containers[0].envFrom?.find((e) => e.secretRef)?.secretRef?.name).toBe('skyro-core-secrets');
+        expect(job.spec.template.spec.containers[0]!.envFrom?.find((e) => e.secretRef)?.secretRef?.name).toBe('skyro-core-secrets');
       });
 
       it('isolates every deployment: default deny, ingress only from Kong/Prometheus, egress to DNS, Postgres, Redis and Kafka', () => {

@@ -55,7 +55,7 @@ describe('identity: access tokens, refresh rotation, sessions, JWKS', () => {
     const ring = () => app.t.app.get(KeyRing);
     const claims = () => ({ sub: user.userId, sid, roles: ['admin'], scope: '', iss: 'http://127.0.0.1:3000', aud: 'skyro-api', jti: 'j', iat: Math.floor(Date.now() / 1000) });
     const sign = (payload: Record<string, unknown>, header: Record<string, unknown> = {}, key: Parameters<SignJWT['sign']>[0] = ring().signing!.privateKey) =>
-      new SignJWT(payload).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: ring().signing!.kid, ...header } as never).sign(key);
+      new SignJWT(payload).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: ring().signing!.kid, ...header }).sign(key);
     const hs256With = (secret: string | Buffer) => {
       const header = b64({ alg: 'HS256', typ: 'at+jwt', kid: ring().signing!.kid });
       const payload = b64({ ...claims(), exp: 9999999999 });

@@ -106,7 +106,7 @@ describe('ledger API', () => {
     expect((await transfer({ id: hold, kind: 'pending', debitAccountId: alice, creditAccountId: bob, amount: '3000', currency: 'EUR' })).status).toBe(201);
     const before = await balances(alice);
     expect(before.pending).toBe('-3000');
-    expect(BigInt(before.available)).toBe(BigInt(before.posted) - 3000n);
+    expect(BigInt(before.available!)).toBe(BigInt(before.posted!) - 3000n);
     const post = await transfer({ id: newUuid(), kind: 'post_pending', pendingId: hold, amount: '2000' });
     expect(post.body).toMatchObject({ kind: 'post_pending', amount: '2000', pendingId: hold, debitAccountId: alice, creditAccountId: bob });
     expect((await transfer({ id: newUuid(), kind: 'void_pending', pendingId: hold })).body.code).toBe('PENDING_TRANSFER_ALREADY_POSTED');

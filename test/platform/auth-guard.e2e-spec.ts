@@ -50,8 +50,8 @@ describe('auth guard: tokens, sessions, permissions, step-up, ownership', () => 
     const ring = () => t.app.get(KeyRing);
     const claims = () => ({ sid: sessionId, roles: ['admin'], scope: '' });
     const sign = async (header: Record<string, unknown>, payload: Record<string, unknown>, key: Parameters<SignJWT['sign']>[0] = ring().signing!.privateKey) =>
-      new SignJWT(payload).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: ring().signing!.kid, ...header } as never)
-        .setIssuer(String(payload['iss'] ?? config.iss)).setAudience(String(payload['aud'] ?? config.aud)).setSubject(ALICE).setJti('j1').setIssuedAt()
+      new SignJWT(payload).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: ring().signing!.kid, ...header })
+        .setIssuer((payload['iss'] as string | undefined) ?? config.iss).setAudience((payload['aud'] as string | undefined) ?? config.aud).setSubject(ALICE).setJti('j1').setIssuedAt()
         .setExpirationTime((payload['exp'] as number | undefined) ?? '10m').sign(key);
     const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
     /** Signed by our key with exactly this header and payload (jose refuses to sign some of them). */

@@ -148,7 +148,7 @@ describe('command bus across processes (Kafka, @nestjs/microservices)', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
-    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     expect(code).toBe(78);
     expect(stderr.trim().split('\n')).toEqual([

@@ -63,6 +63,7 @@ describe('a TypeScript client generated from openapi.json (openapi-generator typ
     // The project's TypeScript: strict, DOM fetch types, the client and the journey together.
     await sh(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(dir, 'tsconfig.json')], 'type-checking the generated client');
     // Jest's swc transform loads the checked TypeScript as it is.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- written at run time, loaded by its path
     journey = require(join(dir, 'customer-journey.ts')) as Journey;
   }, 300_000);
 
@@ -71,6 +72,7 @@ describe('a TypeScript client generated from openapi.json (openapi-generator typ
   });
 
   it("defaults to the document's server, the local URL of npm start", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- generated at run time, loaded by its path
     const runtime = require(join(dir, 'client/runtime.ts')) as { BASE_PATH: string };
     expect(runtime.BASE_PATH).toBe('http://127.0.0.1:3000');
   });

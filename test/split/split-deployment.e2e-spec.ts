@@ -183,10 +183,10 @@ describe('a split deployment: three processes, the ledger on its own database', 
     expect(pending.size).toBe(0);
     // Each acknowledged transfer exists once in the ledger, and no other transfer left the payer.
     const ids = [...done];
-    const [{ n, total }] = await sql<{ n: number; total: string }>(split.ledgerDb, 'select count(*)::int as n, coalesce(sum(amount), 0)::text as total from ledger.transfers where id = any($1::uuid[])', [ids]);
+    const { n, total } = (await sql<{ n: number; total: string }>(split.ledgerDb, 'select count(*)::int as n, coalesce(sum(amount), 0)::text as total from ledger.transfers where id = any($1::uuid[])', [ids]))[0]!;
     expect(n).toBe(ids.length);
     const payerLedger = (await call(route(`/v1/accounts/${payer}`), { token })).body as { ledgerAccountId: string; balances: { posted: string } };
-    const [{ out }] = await sql<{ out: string }>(split.ledgerDb, `select coalesce(sum(amount), 0)::text as out from ledger.transfers where debit_account_id = $1 and code = 9200`, [payerLedger.ledgerAccountId]);
+    const { out } = (await sql<{ out: string }>(split.ledgerDb, `select coalesce(sum(amount), 0)::text as out from ledger.transfers where debit_account_id = $1 and code = 9200`, [payerLedger.ledgerAccountId]))[0]!;
     expect(out).toBe(total);
     expect(BigInt(payerLedger.balances.posted)).toBe(1_000_000n - BigInt(total));
     const reconciliation = await call(route('/v1/ledger/reconciliations'), { token: bankToken, method: 'POST' });

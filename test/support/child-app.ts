@@ -26,10 +26,10 @@ export async function startChildApp(env: Record<string, string>, timeoutMs = 60_
   let err = '';
   let ready = false;
   // Only the start-up lines matter; afterwards the output is drained and dropped.
-  child.stdout!.on('data', (c: Buffer) => {
+  child.stdout.on('data', (c: Buffer) => {
     if (!ready) out += c.toString();
   });
-  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (err += c.toString()));
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const match = /Skyro Core listening on (http:\/\/[\d.:]+)/.exec(out);

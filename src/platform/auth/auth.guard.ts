@@ -80,7 +80,7 @@ export class AuthGuard extends PassportAuthGuard() implements CanActivate {
    * else is a fault of ours, not of the token, and stays a 500.
    */
   override handleRequest<TUser = VerifiedToken>(error: unknown, user: unknown): TUser {
-    if (error) throw error;
+    if (error) throw error instanceof Error ? error : new Error('authentication failed', { cause: error });
     if (!user) throw invalidToken();
     return user as TUser;
   }

@@ -8,7 +8,7 @@ import { KeyRing } from './key-ring';
 
 const jwkOf = (type: 'ec' | 'ed25519' | 'rsa', options: { namedCurve?: string } = {}): JWK => {
   const { privateKey } = type === 'ec' ? generateKeyPairSync('ec', { namedCurve: options.namedCurve ?? 'P-256' }) : type === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ed25519');
-  return privateKey.export({ format: 'jwk' }) as JWK;
+  return privateKey.export({ format: 'jwk' });
 };
 const publicOf = ({ d: _d, ...pub }: JWK): JWK => pub;
 
@@ -51,7 +51,7 @@ describe('KeyRing', () => {
     ['a point off the curve', () => [], [{ ...publicOf(jwkOf('ec')), y: publicOf(jwkOf('ec')).y }], 'Invalid configuration: AUTH_VERIFICATION_KEYS holds a key whose x, y are not a P-256 point'],
     ['two keys under one kid', () => [{ ...jwkOf('ec'), kid: 'k' }], [{ ...publicOf(jwkOf('ec')), kid: 'k' }], 'Invalid configuration: AUTH_VERIFICATION_KEYS holds a different key under the kid "k" of another key'],
   ])('refuses %s with one line naming the variable', async (_name, signing, verifying, message) => {
-    const attempt = KeyRing.fromJwks(signing(), verifying as JWK[]);
+    const attempt = KeyRing.fromJwks(signing(), verifying);
     await expect(attempt).rejects.toThrow(new ConfigError(message));
     await expect(attempt).rejects.toBeInstanceOf(ConfigError);
   });

@@ -1,7 +1,7 @@
 import helmet from 'helmet';
 import cors from '@fastify/cors';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { FastifyServerOptions } from 'fastify';
 import type { Logger as Pino } from 'pino';
 import { newId } from '@shared-kernel';
 import type { AppConfig } from '../config/app-config';
@@ -30,7 +30,7 @@ export function fastifyOptions(config: AppConfig): FastifyServerOptions {
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { maxParamLength: 200 },
-  } as FastifyServerOptions;
+  };
 }
 
 /**
@@ -40,7 +40,7 @@ export function fastifyOptions(config: AppConfig): FastifyServerOptions {
  * global ProblemFilter through the error handler Nest installs.)
  */
 export async function configureHttpEdge(app: NestFastifyApplication, config: AppConfig, metrics: Metrics, log: Pino): Promise<void> {
-  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  const fastify = app.getHttpAdapter().getInstance();
 
   // JSON is the only body we accept; Fastify's text/plain default would let strings through.
   fastify.removeContentTypeParser(['text/plain']);

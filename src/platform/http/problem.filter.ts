@@ -99,8 +99,8 @@ export function toProblem(exception: unknown, request: FastifyRequest, logger: L
     const status = exception.getStatus();
     if (status >= 500) logger.error({ err: exception }, 'HTTP exception');
     const response = exception.getResponse();
-    const detail = typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? exception.message);
-    const code = status === HttpStatus.NOT_FOUND ? 'ROUTE_NOT_FOUND' : httpCode(status);
+    const detail = typeof response === 'string' ? response : text((response as { message?: unknown }).message ?? exception.message);
+    const code = status === (HttpStatus.NOT_FOUND as number) ? 'ROUTE_NOT_FOUND' : httpCode(status);
     return problem(status, code, TITLE_OF[status] ?? 'Error', { ...base, detail: status >= 500 ? undefined : detail });
   }
 
@@ -142,6 +142,13 @@ function fastifyError(exception: unknown): { status: number; code: string; detai
     return { status: e.statusCode, code: 'BAD_REQUEST', detail: 'The request could not be processed' };
   }
   return undefined;
+}
+
+/** An HttpException's message as text: Nest gives a string, or a list of them (joined as String() would). */
+function text(message: unknown): string {
+  if (typeof message === 'string') return message;
+  if (Array.isArray(message)) return message.map((m) => text(m)).join(',');
+  return JSON.stringify(message) ?? '';
 }
 
 function httpCode(status: number): string {

@@ -40,7 +40,7 @@ export function ValidQuery(schema: z.ZodObject): ParameterDecorator {
   return (target, key, index) => {
     Query(new ZodPipe(schema, 'query'))(target, key, index);
     const descriptor = Object.getOwnPropertyDescriptor(target, key!)!;
-    for (const [name, property] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
+    for (const [name, property] of Object.entries<z.ZodType>(schema.shape)) {
       ApiQuery({ name, required: !property.safeParse(undefined).success, schema: zodSchemaRef(property, 'input'), description: property.description })(target, key!, descriptor);
     }
   };
@@ -51,7 +51,7 @@ export function ValidParams(schema: z.ZodObject): ParameterDecorator {
   return (target, key, index) => {
     Param(new ZodPipe(schema, 'params'))(target, key, index);
     const descriptor = Object.getOwnPropertyDescriptor(target, key!)!;
-    for (const [name, property] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
+    for (const [name, property] of Object.entries<z.ZodType>(schema.shape)) {
       ApiParam({ name, required: true, schema: zodSchemaRef(property, 'input'), description: property.description })(target, key!, descriptor);
     }
   };

@@ -44,7 +44,7 @@ export class Scheduler {
   async stop(): Promise<void> {
     this.stopped = true;
     for (const job of this.jobs) clearTimeout(job.timer);
-    await Promise.all(this.jobs.map((j) => j.inFlight));
+    await Promise.all(this.jobs.map((j) => j.inFlight ?? Promise.resolve()));
   }
 
   private schedule(job: Job): void {

@@ -164,7 +164,7 @@ export function deriveOperationId(controllerName: string, methodName: string, ht
   const stem = controllerName.replace(/(Http)?Controller$/, '') || controllerName;
   const [plural, singular] = UNCOUNTABLE.has(stem) ? [stem, stem] : [stem, singularOf(stem)];
   const words = methodName.match(/[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])/g) ?? [methodName];
-  const first = words[0]!.toLowerCase();
+  const first = words[0].toLowerCase();
   const startsWithVerb = httpMethod === 'get' ? READ_VERBS.has(first) : VERBS.has(first);
   let verb: string;
   let rest: string[];

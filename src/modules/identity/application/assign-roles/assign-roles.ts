@@ -23,7 +23,7 @@ export class AssignRoles {
   async execute(adminId: string, userId: string, roles: readonly Role[], meta: RequestMeta): Promise<{ roles: Role[] }> {
     // Separation of duties: nobody grants themselves anything (or locks themselves out).
     if (adminId === userId) throw new UnprocessableError('CANNOT_CHANGE_OWN_ROLES', 'Another admin must change your roles');
-    const next = [...new Set(roles)].sort() as Role[];
+    const next = [...new Set(roles)].sort();
     await this.uow.run(async (tx) => {
       const user = await this.users.byId(tx, userId, true);
       if (!user || user.status === 'closed') throw userNotFound();
