@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { format, resolveConfig } from 'prettier';
 import { z } from 'zod';
 import { addContextToIndex, IndexFileError } from './new-context/index-file';
 import { CONTEXT_NAME, deriveNames, MAX_NAME_LENGTH, type ContextNames } from './new-context/names';
@@ -120,6 +121,12 @@ function checkAgainstContexts(n: ContextNames): void {
   }
 }
 
+/** In the project's Prettier style, so that what is written passes `npm run lint` whatever the names' lengths. */
+async function formatted(files: readonly GeneratedFile[]): Promise<GeneratedFile[]> {
+  const options = await resolveConfig(join(ROOT, INDEX));
+  return Promise.all(files.map(async (file) => ({ path: file.path, text: await format(file.text, { ...options, filepath: join(ROOT, file.path) }) })));
+}
+
 function write(files: readonly GeneratedFile[], index: string): void {
   const written: string[] = [];
   try {
@@ -141,7 +148,7 @@ async function main(): Promise<void> {
   checkName(name, thing);
   const n = deriveNames(name, thing);
   checkAgainstContexts(n);
-  const files = contextFiles(n);
+  const files = await formatted(contextFiles(n));
   const indexBefore = readFileSync(join(ROOT, INDEX), 'utf8');
   let index: string;
   try {
@@ -150,6 +157,7 @@ async function main(): Promise<void> {
     if (error instanceof IndexFileError) throw new Refusal(error.message);
     throw error;
   }
+  index = (await formatted([{ path: INDEX, text: index }]))[0]!.text;
   write(files, index);
 
   const out = process.stdout;
