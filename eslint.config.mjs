@@ -34,6 +34,9 @@ export default defineConfig(
       // expect), and tests pass async callbacks to helpers that await them. The promise rules
       // above catch what matters: a promise nobody awaits or one passed where none belongs.
       '@typescript-eslint/require-await': 'off',
+      // A caught value passed on as it is (`catch (error) { ... Promise.reject(error) }`) keeps
+      // its type unknown: allowed, as only-throw-error allows rethrowing it.
+      '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingUnknown: true }],
     },
   },
 

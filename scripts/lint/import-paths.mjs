@@ -28,7 +28,7 @@ function readAliases() {
   const aliases = Object.entries(config.compilerOptions?.paths ?? {}).map(([alias, [target]]) => ({
     wildcard: alias.endsWith('/*'),
     alias: alias.replace(/\*$/, ''),
-    target: posix.normalize(target.replace(/\*$/, '')).replace(/^\.\/?/, ''),
+    target: posix.normalize(target.replace(/\*$/, '')).replace(/^\.\/?/, '').replace(/\/$/, ''),
   }));
   return aliases.sort((a, b) => b.target.length - a.target.length);
 }
