@@ -26,7 +26,8 @@ const USAGE = `usage: npm run new-context -- <name> [--thing <word>]
 const ROOT = resolve(__dirname, '..');
 const INDEX = 'src/modules/index.ts';
 
-/** Words a context cannot be called: the project's own folders and settings, and what Postgres reserves. */
+/** Words a context cannot be called: the project's own folders and settings, and what Postgres reserves (a table: not one a line). */
+// prettier-ignore
 const RESERVED = new Set([
   // the project
   'platform', 'shared_kernel', 'modules', 'module', 'contract', 'contracts', 'app', 'main', 'index', 'src', 'test', 'tests',
