@@ -144,6 +144,7 @@ export function finishOperations(document: OpenAPIObject, handlers: readonly Rou
  * update, delete). Where this reads badly, `@ApiOperation({ operationId })` names it.
  */
 
+// prettier-ignore
 const VERBS = new Set([
   'accept', 'activate', 'add', 'approve', 'archive', 'assign', 'authorize', 'block', 'cancel', 'capture', 'change', 'check', 'close',
   'complete', 'confirm', 'count', 'create', 'deactivate', 'delete', 'download', 'enrol', 'enroll', 'erase', 'export', 'fetch', 'find',
