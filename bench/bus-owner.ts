@@ -1,8 +1,8 @@
 import 'reflect-metadata';
-import { createApp, shutdown } from '../src/bootstrap';
-import { loadConfig } from '../src/platform/config/app-config';
-import { createLogger } from '../src/platform/logging/logger';
-import { BUS_CONTEXTS, fxBank } from '../test/fixtures/bus-contexts';
+import { createApp, shutdown } from '@app/bootstrap';
+import { loadConfig } from '@platform/config/app-config';
+import { createLogger } from '@platform/logging/logger';
+import { BUS_CONTEXTS, fxBank } from '@test/fixtures/bus-contexts';
 
 /** The owning process of bench/bus.ts: runs the bench's bank context and serves it over Kafka. */
 async function main(): Promise<void> {

@@ -5,11 +5,11 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import * as hdr from 'hdr-histogram-js';
 import { v4 as uuidv4 } from 'uuid';
-import { createApp, shutdown } from '../src/bootstrap';
-import { loadConfig } from '../src/platform/config/app-config';
-import { createLogger } from '../src/platform/logging/logger';
-import { serviceUrls } from '../test/support/services';
-import { BUS_CONTEXTS, DepositCommand, fxTeller, installBusSchemas, ListDepositsQuery } from '../test/fixtures/bus-contexts';
+import { createApp, shutdown } from '@app/bootstrap';
+import { loadConfig } from '@platform/config/app-config';
+import { createLogger } from '@platform/logging/logger';
+import { serviceUrls } from '@test/support/services';
+import { BUS_CONTEXTS, DepositCommand, fxTeller, installBusSchemas, ListDepositsQuery } from '@test/fixtures/bus-contexts';
 import { withBenchDatabase } from './support';
 
 /*
@@ -61,7 +61,11 @@ async function main(): Promise<void> {
     const prefix = `bench-bus-${Date.now()}.`;
     const kafka = { KAFKA_BROKERS: services.kafkaBrokers, KAFKA_TOPIC_PREFIX: prefix };
     const owner = await startOwner({ ...base, ...kafka, BUS_SERVE: 'true' });
-    const caller = await createApp(loadConfig({ ...base, ...kafka }, BUS_CONTEXTS), { contexts: [fxTeller], available: BUS_CONTEXTS, logger: createLogger('warn') });
+    const caller = await createApp(loadConfig({ ...base, ...kafka }, BUS_CONTEXTS), {
+      contexts: [fxTeller],
+      available: BUS_CONTEXTS,
+      logger: createLogger('warn'),
+    });
     await caller.init();
     try {
       lines.push(...(await measure(caller, 'kafka')));
@@ -72,7 +76,13 @@ async function main(): Promise<void> {
     for (const line of lines) process.stdout.write(JSON.stringify({ bench: 'bus', ...line }) + '\n');
     const ratio = (message: Line['message']) => {
       const [a, b] = [lines.find((l) => l.path === 'in-process' && l.message === message)!, lines.find((l) => l.path === 'kafka' && l.message === message)!];
-      return { message, p99_kafka_over_in_process: Number((b.p99_ms / a.p99_ms).toFixed(2)), p99_kafka_ms: b.p99_ms, target_p99_ms: 15, met: b.p99_ms <= 15 && b.per_sec >= RATE * 0.98 };
+      return {
+        message,
+        p99_kafka_over_in_process: Number((b.p99_ms / a.p99_ms).toFixed(2)),
+        p99_kafka_ms: b.p99_ms,
+        target_p99_ms: 15,
+        met: b.p99_ms <= 15 && b.per_sec >= RATE * 0.98,
+      };
     };
     process.stdout.write(JSON.stringify({ bench: 'bus', summary: [ratio('command'), ratio('query')] }) + '\n');
   });
@@ -94,7 +104,18 @@ async function measure(app: NestFastifyApplication, path: Line['path']): Promise
     const { done, errors } = await offer(calls[message], SECONDS, (micros) => histogram.recordValue(micros));
     const seconds = (Date.now() - started) / 1000;
     const ms = (q: number) => Number((histogram.getValueAtPercentile(q) / 1000).toFixed(2));
-    lines.push({ path, message, offered_per_sec: RATE, calls: done, per_sec: Math.round(done / seconds), p50_ms: ms(50), p95_ms: ms(95), p99_ms: ms(99), max_ms: Number((histogram.maxValue / 1000).toFixed(2)), errors });
+    lines.push({
+      path,
+      message,
+      offered_per_sec: RATE,
+      calls: done,
+      per_sec: Math.round(done / seconds),
+      p50_ms: ms(50),
+      p95_ms: ms(95),
+      p99_ms: ms(99),
+      max_ms: Number((histogram.maxValue / 1000).toFixed(2)),
+      errors,
+    });
   }
   return lines;
 }
@@ -129,9 +150,12 @@ async function offer(call: () => Promise<unknown>, seconds: number, record?: (mi
 
 function startOwner(env: Record<string, string>): Promise<ChildProcess> {
   const nodeArgs = (process.env['BENCH_OWNER_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '-r', '@swc-node/register', join(__dirname, 'bus-owner.ts')], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeArgs, '-r', '@swc-node/register', join(__dirname, 'bus-owner.ts')], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       if (chunk.toString().includes('owner ready')) resolve(child);
     });
     child.once('exit', (code) => reject(new Error(`the owner process exited (${code}) before it was ready`)));

@@ -59,7 +59,12 @@ async function main(): Promise<void> {
       await Promise.all(apps.map((app) => shutdown(app)));
       await db.end();
       process.stdout.write(
-        JSON.stringify({ scenario: `outbox-relay-${pods}-pod${pods > 1 ? 's' : ''}`, events: EVENTS, seconds: Number(seconds.toFixed(2)), events_per_sec: Math.round(EVENTS / seconds) }) + '\n',
+        JSON.stringify({
+          scenario: `outbox-relay-${pods}-pod${pods > 1 ? 's' : ''}`,
+          events: EVENTS,
+          seconds: Number(seconds.toFixed(2)),
+          events_per_sec: Math.round(EVENTS / seconds),
+        }) + '\n',
       );
     }
   });

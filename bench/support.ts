@@ -19,7 +19,12 @@ export async function withBenchDatabase<T>(name: string, benchContexts: readonly
   const url = new URL(services.databaseUrl);
   url.pathname = `/${database}`;
   try {
-    const ds = createDataSource({ url: url.toString(), poolMax: 2, statementTimeoutMs: 0, migrations: planDatabases(url.toString(), CONTEXTS, {})[0]!.migrations });
+    const ds = createDataSource({
+      url: url.toString(),
+      poolMax: 2,
+      statementTimeoutMs: 0,
+      migrations: planDatabases(url.toString(), CONTEXTS, {})[0]!.migrations,
+    });
     await ds.initialize();
     await runMigrations(ds);
     for (const context of benchContexts) await ds.query(contextSchemaSql(context).join(';\n'));

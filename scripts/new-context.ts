@@ -68,7 +68,9 @@ function parse(argv: string[]): { name: string; thing?: string } {
 /** The checks that need only the name (fast: nothing is loaded). */
 function checkName(name: string, thing: string | undefined): void {
   if (!CONTEXT_NAME.test(name)) {
-    throw new Refusal(`${JSON.stringify(name)} is not a context name: lower-case letters and digits in words joined by single _, starting with a letter (e.g. fx_rates)`);
+    throw new Refusal(
+      `${JSON.stringify(name)} is not a context name: lower-case letters and digits in words joined by single _, starting with a letter (e.g. fx_rates)`,
+    );
   }
   if (name.length > MAX_NAME_LENGTH) throw new Refusal(`${name} is longer than ${MAX_NAME_LENGTH} characters`);
   if (RESERVED.has(name) || name.startsWith('pg_') || name.endsWith('_probe')) {

@@ -28,7 +28,10 @@ function readAliases() {
   const aliases = Object.entries(config.compilerOptions?.paths ?? {}).map(([alias, [target]]) => ({
     wildcard: alias.endsWith('/*'),
     alias: alias.replace(/\*$/, ''),
-    target: posix.normalize(target.replace(/\*$/, '')).replace(/^\.\/?/, '').replace(/\/$/, ''),
+    target: posix
+      .normalize(target.replace(/\*$/, ''))
+      .replace(/^\.\/?/, '')
+      .replace(/\/$/, ''),
   }));
   return aliases.sort((a, b) => b.target.length - a.target.length);
 }
@@ -84,7 +87,8 @@ export default {
       useAlias: "Import {{target}} as '{{wanted}}': no '../../' chains, and another area of the code goes through its alias (tsconfig.json paths).",
       useRelative: "Import '{{specifier}}' as '{{wanted}}': within the same folder, below it or one folder up in the same area, imports stay relative.",
       useSpecific: "Import '{{specifier}}' as '{{wanted}}': the most specific alias.",
-      noAliasInCall: "'{{specifier}}' in a require() or import() call survives the build (nest build rewrites import and export declarations only): use the relative path.",
+      noAliasInCall:
+        "'{{specifier}}' in a require() or import() call survives the build (nest build rewrites import and export declarations only): use the relative path.",
     },
     schema: [],
   },

@@ -29,7 +29,10 @@ function violationsIn(files: Record<string, string>, options: { aliases?: boolea
     symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
     let output: string;
     try {
-      output = execFileSync(depcruise, ['src', 'migrations', '--config', join(root, '.dependency-cruiser.js'), '--output-type', 'json'], { cwd: dir, encoding: 'utf8' });
+      output = execFileSync(depcruise, ['src', 'migrations', '--config', join(root, '.dependency-cruiser.js'), '--output-type', 'json'], {
+        cwd: dir,
+        encoding: 'utf8',
+      });
     } catch (error) {
       output = (error as { stdout: string }).stdout;
     }
@@ -57,7 +60,8 @@ describe('architecture rules (dependency-cruiser, run by npm run lint)', () => {
       rulesBroken(
         violationsIn({
           'src/modules/ledger/infrastructure/transfer.repository.ts': 'export const repo = 1;\n',
-          'src/modules/accounts/application/open.handler.ts': "import { repo } from '../../ledger/infrastructure/transfer.repository';\nexport const x = repo;\n",
+          'src/modules/accounts/application/open.handler.ts':
+            "import { repo } from '../../ledger/infrastructure/transfer.repository';\nexport const x = repo;\n",
         }),
       ),
     ).toEqual(['module-only-via-contract: src/modules/accounts/application/open.handler.ts -> src/modules/ledger/infrastructure/transfer.repository.ts']);
@@ -112,13 +116,14 @@ describe('architecture rules (dependency-cruiser, run by npm run lint)', () => {
     ]);
   });
 
-  it('keeps the platform away from the contexts\' migrations, and each context to its own', () => {
+  it("keeps the platform away from the contexts' migrations, and each context to its own", () => {
     expect(
       rulesBroken(
         violationsIn({
           'migrations/platform/index.ts': 'export const PLATFORM = 1;\n',
           'migrations/ledger/index.ts': 'export const LEDGER_MIGRATIONS = [];\n',
-          'src/platform/database/plan.ts': "import { PLATFORM } from '../../../migrations/platform';\nimport { LEDGER_MIGRATIONS } from '../../../migrations/ledger';\nexport const m = [PLATFORM, LEDGER_MIGRATIONS];\n",
+          'src/platform/database/plan.ts':
+            "import { PLATFORM } from '../../../migrations/platform';\nimport { LEDGER_MIGRATIONS } from '../../../migrations/ledger';\nexport const m = [PLATFORM, LEDGER_MIGRATIONS];\n",
           'src/modules/accounts/accounts.context.ts': "import { LEDGER_MIGRATIONS } from '../../../migrations/ledger';\nexport const m = LEDGER_MIGRATIONS;\n",
         }),
       ),

@@ -118,6 +118,8 @@ describe('import paths (eslint skyro/import-paths)', () => {
       'src/main.ts': "export const later = () => import('@platform/tracing/tracing');\nexport const now = require('./modules');\n",
       'test/support/loader.ts': "export const later = () => import('@platform/tracing/tracing');\n",
     });
-    expect(left).toEqual([expect.stringMatching(/^src\/main\.ts: skyro\/import-paths: '@platform\/tracing\/tracing' in a require\(\) or import\(\) call survives the build/)]);
+    expect(left).toEqual([
+      expect.stringMatching(/^src\/main\.ts: skyro\/import-paths: '@platform\/tracing\/tracing' in a require\(\) or import\(\) call survives the build/),
+    ]);
   });
 });

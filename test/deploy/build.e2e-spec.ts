@@ -48,16 +48,20 @@ describe('npm run build', () => {
     expect(aliased).toEqual([]);
   });
 
-  it('serves as node dist/src/main.js', async () => {
-    const db = await createTestDatabase();
-    const app = await startChildApp({ DATABASE_URL: db.url }, MINUTE, [join(root, 'dist/src/main.js')]);
-    try {
-      const ready = await fetch(`${app.url}/health/ready`);
-      expect(ready.status).toBe(200);
-    } finally {
-      app.child.kill('SIGTERM');
-      await app.exited();
-      await db.drop();
-    }
-  }, 2 * MINUTE);
+  it(
+    'serves as node dist/src/main.js',
+    async () => {
+      const db = await createTestDatabase();
+      const app = await startChildApp({ DATABASE_URL: db.url }, MINUTE, [join(root, 'dist/src/main.js')]);
+      try {
+        const ready = await fetch(`${app.url}/health/ready`);
+        expect(ready.status).toBe(200);
+      } finally {
+        app.child.kill('SIGTERM');
+        await app.exited();
+        await db.drop();
+      }
+    },
+    2 * MINUTE,
+  );
 });

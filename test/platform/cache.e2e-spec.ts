@@ -6,11 +6,14 @@ import { serviceUrls } from '../support/services';
 
 // One contract, two implementations: the in-process cache must behave like Redis.
 describe.each([
-  ['redis', async () => {
-    const cache = new RedisCache(serviceUrls().redisUrl);
-    await cache.connect();
-    return cache;
-  }],
+  [
+    'redis',
+    async () => {
+      const cache = new RedisCache(serviceUrls().redisUrl);
+      await cache.connect();
+      return cache;
+    },
+  ],
   ['memory', async () => new MemoryCache()],
 ])('%s cache', (_kind, make: () => Promise<Cache>) => {
   let cache: Cache;

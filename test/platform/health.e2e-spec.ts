@@ -48,7 +48,12 @@ describe('health probes', () => {
       expect((await t.http().get('/health/startup')).status).toBe(200);
       const ready = await t.http().get('/health/ready');
       expect(ready.status).toBe(200);
-      expect(ready.body.details).toMatchObject({ app: { status: 'up' }, database: { status: 'up' }, cache: { status: 'up', kind: 'redis' }, kafka: { status: 'up' } });
+      expect(ready.body.details).toMatchObject({
+        app: { status: 'up' },
+        database: { status: 'up' },
+        cache: { status: 'up', kind: 'redis' },
+        kafka: { status: 'up' },
+      });
     } finally {
       await t.close();
     }

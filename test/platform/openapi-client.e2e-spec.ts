@@ -47,7 +47,11 @@ interface Journey {
     customer: { email: string; password: string; name: string },
     bank: { verificationToken(email: string): Promise<string>; fund(ledgerAccountId: string, amount: string, currency: string): Promise<void> },
   ): Promise<Record<'signedUp' | 'verified' | 'login' | 'opened' | 'funded' | 'statement' | 'listed' | 'unknownAccount', Answer>>;
-  bankTransfer(basePath: string, serviceToken: string, transfer: { id: string; debitAccountId: string; creditAccountId: string; amount: string; currency: string }): Promise<Answer>;
+  bankTransfer(
+    basePath: string,
+    serviceToken: string,
+    transfer: { id: string; debitAccountId: string; creditAccountId: string; amount: string; currency: string },
+  ): Promise<Answer>;
   bankAccount(basePath: string, serviceToken: string, id: string, currency: string): Promise<Answer>;
 }
 
@@ -113,7 +117,15 @@ describe('a TypeScript client generated from openapi.json (openapi-generator typ
         {
           verificationToken: async (address) => String((await mailTo(address, 'verify-email')).variables['token']),
           fund: async (ledgerAccountId, amount, currency) => {
-            transfers.push(await journey.bankTransfer(basePath, serviceToken, { id: newUuid(), debitAccountId: bankAccountId, creditAccountId: ledgerAccountId, amount, currency }));
+            transfers.push(
+              await journey.bankTransfer(basePath, serviceToken, {
+                id: newUuid(),
+                debitAccountId: bankAccountId,
+                creditAccountId: ledgerAccountId,
+                amount,
+                currency,
+              }),
+            );
           },
         },
       );
@@ -125,11 +137,23 @@ describe('a TypeScript client generated from openapi.json (openapi-generator typ
       expect(transfers).toEqual([expect.objectContaining({ creditAccountId: result.opened.ledgerAccountId, amount: '125000', currency: 'EUR' })]);
       expect(transfers[0]!.createdAt).toBeInstanceOf(Date);
       expect(result.funded).toMatchObject({ id: result.opened.id, balances: { posted: '125000' } });
-      expect(result.statement).toMatchObject({ accountId: result.opened.id, openingBalance: '0', closingBalance: '125000', totalCredits: '125000', totalDebits: '0' });
-      expect(result.statement.postings).toEqual([expect.objectContaining({ transferId: transfers[0]!.id, side: 'credit', amount: '125000', balanceAfter: '125000' })]);
+      expect(result.statement).toMatchObject({
+        accountId: result.opened.id,
+        openingBalance: '0',
+        closingBalance: '125000',
+        totalCredits: '125000',
+        totalDebits: '0',
+      });
+      expect(result.statement.postings).toEqual([
+        expect.objectContaining({ transferId: transfers[0]!.id, side: 'credit', amount: '125000', balanceAfter: '125000' }),
+      ]);
       expect(result.listed['items'].map((a: Answer) => a['id'])).toEqual([result.opened.id]);
       // A problem document, as documented: its status, media type and stable code.
-      expect(result.unknownAccount).toMatchObject({ status: 404, contentType: expect.stringMatching(/^application\/problem\+json/), body: { status: 404, code: expect.any(String) } });
+      expect(result.unknownAccount).toMatchObject({
+        status: 404,
+        contentType: expect.stringMatching(/^application\/problem\+json/),
+        body: { status: 404, code: expect.any(String) },
+      });
     });
   });
 });

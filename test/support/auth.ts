@@ -15,7 +15,9 @@ export async function loginAs(
   options: { secondFactorAt?: number | null } = {},
 ): Promise<{ token: string; sessionId: string }> {
   const sessionId = newId();
-  await app.get(SessionStore).create({ id: sessionId, userId, roles, createdAt: Date.now(), ip: null, userAgent: 'test', secondFactorAt: options.secondFactorAt ?? null });
+  await app
+    .get(SessionStore)
+    .create({ id: sessionId, userId, roles, createdAt: Date.now(), ip: null, userAgent: 'test', secondFactorAt: options.secondFactorAt ?? null });
   const { token } = await app.get(AccessTokens).issue({ subject: userId, roles, sessionId });
   return { token, sessionId };
 }

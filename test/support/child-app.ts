@@ -21,7 +21,9 @@ export async function startChildApp(env: Record<string, string>, timeoutMs = 60_
     cwd: join(__dirname, '../..'),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   let out = '';
   let err = '';
   let ready = false;

@@ -19,6 +19,9 @@ export const ledgerContext = defineContext({
   },
   routes: ['/v1/ledger'],
   apiTags: [
-    { name: 'ledger', description: "The bank's double-entry books for services and back-office: ledger accounts, two-phase transfers, postings, reconciliation." },
+    {
+      name: 'ledger',
+      description: "The bank's double-entry books for services and back-office: ledger accounts, two-phase transfers, postings, reconciliation.",
+    },
   ],
 });

@@ -68,7 +68,14 @@ export async function configureHttpEdge(app: NestFastifyApplication, config: App
     metrics.httpRequestDuration.observe({ method: request.method, route, status_code: String(reply.statusCode) }, seconds);
     if (route !== '/health/live' && route !== '/health/ready' && route !== '/metrics') {
       accessLog.info(
-        { requestId: request.id, method: request.method, path: request.url.split('?')[0], route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+        {
+          requestId: request.id,
+          method: request.method,
+          path: request.url.split('?')[0],
+          route,
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime * 10) / 10,
+        },
         'request',
       );
     }

@@ -65,7 +65,8 @@ export function sendProblem(reply: FastifyReply, body: ProblemDocument & Record<
   const retryAfter = body['retryAfterSeconds'];
   if (typeof retryAfter === 'number') reply.header('retry-after', String(Math.ceil(retryAfter)));
   // RFC 6750: a 401 names the scheme the client should use.
-  if (body.status === 401) reply.header('www-authenticate', `Bearer realm="skyro", error="${body.code === 'AUTHENTICATION_REQUIRED' ? 'invalid_request' : 'invalid_token'}"`);
+  if (body.status === 401)
+    reply.header('www-authenticate', `Bearer realm="skyro", error="${body.code === 'AUTHENTICATION_REQUIRED' ? 'invalid_request' : 'invalid_token'}"`);
   void reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
 }
 
@@ -125,7 +126,8 @@ function fastifyError(exception: unknown): { status: number; code: string; detai
     // A route's JSON schema failed (Ajv): name the field like the DTO validation does.
     const errors = e.validation.map((issue): FieldError => {
       const path = issue.instancePath.split('/').filter(Boolean);
-      if (issue.params.missingProperty) return { field: [...path, issue.params.missingProperty].join('.'), message: `${issue.params.missingProperty} is required`, code: issue.keyword };
+      if (issue.params.missingProperty)
+        return { field: [...path, issue.params.missingProperty].join('.'), message: `${issue.params.missingProperty} is required`, code: issue.keyword };
       if (issue.params.additionalProperty) {
         const field = [...path, issue.params.additionalProperty].join('.');
         return { field, message: `${field} is not an accepted field`, code: issue.keyword };

@@ -41,7 +41,11 @@ export function ValidQuery(schema: z.ZodObject): ParameterDecorator {
     Query(new ZodPipe(schema, 'query'))(target, key, index);
     const descriptor = Object.getOwnPropertyDescriptor(target, key!)!;
     for (const [name, property] of Object.entries<z.ZodType>(schema.shape)) {
-      ApiQuery({ name, required: !property.safeParse(undefined).success, schema: zodSchemaRef(property, 'input'), description: property.description })(target, key!, descriptor);
+      ApiQuery({ name, required: !property.safeParse(undefined).success, schema: zodSchemaRef(property, 'input'), description: property.description })(
+        target,
+        key!,
+        descriptor,
+      );
     }
   };
 }
@@ -75,7 +79,11 @@ export function ApiResult(status: number, schema: z.ZodType, description = statu
  * Documents a successful answer that comes in several media types (content negotiation),
  * one contract schema per type, e.g. `{ 'application/json': StatementJson, 'text/csv': StatementCsv }`.
  */
-export function ApiResultContent(status: number, content: Readonly<Record<string, z.ZodType>>, description = status === 201 ? 'Created' : 'OK'): MethodDecorator & ClassDecorator {
+export function ApiResultContent(
+  status: number,
+  content: Readonly<Record<string, z.ZodType>>,
+  description = status === 201 ? 'Created' : 'OK',
+): MethodDecorator & ClassDecorator {
   return ApiResponse({
     status,
     description,

@@ -35,7 +35,10 @@ export class AdminAccountsHttpController {
   @ApiOperation({ summary: 'Freeze an account: no money leaves it (incoming money is still accepted); repeatable' })
   @ApiResult(200, AccountWithBalances)
   @ApiProblems(400, 404, 422, 503)
-  async freeze(@CurrentPrincipal() principal: Principal, @ValidParams(AccountIdParams) { id }: z.output<typeof AccountIdParams>): Promise<AccountWithBalancesView> {
+  async freeze(
+    @CurrentPrincipal() principal: Principal,
+    @ValidParams(AccountIdParams) { id }: z.output<typeof AccountIdParams>,
+  ): Promise<AccountWithBalancesView> {
     return this.answer(await this.changes.freeze(id, `${principal.kind}:${principal.subject}`));
   }
 
@@ -45,7 +48,10 @@ export class AdminAccountsHttpController {
   @ApiOperation({ summary: 'Unfreeze a frozen account; repeatable' })
   @ApiResult(200, AccountWithBalances)
   @ApiProblems(400, 404, 422, 503)
-  async unfreeze(@CurrentPrincipal() principal: Principal, @ValidParams(AccountIdParams) { id }: z.output<typeof AccountIdParams>): Promise<AccountWithBalancesView> {
+  async unfreeze(
+    @CurrentPrincipal() principal: Principal,
+    @ValidParams(AccountIdParams) { id }: z.output<typeof AccountIdParams>,
+  ): Promise<AccountWithBalancesView> {
     return this.answer(await this.changes.unfreeze(id, `${principal.kind}:${principal.subject}`));
   }
 

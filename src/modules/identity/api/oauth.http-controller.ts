@@ -23,7 +23,11 @@ export class OAuthHttpController {
   @ApiOperation({ summary: 'The signed-in user authorizes a registered first-party client: a single-use code for its redirect URI' })
   @ApiResult(200, AuthorizeResponse)
   @ApiProblems(400, 403)
-  authorize(@CurrentPrincipal() principal: Principal, @ValidBody(AuthorizeRequest) body: AuthorizeRequest, @Meta() meta: RequestMeta): Promise<AuthorizeResponse> {
+  authorize(
+    @CurrentPrincipal() principal: Principal,
+    @ValidBody(AuthorizeRequest) body: AuthorizeRequest,
+    @Meta() meta: RequestMeta,
+  ): Promise<AuthorizeResponse> {
     return this.authorizeClient.execute(
       principal,
       {

@@ -36,10 +36,14 @@ export class SessionsHttpController {
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Sign out one session (mine; staff with sessions:revoke: anyone\'s); its tokens stop at once' })
+  @ApiOperation({ summary: "Sign out one session (mine; staff with sessions:revoke: anyone's); its tokens stop at once" })
   @ApiNoContentResponse({ description: 'Revoked' })
   @ApiProblems(400, 404)
-  async revoke(@CurrentPrincipal() principal: Principal, @ValidParams(SessionIdParams) params: z.output<typeof SessionIdParams>, @Meta() meta: RequestMeta): Promise<void> {
+  async revoke(
+    @CurrentPrincipal() principal: Principal,
+    @ValidParams(SessionIdParams) params: z.output<typeof SessionIdParams>,
+    @Meta() meta: RequestMeta,
+  ): Promise<void> {
     await this.sessions.revoke(principal, params.id, meta);
   }
 

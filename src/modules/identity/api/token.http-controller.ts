@@ -26,7 +26,11 @@ export class TokenHttpController {
   @ApiHeader({ name: 'Authorization', required: false, description: 'HTTP Basic client_id:client_secret (client_secret_basic)' })
   @ApiResult(200, TokenResponse)
   @ApiProblems(400, 401, 415)
-  async token(@ValidBody(TokenRequest) body: TokenRequest, @Headers('authorization') authorization: string | undefined, @Meta() meta: RequestMeta): Promise<TokenResponse> {
+  async token(
+    @ValidBody(TokenRequest) body: TokenRequest,
+    @Headers('authorization') authorization: string | undefined,
+    @Meta() meta: RequestMeta,
+  ): Promise<TokenResponse> {
     const basic = basicCredentials(authorization);
     const result = await this.tokens.execute(
       {

@@ -43,7 +43,11 @@ export class UsersHttpController {
   @ApiOperation({ summary: 'Change my profile and preferences (email changes are not supported here)' })
   @ApiResult(200, ProfileResponse)
   @ApiProblems(400, 403, 404)
-  async update(@CurrentPrincipal() principal: Principal, @ValidBody(UpdateProfileRequest) body: UpdateProfileRequest, @Meta() meta: RequestMeta): Promise<Profile> {
+  async update(
+    @CurrentPrincipal() principal: Principal,
+    @ValidBody(UpdateProfileRequest) body: UpdateProfileRequest,
+    @Meta() meta: RequestMeta,
+  ): Promise<Profile> {
     await this.updates.execute(userOf(principal), body, meta);
     return this.profiles.execute(userOf(principal));
   }
@@ -53,7 +57,11 @@ export class UsersHttpController {
   @ApiOperation({ summary: 'Change my password (current one required); my other sessions end' })
   @ApiNoContentResponse({ description: 'Changed' })
   @ApiProblems(400, 403, 404, 503)
-  async changePassword(@CurrentPrincipal() principal: Principal, @ValidBody(ChangePasswordRequest) body: ChangePasswordRequest, @Meta() meta: RequestMeta): Promise<void> {
+  async changePassword(
+    @CurrentPrincipal() principal: Principal,
+    @ValidBody(ChangePasswordRequest) body: ChangePasswordRequest,
+    @Meta() meta: RequestMeta,
+  ): Promise<void> {
     await this.passwords.execute(userOf(principal), principal.sessionId, body, meta);
   }
 

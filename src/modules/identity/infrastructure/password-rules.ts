@@ -14,7 +14,11 @@ export class PasswordRules {
   assertAcceptable(password: string, personal: readonly string[], field = 'password'): void {
     const weakness = passwordWeakness(password, (candidate) => common.has(candidate), personal);
     if (weakness) {
-      throw new ValidationError('The password does not meet the password policy', [{ field, message: WEAKNESS_MESSAGES[weakness], code: weakness }], 'PASSWORD_TOO_WEAK');
+      throw new ValidationError(
+        'The password does not meet the password policy',
+        [{ field, message: WEAKNESS_MESSAGES[weakness], code: weakness }],
+        'PASSWORD_TOO_WEAK',
+      );
     }
   }
 }

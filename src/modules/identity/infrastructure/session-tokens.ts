@@ -167,9 +167,9 @@ export class SessionTokens {
   }
 
   private async revokeFamilies(tx: Tx, ids: readonly string[], reason: string): Promise<void> {
-    await tx.query(
-      'update identity.refresh_token_families set revoked_at = now(), revoked_reason = $2 where id = any($1::uuid[]) and revoked_at is null',
-      [ids, reason],
-    );
+    await tx.query('update identity.refresh_token_families set revoked_at = now(), revoked_reason = $2 where id = any($1::uuid[]) and revoked_at is null', [
+      ids,
+      reason,
+    ]);
   }
 }

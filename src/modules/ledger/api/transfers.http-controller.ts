@@ -43,7 +43,8 @@ export class TransfersHttpController {
   @CompiledBody(TransferBatchRequest)
   @ApiOperation({
     summary: 'Submit transfers in order, with linked chains (up to 5000 per request)',
-    description: 'One result per transfer: created, exists (a replay) or failed with a code. A transfer with linked=true commits together with the next one, all or nothing.',
+    description:
+      'One result per transfer: created, exists (a replay) or failed with a code. A transfer with linked=true commits together with the next one, all or nothing.',
   })
   @ApiResult(200, TransferBatchResponse)
   @ApiProblems(400, 409, 413, 415, 422)

@@ -48,7 +48,9 @@ export class ChangeAccount {
       await this.outbox.append(tx, 'accounts', [event(accountId, { accountId, ownerId: changed.ownerId, actor, at: changed.updatedAt.toISOString() })]);
       return changed;
     });
-    await this.commands.execute(new ChangeLedgerAccountCommand({ accountId: account.ledgerAccountId, change: { status: action === 'freeze' ? 'frozen' : 'open' } }));
+    await this.commands.execute(
+      new ChangeLedgerAccountCommand({ accountId: account.ledgerAccountId, change: { status: action === 'freeze' ? 'frozen' : 'open' } }),
+    );
     return account;
   }
 

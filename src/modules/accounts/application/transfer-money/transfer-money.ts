@@ -66,7 +66,12 @@ export class TransferMoney {
    * transfer out of this account is considered; resubmitting it cannot create anything,
    * since the id exists, and the ledger compares the fields.
    */
-  private async replayOrRefuse(from: AccountRecord, to: AccountRecord | null, request: InternalTransferRequest, refusal: InternalTransferRefusal): Promise<{ transfer: InternalTransfer; replayed: boolean }> {
+  private async replayOrRefuse(
+    from: AccountRecord,
+    to: AccountRecord | null,
+    request: InternalTransferRequest,
+    refusal: InternalTransferRefusal,
+  ): Promise<{ transfer: InternalTransfer; replayed: boolean }> {
     const prior = await this.queries.execute(new GetTransferQuery({ id: request.id }));
     if (prior && prior.debitAccountId === from.ledgerAccountId) {
       if (!to || prior.creditAccountId !== to.ledgerAccountId) throw transferIdReused(request.id);

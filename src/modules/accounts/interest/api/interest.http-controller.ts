@@ -19,7 +19,12 @@ import { AccountInterest, AddInterestRateRequest, InterestRate, InterestRateList
 /** Who may add interest rates: admin (holds every permission); not support. */
 export const MANAGE_RATES_PERMISSION = 'accounts:interest-rates';
 
-const rateView = (r: InterestRateRecord): InterestRate => ({ product: r.product, currency: r.currency, effectiveFrom: r.effectiveFrom, annualRatePercent: r.annualRatePercent });
+const rateView = (r: InterestRateRecord): InterestRate => ({
+  product: r.product,
+  currency: r.currency,
+  effectiveFrom: r.effectiveFrom,
+  annualRatePercent: r.annualRatePercent,
+});
 
 /** Interest rates (public to any signed-in caller, added by admins) and an account's interest. */
 @ApiTags('interest')
@@ -68,7 +73,12 @@ export class InterestHttpController {
       currentRatePercent: rateOn(history, dayOf(this.clock.now()))?.annualRatePercent ?? null,
       accruedUnpaid: unpaid.amount.toString(),
       accruedThrough: unpaid.lastDay,
-      capitalisations: paid.map((c) => ({ period: c.period, amount: c.amount.toString(), transferId: c.transferId, postedAt: c.postedAt?.toISOString() ?? null })),
+      capitalisations: paid.map((c) => ({
+        period: c.period,
+        amount: c.amount.toString(),
+        transferId: c.transferId,
+        postedAt: c.postedAt?.toISOString() ?? null,
+      })),
     };
   }
 }

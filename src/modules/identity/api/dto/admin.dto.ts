@@ -7,7 +7,13 @@ import { oauthText } from './fields';
 export const UserIdParams = z.strictObject({ id: Id });
 
 export const AssignRolesRequest = z
-  .strictObject({ roles: z.array(z.enum(ROLES)).min(1).max(ROLES.length).meta({ example: ['customer', 'support'] }) })
+  .strictObject({
+    roles: z
+      .array(z.enum(ROLES))
+      .min(1)
+      .max(ROLES.length)
+      .meta({ example: ['customer', 'support'] }),
+  })
   .meta({ id: 'AssignRolesRequest' });
 export type AssignRolesRequest = z.infer<typeof AssignRolesRequest>;
 

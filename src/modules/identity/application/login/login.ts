@@ -45,7 +45,12 @@ export class Login {
     const ok = user?.password_hash ? await this.hasher.verify(user.password_hash, command.password) : await this.hasher.verifyDecoy(command.password);
     if (!ok || !user) {
       await this.throttle.failed(command.email, meta.ip);
-      await this.audit.record({ type: 'login.failed', subjectId: user?.id ?? null, ip: meta.ip, details: { reason: user ? 'wrong_password' : 'unknown_account' } });
+      await this.audit.record({
+        type: 'login.failed',
+        subjectId: user?.id ?? null,
+        ip: meta.ip,
+        details: { reason: user ? 'wrong_password' : 'unknown_account' },
+      });
       throw invalidCredentials();
     }
     await this.throttle.succeeded(command.email);

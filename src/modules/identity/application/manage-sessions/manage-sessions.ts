@@ -39,7 +39,13 @@ export class ManageSessions {
   async revokeAll(principal: Principal, userId: string, meta: RequestMeta): Promise<number> {
     return this.uow.run(async (tx) => {
       const ended = await this.tokens.revokeAllSessions(tx, userId, principal.subject === userId ? 'user_logout_all' : 'staff_revoked');
-      await this.audit.append(tx, { type: 'session.revoked_all', actorId: principal.subject, subjectId: userId, ip: meta.ip, details: { sessions: ended.length } });
+      await this.audit.append(tx, {
+        type: 'session.revoked_all',
+        actorId: principal.subject,
+        subjectId: userId,
+        ip: meta.ip,
+        details: { sessions: ended.length },
+      });
       return ended.length;
     });
   }

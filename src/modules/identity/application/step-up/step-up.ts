@@ -29,7 +29,8 @@ export class StepUp {
         await this.audit.append(tx, { type: 'mfa.step_up', actorId: userId, subjectId: userId, ip: meta.ip, details: { method, sessionId } });
       });
     } catch (error) {
-      if (error instanceof DomainError && error.code === 'MFA_CODE_INVALID') await this.audit.record({ type: 'login.mfa_failed', subjectId: userId, ip: meta.ip, details: { reason: 'step_up' } });
+      if (error instanceof DomainError && error.code === 'MFA_CODE_INVALID')
+        await this.audit.record({ type: 'login.mfa_failed', subjectId: userId, ip: meta.ip, details: { reason: 'step_up' } });
       throw error;
     }
     return this.record(sessionId);

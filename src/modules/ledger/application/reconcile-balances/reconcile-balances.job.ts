@@ -31,7 +31,11 @@ export class ReconcileBalancesJob {
     private readonly outbox: Outbox,
     metrics: Metrics,
   ) {
-    this.mismatches = new Gauge({ name: 'skyro_ledger_reconciliation_mismatches', help: 'Accounts and currencies that failed the last reconciliation', registers: [metrics.registry] });
+    this.mismatches = new Gauge({
+      name: 'skyro_ledger_reconciliation_mismatches',
+      help: 'Accounts and currencies that failed the last reconciliation',
+      registers: [metrics.registry],
+    });
   }
 
   async run(): Promise<ReconciliationReport> {

@@ -42,23 +42,28 @@ export class CapitaliseInterest {
   async capitalise(account: InterestAccount, period: string): Promise<CapitalisationRecord> {
     const record = await this.uow.run(async (tx) => {
       await this.repository.lockAccount(tx, account.id);
-      return (await this.repository.findCapitalisation(tx, account.id, period)) ?? this.repository.recordCapitalisation(tx, account.id, period, interestTransferId(account.id, period));
+      return (
+        (await this.repository.findCapitalisation(tx, account.id, period)) ??
+        this.repository.recordCapitalisation(tx, account.id, period, interestTransferId(account.id, period))
+      );
     });
     if (record.postedAt) return record;
 
     await this.ensureExpenseAccount(account.currency);
     const [result] = await this.commands.execute(
-      new SubmitTransfersCommand({ transfers: [
-        {
-          id: record.transferId,
-          debitAccountId: interestExpenseAccountId(account.currency),
-          creditAccountId: account.ledgerAccountId,
-          amount: record.amount.toString(),
-          currency: account.currency,
-          code: INTEREST_TRANSFER_CODE,
-          reference: `accounts:interest:${account.id}:${period}`,
-        },
-      ] }),
+      new SubmitTransfersCommand({
+        transfers: [
+          {
+            id: record.transferId,
+            debitAccountId: interestExpenseAccountId(account.currency),
+            creditAccountId: account.ledgerAccountId,
+            amount: record.amount.toString(),
+            currency: account.currency,
+            code: INTEREST_TRANSFER_CODE,
+            reference: `accounts:interest:${account.id}:${period}`,
+          },
+        ],
+      }),
     );
     if (!result || result.status === 'failed') throw interestNotPaid(`the ledger refused the transfer (${result?.error ?? 'no answer'})`);
 
@@ -87,13 +92,15 @@ export class CapitaliseInterest {
   async ensureExpenseAccount(currency: string): Promise<void> {
     if (this.expenseAccounts.has(currency)) return;
     await this.commands.execute(
-      new CreateLedgerAccountCommand({ account: {
-        id: interestExpenseAccountId(currency),
-        currency,
-        normalSide: 'debit',
-        code: INTEREST_EXPENSE_ACCOUNT_CODE,
-        reference: `accounts:interest-expense:${currency}`,
-      } }),
+      new CreateLedgerAccountCommand({
+        account: {
+          id: interestExpenseAccountId(currency),
+          currency,
+          normalSide: 'debit',
+          code: INTEREST_EXPENSE_ACCOUNT_CODE,
+          reference: `accounts:interest-expense:${currency}`,
+        },
+      }),
     );
     this.expenseAccounts.add(currency);
   }

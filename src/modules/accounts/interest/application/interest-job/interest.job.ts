@@ -51,7 +51,7 @@ export class InterestJob implements OnApplicationBootstrap {
     for (const account of accounts) {
       try {
         // Catch up until nothing is left (a long outage takes several rounds of MAX_DAYS_PER_RUN).
-        for (let added = -1; added !== 0; ) daysAccrued += added = await this.accrual.accrue(account, yesterday);
+        for (let added = -1; added !== 0;) daysAccrued += added = await this.accrual.accrue(account, yesterday);
         for (const period of await this.repository.periodsToPay(account.id, monthStart)) {
           await this.capitalisation.capitalise(account, period);
           capitalisations++;

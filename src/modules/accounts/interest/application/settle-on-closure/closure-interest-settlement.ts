@@ -27,7 +27,7 @@ export class ClosureInterestSettlement extends InterestSettlement {
 
   async settleBeforeClosure(account: AccountRecord): Promise<void> {
     const yesterday = addDays(dayOf(this.clock.now()), -1);
-    for (let added = -1; added !== 0; ) added = await this.accrual.accrue(account, yesterday);
+    for (let added = -1; added !== 0;) added = await this.accrual.accrue(account, yesterday);
     // A monthly payment a crash left unposted is finished first; then the rest is paid as `final`.
     for (const period of await this.repository.periodsToPay(account.id, null)) {
       if (period !== 'final') await this.capitalisation.capitalise(account, period);

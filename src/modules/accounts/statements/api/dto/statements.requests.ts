@@ -74,7 +74,10 @@ export const StatementPdf = z.string().meta({ format: 'binary', description: 'A4
 export const StatementDocument = z
   .object({
     format: StatementFormatView,
-    sha256: z.string().regex(/^[0-9a-f]{64}$/).describe('SHA-256 (hex) of the stored bytes'),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .describe('SHA-256 (hex) of the stored bytes'),
   })
   .meta({ id: 'StatementDocument' });
 

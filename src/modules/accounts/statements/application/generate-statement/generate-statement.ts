@@ -16,7 +16,12 @@ const PAGE = 500;
 export class GenerateStatement {
   constructor(private readonly queries: QueryBus) {}
 
-  async generate(account: AccountRecord, period: { from: string; to: string }, issuedAt: string, stored?: { id: string; kind: StatementKind }): Promise<Statement> {
+  async generate(
+    account: AccountRecord,
+    period: { from: string; to: string },
+    issuedAt: string,
+    stored?: { id: string; kind: StatementKind },
+  ): Promise<Statement> {
     const from = Date.parse(period.from);
     const to = Date.parse(period.to);
     const problem = periodProblem(from, to);
@@ -45,8 +50,10 @@ export class GenerateStatement {
 
   private async postings(account: AccountRecord, from: string, to?: string): Promise<PostingView[]> {
     const postings: PostingView[] = [];
-    for (let cursor: string | undefined; ; ) {
-      const page = await this.queries.execute(new ListPostingsQuery({ accountId: account.ledgerAccountId, options: { from, to, bucket: 'posted', cursor, limit: PAGE } }));
+    for (let cursor: string | undefined; ;) {
+      const page = await this.queries.execute(
+        new ListPostingsQuery({ accountId: account.ledgerAccountId, options: { from, to, bucket: 'posted', cursor, limit: PAGE } }),
+      );
       postings.push(...page.items);
       if (!page.nextCursor) return postings;
       cursor = page.nextCursor;

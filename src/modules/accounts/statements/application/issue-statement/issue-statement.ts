@@ -35,7 +35,13 @@ export class IssueStatement {
     return this.store(account, kind, period, requestedBy, now);
   }
 
-  private async store(account: AccountRecord, kind: StatementKind, period: { from: string; to: string }, requestedBy: string, now: number): Promise<StoredStatementRecord> {
+  private async store(
+    account: AccountRecord,
+    kind: StatementKind,
+    period: { from: string; to: string },
+    requestedBy: string,
+    now: number,
+  ): Promise<StoredStatementRecord> {
     const id = newId();
     const issuedAt = new Date(now).toISOString();
     const statement = await this.generator.generate(account, period, issuedAt, { id, kind });
@@ -59,12 +65,24 @@ export class IssueStatement {
       );
       if (inserted) {
         await this.outbox.append(tx, 'accounts', [
-          StatementIssuedV1(account.id, { statementId: id, accountId: account.id, ownerId: account.ownerId, kind, periodFrom: statement.periodFrom, periodTo: statement.periodTo, issuedAt }),
+          StatementIssuedV1(account.id, {
+            statementId: id,
+            accountId: account.id,
+            ownerId: account.ownerId,
+            kind,
+            periodFrom: statement.periodFrom,
+            periodTo: statement.periodTo,
+            issuedAt,
+          }),
         ]);
       }
       return inserted;
     });
-    const found = stored ? await this.statements.find(account.id, id) : kind === 'final' ? await this.statements.findFinal(account.id) : await this.statements.findMonthly(account.id, statement.periodFrom);
+    const found = stored
+      ? await this.statements.find(account.id, id)
+      : kind === 'final'
+        ? await this.statements.findFinal(account.id)
+        : await this.statements.findMonthly(account.id, statement.periodFrom);
     return found!;
   }
 
