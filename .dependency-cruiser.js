@@ -26,7 +26,6 @@ const dependencyRules = Object.entries(ALLOWED_DEPENDENCIES).map(([from, targets
   },
 }));
 
-
 module.exports = {
   forbidden: [
     {

@@ -17,7 +17,8 @@
 ARG NODE_IMAGE=node:24-bookworm-slim
 
 # ---------------------------------------------------------------------------
-# build: install all deps, compile TypeScript, then drop devDependencies.
+# build: install all deps, compile TypeScript (nest build: tsc, with the import aliases of
+# tsconfig.json rewritten to relative paths), then drop devDependencies.
 # ---------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
@@ -34,7 +35,7 @@ COPY . .
 RUN npm run build \
  && test -f dist/src/main.js \
  && test -f dist/src/migrate.js \
- && rm -f dist/.tsbuildinfo
+ && rm -f dist/.tsbuildinfo*
 # Production dependencies only (the build stage's node_modules are reused so
 # native modules compiled above are kept).
 RUN npm prune --omit=dev

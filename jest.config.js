@@ -1,3 +1,12 @@
+// The import aliases (@platform/*, @modules/*, ...) are tsconfig.json's, the one place they
+// are declared. swc rewrites them to relative paths as it compiles (the global setup and
+// teardown are compiled so too, outside jest's module resolution); moduleNameMapper covers
+// what swc leaves alone (a require() or jest.mock() of an alias).
+const { compilerOptions } = (() => {
+  const ts = require('typescript');
+  return ts.readConfigFile(require('node:path').join(__dirname, 'tsconfig.json'), ts.sys.readFile).config;
+})();
+
 // Nest 12 ships ESM-only packages; the app is CommonJS, so jest transforms those
 // packages with swc too (see ../shared ARCHITECTURE §5).
 const swc = [
@@ -8,6 +17,8 @@ const swc = [
       transform: { legacyDecorator: true, decoratorMetadata: true },
       target: 'es2022',
       keepClassNames: true,
+      baseUrl: __dirname,
+      paths: compilerOptions.paths,
     },
     module: { type: 'commonjs' },
     sourceMaps: 'inline',
@@ -36,11 +47,22 @@ function esmPackages() {
   return names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
 }
 
+function moduleNameMapper() {
+  const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return Object.fromEntries(
+    Object.entries(compilerOptions.paths).map(([alias, [target]]) => [
+      `^${escape(alias).replace('\\*', '(.*)')}$`,
+      `<rootDir>/${target.replace(/^\.\//, '').replace('*', '$1')}`,
+    ]),
+  );
+}
+
 const common = {
   rootDir: '.',
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   transform: { '^.+\\.(t|j|mj)s$': swc },
+  moduleNameMapper: moduleNameMapper(),
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
   transformIgnorePatterns: [`/node_modules/(?!(${esmPackages().join('|')})/)`],
 };

@@ -1,18 +1,18 @@
-import { defineContext } from '../src/platform/context-definition';
+import { defineContext } from '@platform/context-definition';
 import 'reflect-metadata';
 import { fork } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { Controller, Get, Module } from '@nestjs/common';
 import Redis from 'ioredis';
 import { Client } from 'pg';
-import { createApp, shutdown } from '../src/bootstrap';
-import { identityContext } from '../src/modules/identity/identity.context';
-import { AuthGuard } from '../src/platform/auth/auth.guard';
-import { ApiAuth, Public } from '../src/platform/auth/decorators';
-import { loadConfig, settingsOf } from '../src/platform/config/app-config';
-import { identityConfig } from '../src/modules/identity/identity.config';
-import { createLogger } from '../src/platform/logging/logger';
-import { serviceUrls } from '../test/support/services';
+import { createApp, shutdown } from '@app/bootstrap';
+import { identityContext } from '@modules/identity/identity.context';
+import { AuthGuard } from '@platform/auth/auth.guard';
+import { ApiAuth, Public } from '@platform/auth/decorators';
+import { loadConfig, settingsOf } from '@platform/config/app-config';
+import { identityConfig } from '@modules/identity/identity.config';
+import { createLogger } from '@platform/logging/logger';
+import { serviceUrls } from '@test/support/services';
 import { withBenchDatabase } from './support';
 
 /*
@@ -71,7 +71,10 @@ function call(port: number, c: Call): Promise<{ status: number; ms: number; body
         method: c.method,
         path: c.path,
         agent,
-        headers: { ...(c.token ? { authorization: `Bearer ${c.token}` } : {}), ...(c.body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(c.body) } : {}) },
+        headers: {
+          ...(c.token ? { authorization: `Bearer ${c.token}` } : {}),
+          ...(c.body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(c.body) } : {}),
+        },
       },
       (res) => {
         let body = '';
@@ -157,17 +160,22 @@ async function main(): Promise<void> {
 
 async function run(databaseUrl: string, redisUrl: string, prefix: string): Promise<void> {
   const contexts = [identityContext, defineContext({ name: 'bench_auth', module: BenchModule })];
-  const config = loadConfig({ ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', PORT: '0', DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix }, contexts);
+  const config = loadConfig(
+    { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', PORT: '0', DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix },
+    contexts,
+  );
   // The guard's own time per request, measured inside the server: the overhead without
   // the loopback and scheduling noise both routes share.
   const guardMs: number[] = [];
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- the original, called below with .call(this) on the guard
   const canActivate = AuthGuard.prototype.canActivate;
   AuthGuard.prototype.canActivate = async function (this: AuthGuard, context) {
     const started = process.hrtime.bigint();
     try {
       return await canActivate.call(this, context);
     } finally {
-      if ((context.switchToHttp().getRequest<{ url: string }>().url ?? '').endsWith('/bench/private')) guardMs.push(Number(process.hrtime.bigint() - started) / 1e6);
+      if ((context.switchToHttp().getRequest<{ url: string }>().url ?? '').endsWith('/bench/private'))
+        guardMs.push(Number(process.hrtime.bigint() - started) / 1e6);
     }
   };
   const app = await createApp(config, { contexts, logger: createLogger('warn') });
@@ -191,13 +199,26 @@ async function run(databaseUrl: string, redisUrl: string, prefix: string): Promi
     const verify = (await inChild({ kind: 'verify', port, token, emails })) as { open: Record<string, number>; closed: Record<string, number> };
     const overhead = Object.fromEntries(['p50', 'p95', 'p99'].map((q) => [q, Number((verify.closed[q]! - verify.open[q]!).toFixed(3))]));
     const guard = percentiles(guardMs.slice(500));
-    print({ scenario: 'token-verification', requests_each: VERIFY_REQUESTS, public_ms: verify.open, authenticated_ms: verify.closed, overhead_ms: overhead, guard_in_server_ms: guard });
+    print({
+      scenario: 'token-verification',
+      requests_each: VERIFY_REQUESTS,
+      public_ms: verify.open,
+      authenticated_ms: verify.closed,
+      overhead_ms: overhead,
+      guard_in_server_ms: guard,
+    });
 
     const [logins, cheap] = await Promise.all([inChild({ kind: 'login', port, token, emails }), inChild({ kind: 'cheap', port, token, emails })]);
     print({
       scenario: 'login-under-load',
       seconds: LOGIN_SECONDS,
-      argon2: { memory_kib: argon2.memoryKib, iterations: argon2.iterations, parallelism: argon2.parallelism, workers: argon2.workers, max_queue: argon2.maxQueue },
+      argon2: {
+        memory_kib: argon2.memoryKib,
+        iterations: argon2.iterations,
+        parallelism: argon2.parallelism,
+        workers: argon2.workers,
+        max_queue: argon2.maxQueue,
+      },
       login_concurrency: LOGIN_CONCURRENCY,
       logins_per_sec: Number(((logins['ok'] as number) / LOGIN_SECONDS).toFixed(1)),
       login_ms: { p50: logins['p50'], p95: logins['p95'], p99: logins['p99'] },

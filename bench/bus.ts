@@ -5,11 +5,11 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import * as hdr from 'hdr-histogram-js';
 import { v4 as uuidv4 } from 'uuid';
-import { createApp, shutdown } from '../src/bootstrap';
-import { loadConfig } from '../src/platform/config/app-config';
-import { createLogger } from '../src/platform/logging/logger';
-import { serviceUrls } from '../test/support/services';
-import { BUS_CONTEXTS, DepositCommand, fxTeller, installBusSchemas, ListDepositsQuery } from '../test/fixtures/bus-contexts';
+import { createApp, shutdown } from '@app/bootstrap';
+import { loadConfig } from '@platform/config/app-config';
+import { createLogger } from '@platform/logging/logger';
+import { serviceUrls } from '@test/support/services';
+import { BUS_CONTEXTS, DepositCommand, fxTeller, installBusSchemas, ListDepositsQuery } from '@test/fixtures/bus-contexts';
 import { createCalibrationTopics, startCaller } from './bus-calibration';
 import { withBenchDatabase } from './support';
 
@@ -56,32 +56,36 @@ async function main(): Promise<void> {
 
     // One process: both contexts, the in-process bus.
     if (PATHS.includes('in-process')) {
-    const local = await createApp(loadConfig(base, BUS_CONTEXTS), { contexts: BUS_CONTEXTS, logger: createLogger('warn') });
-    await local.init();
-    try {
-      lines.push(...(await measure(local, 'in-process')));
-    } finally {
-      await shutdown(local);
-    }
+      const local = await createApp(loadConfig(base, BUS_CONTEXTS), { contexts: BUS_CONTEXTS, logger: createLogger('warn') });
+      await local.init();
+      try {
+        lines.push(...(await measure(local, 'in-process')));
+      } finally {
+        await shutdown(local);
+      }
     }
 
     // Two processes: the owner in a child, this one reaching it over Kafka.
     if (PATHS.includes('kafka')) {
-    const prefix = `bench-bus-${Date.now()}.`;
-    const kafka = { KAFKA_BROKERS: services.kafkaBrokers, KAFKA_TOPIC_PREFIX: prefix };
-    await createCalibrationTopics(services.kafkaBrokers.split(','), prefix);
-    const owner = await startOwner({ ...base, ...kafka, BUS_SERVE: 'true' });
-    const caller = await createApp(loadConfig({ ...base, ...kafka }, BUS_CONTEXTS), { contexts: [fxTeller], available: BUS_CONTEXTS, logger: createLogger('warn') });
-    await caller.init();
-    const raw = await startCaller(services.kafkaBrokers.split(','), prefix);
-    try {
-      lines.push(...(await measure(caller, 'kafka')));
-      lines.push(await measureCalls('kafkajs-echo', 'calibration', () => raw.call()));
-    } finally {
-      await raw.close();
-      await shutdown(caller);
-      owner.kill('SIGTERM');
-    }
+      const prefix = `bench-bus-${Date.now()}.`;
+      const kafka = { KAFKA_BROKERS: services.kafkaBrokers, KAFKA_TOPIC_PREFIX: prefix };
+      await createCalibrationTopics(services.kafkaBrokers.split(','), prefix);
+      const owner = await startOwner({ ...base, ...kafka, BUS_SERVE: 'true' });
+      const caller = await createApp(loadConfig({ ...base, ...kafka }, BUS_CONTEXTS), {
+        contexts: [fxTeller],
+        available: BUS_CONTEXTS,
+        logger: createLogger('warn'),
+      });
+      await caller.init();
+      const raw = await startCaller(services.kafkaBrokers.split(','), prefix);
+      try {
+        lines.push(...(await measure(caller, 'kafka')));
+        lines.push(await measureCalls('kafkajs-echo', 'calibration', () => raw.call()));
+      } finally {
+        await raw.close();
+        await shutdown(caller);
+        owner.kill('SIGTERM');
+      }
     }
     for (const line of lines) process.stdout.write(JSON.stringify({ bench: 'bus', ...line }) + '\n');
     const ratio = (message: 'command' | 'query') => {
@@ -121,7 +125,18 @@ async function measureCalls(path: Line['path'], message: Line['message'], call: 
   const { done, errors } = await offer(call, SECONDS, (micros) => histogram.recordValue(micros));
   const seconds = (Date.now() - started) / 1000;
   const ms = (q: number) => Number((histogram.getValueAtPercentile(q) / 1000).toFixed(2));
-  return { path, message, offered_per_sec: RATE, calls: done, per_sec: Math.round(done / seconds), p50_ms: ms(50), p95_ms: ms(95), p99_ms: ms(99), max_ms: Number((histogram.maxValue / 1000).toFixed(2)), errors };
+  return {
+    path,
+    message,
+    offered_per_sec: RATE,
+    calls: done,
+    per_sec: Math.round(done / seconds),
+    p50_ms: ms(50),
+    p95_ms: ms(95),
+    p99_ms: ms(99),
+    max_ms: Number((histogram.maxValue / 1000).toFixed(2)),
+    errors,
+  };
 }
 
 /** Starts a call every 1/RATE s for `seconds` (open loop) and waits for all of them. */
@@ -154,9 +169,12 @@ async function offer(call: () => Promise<unknown>, seconds: number, record?: (mi
 
 function startOwner(env: Record<string, string>): Promise<ChildProcess> {
   const nodeArgs = (process.env['BENCH_OWNER_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '-r', '@swc-node/register', join(__dirname, 'bus-owner.ts')], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeArgs, '-r', '@swc-node/register', join(__dirname, 'bus-owner.ts')], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       if (chunk.toString().includes('owner ready')) resolve(child);
     });
     child.once('exit', (code) => reject(new Error(`the owner process exited (${code}) before it was ready`)));

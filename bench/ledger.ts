@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { BalancedPool, Pool } from 'undici';
 import { v7 as uuidv7 } from 'uuid';
-import { AccessTokens } from '../src/platform/auth/access-tokens';
-import { KeyRing } from '../src/platform/auth/key-ring';
-import { loadConfig } from '../src/platform/config/app-config';
-import { serviceUrls } from '../test/support/services';
+import { AccessTokens } from '@platform/auth/access-tokens';
+import { KeyRing } from '@platform/auth/key-ring';
+import { loadConfig } from '@platform/config/app-config';
+import { serviceUrls } from '@test/support/services';
 
 /*
  * `npm run bench:ledger`: the ledger over HTTP, as clients use it. Starts the built app
@@ -71,11 +71,18 @@ async function main(): Promise<void> {
     ...(process.env['BENCH_KAFKA'] === '0' ? {} : { KAFKA_BROKERS: services.kafkaBrokers }),
   };
   const tokens = new AccessTokens(await KeyRing.fromJwks([jwk]), loadConfig(env));
-  const token = (await tokens.issue({ subject: 'bench', clientId: 'bench', scopes: ['ledger:read', 'ledger:write', 'ledger:reconcile'], ttlSeconds: 3600 })).token;
+  const token = (await tokens.issue({ subject: 'bench', clientId: 'bench', scopes: ['ledger:read', 'ledger:write', 'ledger:reconcile'], ttlSeconds: 3600 }))
+    .token;
   // One at a time: the first applies the migrations.
   const apps: Array<{ child: ChildProcess; url: string }> = [];
   for (let i = 0; i < PODS; i++) apps.push(await startApp(env));
-  const http = PODS === 1 ? new Pool(apps[0]!.url, { connections: 64, pipelining: 1 }) : new BalancedPool(apps.map((a) => a.url), { connections: Math.ceil(64 / PODS), pipelining: 1 });
+  const http =
+    PODS === 1
+      ? new Pool(apps[0]!.url, { connections: 64, pipelining: 1 })
+      : new BalancedPool(
+          apps.map((a) => a.url),
+          { connections: Math.ceil(64 / PODS), pipelining: 1 },
+        );
   const pods = apps.map((a) => new Pool(a.url, { connections: 1 }));
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const post = async (path: string, body: unknown) => {
@@ -89,9 +96,13 @@ async function main(): Promise<void> {
     await post('/v1/ledger/accounts', { id: bank, currency: 'EUR', normalSide: 'debit' });
     const customers = Array.from({ length: ACCOUNTS }, () => uuidv7());
     const hot = Array.from({ length: HOT_ACCOUNTS }, () => uuidv7());
-    await inParallel([...customers, ...hot], 64, (id) => post('/v1/ledger/accounts', { id, currency: 'EUR', normalSide: 'credit', debitsMustNotExceedCredits: true }));
+    await inParallel([...customers, ...hot], 64, (id) =>
+      post('/v1/ledger/accounts', { id, currency: 'EUR', normalSide: 'credit', debitsMustNotExceedCredits: true }),
+    );
     for (let i = 0; i < customers.length; i += 1000) {
-      const transfers = customers.slice(i, i + 1000).map((id) => ({ id: uuidv7(), debitAccountId: bank, creditAccountId: id, amount: FUNDING.toString(), currency: 'EUR' }));
+      const transfers = customers
+        .slice(i, i + 1000)
+        .map((id) => ({ id: uuidv7(), debitAccountId: bank, creditAccountId: id, amount: FUNDING.toString(), currency: 'EUR' }));
       await post('/v1/ledger/transfers/batch', { transfers });
     }
     const random = () => customers[Math.floor(Math.random() * customers.length)]!;
@@ -101,7 +112,7 @@ async function main(): Promise<void> {
     if (SCENARIOS.includes('single')) {
       results.push(
         await drive('single', 64, async () => {
-          let from = random();
+          const from = random();
           let to = random();
           while (to === from) to = random();
           const res = await post('/v1/ledger/transfers', { id: uuidv7(), debitAccountId: from, creditAccountId: to, amount: amount(), currency: 'EUR' });
@@ -127,7 +138,13 @@ async function main(): Promise<void> {
     if (SCENARIOS.includes('hot')) {
       results.push(
         await drive('hot', 64, async () => {
-          const res = await post('/v1/ledger/transfers', { id: uuidv7(), debitAccountId: random(), creditAccountId: hot[Math.floor(Math.random() * HOT_ACCOUNTS)]!, amount: amount(), currency: 'EUR' });
+          const res = await post('/v1/ledger/transfers', {
+            id: uuidv7(),
+            debitAccountId: random(),
+            creditAccountId: hot[Math.floor(Math.random() * HOT_ACCOUNTS)]!,
+            amount: amount(),
+            currency: 'EUR',
+          });
           return { transfers: res.status === 201 ? 1 : 0, status: res.status };
         }),
       );
@@ -200,7 +217,10 @@ async function main(): Promise<void> {
     latencies.sort((a, b) => a - b);
     const q = (p: number) => Number(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!.toFixed(2));
     const report = await post('/v1/ledger/reconciliations', {});
-    const invariants = (report.body['mismatchedAccounts'] as string[]).length === 0 && (report.body['unbalancedCurrencies'] as string[]).length === 0 ? 'ok' : `FAILED ${JSON.stringify(report.body)}`;
+    const invariants =
+      (report.body['mismatchedAccounts'] as string[]).length === 0 && (report.body['unbalancedCurrencies'] as string[]).length === 0
+        ? 'ok'
+        : `FAILED ${JSON.stringify(report.body)}`;
     const result: Result = {
       scenario,
       transfers_per_sec: Math.round(transfers / SECONDS),
@@ -225,9 +245,11 @@ async function main(): Promise<void> {
 
 async function inParallel<T>(items: readonly T[], width: number, work: (item: T) => Promise<unknown>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
 }
 
 async function startApp(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
@@ -244,7 +266,10 @@ async function startApp(env: Record<string, string>): Promise<{ child: ChildProc
   });
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const ready = await fetch(`${url}/health/ready`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${url}/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) return { child, url };
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the app did not start (exit code ${child.exitCode})`);
     await new Promise((r) => setTimeout(r, 100));

@@ -1,11 +1,11 @@
-import { defineContext } from '../src/platform/context-definition';
+import { defineContext } from '@platform/context-definition';
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { Client } from 'pg';
-import { createApp, shutdown } from '../src/bootstrap';
-import { loadConfig } from '../src/platform/config/app-config';
-import { createLogger } from '../src/platform/logging/logger';
-import { serviceUrls } from '../test/support/services';
+import { createApp, shutdown } from '@app/bootstrap';
+import { loadConfig } from '@platform/config/app-config';
+import { createLogger } from '@platform/logging/logger';
+import { serviceUrls } from '@test/support/services';
 import { withBenchDatabase } from './support';
 
 /*
@@ -59,7 +59,12 @@ async function main(): Promise<void> {
       await Promise.all(apps.map((app) => shutdown(app)));
       await db.end();
       process.stdout.write(
-        JSON.stringify({ scenario: `outbox-relay-${pods}-pod${pods > 1 ? 's' : ''}`, events: EVENTS, seconds: Number(seconds.toFixed(2)), events_per_sec: Math.round(EVENTS / seconds) }) + '\n',
+        JSON.stringify({
+          scenario: `outbox-relay-${pods}-pod${pods > 1 ? 's' : ''}`,
+          events: EVENTS,
+          seconds: Number(seconds.toFixed(2)),
+          events_per_sec: Math.round(EVENTS / seconds),
+        }) + '\n',
       );
     }
   });

@@ -1,10 +1,10 @@
 import { Client } from 'pg';
-import { contextSchemaSql } from '../src/platform/database/context-schema';
-import { CONTEXTS } from '../src/modules';
-import { createDataSource } from '../src/platform/database/data-source';
-import { planDatabases } from '../src/platform/database/databases';
-import { runMigrations } from '../src/platform/database/migrate';
-import { serviceUrls } from '../test/support/services';
+import { contextSchemaSql } from '@platform/database/context-schema';
+import { CONTEXTS } from '@modules';
+import { createDataSource } from '@platform/database/data-source';
+import { planDatabases } from '@platform/database/databases';
+import { runMigrations } from '@platform/database/migrate';
+import { serviceUrls } from '@test/support/services';
 
 /**
  * A throwaway database on the services' PostgreSQL for one benchmark run: migrated, with
@@ -19,7 +19,12 @@ export async function withBenchDatabase<T>(name: string, benchContexts: readonly
   const url = new URL(services.databaseUrl);
   url.pathname = `/${database}`;
   try {
-    const ds = createDataSource({ url: url.toString(), poolMax: 2, statementTimeoutMs: 0, migrations: planDatabases(url.toString(), CONTEXTS, {})[0]!.migrations });
+    const ds = createDataSource({
+      url: url.toString(),
+      poolMax: 2,
+      statementTimeoutMs: 0,
+      migrations: planDatabases(url.toString(), CONTEXTS, {})[0]!.migrations,
+    });
     await ds.initialize();
     await runMigrations(ds);
     for (const context of benchContexts) await ds.query(contextSchemaSql(context).join(';\n'));

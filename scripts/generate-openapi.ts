@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { renderOpenApi } from '../src/openapi-document';
+import { renderOpenApi } from '@app/openapi-document';
 
 /** `npm run openapi`: writes openapi.json from the code (a test fails when they differ). */
 async function main(): Promise<void> {

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { format, resolveConfig } from 'prettier';
 import { z } from 'zod';
 import { addContextToIndex, IndexFileError } from './new-context/index-file';
 import { CONTEXT_NAME, deriveNames, MAX_NAME_LENGTH, type ContextNames } from './new-context/names';
@@ -25,7 +26,8 @@ const USAGE = `usage: npm run new-context -- <name> [--thing <word>]
 const ROOT = resolve(__dirname, '..');
 const INDEX = 'src/modules/index.ts';
 
-/** Words a context cannot be called: the project's own folders and settings, and what Postgres reserves. */
+/** Words a context cannot be called: the project's own folders and settings, and what Postgres reserves (a table: not one a line). */
+// prettier-ignore
 const RESERVED = new Set([
   // the project
   'platform', 'shared_kernel', 'modules', 'module', 'contract', 'contracts', 'app', 'main', 'index', 'src', 'test', 'tests',
@@ -66,7 +68,9 @@ function parse(argv: string[]): { name: string; thing?: string } {
 /** The checks that need only the name (fast: nothing is loaded). */
 function checkName(name: string, thing: string | undefined): void {
   if (!CONTEXT_NAME.test(name)) {
-    throw new Refusal(`${JSON.stringify(name)} is not a context name: lower-case letters and digits in words joined by single _, starting with a letter (e.g. fx_rates)`);
+    throw new Refusal(
+      `${JSON.stringify(name)} is not a context name: lower-case letters and digits in words joined by single _, starting with a letter (e.g. fx_rates)`,
+    );
   }
   if (name.length > MAX_NAME_LENGTH) throw new Refusal(`${name} is longer than ${MAX_NAME_LENGTH} characters`);
   if (RESERVED.has(name) || name.startsWith('pg_') || name.endsWith('_probe')) {
@@ -120,6 +124,12 @@ function checkAgainstContexts(n: ContextNames): void {
   }
 }
 
+/** In the project's Prettier style, so that what is written passes `npm run lint` whatever the names' lengths. */
+async function formatted(files: readonly GeneratedFile[]): Promise<GeneratedFile[]> {
+  const options = await resolveConfig(join(ROOT, INDEX));
+  return Promise.all(files.map(async (file) => ({ path: file.path, text: await format(file.text, { ...options, filepath: join(ROOT, file.path) }) })));
+}
+
 function write(files: readonly GeneratedFile[], index: string): void {
   const written: string[] = [];
   try {
@@ -141,7 +151,7 @@ async function main(): Promise<void> {
   checkName(name, thing);
   const n = deriveNames(name, thing);
   checkAgainstContexts(n);
-  const files = contextFiles(n);
+  const files = await formatted(contextFiles(n));
   const indexBefore = readFileSync(join(ROOT, INDEX), 'utf8');
   let index: string;
   try {
@@ -150,6 +160,7 @@ async function main(): Promise<void> {
     if (error instanceof IndexFileError) throw new Refusal(error.message);
     throw error;
   }
+  index = (await formatted([{ path: INDEX, text: index }]))[0]!.text;
   write(files, index);
 
   const out = process.stdout;

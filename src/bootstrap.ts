@@ -40,7 +40,15 @@ export async function createApp(config: AppConfig, options: CreateAppOptions): P
   app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
   app.useGlobalFilters(new ProblemFilter());
   await configureHttpEdge(app, config, app.get(Metrics), logger);
-  if (config.http.docsEnabled) serveOpenApi(app, buildOpenApiDocument(app, version, available.flatMap((c) => c.apiTags ?? [])));
+  if (config.http.docsEnabled)
+    serveOpenApi(
+      app,
+      buildOpenApiDocument(
+        app,
+        version,
+        available.flatMap((c) => c.apiTags ?? []),
+      ),
+    );
   return app;
 }
 

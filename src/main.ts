@@ -12,7 +12,10 @@ async function main(): Promise<void> {
   const platform = configured(() => loadConfig(process.env));
   const tracing = platform.tracing.otlpEndpoint
     ? // eslint-disable-next-line @typescript-eslint/no-require-imports
-      (require('./platform/tracing/tracing') as typeof import('./platform/tracing/tracing')).startTracing(platform.tracing.otlpEndpoint, platform.tracing.serviceName)
+      (require('./platform/tracing/tracing') as typeof import('./platform/tracing/tracing')).startTracing(
+        platform.tracing.otlpEndpoint,
+        platform.tracing.serviceName,
+      )
     : undefined;
 
   // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -13,7 +13,17 @@ export async function renderOpenApi(): Promise<string> {
   const config = loadConfig({ NODE_ENV: 'test', DOCS_ENABLED: 'false', LOG_LEVEL: 'silent' }, CONTEXTS);
   const app = await createApp(config, { contexts: CONTEXTS, connect: false, logger: createLogger('silent') });
   try {
-    return JSON.stringify(buildOpenApiDocument(app, version, CONTEXTS.flatMap((c) => c.apiTags ?? [])), null, 2) + '\n';
+    return (
+      JSON.stringify(
+        buildOpenApiDocument(
+          app,
+          version,
+          CONTEXTS.flatMap((c) => c.apiTags ?? []),
+        ),
+        null,
+        2,
+      ) + '\n'
+    );
   } finally {
     await app.close();
   }

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { contextSchemaSql } from '../../src/platform/database/context-schema';
+import { contextSchemaSql } from '@platform/database/context-schema';
 
 /**
  * Customer accounts. Each row is a customer-facing product (checking, savings) backed by

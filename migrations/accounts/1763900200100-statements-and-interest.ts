@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { APP_ROLE } from '../../src/platform/database/context-schema';
+import { APP_ROLE } from '@platform/database/context-schema';
 
 /**
  * Statements and interest (ADR 0012, 0013). Interest amounts are exact rationals kept as

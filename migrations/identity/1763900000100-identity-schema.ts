@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { appendOnlySql, createContextSchema, dropContextSchema } from '../../src/platform/database/context-schema';
+import { appendOnlySql, createContextSchema, dropContextSchema } from '@platform/database/context-schema';
 
 /**
  * The identity context: users (personal data encrypted per user, see ADR 0006), their

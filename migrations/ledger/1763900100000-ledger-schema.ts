@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { appendOnlySql, contextSchemaSql } from '../../src/platform/database/context-schema';
+import { appendOnlySql, contextSchemaSql } from '@platform/database/context-schema';
 
 /**
  * The ledger's books. Transfers and postings are immutable (the app role may only insert

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { appendOnlySql, appRoleGrantsSql, APP_ROLE } from '../../src/platform/database/context-schema';
+import { appendOnlySql, appRoleGrantsSql, APP_ROLE } from '@platform/database/context-schema';
 
 /**
  * The role the application runs as. Roles are cluster-wide, so it is created only when

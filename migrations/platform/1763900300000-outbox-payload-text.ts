@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { schemaName } from '../../src/platform/messaging/sql-identifier';
+import { schemaName } from '@platform/messaging/sql-identifier';
 
 /**
  * Outboxes created before the payload became text (see contextSchemaSql): store the

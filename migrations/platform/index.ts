@@ -11,4 +11,10 @@ import { BusCommands1763900400000 } from './1763900400000-bus-commands';
  * contexts' by timestamp: OutboxPayloadText converts outboxes the contexts created before
  * payloads became text.
  */
-export const PLATFORM_MIGRATIONS = [PlatformSchema1763900000000, IdempotencyKeys1763900000001, AppRole1763900000002, OutboxPayloadText1763900300000, BusCommands1763900400000];
+export const PLATFORM_MIGRATIONS = [
+  PlatformSchema1763900000000,
+  IdempotencyKeys1763900000001,
+  AppRole1763900000002,
+  OutboxPayloadText1763900300000,
+  BusCommands1763900400000,
+];

@@ -14,7 +14,8 @@ export function addContextToIndex(text: string, contextName: string, importLine:
   if (new RegExp(`\\b${identifier}\\b`).test(text)) throw new IndexFileError(`src/modules/index.ts already names ${identifier}`);
   const lines = text.split('\n');
   const imports = lines.map((line, index) => ({ index, folder: MANIFEST_IMPORT.exec(line)?.[1] })).filter((l) => l.folder !== undefined);
-  if (imports.length === 0) throw new IndexFileError("src/modules/index.ts has no manifest import (import { xContext } from './x/x.context') to add one beside");
+  if (imports.length === 0)
+    throw new IndexFileError("src/modules/index.ts has no manifest import (import { xContext } from './x/x.context') to add one beside");
   const next = imports.find((l) => l.folder! > contextName);
   const at = next ? next.index : imports[imports.length - 1]!.index + 1;
   const withImport = [...lines.slice(0, at), importLine, ...lines.slice(at)].join('\n');
@@ -26,7 +27,8 @@ export function addContextToIndex(text: string, contextName: string, importLine:
     .split(',')
     .map((e) => e.trim())
     .filter(Boolean);
-  if (!entries.every((e) => /^\w+$/.test(e))) throw new IndexFileError('CONTEXTS in src/modules/index.ts holds more than manifest names; add the entry by hand');
+  if (!entries.every((e) => /^\w+$/.test(e)))
+    throw new IndexFileError('CONTEXTS in src/modules/index.ts holds more than manifest names; add the entry by hand');
   let replaced: string;
   if (inner.includes('\n')) {
     // One entry a line, indented as the file has them.

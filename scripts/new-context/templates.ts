@@ -55,8 +55,8 @@ const table = (n: ContextNames) => `${n.name}.${n.things.snake}`;
 
 function manifest(n: ContextNames): string {
   const { name, context: c, things: ts } = n;
-  return `import { defineContext } from '../../platform/context-definition';
-import { ${c.constant}_MIGRATIONS } from '../../../migrations/${name}';
+  return `import { defineContext } from '@platform/context-definition';
+import { ${c.constant}_MIGRATIONS } from '@migrations/${name}';
 import { ${c.camel}Contract } from './contract';
 import { ${c.camel}Config } from './${c.kebab}.config';
 import { ${c.pascal}Module } from './${c.kebab}.module';
@@ -97,7 +97,7 @@ export class ${c.pascal}Module {}
 
 function config(n: ContextNames): string {
   const { name, context: c } = n;
-  return `import { defineConfig, int, type ConfigOf } from '../../platform/config/config-slice';
+  return `import { defineConfig, int, type ConfigOf } from '@platform/config/config-slice';
 
 /**
  * The ${c.words} context's settings (${c.constant}_* variables), validated at boot by every
@@ -113,7 +113,7 @@ export type ${c.pascal}Config = ConfigOf<typeof ${c.camel}Config>;
 
 function contractIndex(n: ContextNames): string {
   const { name, context: c, thing: t } = n;
-  return `import { defineContract } from '../../../shared-kernel';
+  return `import { defineContract } from '@shared-kernel';
 import { Create${t.pascal}Command } from './commands/create-${t.kebab}.command';
 import { ${t.pascal}CreatedV1 } from './events/${t.kebab}-created.v1.event';
 import { Get${t.pascal}Query } from './queries/get-${t.kebab}.query';
@@ -135,7 +135,7 @@ export const ${c.camel}Contract = defineContract({
 function views(n: ContextNames): string {
   const { context: c, thing: t, component: p } = n;
   return `import { z } from 'zod';
-import { Id, Timestamp } from '../../../shared-kernel';
+import { Id, Timestamp } from '@shared-kernel';
 
 /* What the ${c.words} context answers with, on the bus and over HTTP. */
 
@@ -153,7 +153,7 @@ export type ${t.pascal}View = z.infer<typeof ${t.pascal}View>;
 function command(n: ContextNames): string {
   const { name, thing: t, component: p } = n;
   return `import { z } from 'zod';
-import { defineCommand, Id } from '../../../../shared-kernel';
+import { defineCommand, Id } from '@shared-kernel';
 import { ${t.pascal}View } from '../views';
 
 export const New${t.pascal} = z
@@ -176,7 +176,7 @@ export type Create${t.pascal}Command = InstanceType<typeof Create${t.pascal}Comm
 function queryContract(n: ContextNames): string {
   const { name, thing: t } = n;
   return `import { z } from 'zod';
-import { defineQuery, Id } from '../../../../shared-kernel';
+import { defineQuery, Id } from '@shared-kernel';
 import { ${t.pascal}View } from '../views';
 
 /** A ${t.words} by id; null when there is none. */
@@ -191,7 +191,7 @@ export type Get${t.pascal}Query = InstanceType<typeof Get${t.pascal}Query>;
 function event(n: ContextNames): string {
   const { name, thing: t, component: p } = n;
   return `import { z } from 'zod';
-import { defineIntegrationEvent } from '../../../../shared-kernel';
+import { defineIntegrationEvent } from '@shared-kernel';
 import { ${t.pascal}View } from '../views';
 
 /** A ${t.words} was created: once per ${t.words} (a repeated create publishes nothing). */
@@ -207,11 +207,11 @@ export type ${t.pascal}CreatedV1 = z.infer<typeof ${t.pascal}CreatedV1.data>;
 function commandHandler(n: ContextNames): string {
   const { name, thing: t, component: p } = n;
   return `import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ConflictError } from '../../../../shared-kernel';
-import { UnitOfWork } from '../../../../platform/database/unit-of-work';
-import { Outbox } from '../../../../platform/messaging/outbox';
-import { Create${t.pascal}Command, ${t.pascal}CreatedV1, type ${t.pascal}View } from '../../contract';
-import { ${t.pascal}Repository } from '../../infrastructure/${t.kebab}.repository';
+import { ConflictError } from '@shared-kernel';
+import { UnitOfWork } from '@platform/database/unit-of-work';
+import { Outbox } from '@platform/messaging/outbox';
+import { Create${t.pascal}Command, ${t.pascal}CreatedV1, type ${t.pascal}View } from '@modules/${n.name}/contract';
+import { ${t.pascal}Repository } from '@modules/${n.name}/infrastructure/${t.kebab}.repository';
 
 /**
  * Creates a ${t.words} and appends ${t.pascal}CreatedV1 to the ${name} outbox in the same
@@ -244,11 +244,11 @@ export class Create${t.pascal}CommandHandler implements ICommandHandler<Create${
 
 function commandHandlerSpec(n: ContextNames): string {
   const { name, thing: t, component: p } = n;
-  return `import type { Tx, UnitOfWork } from '../../../../platform/database/unit-of-work';
-import type { Outbox } from '../../../../platform/messaging/outbox';
-import { ConflictError, newId, type IntegrationEvent } from '../../../../shared-kernel';
-import { Create${t.pascal}Command, ${t.pascal}CreatedV1, type ${t.pascal}View } from '../../contract';
-import type { ${t.pascal}Repository } from '../../infrastructure/${t.kebab}.repository';
+  return `import type { Tx, UnitOfWork } from '@platform/database/unit-of-work';
+import type { Outbox } from '@platform/messaging/outbox';
+import { ConflictError, newId, type IntegrationEvent } from '@shared-kernel';
+import { Create${t.pascal}Command, ${t.pascal}CreatedV1, type ${t.pascal}View } from '@modules/${n.name}/contract';
+import type { ${t.pascal}Repository } from '@modules/${n.name}/infrastructure/${t.kebab}.repository';
 import { Create${t.pascal}CommandHandler } from './create-${t.kebab}.command-handler';
 
 /** Transactions that commit unless their work throws; each one a distinct object. */
@@ -348,8 +348,8 @@ describe('Create${t.pascal}CommandHandler', () => {
 function queryHandler(n: ContextNames): string {
   const { thing: t } = n;
   return `import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { Get${t.pascal}Query, type ${t.pascal}View } from '../../contract';
-import { ${t.pascal}Repository } from '../../infrastructure/${t.kebab}.repository';
+import { Get${t.pascal}Query, type ${t.pascal}View } from '@modules/${n.name}/contract';
+import { ${t.pascal}Repository } from '@modules/${n.name}/infrastructure/${t.kebab}.repository';
 
 @QueryHandler(Get${t.pascal}Query)
 export class Get${t.pascal}QueryHandler implements IQueryHandler<Get${t.pascal}Query, ${t.pascal}View | null> {
@@ -365,7 +365,7 @@ export class Get${t.pascal}QueryHandler implements IQueryHandler<Get${t.pascal}Q
 function repository(n: ContextNames): string {
   const { name, thing: t } = n;
   return `import { Injectable } from '@nestjs/common';
-import { UnitOfWork, type Sql, type Tx } from '../../../platform/database/unit-of-work';
+import { UnitOfWork, type Sql, type Tx } from '@platform/database/unit-of-work';
 import type { ${t.pascal}View } from '../contract';
 
 interface ${t.pascal}Row {
@@ -409,11 +409,11 @@ function controller(n: ContextNames): string {
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
-import { NotFoundError } from '../../../shared-kernel';
-import { ApiAuth, RequirePermissions } from '../../../platform/auth/decorators';
-import { ApiProblems } from '../../../platform/http/api-problems.decorator';
-import { Idempotent } from '../../../platform/http/idempotency';
-import { ApiResult, ValidBody, ValidParams } from '../../../platform/http/zod-request';
+import { NotFoundError } from '@shared-kernel';
+import { ApiAuth, RequirePermissions } from '@platform/auth/decorators';
+import { ApiProblems } from '@platform/http/api-problems.decorator';
+import { Idempotent } from '@platform/http/idempotency';
+import { ApiResult, ValidBody, ValidParams } from '@platform/http/zod-request';
 import { Create${t.pascal}Command, Get${t.pascal}Query, New${t.pascal}, ${t.pascal}View } from '../contract';
 import { ${t.pascal}IdParams } from './dto/${ts.kebab}.requests';
 
@@ -454,7 +454,7 @@ export class ${ts.pascal}HttpController {
 function requests(n: ContextNames): string {
   const { thing: t } = n;
   return `import { z } from 'zod';
-import { Id } from '../../../../shared-kernel';
+import { Id } from '@shared-kernel';
 
 /* HTTP shapes that are not contract messages themselves (path parameters). */
 
@@ -466,7 +466,7 @@ function migration(n: ContextNames): string {
   const { name, context: c, things: ts } = n;
   const cls = `${c.pascal}Schema${n.timestamp}`;
   return `import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { createContextSchema, dropContextSchema } from '../../src/platform/database/context-schema';
+import { createContextSchema, dropContextSchema } from '@platform/database/context-schema';
 
 /** The ${c.words} context's schema (with its outbox and inbox) and its ${ts.words}. */
 export class ${cls} implements MigrationInterface {
@@ -503,13 +503,13 @@ function e2eSpec(n: ContextNames): string {
   const probe = `${name}_probe`;
   const url = `/v1/${n.controllerPath}`;
   return `import { Injectable, Module } from '@nestjs/common';
-import { ${c.camel}Context } from '../../src/modules/${name}/${c.kebab}.context';
-import { ${t.pascal}CreatedV1 } from '../../src/modules/${name}/contract';
-import { defineContext } from '../../src/platform/context-definition';
-import { contextSchemaSql } from '../../src/platform/database/context-schema';
-import type { Tx } from '../../src/platform/database/unit-of-work';
-import { OnIntegrationEvent, type IntegrationEventHandler } from '../../src/platform/messaging/subscriptions';
-import { newId, type EventEnvelope } from '../../src/shared-kernel';
+import { ${c.camel}Context } from '@modules/${name}/${c.kebab}.context';
+import { ${t.pascal}CreatedV1 } from '@modules/${name}/contract';
+import { defineContext } from '@platform/context-definition';
+import { contextSchemaSql } from '@platform/database/context-schema';
+import type { Tx } from '@platform/database/unit-of-work';
+import { OnIntegrationEvent, type IntegrationEventHandler } from '@platform/messaging/subscriptions';
+import { newId, type EventEnvelope } from '@shared-kernel';
 import { eventually, startTestApp, type TestApp } from '../support/app';
 import { bearer, clientToken } from '../support/auth';
 import { createTestDatabase, sql } from '../support/database';
@@ -636,10 +636,10 @@ function splitSpec(n: ContextNames): string {
   const caller = `${name}_caller`;
   return `import { Module } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ${c.camel}Context } from '../../src/modules/${name}/${c.kebab}.context';
-import { Create${t.pascal}Command, Get${t.pascal}Query } from '../../src/modules/${name}/contract';
-import { defineContext } from '../../src/platform/context-definition';
-import { newId } from '../../src/shared-kernel';
+import { ${c.camel}Context } from '@modules/${name}/${c.kebab}.context';
+import { Create${t.pascal}Command, Get${t.pascal}Query } from '@modules/${name}/contract';
+import { defineContext } from '@platform/context-definition';
+import { newId } from '@shared-kernel';
 import { kafkaPrefix, startTestApp, type TestApp } from '../support/app';
 import { createTestDatabase } from '../support/database';
 

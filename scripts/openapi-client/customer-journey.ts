@@ -53,7 +53,11 @@ export async function customerJourney(basePath: string, customer: Customer, bank
 }
 
 /** The bank's side of funding, as its back-office service does it: a ledger transfer with a client-credentials token. */
-export async function bankTransfer(basePath: string, serviceToken: string, transfer: { id: string; debitAccountId: string; creditAccountId: string; amount: string; currency: string }) {
+export async function bankTransfer(
+  basePath: string,
+  serviceToken: string,
+  transfer: { id: string; debitAccountId: string; creditAccountId: string; amount: string; currency: string },
+) {
   const ledger = new LedgerApi(new Configuration({ basePath, accessToken: serviceToken }));
   return ledger.submitTransfer({ body: { kind: 'posted', ...transfer } });
 }

@@ -1,4 +1,4 @@
-import type { ContextManifest } from '../platform/context-definition';
+import type { ContextManifest } from '@platform/context-definition';
 import { accountsContext } from './accounts/accounts.context';
 import { identityContext } from './identity/identity.context';
 import { ledgerContext } from './ledger/ledger.context';

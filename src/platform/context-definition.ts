@@ -1,6 +1,6 @@
 import type { Type } from '@nestjs/common';
 import type { EntitySchema, MigrationInterface } from 'typeorm';
-import type { ContractDefinition } from '../shared-kernel';
+import type { ContractDefinition } from '@shared-kernel';
 import type { ConfigSlice } from './config/config-slice';
 import type { Role } from './auth/principal';
 
@@ -59,7 +59,8 @@ export function defineContext<TConfig>(declaration: ContextDeclaration<TConfig>)
   if (!CONTEXT_NAME.test(manifest.name)) throw new Error(`context name ${JSON.stringify(manifest.name)} must be lower-case letters, digits and _`);
   if (manifest.dependsOn.includes(manifest.name)) throw new Error(`context ${manifest.name} cannot depend on itself`);
   for (const entry of [...manifest.contract.commands, ...manifest.contract.queries, ...manifest.contract.events]) {
-    if (!entry.type.startsWith(`${manifest.name}.`)) throw new Error(`${entry.type} must be named ${manifest.name}.<name>.v<N>: it belongs to the ${manifest.name} contract`);
+    if (!entry.type.startsWith(`${manifest.name}.`))
+      throw new Error(`${entry.type} must be named ${manifest.name}.<name>.v<N>: it belongs to the ${manifest.name} contract`);
   }
   return manifest;
 }

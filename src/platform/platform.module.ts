@@ -94,9 +94,24 @@ export class PlatformModule {
             if (!connect) return databases;
             await databases.initialize();
             const sample = (read: (pool: Pool) => number) => () => new Map([...pools].map(([name, pool]) => [name, read(pool)]));
-            metrics.sampledGaugeBy('skyro_db_pool_connections', 'Open connections in the Postgres pool', 'database', sample((p) => p.totalCount));
-            metrics.sampledGaugeBy('skyro_db_pool_idle_connections', 'Idle connections in the Postgres pool', 'database', sample((p) => p.idleCount));
-            metrics.sampledGaugeBy('skyro_db_pool_waiting_clients', 'Queries waiting for a pooled connection', 'database', sample((p) => p.waitingCount));
+            metrics.sampledGaugeBy(
+              'skyro_db_pool_connections',
+              'Open connections in the Postgres pool',
+              'database',
+              sample((p) => p.totalCount),
+            );
+            metrics.sampledGaugeBy(
+              'skyro_db_pool_idle_connections',
+              'Idle connections in the Postgres pool',
+              'database',
+              sample((p) => p.idleCount),
+            );
+            metrics.sampledGaugeBy(
+              'skyro_db_pool_waiting_clients',
+              'Queries waiting for a pooled connection',
+              'database',
+              sample((p) => p.waitingCount),
+            );
             return databases;
           },
         },
@@ -120,7 +135,10 @@ export class PlatformModule {
             // key per process, development keeps one beside the embedded database.
             if (config.env === 'test') return (await KeyRing.generate()).ring;
             return KeyRing.persistent(keysFile, (previous) =>
-              logger.warn({ file: keysFile, previous }, 'development signing key replaced by a new ES256 (P-256) key: access tokens signed with the old key are void, sign in again'),
+              logger.warn(
+                { file: keysFile, previous },
+                'development signing key replaced by a new ES256 (P-256) key: access tokens signed with the old key are void, sign in again',
+              ),
             );
           },
         },
@@ -144,8 +162,25 @@ export class PlatformModule {
         Lifecycle,
       ],
       exports: [
-        APP_CONFIG, ACTIVE_CONTEXTS, ROOT_LOGGER, Metrics, ContextDatabases, DataSource, UnitOfWork, Cache, Outbox, EventTransport, OutboxRelay, Lifecycle,
-        KeyRing, AccessTokens, SessionStore, Permissions, RateLimiter, Scheduler, Clock,
+        APP_CONFIG,
+        ACTIVE_CONTEXTS,
+        ROOT_LOGGER,
+        Metrics,
+        ContextDatabases,
+        DataSource,
+        UnitOfWork,
+        Cache,
+        Outbox,
+        EventTransport,
+        OutboxRelay,
+        Lifecycle,
+        KeyRing,
+        AccessTokens,
+        SessionStore,
+        Permissions,
+        RateLimiter,
+        Scheduler,
+        Clock,
         ...settings.map((s) => s.provide),
       ],
     };

@@ -34,7 +34,10 @@ function checkType(type: string): void {
  * A command of a context's contract: `new SubmitTransfersCommand({ transfers })`, executed
  * on the CommandBus; its fields are the payload's. The result schema types `execute`.
  */
-export function defineCommand<P extends z.ZodObject, R extends z.ZodType>(type: string, spec: { readonly payload: P; readonly result: R }): CommandClass<z.output<P>, z.output<R>> {
+export function defineCommand<P extends z.ZodObject, R extends z.ZodType>(
+  type: string,
+  spec: { readonly payload: P; readonly result: R },
+): CommandClass<z.output<P>, z.output<R>> {
   checkType(type);
   class ContractCommand extends Command<z.output<R>> {
     static readonly type = type;
@@ -51,7 +54,10 @@ export function defineCommand<P extends z.ZodObject, R extends z.ZodType>(type: 
 }
 
 /** A query of a context's contract, executed on the QueryBus (see defineCommand). */
-export function defineQuery<P extends z.ZodObject, R extends z.ZodType>(type: string, spec: { readonly payload: P; readonly result: R }): QueryClass<z.output<P>, z.output<R>> {
+export function defineQuery<P extends z.ZodObject, R extends z.ZodType>(
+  type: string,
+  spec: { readonly payload: P; readonly result: R },
+): QueryClass<z.output<P>, z.output<R>> {
   checkType(type);
   class ContractQuery extends Query<z.output<R>> {
     static readonly type = type;

@@ -3,15 +3,7 @@
  * A module throws (or returns) one of these; it never picks an HTTP status itself,
  * only the kind of failure, so the same error reads right over Kafka or the bus.
  */
-export type DomainErrorKind =
-  | 'validation'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'conflict'
-  | 'unprocessable'
-  | 'rate_limited'
-  | 'unavailable';
+export type DomainErrorKind = 'validation' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'unprocessable' | 'rate_limited' | 'unavailable';
 
 export interface FieldError {
   /** Dotted path of the offending input, e.g. `amount` or `transfers.3.currency`. */

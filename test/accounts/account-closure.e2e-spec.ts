@@ -1,17 +1,26 @@
 import { CommandBus } from '@nestjs/cqrs';
-import { accountsContext } from '../../src/modules/accounts/accounts.context';
-import { sweepTransferId } from '../../src/modules/accounts/application/close-account/close-account.workflow';
-import { InterestSettlement } from '../../src/modules/accounts/application/close-account/interest-settlement';
-import type { AccountRecord } from '../../src/modules/accounts/infrastructure/account.repository';
-import { Scheduler } from '../../src/platform/jobs/scheduler';
-import { ResumeWorkflowsJob } from '../../src/modules/accounts/application/resume-workflows/resume-workflows.job';
-import { ledgerContext } from '../../src/modules/ledger/ledger.context';
-import { ChangeLedgerAccountCommand, SubmitTransfersCommand } from '../../src/modules/ledger/contract';
-import { DomainError } from '../../src/shared-kernel';
+import { accountsContext } from '@modules/accounts/accounts.context';
+import { sweepTransferId } from '@modules/accounts/application/close-account/close-account.workflow';
+import { InterestSettlement } from '@modules/accounts/application/close-account/interest-settlement';
+import type { AccountRecord } from '@modules/accounts/infrastructure/account.repository';
+import { Scheduler } from '@platform/jobs/scheduler';
+import { ResumeWorkflowsJob } from '@modules/accounts/application/resume-workflows/resume-workflows.job';
+import { ledgerContext } from '@modules/ledger/ledger.context';
+import { ChangeLedgerAccountCommand, SubmitTransfersCommand } from '@modules/ledger/contract';
+import { DomainError } from '@shared-kernel';
 import { eventually, startTestApp, type TestApp } from '../support/app';
 import { createTestDatabase, sql } from '../support/database';
 import { ledgerClient, newUuid, openAccount } from '../ledger/ledger-support';
-import { accountEvents, accountsProbe, customer, installAccountsProbe, openCustomerAccount, transfer, type AccountBody, type Customer } from './accounts-support';
+import {
+  accountEvents,
+  accountsProbe,
+  customer,
+  installAccountsProbe,
+  openCustomerAccount,
+  transfer,
+  type AccountBody,
+  type Customer,
+} from './accounts-support';
 
 describe('account closure', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -23,7 +32,11 @@ describe('account closure', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     await installAccountsProbe(db.url);
-    t = await startTestApp({ contexts: [ledgerContext, accountsContext, accountsProbe], databaseUrl: db.url, env: { ACCOUNTS_CHECKING_OVERDRAFT_LIMIT: '1000' } });
+    t = await startTestApp({
+      contexts: [ledgerContext, accountsContext, accountsProbe],
+      databaseUrl: db.url,
+      env: { ACCOUNTS_CHECKING_OVERDRAFT_LIMIT: '1000' },
+    });
     ledgerAuth = await ledgerClient(t);
     bank = await openAccount(t, ledgerAuth, { normalSide: 'debit' });
     alice = await customer(t);
@@ -50,7 +63,10 @@ describe('account closure', () => {
     expect(ledger).toMatchObject({ status: 'closed', overdraftLimit: '0', balances: { posted: '0' } });
 
     const history = (await t.http().get(`/v1/accounts/${account.id}/postings`).set(alice.auth)).body.items;
-    expect(history.map((p: { side: string; amount: string; transferId: string }) => [p.side, p.amount])).toEqual([['credit', '12345'], ['debit', '12345']]);
+    expect(history.map((p: { side: string; amount: string; transferId: string }) => [p.side, p.amount])).toEqual([
+      ['credit', '12345'],
+      ['debit', '12345'],
+    ]);
     expect(history[1].transferId).toBe(sweepTransferId(account.id, 0));
 
     for (const body of [
@@ -65,7 +81,10 @@ describe('account closure', () => {
     expect(again.status).toBe(422);
     expect(again.body.code).toBe('ACCOUNT_STATUS_TRANSITION_NOT_ALLOWED');
 
-    const [closed] = await eventually(() => accountEvents(db.url, account.id, 'accounts.account-closed.v1'), (e) => e.length > 0);
+    const [closed] = await eventually(
+      () => accountEvents(db.url, account.id, 'accounts.account-closed.v1'),
+      (e) => e.length > 0,
+    );
     expect(closed!.data).toMatchObject({ accountId: account.id, sweptToAccountId: target.id, sweptAmount: '12345', currency: 'EUR' });
   });
 
@@ -73,7 +92,9 @@ describe('account closure', () => {
     const account = await openCustomerAccount(t, alice);
     await fund(account, '500');
     const hold = newUuid();
-    expect((await transfer(t, ledgerAuth, { id: hold, kind: 'pending', debitAccountId: account.ledgerAccountId, creditAccountId: bank, amount: '500' })).status).toBe(201);
+    expect(
+      (await transfer(t, ledgerAuth, { id: hold, kind: 'pending', debitAccountId: account.ledgerAccountId, creditAccountId: bank, amount: '500' })).status,
+    ).toBe(201);
     const refused = await close(account);
     expect(refused.status).toBe(422);
     expect(refused.body).toMatchObject({ code: 'ACCOUNT_HAS_PENDING_HOLDS', pending: '-500' });
@@ -112,7 +133,18 @@ describe('account closure', () => {
     await sql(db.url, `update accounts.accounts set status = 'closing', updated_at = now() - interval '1 hour' where id = $1`, [account.id]);
     await sql(db.url, `insert into accounts.closures (account_id, sweep_to_account_id, requested_by) values ($1, $2, 'test')`, [account.id, target.id]);
     const [swept] = await t.app.get(CommandBus).execute(
-      new SubmitTransfersCommand({ transfers: [{ id: sweepTransferId(account.id, 0), debitAccountId: account.ledgerAccountId, creditAccountId: target.ledgerAccountId, amount: '900', currency: 'EUR', code: 9100 }] }),
+      new SubmitTransfersCommand({
+        transfers: [
+          {
+            id: sweepTransferId(account.id, 0),
+            debitAccountId: account.ledgerAccountId,
+            creditAccountId: target.ledgerAccountId,
+            amount: '900',
+            currency: 'EUR',
+            code: 9100,
+          },
+        ],
+      }),
     );
     expect(swept!.status).toBe('created');
 
@@ -151,7 +183,9 @@ describe('account closure', () => {
     const spy = jest.spyOn(settlement, 'settleBeforeClosure').mockImplementation(async (closing: AccountRecord) => {
       if (!interestIds.has(closing.id)) interestIds.set(closing.id, newUuid());
       await t.app.get(CommandBus).execute(
-        new SubmitTransfersCommand({ transfers: [{ id: interestIds.get(closing.id)!, debitAccountId: bank, creditAccountId: closing.ledgerAccountId, amount: '7', currency: 'EUR' }] }),
+        new SubmitTransfersCommand({
+          transfers: [{ id: interestIds.get(closing.id)!, debitAccountId: bank, creditAccountId: closing.ledgerAccountId, amount: '7', currency: 'EUR' }],
+        }),
       );
     });
     try {
@@ -193,7 +227,14 @@ describe('account closure', () => {
     expect(done.status).toBe(200);
     expect(done.body.status).toBe('closed');
     expect((await get(target)).balances.posted).toBe('640');
-    expect((await t.http().get(`/v1/ledger/transfers/${sweepTransferId(account.id, 1)}`).set(ledgerAuth)).status).toBe(404);
+    expect(
+      (
+        await t
+          .http()
+          .get(`/v1/ledger/transfers/${sweepTransferId(account.id, 1)}`)
+          .set(ledgerAuth)
+      ).status,
+    ).toBe(404);
     const [closure] = await sql<{ swept_amount: string }>(db.url, 'select swept_amount from accounts.closures where account_id = $1', [account.id]);
     expect(closure!.swept_amount).toBe('640');
   });
@@ -211,8 +252,15 @@ describe('account closure', () => {
     await t.app.get(Scheduler).runNow('accounts.resume-workflows');
     const opened = (await t.http().get(`/v1/accounts/${id}`).set(alice.auth)).body;
     expect(opened).toMatchObject({ status: 'active', openedAt: expect.any(String) });
-    expect((await t.http().get(`/v1/ledger/accounts/${ledgerAccountId}`).set(ledgerAuth)).body).toMatchObject({ normalSide: 'credit', debitsMustNotExceedCredits: true, code: 2200 });
-    await eventually(() => accountEvents(db.url, id, 'accounts.account-opened.v1'), (e) => e.length === 1);
+    expect((await t.http().get(`/v1/ledger/accounts/${ledgerAccountId}`).set(ledgerAuth)).body).toMatchObject({
+      normalSide: 'credit',
+      debitsMustNotExceedCredits: true,
+      code: 2200,
+    });
+    await eventually(
+      () => accountEvents(db.url, id, 'accounts.account-opened.v1'),
+      (e) => e.length === 1,
+    );
     expect(await accountEvents(db.url, id, 'accounts.account-opened.v1')).toHaveLength(1);
   });
 
@@ -233,7 +281,9 @@ describe('account closure', () => {
     const refused = await t.http().patch(`/v1/ledger/accounts/${ledgerId}`).set(ledgerAuth).send({ status: 'closed', requireZeroBalance: true });
     expect(refused.status).toBe(422);
     expect(refused.body.code).toBe('LEDGER_ACCOUNT_HAS_BALANCE');
-    await expect(t.app.get(CommandBus).execute(new ChangeLedgerAccountCommand({ accountId: ledgerId, change: { status: 'closed', requireZeroBalance: true } }))).rejects.toMatchObject({ code: 'LEDGER_ACCOUNT_HAS_BALANCE' });
+    await expect(
+      t.app.get(CommandBus).execute(new ChangeLedgerAccountCommand({ accountId: ledgerId, change: { status: 'closed', requireZeroBalance: true } })),
+    ).rejects.toMatchObject({ code: 'LEDGER_ACCOUNT_HAS_BALANCE' });
     expect((await transfer(t, ledgerAuth, { debitAccountId: ledgerId, creditAccountId: bank, amount: '5' })).status).toBe(201);
     const closed = await t.http().patch(`/v1/ledger/accounts/${ledgerId}`).set(ledgerAuth).send({ status: 'closed', requireZeroBalance: true });
     expect(closed.status).toBe(200);

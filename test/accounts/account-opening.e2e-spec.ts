@@ -1,10 +1,10 @@
 import { CommandBus } from '@nestjs/cqrs';
-import { accountsContext } from '../../src/modules/accounts/accounts.context';
-import { openingIds } from '../../src/modules/accounts/application/open-account/open-account';
-import { ResumeWorkflowsJob } from '../../src/modules/accounts/application/resume-workflows/resume-workflows.job';
-import { ledgerContext } from '../../src/modules/ledger/ledger.context';
-import { CreateLedgerAccountCommand } from '../../src/modules/ledger/contract';
-import { DomainError } from '../../src/shared-kernel';
+import { accountsContext } from '@modules/accounts/accounts.context';
+import { openingIds } from '@modules/accounts/application/open-account/open-account';
+import { ResumeWorkflowsJob } from '@modules/accounts/application/resume-workflows/resume-workflows.job';
+import { ledgerContext } from '@modules/ledger/ledger.context';
+import { CreateLedgerAccountCommand } from '@modules/ledger/contract';
+import { DomainError } from '@shared-kernel';
 import { eventually, startTestApp, type TestApp } from '../support/app';
 import { createTestDatabase, sql } from '../support/database';
 import { ledgerClient, newUuid } from '../ledger/ledger-support';
@@ -36,7 +36,8 @@ describe('account opening when the ledger is unavailable', () => {
     const commands = t.app.get(CommandBus);
     const execute = commands.execute.bind(commands);
     const down = jest.spyOn(commands, 'execute').mockImplementation((command) => {
-      if (command instanceof CreateLedgerAccountCommand) return Promise.reject(new DomainError('unavailable', 'CONTEXT_UNAVAILABLE', 'The ledger is unreachable', { retryAfterSeconds: 1 }));
+      if (command instanceof CreateLedgerAccountCommand)
+        return Promise.reject(new DomainError('unavailable', 'CONTEXT_UNAVAILABLE', 'The ledger is unreachable', { retryAfterSeconds: 1 }));
       return execute(command);
     });
     try {
@@ -49,7 +50,10 @@ describe('account opening when the ledger is unavailable', () => {
     const req = t.http().post('/v1/accounts').set(who.auth);
     return (key === undefined ? req : req.set('idempotency-key', key)).send(body);
   };
-  const rowsOf = (who: Customer) => sql<{ id: string; status: string; ledger_account_id: string }>(db.url, 'select id, status, ledger_account_id from accounts.accounts where owner_id = $1', [who.id]);
+  const rowsOf = (who: Customer) =>
+    sql<{ id: string; status: string; ledger_account_id: string }>(db.url, 'select id, status, ledger_account_id from accounts.accounts where owner_id = $1', [
+      who.id,
+    ]);
   const mine = async (who: Customer) => (await t.http().get('/v1/accounts').set(who.auth)).body.items as { id: string; status: string }[];
 
   it('without an Idempotency-Key: answers 503 and leaves no account behind', async () => {
@@ -79,12 +83,18 @@ describe('account opening when the ledger is unavailable', () => {
     const retried = await open(dave, key);
     expect(retried.status).toBe(201);
     expect(retried.body).toMatchObject({ id: ids.id, ledgerAccountId: ids.ledgerAccountId, status: 'active', product: 'savings', currency: 'EUR' });
-    expect((await t.http().get(`/v1/ledger/accounts/${ids.ledgerAccountId}`).set(ledgerAuth)).body).toMatchObject({ normalSide: 'credit', reference: `accounts:${ids.id}` });
+    expect((await t.http().get(`/v1/ledger/accounts/${ids.ledgerAccountId}`).set(ledgerAuth)).body).toMatchObject({
+      normalSide: 'credit',
+      reference: `accounts:${ids.id}`,
+    });
     expect((await mine(dave)).map((a) => a.id)).toEqual([ids.id]);
     const replay = await open(dave, key);
     expect(replay.headers['idempotent-replayed']).toBe('true');
     expect(replay.body.id).toBe(ids.id);
-    await eventually(() => accountEvents(db.url, ids.id, 'accounts.account-opened.v1'), (e) => e.length === 1);
+    await eventually(
+      () => accountEvents(db.url, ids.id, 'accounts.account-opened.v1'),
+      (e) => e.length === 1,
+    );
   });
 
   it('with an Idempotency-Key never retried: the resume job completes the account', async () => {

@@ -1,11 +1,11 @@
 import { CommandBus } from '@nestjs/cqrs';
 import { v5 as uuidv5 } from 'uuid';
-import { accountsContext } from '../../src/modules/accounts/accounts.context';
-import { sweepTransferId } from '../../src/modules/accounts/application/close-account/close-account.workflow';
-import { INTERNAL_TRANSFER_CODE } from '../../src/modules/accounts/application/transfer-money/transfer-money';
-import { ledgerContext } from '../../src/modules/ledger/ledger.context';
-import { SubmitTransfersCommand } from '../../src/modules/ledger/contract';
-import { DomainError } from '../../src/shared-kernel';
+import { accountsContext } from '@modules/accounts/accounts.context';
+import { sweepTransferId } from '@modules/accounts/application/close-account/close-account.workflow';
+import { INTERNAL_TRANSFER_CODE } from '@modules/accounts/application/transfer-money/transfer-money';
+import { ledgerContext } from '@modules/ledger/ledger.context';
+import { SubmitTransfersCommand } from '@modules/ledger/contract';
+import { DomainError } from '@shared-kernel';
 import { startTestApp, type TestApp } from '../support/app';
 import { bearer, clientToken } from '../support/auth';
 import { createTestDatabase, sql } from '../support/database';
@@ -43,7 +43,8 @@ describe('internal transfers (POST /v1/accounts/:id/transfers)', () => {
     return account;
   };
   /** The posted balance, as the ledger holds it. */
-  const posted = async (account: AccountBody) => (await t.http().get(`/v1/ledger/accounts/${account.ledgerAccountId}`).set(ledgerAuth)).body.balances.posted as string;
+  const posted = async (account: AccountBody) =>
+    (await t.http().get(`/v1/ledger/accounts/${account.ledgerAccountId}`).set(ledgerAuth)).body.balances.posted as string;
   /** A transfer out of `from`, by its owner unless `who` is given. */
   const send = (from: AccountBody, body: Record<string, unknown>, who?: Customer) =>
     t
@@ -59,12 +60,28 @@ describe('internal transfers (POST /v1/accounts/:id/transfers)', () => {
     const res = await send(from, { id, toAccountId: to.id, amount: '300', reference: 'Dinner, thanks!' });
     expect(res.status).toBe(201);
     expect(res.headers['idempotent-replayed']).toBeUndefined();
-    expect(res.body).toEqual({ id, fromAccountId: from.id, toAccountId: to.id, amount: '300', currency: 'EUR', reference: 'Dinner, thanks!', status: 'posted', createdAt: expect.any(String) });
+    expect(res.body).toEqual({
+      id,
+      fromAccountId: from.id,
+      toAccountId: to.id,
+      amount: '300',
+      currency: 'EUR',
+      reference: 'Dinner, thanks!',
+      status: 'posted',
+      createdAt: expect.any(String),
+    });
     expect(await posted(from)).toBe('700');
     expect(await posted(to)).toBe('300');
 
     const ledger = (await t.http().get(`/v1/ledger/transfers/${id}`).set(ledgerAuth)).body;
-    expect(ledger).toMatchObject({ id, kind: 'posted', debitAccountId: from.ledgerAccountId, creditAccountId: to.ledgerAccountId, amount: '300', code: INTERNAL_TRANSFER_CODE });
+    expect(ledger).toMatchObject({
+      id,
+      kind: 'posted',
+      debitAccountId: from.ledgerAccountId,
+      creditAccountId: to.ledgerAccountId,
+      amount: '300',
+      code: INTERNAL_TRANSFER_CODE,
+    });
     // Both sides see it in their history.
     const payeeHistory = (await t.http().get(`/v1/accounts/${to.id}/postings`).set(bob.auth)).body.items;
     expect(payeeHistory.map((p: { transferId: string; side: string; amount: string }) => [p.transferId, p.side, p.amount])).toEqual([[id, 'credit', '300']]);
@@ -88,7 +105,10 @@ describe('internal transfers (POST /v1/accounts/:id/transfers)', () => {
     expect(await posted(from)).toBe('750');
     expect(await posted(to)).toBe('250');
 
-    for (const other of [{ ...body, amount: '251' }, { ...body, reference: 'other' }]) {
+    for (const other of [
+      { ...body, amount: '251' },
+      { ...body, reference: 'other' },
+    ]) {
       const conflict = await send(from, other);
       expect(conflict.status).toBe(409);
       expect(conflict.body.code).toBe('ID_EXISTS_WITH_DIFFERENT_FIELDS');
@@ -123,7 +143,12 @@ describe('internal transfers (POST /v1/accounts/:id/transfers)', () => {
     expect(again.status).toBe(201);
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(again.body).toEqual(first.body);
-    const reused = await t.http().post(`/v1/accounts/${from.id}/transfers`).set(alice.auth).set('idempotency-key', key).send({ ...body, id: newUuid() });
+    const reused = await t
+      .http()
+      .post(`/v1/accounts/${from.id}/transfers`)
+      .set(alice.auth)
+      .set('idempotency-key', key)
+      .send({ ...body, id: newUuid() });
     expect(reused.status).toBe(422);
     expect(reused.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
     expect(await posted(from)).toBe('60');
@@ -164,7 +189,9 @@ describe('internal transfers (POST /v1/accounts/:id/transfers)', () => {
       expect(foreign.body.code).toBe('ACCOUNT_NOT_FOUND');
     }
     const service = bearer(await clientToken(t.app, 'some-service', []));
-    expect((await t.http().post(`/v1/accounts/${from.id}/transfers`).set(service).send({ id: newUuid(), toAccountId: to.id, amount: '10' })).body.code).toBe('USER_REQUIRED');
+    expect((await t.http().post(`/v1/accounts/${from.id}/transfers`).set(service).send({ id: newUuid(), toAccountId: to.id, amount: '10' })).body.code).toBe(
+      'USER_REQUIRED',
+    );
 
     const closedPayee = await funded(bob, '0');
     expect((await t.http().post(`/v1/accounts/${closedPayee.id}/close`).set(bob.auth).send({})).status).toBe(200);
@@ -236,7 +263,8 @@ describe('internal transfers (POST /v1/accounts/:id/transfers)', () => {
     const commands = t.app.get(CommandBus);
     const execute = commands.execute.bind(commands);
     const down = jest.spyOn(commands, 'execute').mockImplementation((command) => {
-      if (command instanceof SubmitTransfersCommand) return Promise.reject(new DomainError('unavailable', 'CONTEXT_UNAVAILABLE', 'The ledger is unreachable', { retryAfterSeconds: 2 }));
+      if (command instanceof SubmitTransfersCommand)
+        return Promise.reject(new DomainError('unavailable', 'CONTEXT_UNAVAILABLE', 'The ledger is unreachable', { retryAfterSeconds: 2 }));
       return execute(command);
     });
     const body = { id: newUuid(), toAccountId: to.id, amount: '30' };

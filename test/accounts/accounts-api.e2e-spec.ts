@@ -1,12 +1,12 @@
-import { accountsContext } from '../../src/modules/accounts/accounts.context';
-import { isValidAccountNumber } from '../../src/modules/accounts/domain/account-number';
-import { isValidIban } from '../../src/modules/accounts/domain/iban';
-import { ledgerContext } from '../../src/modules/ledger/ledger.context';
-import { TransferCreatedV1 } from '../../src/modules/ledger/contract';
-import { GetAccountQuery } from '../../src/modules/accounts/contract';
+import { accountsContext } from '@modules/accounts/accounts.context';
+import { isValidAccountNumber } from '@modules/accounts/domain/account-number';
+import { isValidIban } from '@modules/accounts/domain/iban';
+import { ledgerContext } from '@modules/ledger/ledger.context';
+import { TransferCreatedV1 } from '@modules/ledger/contract';
+import { GetAccountQuery } from '@modules/accounts/contract';
 import { QueryBus } from '@nestjs/cqrs';
-import { EventDispatcher } from '../../src/platform/messaging/event-dispatcher';
-import type { EventEnvelope } from '../../src/shared-kernel';
+import { EventDispatcher } from '@platform/messaging/event-dispatcher';
+import type { EventEnvelope } from '@shared-kernel';
 import { eventually, startTestApp, type TestApp } from '../support/app';
 import { bearer, clientToken } from '../support/auth';
 import { createTestDatabase, sql } from '../support/database';
@@ -29,7 +29,12 @@ describe('accounts API', () => {
     t = await startTestApp({
       contexts: [ledgerContext, accountsContext, ledgerProbe, accountsProbe],
       databaseUrl: db.url,
-      env: { ACCOUNTS_CURRENCIES: 'EUR,USD', ACCOUNTS_CHECKING_OVERDRAFT_LIMIT: '5000', ACCOUNTS_CHECKING_MAX_OVERDRAFT: '20000', ACCOUNTS_IBAN_BANK_CODE: '37040044' },
+      env: {
+        ACCOUNTS_CURRENCIES: 'EUR,USD',
+        ACCOUNTS_CHECKING_OVERDRAFT_LIMIT: '5000',
+        ACCOUNTS_CHECKING_MAX_OVERDRAFT: '20000',
+        ACCOUNTS_IBAN_BANK_CODE: '37040044',
+      },
     });
     ledgerAuth = await ledgerClient(t);
     bank = await openAccount(t, ledgerAuth, { normalSide: 'debit' });
@@ -43,15 +48,29 @@ describe('accounts API', () => {
   });
 
   const ledgerAccount = async (id: string) => (await t.http().get(`/v1/ledger/accounts/${id}`).set(ledgerAuth)).body;
-  const fund = async (ledgerAccountId: string, amount: string) => expect((await transfer(t, ledgerAuth, { debitAccountId: bank, creditAccountId: ledgerAccountId, amount })).status).toBe(201);
+  const fund = async (ledgerAccountId: string, amount: string) =>
+    expect((await transfer(t, ledgerAuth, { debitAccountId: bank, creditAccountId: ledgerAccountId, amount })).status).toBe(201);
 
   it('opens checking and savings accounts on credit-normal ledger accounts, with valid numbers and EUR IBANs', async () => {
     const checking = await openCustomerAccount(t, alice, { product: 'checking', currency: 'EUR' });
-    expect(checking).toMatchObject({ ownerId: alice.id, product: 'checking', currency: 'EUR', status: 'active', overdraftLimit: '5000', balances: { posted: '0', pending: '0', available: '5000' } });
+    expect(checking).toMatchObject({
+      ownerId: alice.id,
+      product: 'checking',
+      currency: 'EUR',
+      status: 'active',
+      overdraftLimit: '5000',
+      balances: { posted: '0', pending: '0', available: '5000' },
+    });
     expect(isValidAccountNumber(checking.accountNumber)).toBe(true);
     expect(checking.iban).toBe(`DE${checking.iban!.slice(2, 4)}37040044${checking.accountNumber}`);
     expect(isValidIban(checking.iban!)).toBe(true);
-    expect(await ledgerAccount(checking.ledgerAccountId)).toMatchObject({ normalSide: 'credit', debitsMustNotExceedCredits: true, overdraftLimit: '5000', status: 'open', currency: 'EUR' });
+    expect(await ledgerAccount(checking.ledgerAccountId)).toMatchObject({
+      normalSide: 'credit',
+      debitsMustNotExceedCredits: true,
+      overdraftLimit: '5000',
+      status: 'open',
+      currency: 'EUR',
+    });
 
     const savings = await openCustomerAccount(t, alice, { product: 'savings', currency: 'USD' });
     expect(savings).toMatchObject({ product: 'savings', currency: 'USD', iban: null, overdraftLimit: '0' });
@@ -72,9 +91,20 @@ describe('accounts API', () => {
     expect(await queries.execute(new GetAccountQuery({ id: newUuid() }))).toBeNull();
     expect(await queries.execute(new GetAccountQuery({ id: 'not-a-uuid' }))).toBeNull();
 
-    const opened = await eventually(() => accountEvents(db.url, checking.id, 'accounts.account-opened.v1'), (e) => e.length > 0);
+    const opened = await eventually(
+      () => accountEvents(db.url, checking.id, 'accounts.account-opened.v1'),
+      (e) => e.length > 0,
+    );
     expect(opened).toHaveLength(1);
-    expect(opened[0]!.data).toEqual({ accountId: checking.id, ownerId: alice.id, product: 'checking', currency: 'EUR', ledgerAccountId: checking.ledgerAccountId, overdraftLimit: '5000', openedAt: expect.any(String) });
+    expect(opened[0]!.data).toEqual({
+      accountId: checking.id,
+      ownerId: alice.id,
+      product: 'checking',
+      currency: 'EUR',
+      ledgerAccountId: checking.ledgerAccountId,
+      overdraftLimit: '5000',
+      openedAt: expect.any(String),
+    });
   });
 
   it('replays an open with the same Idempotency-Key and refuses the key with another body', async () => {
@@ -164,13 +194,16 @@ describe('accounts API', () => {
   it('applies the overdraft policy: checking to its limit, savings never below zero', async () => {
     const checking = await openCustomerAccount(t, alice, { product: 'checking', currency: 'EUR' });
     const savings = await openCustomerAccount(t, alice, { product: 'savings', currency: 'EUR' });
-    expect((await transfer(t, ledgerAuth, { debitAccountId: checking.ledgerAccountId, creditAccountId: bank, amount: '5001' })).body.code).toBe('EXCEEDS_CREDITS');
+    expect((await transfer(t, ledgerAuth, { debitAccountId: checking.ledgerAccountId, creditAccountId: bank, amount: '5001' })).body.code).toBe(
+      'EXCEEDS_CREDITS',
+    );
     expect((await transfer(t, ledgerAuth, { debitAccountId: checking.ledgerAccountId, creditAccountId: bank, amount: '5000' })).status).toBe(201);
     expect((await t.http().get(`/v1/accounts/${checking.id}`).set(alice.auth)).body.balances).toEqual({ posted: '-5000', pending: '0', available: '0' });
     expect((await transfer(t, ledgerAuth, { debitAccountId: savings.ledgerAccountId, creditAccountId: bank, amount: '1' })).body.code).toBe('EXCEEDS_CREDITS');
 
     const admin = await customer(t, ['admin'], { secondFactorAt: Date.now() });
-    const set = (id: string, who: Customer, overdraftLimit: string) => t.http().put(`/v1/admin/accounts/${id}/overdraft`).set(who.auth).send({ overdraftLimit });
+    const set = (id: string, who: Customer, overdraftLimit: string) =>
+      t.http().put(`/v1/admin/accounts/${id}/overdraft`).set(who.auth).send({ overdraftLimit });
     expect((await set(checking.id, support, '10000')).status).toBe(403);
     expect((await set(savings.id, admin, '100')).body).toMatchObject({ code: 'OVERDRAFT_NOT_ALLOWED' });
     expect((await set(checking.id, admin, '20001')).body).toMatchObject({ code: 'OVERDRAFT_ABOVE_POLICY', maxOverdraftLimit: '20000' });
@@ -191,8 +224,20 @@ describe('accounts API', () => {
     for (const amount of ['1', '2', '3']) await fund(account.ledgerAccountId, amount);
     const first = await t.http().get(`/v1/accounts/${account.id}/postings?limit=2`).set(alice.auth);
     expect(first.status).toBe(200);
-    expect(first.body.items.map((p: { amount: string; balanceAfter: string }) => [p.amount, p.balanceAfter])).toEqual([['1', '1'], ['2', '3']]);
-    expect(first.body.items[0]).toEqual({ sequence: expect.any(String), transferId: expect.any(String), side: 'credit', bucket: 'posted', amount: '1', balanceAfter: '1', pendingAfter: '0', createdAt: expect.any(String) });
+    expect(first.body.items.map((p: { amount: string; balanceAfter: string }) => [p.amount, p.balanceAfter])).toEqual([
+      ['1', '1'],
+      ['2', '3'],
+    ]);
+    expect(first.body.items[0]).toEqual({
+      sequence: expect.any(String),
+      transferId: expect.any(String),
+      side: 'credit',
+      bucket: 'posted',
+      amount: '1',
+      balanceAfter: '1',
+      pendingAfter: '0',
+      createdAt: expect.any(String),
+    });
     const second = await t.http().get(`/v1/accounts/${account.id}/postings?limit=2&cursor=${first.body.nextCursor}`).set(alice.auth);
     expect(second.body.items.map((p: { amount: string }) => p.amount)).toEqual(['3']);
     expect(second.body.nextCursor).toBeNull();
@@ -206,14 +251,27 @@ describe('accounts API', () => {
     const paid = await transfer(t, ledgerAuth, { debitAccountId: from.ledgerAccountId, creditAccountId: to.ledgerAccountId, amount: '200' });
     expect(paid.status).toBe(201);
 
-    const fromEvents = await eventually(() => accountEvents(db.url, from.id, 'accounts.balance-changed.v1'), (e) => e.length >= 2);
-    const toEvents = await eventually(() => accountEvents(db.url, to.id, 'accounts.balance-changed.v1'), (e) => e.length >= 1);
+    const fromEvents = await eventually(
+      () => accountEvents(db.url, from.id, 'accounts.balance-changed.v1'),
+      (e) => e.length >= 2,
+    );
+    const toEvents = await eventually(
+      () => accountEvents(db.url, to.id, 'accounts.balance-changed.v1'),
+      (e) => e.length >= 1,
+    );
     expect(fromEvents.map((e) => e.data['balances'])).toEqual([
       { posted: '700', pending: '0', available: '5700' },
       { posted: '500', pending: '0', available: '5500' },
     ]);
     expect(toEvents.map((e) => e.data)).toEqual([
-      { accountId: to.id, ownerId: bob.id, currency: 'EUR', transferId: paid.body.id, asOf: paid.body.createdAt, balances: { posted: '200', pending: '0', available: '5200' } },
+      {
+        accountId: to.id,
+        ownerId: bob.id,
+        currency: 'EUR',
+        transferId: paid.body.id,
+        asOf: paid.body.createdAt,
+        balances: { posted: '200', pending: '0', available: '5200' },
+      },
     ]);
     // No account number, IBAN or other personal data in the event.
     expect(JSON.stringify(fromEvents)).not.toContain(from.accountNumber);
@@ -221,12 +279,25 @@ describe('accounts API', () => {
 
     // Redeliver the ledger's event for the payment (as Kafka may): the inbox drops it.
     const [ledgerEvent] = await eventually(
-      () => sql<{ event_id: string; subject: string; data: unknown }>(db.url, `select event_id, subject, data from ledger_probe.events where data->'transfer'->>'id' = $1`, [paid.body.id]),
+      () =>
+        sql<{ event_id: string; subject: string; data: unknown }>(
+          db.url,
+          `select event_id, subject, data from ledger_probe.events where data->'transfer'->>'id' = $1`,
+          [paid.body.id],
+        ),
       (rows) => rows.length > 0,
     );
     const envelope: EventEnvelope = {
-      specversion: '1.0', id: ledgerEvent!.event_id, type: TransferCreatedV1.type, source: 'skyro-core/ledger', subject: ledgerEvent!.subject,
-      occurredAt: new Date().toISOString(), traceId: null, requestId: null, datacontenttype: 'application/json', data: ledgerEvent!.data,
+      specversion: '1.0',
+      id: ledgerEvent!.event_id,
+      type: TransferCreatedV1.type,
+      source: 'skyro-core/ledger',
+      subject: ledgerEvent!.subject,
+      occurredAt: new Date().toISOString(),
+      traceId: null,
+      requestId: null,
+      datacontenttype: 'application/json',
+      data: ledgerEvent!.data,
     };
     const dispatcher = t.app.get(EventDispatcher);
     const [subscription] = dispatcher.matching(TransferCreatedV1.topic, TransferCreatedV1.type, 'accounts');

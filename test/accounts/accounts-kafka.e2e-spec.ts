@@ -1,5 +1,5 @@
-import { accountsContext } from '../../src/modules/accounts/accounts.context';
-import { ledgerContext } from '../../src/modules/ledger/ledger.context';
+import { accountsContext } from '@modules/accounts/accounts.context';
+import { ledgerContext } from '@modules/ledger/ledger.context';
 import { kafkaPrefix, startTestApp, type TestApp } from '../support/app';
 import { createTestDatabase } from '../support/database';
 import { readTopic } from '../support/kafka';

@@ -1,9 +1,9 @@
-import { defineContext } from '../../src/platform/context-definition';
+import { defineContext } from '@platform/context-definition';
 import { Injectable, Module } from '@nestjs/common';
-import type { EventEnvelope } from '../../src/shared-kernel';
-import { contextSchemaSql } from '../../src/platform/database/context-schema';
-import type { Tx } from '../../src/platform/database/unit-of-work';
-import { OnIntegrationEvent, type IntegrationEventHandler } from '../../src/platform/messaging/subscriptions';
+import type { EventEnvelope } from '@shared-kernel';
+import { contextSchemaSql } from '@platform/database/context-schema';
+import type { Tx } from '@platform/database/unit-of-work';
+import { OnIntegrationEvent, type IntegrationEventHandler } from '@platform/messaging/subscriptions';
 import {
   ACCOUNTS_TOPIC,
   AccountClosedV1,
@@ -13,7 +13,7 @@ import {
   BalanceChangedV1,
   InterestCapitalisedV1,
   StatementIssuedV1,
-} from '../../src/modules/accounts/contract';
+} from '@modules/accounts/contract';
 import type { TestApp } from '../support/app';
 import { bearer, loginAs } from '../support/auth';
 import { sql } from '../support/database';
@@ -25,11 +25,24 @@ import { newUuid } from '../ledger/ledger-support';
   context: 'accounts_probe',
   name: 'record',
   topic: ACCOUNTS_TOPIC,
-  types: [AccountOpenedV1.type, AccountFrozenV1.type, AccountUnfrozenV1.type, AccountClosedV1.type, BalanceChangedV1.type, InterestCapitalisedV1.type, StatementIssuedV1.type],
+  types: [
+    AccountOpenedV1.type,
+    AccountFrozenV1.type,
+    AccountUnfrozenV1.type,
+    AccountClosedV1.type,
+    BalanceChangedV1.type,
+    InterestCapitalisedV1.type,
+    StatementIssuedV1.type,
+  ],
 })
 class RecordAccountEvents implements IntegrationEventHandler {
   async handle(event: EventEnvelope, tx: Tx): Promise<void> {
-    await tx.query('insert into accounts_probe.events (event_id, type, subject, data) values ($1, $2, $3, $4)', [event.id, event.type, event.subject, JSON.stringify(event.data)]);
+    await tx.query('insert into accounts_probe.events (event_id, type, subject, data) values ($1, $2, $3, $4)', [
+      event.id,
+      event.type,
+      event.subject,
+      JSON.stringify(event.data),
+    ]);
   }
 }
 
@@ -39,7 +52,10 @@ class AccountsProbeModule {}
 export const accountsProbe = defineContext({ name: 'accounts_probe', module: AccountsProbeModule });
 
 export async function installAccountsProbe(databaseUrl: string): Promise<void> {
-  await sql(databaseUrl, [...contextSchemaSql('accounts_probe'), 'create table accounts_probe.events (event_id uuid, type text, subject text, data jsonb)'].join(';\n'));
+  await sql(
+    databaseUrl,
+    [...contextSchemaSql('accounts_probe'), 'create table accounts_probe.events (event_id uuid, type text, subject text, data jsonb)'].join(';\n'),
+  );
 }
 
 export interface ProbedEvent {
@@ -62,7 +78,11 @@ export interface Customer {
   readonly auth: Record<string, string>;
 }
 
-export async function customer(t: TestApp, roles: Parameters<typeof loginAs>[2] = ['customer'], options: Parameters<typeof loginAs>[3] = {}): Promise<Customer> {
+export async function customer(
+  t: TestApp,
+  roles: Parameters<typeof loginAs>[2] = ['customer'],
+  options: Parameters<typeof loginAs>[3] = {},
+): Promise<Customer> {
   const id = newUuid();
   return { id, auth: bearer((await loginAs(t.app, id, roles, options)).token) };
 }
@@ -80,14 +100,22 @@ export interface AccountBody {
   balances: { posted: string; pending: string; available: string };
 }
 
-export async function openCustomerAccount(t: TestApp, who: Customer, body: { product: string; currency: string } = { product: 'checking', currency: 'EUR' }): Promise<AccountBody> {
+export async function openCustomerAccount(
+  t: TestApp,
+  who: Customer,
+  body: { product: string; currency: string } = { product: 'checking', currency: 'EUR' },
+): Promise<AccountBody> {
   const res = await t.http().post('/v1/accounts').set(who.auth).send(body);
   if (res.status !== 201) throw new Error(`open failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as AccountBody;
 }
 
 /** Posts a ledger transfer as a service client; answers the HTTP response. */
-export function transfer(t: TestApp, ledgerAuth: Record<string, string>, body: { debitAccountId: string; creditAccountId: string; amount: string; currency?: string; kind?: string; id?: string }) {
+export function transfer(
+  t: TestApp,
+  ledgerAuth: Record<string, string>,
+  body: { debitAccountId: string; creditAccountId: string; amount: string; currency?: string; kind?: string; id?: string },
+) {
   return t
     .http()
     .post('/v1/ledger/transfers')

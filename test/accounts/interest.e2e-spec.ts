@@ -1,11 +1,11 @@
-import { DomainError } from '../../src/shared-kernel';
-import { GetTransferQuery, SubmitTransfersCommand } from '../../src/modules/ledger/contract';
+import { DomainError } from '@shared-kernel';
+import { GetTransferQuery, SubmitTransfersCommand } from '@modules/ledger/contract';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { interestExpenseAccountId, interestTransferId } from '../../src/modules/accounts/interest/application/capitalise-interest/capitalise-interest';
-import { IssueStatement } from '../../src/modules/accounts/statements/application/issue-statement/issue-statement';
-import { InterestJob } from '../../src/modules/accounts/interest/application/interest-job/interest.job';
-import { addDays, dayOf, daysBetween, firstDayAfter, monthOf } from '../../src/modules/accounts/interest/domain/calendar';
-import { sweepTransferId } from '../../src/modules/accounts/application/close-account/close-account.workflow';
+import { interestExpenseAccountId, interestTransferId } from '@modules/accounts/interest/application/capitalise-interest/capitalise-interest';
+import { IssueStatement } from '@modules/accounts/statements/application/issue-statement/issue-statement';
+import { InterestJob } from '@modules/accounts/interest/application/interest-job/interest.job';
+import { addDays, dayOf, daysBetween, firstDayAfter, monthOf } from '@modules/accounts/interest/domain/calendar';
+import { sweepTransferId } from '@modules/accounts/application/close-account/close-account.workflow';
 import { eventually, type TestApp } from '../support/app';
 import { sql } from '../support/database';
 import { openAccount } from '../ledger/ledger-support';
@@ -33,7 +33,11 @@ describe('interest', () => {
     ({ db, t, ledgerAuth, bank, alice } = fx);
     admin = await customer(t, ['admin']);
     job = t.app.get(InterestJob);
-    const rate = await t.http().post('/v1/admin/interest-rates').set(admin.auth).send({ product: 'savings', currency: 'EUR', effectiveFrom: today, annualRatePercent: '3.65' });
+    const rate = await t
+      .http()
+      .post('/v1/admin/interest-rates')
+      .set(admin.auth)
+      .send({ product: 'savings', currency: 'EUR', effectiveFrom: today, annualRatePercent: '3.65' });
     expect(rate.status).toBe(201);
   });
   afterAll(() => fx?.close());
@@ -55,7 +59,10 @@ describe('interest', () => {
 
   it("creates the bank's interest-expense ledger accounts at start-up, one per offered currency, debit-normal", async () => {
     for (const currency of ['EUR', 'USD', 'GBP']) {
-      const res = await t.http().get(`/v1/ledger/accounts/${interestExpenseAccountId(currency)}`).set(ledgerAuth);
+      const res = await t
+        .http()
+        .get(`/v1/ledger/accounts/${interestExpenseAccountId(currency)}`)
+        .set(ledgerAuth);
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ currency, normalSide: 'debit', code: 6100, reference: `accounts:interest-expense:${currency}` });
     }
@@ -66,12 +73,28 @@ describe('interest', () => {
     const support = await customer(t, ['support']);
     expect((await t.http().post('/v1/admin/interest-rates').set(support.auth).send(body)).status).toBe(403);
     expect((await t.http().post('/v1/admin/interest-rates').set(alice.auth).send(body)).status).toBe(403);
-    const retro = await t.http().post('/v1/admin/interest-rates').set(admin.auth).send({ ...body, effectiveFrom: addDays(today, -1) });
+    const retro = await t
+      .http()
+      .post('/v1/admin/interest-rates')
+      .set(admin.auth)
+      .send({ ...body, effectiveFrom: addDays(today, -1) });
     expect(retro.status).toBe(422);
     expect(retro.body.code).toBe('INTEREST_RATE_RETROACTIVE');
-    const invalid = await t.http().post('/v1/admin/interest-rates').set(admin.auth).send({ ...body, annualRatePercent: '0.1234567' });
+    const invalid = await t
+      .http()
+      .post('/v1/admin/interest-rates')
+      .set(admin.auth)
+      .send({ ...body, annualRatePercent: '0.1234567' });
     expect(invalid.status).toBe(400);
-    expect((await t.http().post('/v1/admin/interest-rates').set(admin.auth).send({ ...body, currency: 'JPY' })).body.code).toBe('CURRENCY_NOT_OFFERED');
+    expect(
+      (
+        await t
+          .http()
+          .post('/v1/admin/interest-rates')
+          .set(admin.auth)
+          .send({ ...body, currency: 'JPY' })
+      ).body.code,
+    ).toBe('CURRENCY_NOT_OFFERED');
     const added = await t.http().post('/v1/admin/interest-rates').set(admin.auth).send(body);
     expect(added.status).toBe(201);
     expect(added.body).toEqual(body);
@@ -110,11 +133,19 @@ describe('interest', () => {
   it('applies the rate in force on each day: a change takes effect on its day, mid-month or not', async () => {
     clockAt(t, today);
     const usdBank = await openAccount(t, ledgerAuth, { normalSide: 'debit', currency: 'USD' });
-    for (const [effectiveFrom, annualRatePercent] of [[today, '3.65'], [addDays(today, 2), '7.3']] as const) {
-      expect((await t.http().post('/v1/admin/interest-rates').set(admin.auth).send({ product: 'checking', currency: 'USD', effectiveFrom, annualRatePercent })).status).toBe(201);
+    for (const [effectiveFrom, annualRatePercent] of [
+      [today, '3.65'],
+      [addDays(today, 2), '7.3'],
+    ] as const) {
+      expect(
+        (await t.http().post('/v1/admin/interest-rates').set(admin.auth).send({ product: 'checking', currency: 'USD', effectiveFrom, annualRatePercent }))
+          .status,
+      ).toBe(201);
     }
     const account = await openCustomerAccount(t, alice, { product: 'checking', currency: 'USD' });
-    expect((await transfer(t, ledgerAuth, { debitAccountId: usdBank, creditAccountId: account.ledgerAccountId, amount: '1000000', currency: 'USD' })).status).toBe(201);
+    expect(
+      (await transfer(t, ledgerAuth, { debitAccountId: usdBank, creditAccountId: account.ledgerAccountId, amount: '1000000', currency: 'USD' })).status,
+    ).toBe(201);
     await job.run(addDays(today, 4));
     expect((await accruals(account)).map((a) => a.amount)).toEqual(['100', '100', '200', '200']);
   });
@@ -131,16 +162,34 @@ describe('interest', () => {
 
     const id = interestTransferId(account.id, month);
     const paid = await transferOf(id);
-    expect(paid).toMatchObject({ debitAccountId: interestExpenseAccountId('EUR'), creditAccountId: account.ledgerAccountId, amount: (daysLeft * 100n).toString(), currency: 'EUR' });
+    expect(paid).toMatchObject({
+      debitAccountId: interestExpenseAccountId('EUR'),
+      creditAccountId: account.ledgerAccountId,
+      amount: (daysLeft * 100n).toString(),
+      currency: 'EUR',
+    });
     expect(await balance(account)).toBe((1_000_000n + daysLeft * 100n).toString());
-    expect((await interest(account)).capitalisations).toEqual([{ period: month, amount: (daysLeft * 100n).toString(), transferId: id, postedAt: expect.any(String) }]);
+    expect((await interest(account)).capitalisations).toEqual([
+      { period: month, amount: (daysLeft * 100n).toString(), transferId: id, postedAt: expect.any(String) },
+    ]);
     const history = (await t.http().get(`/v1/accounts/${account.id}/postings`).set(alice.auth)).body.items as { transferId: string }[];
     expect(history.filter((p) => p.transferId === id)).toHaveLength(1);
     expect((await accruals(account)).every((a) => a.capitalisation_period === month)).toBe(true);
 
-    const events = await eventually(() => accountEvents(db.url, account.id, 'accounts.interest-capitalised.v1'), (e) => e.length > 0);
+    const events = await eventually(
+      () => accountEvents(db.url, account.id, 'accounts.interest-capitalised.v1'),
+      (e) => e.length > 0,
+    );
     expect(events).toHaveLength(1);
-    expect(events[0]!.data).toEqual({ accountId: account.id, ownerId: alice.id, currency: 'EUR', period: month, amount: (daysLeft * 100n).toString(), transferId: id, capitalisedAt: expect.any(String) });
+    expect(events[0]!.data).toEqual({
+      accountId: account.id,
+      ownerId: alice.id,
+      currency: 'EUR',
+      period: month,
+      amount: (daysLeft * 100n).toString(),
+      transferId: id,
+      capitalisedAt: expect.any(String),
+    });
   });
 
   it('a payment stopped after it was recorded (the ledger unreachable) is finished by the next run, still once', async () => {
@@ -167,7 +216,10 @@ describe('interest', () => {
     const paid = (await interest(account)).capitalisations;
     expect(paid).toEqual([expect.objectContaining({ period: month, postedAt: expect.any(String) })]);
     expect(await balance(account)).toBe((1_000_000n + BigInt(paid[0].amount)).toString());
-    const events = await eventually(() => accountEvents(db.url, account.id, 'accounts.interest-capitalised.v1'), (e) => e.length > 0);
+    const events = await eventually(
+      () => accountEvents(db.url, account.id, 'accounts.interest-capitalised.v1'),
+      (e) => e.length > 0,
+    );
     expect(events).toHaveLength(1);
   });
 
@@ -177,7 +229,14 @@ describe('interest', () => {
     const res = await t.http().get(`/v1/accounts/${account.id}/interest`).set(bob.auth);
     expect(res.status).toBe(404);
     expect(res.body.code).toBe('ACCOUNT_NOT_FOUND');
-    expect((await t.http().get(`/v1/accounts/${account.id}/interest`).set((await customer(t, ['support'])).auth)).status).toBe(200);
+    expect(
+      (
+        await t
+          .http()
+          .get(`/v1/accounts/${account.id}/interest`)
+          .set((await customer(t, ['support'])).auth)
+      ).status,
+    ).toBe(200);
   });
 
   it('closure accrues and pays interest up to the day before, sweeps it along, and issues the final statement before closing', async () => {

@@ -1,7 +1,7 @@
 import type { Response } from 'supertest';
-import { Clock } from '../../src/platform/clock';
-import { accountsContext } from '../../src/modules/accounts/accounts.context';
-import { ledgerContext } from '../../src/modules/ledger/ledger.context';
+import { Clock } from '@platform/clock';
+import { accountsContext } from '@modules/accounts/accounts.context';
+import { ledgerContext } from '@modules/ledger/ledger.context';
 import { startTestApp, type TestApp } from '../support/app';
 import { createTestDatabase } from '../support/database';
 import { ledgerClient, openAccount } from '../ledger/ledger-support';

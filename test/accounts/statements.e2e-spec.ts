@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { addDays, dayOf, firstDayAfter, monthOf } from '../../src/modules/accounts/interest/domain/calendar';
-import { MonthlyStatementsJob } from '../../src/modules/accounts/statements/application/monthly-statements/monthly-statements.job';
+import { addDays, dayOf, firstDayAfter, monthOf } from '@modules/accounts/interest/domain/calendar';
+import { MonthlyStatementsJob } from '@modules/accounts/statements/application/monthly-statements/monthly-statements.job';
 import { eventually, type TestApp } from '../support/app';
 import { newUuid } from '../ledger/ledger-support';
 import { accountEvents, customer, openCustomerAccount, transfer, type AccountBody, type Customer } from './accounts-support';
@@ -57,7 +57,14 @@ describe('statements', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     const s = res.body as StatementBody;
-    expect(s).toMatchObject({ openingBalance: '50000', closingBalance: '60345', totalCredits: '12345', totalDebits: '2000', periodFrom: period.from, periodTo: period.to });
+    expect(s).toMatchObject({
+      openingBalance: '50000',
+      closingBalance: '60345',
+      totalCredits: '12345',
+      totalDebits: '2000',
+      periodFrom: period.from,
+      periodTo: period.to,
+    });
     expect(s.postings.map((p) => [p.transferId, p.side, p.amount, p.balanceAfter])).toEqual([
       [ids.in1, 'credit', '12345', '62345'],
       [ids.in2, 'debit', '-2000', '60345'],
@@ -65,7 +72,13 @@ describe('statements', () => {
     expect(BigInt(s.openingBalance) + s.postings.reduce((sum, p) => sum + BigInt(p.amount), 0n)).toBe(BigInt(s.closingBalance));
 
     // The period right after: opens where this one closed.
-    const next = (await t.http().get(statementUrl()).query({ from: period.to, to: new Date(Date.parse(period.to) + 60_000).toISOString() }).set(alice.auth)).body as StatementBody;
+    const next = (
+      await t
+        .http()
+        .get(statementUrl())
+        .query({ from: period.to, to: new Date(Date.parse(period.to) + 60_000).toISOString() })
+        .set(alice.auth)
+    ).body as StatementBody;
     expect(next.openingBalance).toBe(s.closingBalance);
     expect(next.postings.map((p) => p.transferId)).toEqual([ids.after]);
     expect(next.closingBalance).toBe('61122');
@@ -74,7 +87,15 @@ describe('statements', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe('STATEMENT_PERIOD_INVALID');
     expect((await t.http().get(statementUrl()).query({ from: '2026-01-01', to: '2027-06-01' }).set(alice.auth)).body.code).toBe('STATEMENT_PERIOD_INVALID');
-    expect((await t.http().get(statementUrl()).query({ ...period, format: 'xml' }).set(alice.auth)).status).toBe(400);
+    expect(
+      (
+        await t
+          .http()
+          .get(statementUrl())
+          .query({ ...period, format: 'xml' })
+          .set(alice.auth)
+      ).status,
+    ).toBe(400);
   });
 
   it('downloads as CSV (by Accept) with one row per posting, and as PDF (by format)', async () => {
@@ -82,7 +103,10 @@ describe('statements', () => {
     expect(csv.status).toBe(200);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     expect(csv.headers['content-disposition']).toMatch(/^attachment; filename="statement-\d{10}\.csv"$/);
-    const rows = csv.text.trimEnd().split('\r\n').map((r) => r.split(','));
+    const rows = csv.text
+      .trimEnd()
+      .split('\r\n')
+      .map((r) => r.split(','));
     expect(rows[0]![0]).toBe('type');
     expect(rows.filter((r) => r[0] === 'posting').map((r) => [r[3], r[5], r[6], r[7], r[8]])).toEqual([
       [ids.in1, '12345', '123.45', '62345', '623.45'],
@@ -91,7 +115,13 @@ describe('statements', () => {
     expect(rows[1]).toEqual(['opening', period.from, '', '', '', '', '', '50000', '500.00', 'EUR']);
     expect(rows.at(-1)).toEqual(['closing', period.to, '', '', '', '', '', '60345', '603.45', 'EUR']);
 
-    const pdf = await t.http().get(statementUrl()).query({ ...period, format: 'pdf' }).set(alice.auth).buffer(true).parse(rawBody);
+    const pdf = await t
+      .http()
+      .get(statementUrl())
+      .query({ ...period, format: 'pdf' })
+      .set(alice.auth)
+      .buffer(true)
+      .parse(rawBody);
     expect(pdf.status).toBe(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');
     const bytes = pdf.body as Buffer;
@@ -102,7 +132,15 @@ describe('statements', () => {
   it('stores a statement and gives back the same bytes on every download, later postings notwithstanding', async () => {
     const issued = await t.http().post(statementUrl()).set(alice.auth).set('idempotency-key', 'stmt-1').send(period);
     expect(issued.status).toBe(201);
-    expect(issued.body).toMatchObject({ accountId: account.id, kind: 'on_demand', periodFrom: period.from, periodTo: period.to, openingBalance: '50000', closingBalance: '60345', postingCount: 2 });
+    expect(issued.body).toMatchObject({
+      accountId: account.id,
+      kind: 'on_demand',
+      periodFrom: period.from,
+      periodTo: period.to,
+      openingBalance: '50000',
+      closingBalance: '60345',
+      postingCount: 2,
+    });
     expect(issued.body.documents.map((d: { format: string }) => d.format)).toEqual(['csv', 'json', 'pdf']);
     const replay = await t.http().post(statementUrl()).set(alice.auth).set('idempotency-key', 'stmt-1').send(period);
     expect(replay.body.id).toBe(issued.body.id);
@@ -127,12 +165,27 @@ describe('statements', () => {
     const list = await t.http().get(`${statementUrl()}/stored`).set(alice.auth);
     expect(list.body.items.map((s: { id: string }) => s.id)).toContain(issued.body.id);
     expect((await t.http().get(`${statementUrl()}/stored/${newUuid()}`).set(alice.auth)).body.code).toBe('STATEMENT_NOT_FOUND');
-    const future = await t.http().post(statementUrl()).set(alice.auth).send({ from: period.from, to: new Date(Date.now() + 86_400_000).toISOString() });
+    const future = await t
+      .http()
+      .post(statementUrl())
+      .set(alice.auth)
+      .send({ from: period.from, to: new Date(Date.now() + 86_400_000).toISOString() });
     expect(future.status).toBe(422);
     expect(future.body.code).toBe('STATEMENT_PERIOD_NOT_ENDED');
 
-    const [event] = await eventually(() => accountEvents(db.url, account.id, 'accounts.statement-issued.v1'), (e) => e.length > 0);
-    expect(event!.data).toEqual({ statementId: issued.body.id, accountId: account.id, ownerId: alice.id, kind: 'on_demand', periodFrom: period.from, periodTo: period.to, issuedAt: expect.any(String) });
+    const [event] = await eventually(
+      () => accountEvents(db.url, account.id, 'accounts.statement-issued.v1'),
+      (e) => e.length > 0,
+    );
+    expect(event!.data).toEqual({
+      statementId: issued.body.id,
+      accountId: account.id,
+      ownerId: alice.id,
+      kind: 'on_demand',
+      periodFrom: period.from,
+      periodTo: period.to,
+      issuedAt: expect.any(String),
+    });
   });
 
   it("answers 404 for another customer's account or statement on every route; support reads them", async () => {
@@ -149,7 +202,10 @@ describe('statements', () => {
       expect(res.body.code).toBe('ACCOUNT_NOT_FOUND');
     }
     // Alice's statement id under Bob's own account: not found either.
-    const crossed = await t.http().get(`${statementUrl(bobs.id)}/stored/${issued.id}`).set(bob.auth);
+    const crossed = await t
+      .http()
+      .get(`${statementUrl(bobs.id)}/stored/${issued.id}`)
+      .set(bob.auth);
     expect(crossed.status).toBe(404);
     expect(crossed.body.code).toBe('STATEMENT_NOT_FOUND');
 
@@ -169,8 +225,17 @@ describe('statements', () => {
 
     const monthly = (await t.http().get(`${statementUrl()}/stored`).set(alice.auth)).body.items.filter((s: { kind: string }) => s.kind === 'monthly');
     expect(monthly).toHaveLength(1);
-    expect(monthly[0]).toMatchObject({ periodFrom: `${month}-01T00:00:00.000Z`, periodTo: `${firstDayAfter(month)}T00:00:00.000Z`, openingBalance: '0', closingBalance: '61123', postingCount: 5 });
-    const events = await eventually(() => accountEvents(db.url, account.id, 'accounts.statement-issued.v1'), (e) => e.some((x) => x.data['kind'] === 'monthly'));
+    expect(monthly[0]).toMatchObject({
+      periodFrom: `${month}-01T00:00:00.000Z`,
+      periodTo: `${firstDayAfter(month)}T00:00:00.000Z`,
+      openingBalance: '0',
+      closingBalance: '61123',
+      postingCount: 5,
+    });
+    const events = await eventually(
+      () => accountEvents(db.url, account.id, 'accounts.statement-issued.v1'),
+      (e) => e.some((x) => x.data['kind'] === 'monthly'),
+    );
     expect(events.filter((e) => e.data['kind'] === 'monthly')).toHaveLength(1);
   });
 
@@ -181,7 +246,12 @@ describe('statements', () => {
     clockAt(t, addDays(dayOf(Date.now()), 500));
     const closed = await t.http().post(`/v1/accounts/${closing.id}/close`).set(alice.auth).send({ sweepToAccountId: target.id });
     expect(closed.status).toBe(200);
-    const [final] = (await t.http().get(`${statementUrl(closing.id)}/stored`).set(alice.auth)).body.items;
+    const [final] = (
+      await t
+        .http()
+        .get(`${statementUrl(closing.id)}/stored`)
+        .set(alice.auth)
+    ).body.items;
     // (The ledger posts at the real time, 500 days before this clock: the period holds no postings here.)
     expect(final).toMatchObject({ kind: 'final', closingBalance: '0' });
     expect(Date.parse(final.periodTo) - Date.parse(final.periodFrom)).toBeLessThanOrEqual(366 * 86_400_000);

@@ -1,10 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 const root = join(__dirname, '../..');
 const depcruise = join(root, 'node_modules/.bin/depcruise');
+/** The project's import aliases (@platform/*, @modules/*, ...), for a tree that uses them. */
+const PATHS = (JSON.parse(readFileSync(join(root, 'tsconfig.json'), 'utf8')) as { compilerOptions: { paths: Record<string, string[]> } }).compilerOptions.paths;
 
 interface Violation {
   rule: { name: string };
@@ -12,8 +14,8 @@ interface Violation {
   to: string;
 }
 
-/** Runs the project's dependency-cruiser rules over a throwaway source tree. */
-function violationsIn(files: Record<string, string>): Violation[] {
+/** Runs the project's dependency-cruiser rules over a throwaway source tree (with the project's aliases if asked). */
+function violationsIn(files: Record<string, string>, options: { aliases?: boolean } = {}): Violation[] {
   const dir = mkdtempSync(join(tmpdir(), 'skyro-arch-'));
   try {
     for (const [file, text] of Object.entries(files)) {
@@ -21,12 +23,16 @@ function violationsIn(files: Record<string, string>): Violation[] {
       writeFileSync(join(dir, file), text);
     }
     mkdirSync(join(dir, 'migrations'), { recursive: true });
-    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'node20', moduleResolution: 'node16', strict: true } }));
+    const paths = options.aliases ? { paths: PATHS } : {};
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'node20', moduleResolution: 'node16', strict: true, ...paths } }));
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'arch-fixture', dependencies: { '@nestjs/common': '*' } }));
     symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
     let output: string;
     try {
-      output = execFileSync(depcruise, ['src', 'migrations', '--config', join(root, '.dependency-cruiser.js'), '--output-type', 'json'], { cwd: dir, encoding: 'utf8' });
+      output = execFileSync(depcruise, ['src', 'migrations', '--config', join(root, '.dependency-cruiser.js'), '--output-type', 'json'], {
+        cwd: dir,
+        encoding: 'utf8',
+      });
     } catch (error) {
       output = (error as { stdout: string }).stdout;
     }
@@ -54,10 +60,33 @@ describe('architecture rules (dependency-cruiser, run by npm run lint)', () => {
       rulesBroken(
         violationsIn({
           'src/modules/ledger/infrastructure/transfer.repository.ts': 'export const repo = 1;\n',
-          'src/modules/accounts/application/open.handler.ts': "import { repo } from '../../ledger/infrastructure/transfer.repository';\nexport const x = repo;\n",
+          'src/modules/accounts/application/open.handler.ts':
+            "import { repo } from '../../ledger/infrastructure/transfer.repository';\nexport const x = repo;\n",
         }),
       ),
     ).toEqual(['module-only-via-contract: src/modules/accounts/application/open.handler.ts -> src/modules/ledger/infrastructure/transfer.repository.ts']);
+  });
+
+  it('judges an aliased import by the file it resolves to', () => {
+    expect(
+      rulesBroken(
+        violationsIn(
+          {
+            'src/modules/ledger/contract/index.ts': 'export const LEDGER = 1;\n',
+            'src/modules/ledger/infrastructure/transfer.repository.ts': 'export const repo = 1;\n',
+            'src/modules/accounts/application/open.handler.ts':
+              "import { LEDGER } from '@modules/ledger/contract';\nimport { repo } from '@modules/ledger/infrastructure/transfer.repository';\nexport const x = [LEDGER, repo];\n",
+            'src/platform/outbox.ts': "import { LEDGER } from '@modules/ledger/contract';\nexport const m = LEDGER;\n",
+            'src/shared-kernel/index.ts': "import { m } from '@platform/outbox';\nexport const k = m;\n",
+          },
+          { aliases: true },
+        ),
+      ),
+    ).toEqual([
+      'module-only-via-contract: src/modules/accounts/application/open.handler.ts -> src/modules/ledger/infrastructure/transfer.repository.ts',
+      'platform-imports-no-module: src/platform/outbox.ts -> src/modules/ledger/contract/index.ts',
+      'shared-kernel-is-a-leaf: src/shared-kernel/index.ts -> src/platform/outbox.ts',
+    ]);
   });
 
   it('rejects a dependency that is not declared in the allowed map', () => {
@@ -87,13 +116,14 @@ describe('architecture rules (dependency-cruiser, run by npm run lint)', () => {
     ]);
   });
 
-  it('keeps the platform away from the contexts\' migrations, and each context to its own', () => {
+  it("keeps the platform away from the contexts' migrations, and each context to its own", () => {
     expect(
       rulesBroken(
         violationsIn({
           'migrations/platform/index.ts': 'export const PLATFORM = 1;\n',
           'migrations/ledger/index.ts': 'export const LEDGER_MIGRATIONS = [];\n',
-          'src/platform/database/plan.ts': "import { PLATFORM } from '../../../migrations/platform';\nimport { LEDGER_MIGRATIONS } from '../../../migrations/ledger';\nexport const m = [PLATFORM, LEDGER_MIGRATIONS];\n",
+          'src/platform/database/plan.ts':
+            "import { PLATFORM } from '../../../migrations/platform';\nimport { LEDGER_MIGRATIONS } from '../../../migrations/ledger';\nexport const m = [PLATFORM, LEDGER_MIGRATIONS];\n",
           'src/modules/accounts/accounts.context.ts': "import { LEDGER_MIGRATIONS } from '../../../migrations/ledger';\nexport const m = LEDGER_MIGRATIONS;\n",
         }),
       ),

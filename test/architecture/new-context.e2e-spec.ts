@@ -3,9 +3,9 @@ import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { addContextToIndex, IndexFileError } from '../../scripts/new-context/index-file';
-import { deriveNames, plural, singular } from '../../scripts/new-context/names';
-import { contextFolders } from '../../scripts/new-context/templates';
+import { addContextToIndex, IndexFileError } from '@scripts/new-context/index-file';
+import { deriveNames, plural, singular } from '@scripts/new-context/names';
+import { contextFolders } from '@scripts/new-context/templates';
 
 /*
  * `npm run new-context` on a copy of the project: what it writes must pass lint and its own
@@ -19,8 +19,8 @@ const root = join(__dirname, '../..');
 /** Not copied: dependencies (linked instead), history, build output, local data. */
 const NOT_COPIED = new Set(['node_modules', '.git', 'dist', '.data', 'coverage', 'tmp']);
 
-/** What `npm run lint` runs today; once it runs ESLint too, this line becomes `[['npm', 'run', 'lint']]`. */
-const LINT = [['npx', 'tsc', '--noEmit', '-p', 'tsconfig.json'], ['npx', 'depcruise', 'src', 'migrations', '--config', '.dependency-cruiser.js']];
+/** The project's lint: type check, ESLint, Prettier, dependency-cruiser. */
+const LINT = [['npm', 'run', 'lint']];
 
 const MINUTE = 60_000;
 
@@ -67,7 +67,13 @@ function snapshot(dir: string): Map<string, string> {
       const path = folder ? `${folder}/${entry.name}` : entry.name;
       if (path === 'node_modules') continue;
       if (entry.isDirectory()) walk(path);
-      else files.set(path, createHash('sha256').update(readFileSync(join(dir, path))).digest('hex'));
+      else
+        files.set(
+          path,
+          createHash('sha256')
+            .update(readFileSync(join(dir, path)))
+            .digest('hex'),
+        );
     }
   };
   walk('');
@@ -86,7 +92,13 @@ describe('names and the edit of src/modules/index.ts (no files)', () => {
   it('derives every spelling from the context name, and the thing it keeps', () => {
     const fx = deriveNames('fx_rates', undefined, 1);
     expect([fx.context.pascal, fx.context.kebab, fx.context.camel, fx.context.constant]).toEqual(['FxRates', 'fx-rates', 'fxRates', 'FX_RATES']);
-    expect([fx.thing.pascal, fx.thing.kebab, fx.things.kebab, fx.things.snake, fx.component.pascal]).toEqual(['FxRate', 'fx-rate', 'fx-rates', 'fx_rates', 'FxRate']);
+    expect([fx.thing.pascal, fx.thing.kebab, fx.things.kebab, fx.things.snake, fx.component.pascal]).toEqual([
+      'FxRate',
+      'fx-rate',
+      'fx-rates',
+      'fx_rates',
+      'FxRate',
+    ]);
     expect([fx.route, fx.controllerPath]).toEqual(['/v1/fx-rates', 'fx-rates']);
     const members = deriveNames('loyalty', 'member', 1);
     expect([members.thing.pascal, members.things.kebab, members.component.pascal, members.route, members.controllerPath]).toEqual([
@@ -101,16 +113,31 @@ describe('names and the edit of src/modules/index.ts (no files)', () => {
   });
 
   it('adds the import in path order and the entry last, on one line or one a line, and refuses what it does not know', () => {
-    const oneLine = ["import { aContext } from './a/a.context';", "import { cContext } from './c/c.context';", '', 'export const CONTEXTS: readonly ContextManifest[] = [cContext, aContext];', ''].join('\n');
+    const oneLine = [
+      "import { aContext } from './a/a.context';",
+      "import { cContext } from './c/c.context';",
+      '',
+      'export const CONTEXTS: readonly ContextManifest[] = [cContext, aContext];',
+      '',
+    ].join('\n');
     expect(addContextToIndex(oneLine, 'b', "import { bContext } from './b/b.context';", 'bContext')).toBe(
-      ["import { aContext } from './a/a.context';", "import { bContext } from './b/b.context';", "import { cContext } from './c/c.context';", '', 'export const CONTEXTS: readonly ContextManifest[] = [cContext, aContext, bContext];', ''].join('\n'),
+      [
+        "import { aContext } from './a/a.context';",
+        "import { bContext } from './b/b.context';",
+        "import { cContext } from './c/c.context';",
+        '',
+        'export const CONTEXTS: readonly ContextManifest[] = [cContext, aContext, bContext];',
+        '',
+      ].join('\n'),
     );
     const perLine = "import { aContext } from './a/a.context';\nexport const CONTEXTS: readonly ContextManifest[] = [\n  aContext,\n];\n";
     expect(addContextToIndex(perLine, 'z', "import { zContext } from './z/z.context';", 'zContext')).toBe(
       "import { aContext } from './a/a.context';\nimport { zContext } from './z/z.context';\nexport const CONTEXTS: readonly ContextManifest[] = [\n  aContext,\n  zContext,\n];\n",
     );
     expect(() => addContextToIndex(oneLine, 'a', "import { aContext } from './a/a.context';", 'aContext')).toThrow(IndexFileError);
-    expect(() => addContextToIndex(oneLine.replace('[cContext, aContext]', '[...others, aContext]'), 'b', "import { bContext } from './b/b.context';", 'bContext')).toThrow(IndexFileError);
+    expect(() =>
+      addContextToIndex(oneLine.replace('[cContext, aContext]', '[...others, aContext]'), 'b', "import { bContext } from './b/b.context';", 'bContext'),
+    ).toThrow(IndexFileError);
   });
 });
 
@@ -125,100 +152,124 @@ describe('npm run new-context, on a copy of the project', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('refuses an invalid, reserved or existing name, a test fixture\'s and a bad thing, changing nothing', async () => {
-    const before = snapshot(dir);
-    const refusals = await Promise.all([
-      generate('Loyalty'),
-      generate('fx-rates'),
-      generate('platform'),
-      generate('order'),
-      generate('ledger'),
-      generate('fx_bank'),
-      generate('loyalty', '--thing', 'Member'),
-    ]);
-    expect(refusals.map((r) => [r.code, /new-context: (.*)/.exec(r.output)?.[1]])).toEqual([
-      [1, expect.stringContaining('"Loyalty" is not a context name')],
-      [1, expect.stringContaining('"fx-rates" is not a context name')],
-      [1, expect.stringContaining('platform is a reserved word')],
-      [1, expect.stringContaining('order is a reserved word')],
-      [1, expect.stringContaining('ledger exists already')],
-      [1, expect.stringContaining('fx_bank is a test context already (test/fixtures/bus-contexts.ts)')],
-      [1, expect.stringContaining('--thing "Member"')],
-    ]);
-    expect(changes(before, snapshot(dir))).toEqual([]);
-  }, 3 * MINUTE);
+  it(
+    "refuses an invalid, reserved or existing name, a test fixture's and a bad thing, changing nothing",
+    async () => {
+      const before = snapshot(dir);
+      const refusals = await Promise.all([
+        generate('Loyalty'),
+        generate('fx-rates'),
+        generate('platform'),
+        generate('order'),
+        generate('ledger'),
+        generate('fx_bank'),
+        generate('loyalty', '--thing', 'Member'),
+      ]);
+      expect(refusals.map((r) => [r.code, /new-context: (.*)/.exec(r.output)?.[1]])).toEqual([
+        [1, expect.stringContaining('"Loyalty" is not a context name')],
+        [1, expect.stringContaining('"fx-rates" is not a context name')],
+        [1, expect.stringContaining('platform is a reserved word')],
+        [1, expect.stringContaining('order is a reserved word')],
+        [1, expect.stringContaining('ledger exists already')],
+        [1, expect.stringContaining('fx_bank is a test context already (test/fixtures/bus-contexts.ts)')],
+        [1, expect.stringContaining('--thing "Member"')],
+      ]);
+      expect(changes(before, snapshot(dir))).toEqual([]);
+    },
+    3 * MINUTE,
+  );
 
   it.each<[string, string[], string]>([
     ['loyalty', [], '/v1/loyalty'],
     ['fx_rates', ['--thing', 'quote'], '/v1/fx-rates/quotes'],
-  ])('writes the %s context and changes nothing outside its folders but src/modules/index.ts', async (name, options, url) => {
-    const before = snapshot(dir);
-    const indexBefore = readFileSync(join(dir, 'src/modules/index.ts'), 'utf8');
-    const outcome = await generate(name, ...options);
-    expectSuccess(outcome);
+  ])(
+    'writes the %s context and changes nothing outside its folders but src/modules/index.ts',
+    async (name, options, url) => {
+      const before = snapshot(dir);
+      const indexBefore = readFileSync(join(dir, 'src/modules/index.ts'), 'utf8');
+      const outcome = await generate(name, ...options);
+      expectSuccess(outcome);
 
-    const changed = changes(before, snapshot(dir));
-    expect(changed.filter((p) => !inFolders(name)(p))).toEqual(['src/modules/index.ts']);
-    const written = changed.filter(inFolders(name));
-    const n = deriveNames(name, options[1]);
-    const [c, t, ts] = [n.context.kebab, n.thing.kebab, n.things.kebab];
-    expect(written.map((p) => p.replace(/\/\d{13}-/, '/<timestamp>-'))).toEqual(
-      [
-        `migrations/${name}/<timestamp>-${c}-schema.ts`,
-        `migrations/${name}/index.ts`,
-        `src/modules/${name}/${c}.config.ts`,
-        `src/modules/${name}/${c}.context.ts`,
-        `src/modules/${name}/${c}.module.ts`,
-        `src/modules/${name}/api/${ts}.http-controller.ts`,
-        `src/modules/${name}/api/dto/${ts}.requests.ts`,
-        `src/modules/${name}/application/create-${t}/create-${t}.command-handler.spec.ts`,
-        `src/modules/${name}/application/create-${t}/create-${t}.command-handler.ts`,
-        `src/modules/${name}/application/get-${t}/get-${t}.query-handler.ts`,
-        `src/modules/${name}/contract/commands/create-${t}.command.ts`,
-        `src/modules/${name}/contract/events/${t}-created.v1.event.ts`,
-        `src/modules/${name}/contract/index.ts`,
-        `src/modules/${name}/contract/queries/get-${t}.query.ts`,
-        `src/modules/${name}/contract/views.ts`,
-        `src/modules/${name}/infrastructure/${t}.repository.ts`,
-        `test/${name}/${c}-api.e2e-spec.ts`,
-        `test/${name}/${c}-split.e2e-spec.ts`,
-      ].sort(),
-    );
-    for (const path of written) expect(outcome.output).toContain(path);
+      const changed = changes(before, snapshot(dir));
+      expect(changed.filter((p) => !inFolders(name)(p))).toEqual(['src/modules/index.ts']);
+      const written = changed.filter(inFolders(name));
+      const n = deriveNames(name, options[1]);
+      const [c, t, ts] = [n.context.kebab, n.thing.kebab, n.things.kebab];
+      expect(written.map((p) => p.replace(/\/\d{13}-/, '/<timestamp>-'))).toEqual(
+        [
+          `migrations/${name}/<timestamp>-${c}-schema.ts`,
+          `migrations/${name}/index.ts`,
+          `src/modules/${name}/${c}.config.ts`,
+          `src/modules/${name}/${c}.context.ts`,
+          `src/modules/${name}/${c}.module.ts`,
+          `src/modules/${name}/api/${ts}.http-controller.ts`,
+          `src/modules/${name}/api/dto/${ts}.requests.ts`,
+          `src/modules/${name}/application/create-${t}/create-${t}.command-handler.spec.ts`,
+          `src/modules/${name}/application/create-${t}/create-${t}.command-handler.ts`,
+          `src/modules/${name}/application/get-${t}/get-${t}.query-handler.ts`,
+          `src/modules/${name}/contract/commands/create-${t}.command.ts`,
+          `src/modules/${name}/contract/events/${t}-created.v1.event.ts`,
+          `src/modules/${name}/contract/index.ts`,
+          `src/modules/${name}/contract/queries/get-${t}.query.ts`,
+          `src/modules/${name}/contract/views.ts`,
+          `src/modules/${name}/infrastructure/${t}.repository.ts`,
+          `test/${name}/${c}-api.e2e-spec.ts`,
+          `test/${name}/${c}-split.e2e-spec.ts`,
+        ].sort(),
+      );
+      for (const path of written) expect(outcome.output).toContain(path);
 
-    // One import, one entry: without them the file is what it was.
-    const indexAfter = readFileSync(join(dir, 'src/modules/index.ts'), 'utf8');
-    const importLine = `import { ${n.context.camel}Context } from './${name}/${c}.context';\n`;
-    expect(indexAfter).toContain(importLine);
-    expect(indexAfter.replace(importLine, '').replace(`, ${n.context.camel}Context]`, ']')).toBe(indexBefore);
-    expect(readFileSync(join(dir, `test/${name}/${c}-api.e2e-spec.ts`), 'utf8')).toContain(`'${url}'`);
-  }, 3 * MINUTE);
+      // One import, one entry: without them the file is what it was.
+      const indexAfter = readFileSync(join(dir, 'src/modules/index.ts'), 'utf8');
+      const importLine = `import { ${n.context.camel}Context } from './${name}/${c}.context';\n`;
+      expect(indexAfter).toContain(importLine);
+      expect(indexAfter.replace(importLine, '').replace(`, ${n.context.camel}Context]`, ']')).toBe(indexBefore);
+      expect(readFileSync(join(dir, `test/${name}/${c}-api.e2e-spec.ts`), 'utf8')).toContain(`'${url}'`);
+    },
+    3 * MINUTE,
+  );
 
-  it('refuses a context that exists now, changing nothing', async () => {
-    const before = snapshot(dir);
-    const again = await generate('loyalty');
-    expect([again.code, /new-context: (.*)/.exec(again.output)?.[1]]).toEqual([1, expect.stringContaining('loyalty exists already')]);
-    expect(changes(before, snapshot(dir))).toEqual([]);
-  }, 2 * MINUTE);
+  it(
+    'refuses a context that exists now, changing nothing',
+    async () => {
+      const before = snapshot(dir);
+      const again = await generate('loyalty');
+      expect([again.code, /new-context: (.*)/.exec(again.output)?.[1]]).toEqual([1, expect.stringContaining('loyalty exists already')]);
+      expect(changes(before, snapshot(dir))).toEqual([]);
+    },
+    2 * MINUTE,
+  );
 
-  it('passes lint as generated', async () => {
-    for (const command of LINT) expectSuccess(await run(dir, command, 5 * MINUTE));
-  }, 10 * MINUTE);
+  it(
+    'passes lint as generated',
+    async () => {
+      for (const command of LINT) expectSuccess(await run(dir, command, 5 * MINUTE));
+    },
+    10 * MINUTE,
+  );
 
-  it('passes its unit and e2e tests as generated, and the OpenAPI checks once openapi.json is regenerated', async () => {
-    expectSuccess(await run(dir, ['npm', 'run', '-s', 'openapi'], 3 * MINUTE));
-    const jest = await run(dir, ['npx', 'jest', '--ci', 'src/modules/loyalty', 'test/loyalty', 'src/modules/fx_rates', 'test/fx_rates', 'test/platform/openapi'], 8 * MINUTE);
-    expectSuccess(jest);
-    for (const file of [
-      'src/modules/loyalty/application/create-loyalty/create-loyalty.command-handler.spec.ts',
-      'test/loyalty/loyalty-api.e2e-spec.ts',
-      'test/loyalty/loyalty-split.e2e-spec.ts',
-      'src/modules/fx_rates/application/create-quote/create-quote.command-handler.spec.ts',
-      'test/fx_rates/fx-rates-api.e2e-spec.ts',
-      'test/fx_rates/fx-rates-split.e2e-spec.ts',
-      'test/platform/openapi.e2e-spec.ts',
-    ]) {
-      expect(jest.output).toMatch(new RegExp(`PASS (unit|e2e) ${file.replace(/[.]/g, '\\.')}`));
-    }
-  }, 10 * MINUTE);
+  it(
+    'passes its unit and e2e tests as generated, and the OpenAPI checks once openapi.json is regenerated',
+    async () => {
+      expectSuccess(await run(dir, ['npm', 'run', '-s', 'openapi'], 3 * MINUTE));
+      const jest = await run(
+        dir,
+        ['npx', 'jest', '--ci', 'src/modules/loyalty', 'test/loyalty', 'src/modules/fx_rates', 'test/fx_rates', 'test/platform/openapi'],
+        8 * MINUTE,
+      );
+      expectSuccess(jest);
+      for (const file of [
+        'src/modules/loyalty/application/create-loyalty/create-loyalty.command-handler.spec.ts',
+        'test/loyalty/loyalty-api.e2e-spec.ts',
+        'test/loyalty/loyalty-split.e2e-spec.ts',
+        'src/modules/fx_rates/application/create-quote/create-quote.command-handler.spec.ts',
+        'test/fx_rates/fx-rates-api.e2e-spec.ts',
+        'test/fx_rates/fx-rates-split.e2e-spec.ts',
+        'test/platform/openapi.e2e-spec.ts',
+      ]) {
+        expect(jest.output).toMatch(new RegExp(`PASS (unit|e2e) ${file.replace(/[.]/g, '\\.')}`));
+      }
+    },
+    10 * MINUTE,
+  );
 });

@@ -19,7 +19,7 @@ import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import * as fs from 'node:fs';
-import { CONTEXTS } from '../../src/modules';
+import { CONTEXTS } from '@modules';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SCRIPT = path.join(ROOT, 'scripts', 'helm-check.sh');
@@ -192,9 +192,7 @@ function run(file: string, args: string[], timeout: number): string {
     });
   } catch (err) {
     const e = err as Error & { stdout?: string; stderr?: string };
-    throw new Error(
-      `${file} ${args.join(' ')} failed: ${e.message}\n--- stdout ---\n${e.stdout ?? ''}\n--- stderr ---\n${e.stderr ?? ''}`,
-    );
+    throw new Error(`${file} ${args.join(' ')} failed: ${e.message}\n--- stdout ---\n${e.stdout ?? ''}\n--- stderr ---\n${e.stderr ?? ''}`);
   }
 }
 
@@ -242,7 +240,7 @@ function one<T extends K8sObject>(objects: K8sObject[], kind: string, predicate:
   if (found.length !== 1) {
     throw new Error(`expected exactly one ${kind}, found ${found.length}: ${found.map((o) => o.metadata.name).join(', ')}`);
   }
-  return found[0];
+  return found[0]!;
 }
 
 /** label selector (matchLabels) matches the labels */
@@ -299,7 +297,7 @@ function backendFor(ingresses: Ingress[], requestPath: string): { ing: Ingress; 
 }
 
 function envOf(d: Deployment | Job): Record<string, EnvVar> {
-  return Object.fromEntries((d.spec.template.spec.containers[0].env ?? []).map((e) => [e.name, e]));
+  return Object.fromEntries((d.spec.template.spec.containers[0]!.env ?? []).map((e) => [e.name, e]));
 }
 
 /** The chart's default `contexts` map (values.yaml): context -> path prefixes it owns. */
@@ -340,7 +338,7 @@ describe('helm chart helm/skyro-core', () => {
     expect(helmBin).not.toBe('');
     objects = render();
     deployment = one<Deployment>(objects, 'Deployment');
-    api = deployment.spec.template.spec.containers[0];
+    api = deployment.spec.template.spec.containers[0]!;
     podLabels = deployment.spec.template.metadata.labels ?? {};
   }, TOOLS_TIMEOUT_MS + RENDER_TIMEOUT_MS);
 
@@ -457,10 +455,7 @@ describe('helm chart helm/skyro-core', () => {
 
   describe('Service', () => {
     it('is a ClusterIP on port 80 targeting the http port of the API pods only', () => {
-      const svc = one<K8sObject & { spec: { type: string; selector: Labels; ports: { port: number; targetPort: string }[] } }>(
-        objects,
-        'Service',
-      );
+      const svc = one<K8sObject & { spec: { type: string; selector: Labels; ports: { port: number; targetPort: string }[] } }>(objects, 'Service');
       expect(svc.spec.type).toBe('ClusterIP');
       expect(svc.spec.ports).toEqual([expect.objectContaining({ port: 80, targetPort: 'http' })]);
       expect(selects(svc.spec.selector, podLabels)).toBe(true);
@@ -479,9 +474,7 @@ describe('helm chart helm/skyro-core', () => {
       const cpu = hpa.spec.metrics.find((m) => m.type === 'Resource' && m.resource?.name === 'cpu');
       expect(cpu?.resource?.target).toEqual({ type: 'Utilization', averageUtilization: 70 });
       expect(hpa.spec.behavior?.scaleUp?.stabilizationWindowSeconds).toBe(0);
-      expect(hpa.spec.behavior?.scaleUp?.policies).toEqual(
-        expect.arrayContaining([{ type: 'Percent', value: 100, periodSeconds: 15 }]),
-      );
+      expect(hpa.spec.behavior?.scaleUp?.policies).toEqual(expect.arrayContaining([{ type: 'Percent', value: 100, periodSeconds: 15 }]));
       expect(hpa.spec.behavior?.scaleDown?.stabilizationWindowSeconds).toBe(300);
       expect(hpa.spec.behavior?.scaleDown?.policies).toEqual([{ type: 'Percent', value: 10, periodSeconds: 60 }]);
     });
@@ -507,9 +500,7 @@ describe('helm chart helm/skyro-core', () => {
     let appPolicies: NetworkPolicy[];
 
     beforeAll(() => {
-      appPolicies = ofKind<NetworkPolicy>(objects, 'NetworkPolicy').filter((np) =>
-        selects(np.spec.podSelector.matchLabels, podLabels),
-      );
+      appPolicies = ofKind<NetworkPolicy>(objects, 'NetworkPolicy').filter((np) => selects(np.spec.podSelector.matchLabels, podLabels));
     });
 
     it('denies all ingress and egress of the API pods by default', () => {
@@ -528,8 +519,7 @@ describe('helm chart helm/skyro-core', () => {
       const kong = rules.find((r) =>
         (r.from ?? []).some(
           (p) =>
-            p.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === 'kong' &&
-            p.podSelector?.matchLabels?.['app.kubernetes.io/name'] === 'kong',
+            p.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === 'kong' && p.podSelector?.matchLabels?.['app.kubernetes.io/name'] === 'kong',
         ),
       );
       expect(kong).toBeDefined();
@@ -577,14 +567,12 @@ describe('helm chart helm/skyro-core', () => {
 
     beforeAll(() => {
       job = one<Job>(objects, 'Job');
-      c = job.spec.template.spec.containers[0];
+      c = job.spec.template.spec.containers[0]!;
     });
 
     it('is a pre-install,pre-upgrade hook that runs dist/src/migrate.js with the app image', () => {
       const ann = job.metadata.annotations ?? {};
-      expect(ann['helm.sh/hook']?.split(',').map((s) => s.trim())).toEqual(
-        expect.arrayContaining(['pre-install', 'pre-upgrade']),
-      );
+      expect(ann['helm.sh/hook']?.split(',').map((s) => s.trim())).toEqual(expect.arrayContaining(['pre-install', 'pre-upgrade']));
       expect(ann['helm.sh/hook-delete-policy']).toContain('before-hook-creation');
       expect([...(c.command ?? []), ...(c.args ?? [])]).toEqual(expect.arrayContaining(['node', 'dist/src/migrate.js']));
       expect(c.image).toBe(api.image);
@@ -618,8 +606,7 @@ describe('helm chart helm/skyro-core', () => {
     let ingresses: Ingress[];
 
     const pluginByType = (type: string): KongPlugin[] => plugins.filter((p) => p.plugin === type);
-    const hasPlugin = (ing: Ingress, type: string): boolean =>
-      pluginNames(ing).some((n) => plugins.find((p) => p.metadata.name === n)?.plugin === type);
+    const hasPlugin = (ing: Ingress, type: string): boolean => pluginNames(ing).some((n) => plugins.find((p) => p.metadata.name === n)?.plugin === type);
 
     beforeAll(() => {
       plugins = ofKind<KongPlugin>(objects, 'KongPlugin');
@@ -661,7 +648,7 @@ describe('helm chart helm/skyro-core', () => {
       expect(hasPlugin(main, 'rate-limiting')).toBe(true);
     });
 
-    it('does not key the JWT routes\' rate limit on the Kong consumer (= token issuer, shared by all users)', () => {
+    it("does not key the JWT routes' rate limit on the Kong consumer (= token issuer, shared by all users)", () => {
       const main = routeFor(ingresses, '/v1/accounts');
       const limits = pluginNames(main)
         .map((n) => plugins.find((p) => p.metadata.name === n))
@@ -696,7 +683,7 @@ describe('helm chart helm/skyro-core', () => {
       const objs = render(['ingress.tls.enabled=true', 'ingress.tls.secretName=api-tls', 'ingress.host=api.example.test']);
       for (const ing of ofKind<Ingress>(objs, 'Ingress')) {
         expect(ing.spec.tls).toEqual([{ hosts: ['api.example.test'], secretName: 'api-tls' }]);
-        expect(ing.spec.rules[0].host).toBe('api.example.test');
+        expect(ing.spec.rules[0]!.host).toBe('api.example.test');
       }
     });
 
@@ -734,8 +721,7 @@ describe('helm chart helm/skyro-core', () => {
     const BASE = 'skyro-skyro-core';
     const KAFKA = ['--set', 'config.kafkaBrokers=kafka:9092'];
     const deployments = (objs: K8sObject[]): Deployment[] => ofKind<Deployment>(objs, 'Deployment');
-    const byName = <T extends K8sObject>(objs: K8sObject[], kind: string, name: string): T =>
-      one<T>(objs, kind, (o) => o.metadata.name === name);
+    const byName = <T extends K8sObject>(objs: K8sObject[], kind: string, name: string): T => one<T>(objs, kind, (o) => o.metadata.name === name);
     const labelsOf = (d: Deployment): Labels => d.spec.template.metadata.labels ?? {};
     const policiesOf = (objs: K8sObject[], d: Deployment): NetworkPolicy[] =>
       ofKind<NetworkPolicy>(objs, 'NetworkPolicy').filter((np) => selects(np.spec.podSelector.matchLabels, labelsOf(d)));
@@ -783,8 +769,7 @@ describe('helm chart helm/skyro-core', () => {
         accounts: `${BASE}-customers`,
         ledger: `${BASE}-ledger`,
       };
-      const hasPlugin = (ing: Ingress, type: string): boolean =>
-        pluginNames(ing).some((n) => plugins.find((p) => p.metadata.name === n)?.plugin === type);
+      const hasPlugin = (ing: Ingress, type: string): boolean => pluginNames(ing).some((n) => plugins.find((p) => p.metadata.name === n)?.plugin === type);
 
       beforeAll(() => {
         objs = render([], ['-f', SPLIT_VALUES]);
@@ -835,7 +820,7 @@ describe('helm chart helm/skyro-core', () => {
         expect(byName<Hpa>(objs, 'HorizontalPodAutoscaler', BASE).spec.minReplicas).toBe(3);
         const ledger = byName<Deployment>(objs, 'Deployment', `${BASE}-ledger`);
         expect(ledger.spec.replicas).toBe(2); // autoscaling off for this entry
-        expect(ledger.spec.template.spec.containers[0].resources?.limits?.memory).toBe('768Mi');
+        expect(ledger.spec.template.spec.containers[0]!.resources?.limits?.memory).toBe('768Mi');
         expect(byName<Pdb>(objs, 'PodDisruptionBudget', `${BASE}-ledger`).spec).toMatchObject({ minAvailable: 1 });
         expect(byName<Pdb>(objs, 'PodDisruptionBudget', `${BASE}-ledger`).spec.maxUnavailable).toBeUndefined();
         expect(envOf(ledger).LEDGER_COMMIT_CONCURRENCY?.value).toBe('4');
@@ -906,7 +891,7 @@ describe('helm chart helm/skyro-core', () => {
         expect(jobEnv.LEDGER_DATABASE_URL?.valueFrom).toEqual(ref);
         // migrate.js migrates every context: no MODULES, the shared Secret (DATABASE_URL) too
         expect(jobEnv.MODULES).toBeUndefined();
-        expect(job.spec.template.spec.containers[0].envFrom?.find((e) => e.secretRef)?.secretRef?.name).toBe('skyro-core-secrets');
+        expect(job.spec.template.spec.containers[0]!.envFrom?.find((e) => e.secretRef)?.secretRef?.name).toBe('skyro-core-secrets');
       });
 
       it('isolates every deployment: default deny, ingress only from Kong/Prometheus, egress to DNS, Postgres, Redis and Kafka', () => {

@@ -1,5 +1,5 @@
 import { QueryBus } from '@nestjs/cqrs';
-import { GetUserStatusQuery } from '../../src/modules/identity/contract';
+import { GetUserStatusQuery } from '@modules/identity/contract';
 import { eventually } from '../support/app';
 import { loginAs } from '../support/auth';
 import { sql } from '../support/database';
@@ -20,13 +20,37 @@ describe('identity: roles, account status, audit log, GDPR export and erasure', 
   it('changes roles with effect in live sessions at once; nobody changes their own', async () => {
     const user = await signUp(app.t);
     expect((await http().get('/v1/audit-log').set(bearer(user.accessToken))).status).toBe(403);
-    const res = await http().put(`/v1/admin/users/${user.userId}/roles`).set(bearer(admin.token)).send({ roles: ['customer', 'compliance_officer'] });
+    const res = await http()
+      .put(`/v1/admin/users/${user.userId}/roles`)
+      .set(bearer(admin.token))
+      .send({ roles: ['customer', 'compliance_officer'] });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ roles: ['compliance_officer', 'customer'] });
     expect((await http().get('/v1/audit-log').set(bearer(user.accessToken))).status).toBe(200);
-    expect((await http().put(`/v1/admin/users/${admin.userId}/roles`).set(bearer(admin.token)).send({ roles: ['customer'] })).body.code).toBe('CANNOT_CHANGE_OWN_ROLES');
-    expect((await http().put(`/v1/admin/users/${user.userId}/roles`).set(bearer(admin.token)).send({ roles: ['root'] })).status).toBe(400);
-    expect((await http().put(`/v1/admin/users/${user.userId}/roles`).set(bearer(user.accessToken)).send({ roles: ['admin'] })).status).toBe(403);
+    expect(
+      (
+        await http()
+          .put(`/v1/admin/users/${admin.userId}/roles`)
+          .set(bearer(admin.token))
+          .send({ roles: ['customer'] })
+      ).body.code,
+    ).toBe('CANNOT_CHANGE_OWN_ROLES');
+    expect(
+      (
+        await http()
+          .put(`/v1/admin/users/${user.userId}/roles`)
+          .set(bearer(admin.token))
+          .send({ roles: ['root'] })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await http()
+          .put(`/v1/admin/users/${user.userId}/roles`)
+          .set(bearer(user.accessToken))
+          .send({ roles: ['admin'] })
+      ).status,
+    ).toBe(403);
     await eventually(async () => published.some((e) => e.type === 'identity.user-roles-changed.v1' && e.subject === user.userId), Boolean);
   });
 
@@ -41,7 +65,9 @@ describe('identity: roles, account status, audit log, GDPR export and erasure', 
     expect(refused.body.code).toBe('ACCOUNT_LOCKED');
     expect(await app.t.app.get(QueryBus).execute(new GetUserStatusQuery({ userId: user.userId }))).toMatchObject({ status: 'locked' });
     await eventually(async () => published.some((e) => e.type === 'identity.user-locked.v1' && e.subject === user.userId), Boolean);
-    expect((await http().put(`/v1/admin/users/${user.userId}/status`).set(bearer(admin.token)).send({ status: 'locked' })).body.code).toBe('STATUS_TRANSITION_NOT_ALLOWED');
+    expect((await http().put(`/v1/admin/users/${user.userId}/status`).set(bearer(admin.token)).send({ status: 'locked' })).body.code).toBe(
+      'STATUS_TRANSITION_NOT_ALLOWED',
+    );
     expect((await http().put(`/v1/admin/users/${user.userId}/status`).set(bearer(admin.token)).send({ status: 'active' })).status).toBe(200);
     await login(app.t, user.email, user.password);
   });
@@ -53,7 +79,13 @@ describe('identity: roles, account status, audit log, GDPR export and erasure', 
     const failures = await http().get('/v1/audit-log').query({ type: 'login.failed', subjectId: user.userId }).set(bearer(officer.token));
     expect(failures.status).toBe(200);
     expect(failures.body.items).toHaveLength(2);
-    expect(failures.body.items[0]).toMatchObject({ type: 'login.failed', subjectId: user.userId, details: { reason: 'wrong_password' }, ip: expect.any(String), hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(failures.body.items[0]).toMatchObject({
+      type: 'login.failed',
+      subjectId: user.userId,
+      details: { reason: 'wrong_password' },
+      ip: expect.any(String),
+      hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
     expect(JSON.stringify(failures.body)).not.toContain('Wrong-Password');
 
     const page1 = await http().get('/v1/audit-log').query({ subjectId: user.userId, limit: 2 }).set(bearer(officer.token));
@@ -71,7 +103,7 @@ describe('identity: roles, account status, audit log, GDPR export and erasure', 
     expect(verified.body).toMatchObject({ valid: true, break: null });
     expect(verified.body.checked).toBeGreaterThan(5);
 
-    for (const statement of ['update identity.audit_log set details = \'{}\'', 'delete from identity.audit_log', 'truncate identity.audit_log']) {
+    for (const statement of ["update identity.audit_log set details = '{}'", 'delete from identity.audit_log', 'truncate identity.audit_log']) {
       await expect(sql(app.dbUrl, `set role skyro_app; ${statement}`)).rejects.toThrow(/permission denied/);
     }
     // The table owner (a DBA, or an attacker with those rights) can still change rows: the chain shows it.
@@ -89,16 +121,32 @@ describe('identity: roles, account status, audit log, GDPR export and erasure', 
     expect(exported.status).toBe(200);
     expect(exported.body.profile.personalData).toMatchObject({ email: user.email, name: 'Erin Erasable', phone: '+447700900555' });
     expect(exported.body.sessions.length).toBeGreaterThanOrEqual(2);
-    expect(exported.body.securityEvents.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['user.registered', 'user.email_verified', 'login.succeeded']));
+    expect(exported.body.securityEvents.map((e: { type: string }) => e.type)).toEqual(
+      expect.arrayContaining(['user.registered', 'user.email_verified', 'login.succeeded']),
+    );
 
-    expect((await http().delete('/v1/users/me').set(bearer(await oldSession(app, user.userId)))).body.code).toBe('REAUTHENTICATION_REQUIRED');
+    expect(
+      (
+        await http()
+          .delete('/v1/users/me')
+          .set(bearer(await oldSession(app, user.userId)))
+      ).body.code,
+    ).toBe('REAUTHENTICATION_REQUIRED');
     expect((await http().delete('/v1/users/me').set(bearer(token))).status).toBe(204);
 
     expect((await http().get('/v1/users/me').set(bearer(token))).status).toBe(401);
     expect((await http().post('/v1/auth/login').send({ email: user.email, password: user.password })).status).toBe(401);
-    const [key] = await sql<{ wrapped_key: Buffer | null; destroyed_at: Date | null }>(app.dbUrl, 'select wrapped_key, destroyed_at from identity.user_keys where user_id = $1', [user.userId]);
+    const [key] = await sql<{ wrapped_key: Buffer | null; destroyed_at: Date | null }>(
+      app.dbUrl,
+      'select wrapped_key, destroyed_at from identity.user_keys where user_id = $1',
+      [user.userId],
+    );
     expect(key).toMatchObject({ wrapped_key: null, destroyed_at: expect.any(Date) });
-    const [row] = await sql<{ status: string; personal_data: Buffer | null; email_index: Buffer | null }>(app.dbUrl, 'select status, personal_data, email_index from identity.users where id = $1', [user.userId]);
+    const [row] = await sql<{ status: string; personal_data: Buffer | null; email_index: Buffer | null }>(
+      app.dbUrl,
+      'select status, personal_data, email_index from identity.users where id = $1',
+      [user.userId],
+    );
     expect(row).toMatchObject({ status: 'closed', email_index: null });
     expect(row!.personal_data).not.toBeNull(); // still there, unreadable forever
     const profile = await http().get(`/v1/admin/users/${user.userId}`).set(bearer(officer.token));

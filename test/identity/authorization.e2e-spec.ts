@@ -24,7 +24,13 @@ describe('identity: object-level authorization on every route, and no secrets in
     aStepUp = (await loginAs(app.t.app, a.userId, ['customer'], { secondFactorAt: Date.now() })).token;
     bSessionId = JSON.parse(Buffer.from(b.accessToken.split('.')[1]!, 'base64url').toString()).sid;
     const options = await app.t.http().post('/v1/mfa/webauthn/registration/options').set(bearer(b.accessToken));
-    bPasskeyId = (await app.t.http().post('/v1/mfa/webauthn/registration/verify').set(bearer(b.accessToken)).send({ response: bAuthenticator.register(options.body.options) })).body.id;
+    bPasskeyId = (
+      await app.t
+        .http()
+        .post('/v1/mfa/webauthn/registration/verify')
+        .set(bearer(b.accessToken))
+        .send({ response: bAuthenticator.register(options.body.options) })
+    ).body.id;
   });
   afterAll(() => app?.close());
   const http = () => app.t.http();
@@ -61,7 +67,7 @@ describe('identity: object-level authorization on every route, and no secrets in
   it.each([
     ['DELETE', '/v1/sessions/:bSession', 'SESSION_NOT_FOUND'],
     ['DELETE', '/v1/mfa/webauthn/credentials/:bPasskey', 'PASSKEY_NOT_FOUND'],
-  ])('%s %s on B\'s resource is 404 for A (existence not disclosed)', async (method, path, code) => {
+  ])("%s %s on B's resource is 404 for A (existence not disclosed)", async (method, path, code) => {
     const res = await http()[method.toLowerCase() as 'delete'](resolve(path)).set(bearer(aStepUp));
     expect(res.status).toBe(404);
     expect(res.body.code).toBe(code);
@@ -83,19 +89,27 @@ describe('identity: object-level authorization on every route, and no secrets in
     await bIsIntact();
   });
 
-  it('A cannot step up with B\'s passkey; B\'s passkey only ever signs in B', async () => {
+  it("A cannot step up with B's passkey; B's passkey only ever signs in B", async () => {
     const fresh = await signUp(app.t);
     const own = new SoftAuthenticator();
     const options = await http().post('/v1/mfa/webauthn/registration/options').set(bearer(fresh.accessToken));
-    await http().post('/v1/mfa/webauthn/registration/verify').set(bearer(fresh.accessToken)).send({ response: own.register(options.body.options) });
+    await http()
+      .post('/v1/mfa/webauthn/registration/verify')
+      .set(bearer(fresh.accessToken))
+      .send({ response: own.register(options.body.options) });
     const start = await http().post('/v1/mfa/step-up/webauthn/options').set(bearer(fresh.accessToken));
-    const stolen = await http().post('/v1/mfa/step-up/webauthn/verify').set(bearer(fresh.accessToken)).send({ challengeId: start.body.challengeId, response: bAuthenticator.assert(start.body.options) });
+    const stolen = await http()
+      .post('/v1/mfa/step-up/webauthn/verify')
+      .set(bearer(fresh.accessToken))
+      .send({ challengeId: start.body.challengeId, response: bAuthenticator.assert(start.body.options) });
     expect(stolen.status).toBe(400);
     expect(stolen.body.code).toBe('WEBAUTHN_INVALID');
     expect((await http().get('/v1/users/me/export').set(bearer(fresh.accessToken))).body.code).toBe('STEP_UP_REQUIRED');
 
     const login = await http().post('/v1/auth/webauthn/login/options');
-    const signedIn = await http().post('/v1/auth/webauthn/login/verify').send({ challengeId: login.body.challengeId, response: bAuthenticator.assert(login.body.options) });
+    const signedIn = await http()
+      .post('/v1/auth/webauthn/login/verify')
+      .send({ challengeId: login.body.challengeId, response: bAuthenticator.assert(login.body.options) });
     expect(JSON.parse(Buffer.from(signedIn.body.access_token.split('.')[1], 'base64url').toString()).sub).toBe(b.userId);
   });
 
@@ -105,7 +119,14 @@ describe('identity: object-level authorization on every route, and no secrets in
     const officer = await staff(app, ['compliance_officer']);
     const viewed = await http().get('/v1/audit-log').query({ type: 'user.viewed', actorId: support.userId }).set(bearer(officer.token));
     expect(viewed.body.items).toEqual([expect.objectContaining({ subjectId: b.userId })]);
-    expect((await http().put(`/v1/admin/users/${b.userId}/roles`).set(bearer(support.token)).send({ roles: ['admin'] })).status).toBe(403);
+    expect(
+      (
+        await http()
+          .put(`/v1/admin/users/${b.userId}/roles`)
+          .set(bearer(support.token))
+          .send({ roles: ['admin'] })
+      ).status,
+    ).toBe(403);
     expect((await http().get('/v1/audit-log').set(bearer(support.token))).status).toBe(403);
     const victim = await signUp(app.t);
     const sid = JSON.parse(Buffer.from(victim.accessToken.split('.')[1]!, 'base64url').toString()).sid;
@@ -115,31 +136,53 @@ describe('identity: object-level authorization on every route, and no secrets in
 
   it('keeps passwords, tokens, secrets, codes and personal data out of the logs', async () => {
     const user = await signUp(app.t, { name: 'Zed Secretive', phone: '+447700909999' });
-    const secrets: string[] = [user.password, user.email, 'Zed Secretive', '+447700909999', user.accessToken, user.refreshToken, a.email, 'Alice Anders', b.email];
+    const secrets: string[] = [
+      user.password,
+      user.email,
+      'Zed Secretive',
+      '+447700909999',
+      user.accessToken,
+      user.refreshToken,
+      a.email,
+      'Alice Anders',
+      b.email,
+    ];
     const verification = await mailTo(user.email, 'verify-email');
     secrets.push(verification.variables['token']!);
     const totp = await http().post('/v1/mfa/totp').set(bearer(user.accessToken));
     secrets.push(totp.body.secret);
-    const confirmed = await http().post('/v1/mfa/totp/confirm').set(bearer(user.accessToken)).send({ code: totpNow(totp.body.secret, Date.now() - 30_000) });
+    const confirmed = await http()
+      .post('/v1/mfa/totp/confirm')
+      .set(bearer(user.accessToken))
+      .send({ code: totpNow(totp.body.secret, Date.now() - 30_000) });
     secrets.push(...confirmed.body.recoveryCodes);
     const challenge = await http().post('/v1/auth/login').send({ email: user.email, password: user.password });
     secrets.push(challenge.body.mfa.challengeToken);
-    const tokens = await http().post('/v1/auth/login/mfa').send({ challengeToken: challenge.body.mfa.challengeToken, recoveryCode: confirmed.body.recoveryCodes[0] });
+    const tokens = await http()
+      .post('/v1/auth/login/mfa')
+      .send({ challengeToken: challenge.body.mfa.challengeToken, recoveryCode: confirmed.body.recoveryCodes[0] });
     secrets.push(tokens.body.access_token, tokens.body.refresh_token);
     await http().post('/v1/auth/login').send({ email: user.email, password: 'Wrong-But-Secret-Password-9' });
     secrets.push('Wrong-But-Secret-Password-9');
     await http().post('/v1/auth/password-reset/request').send({ email: user.email });
     secrets.push((await mailTo(user.email, 'password-reset')).variables['token']!);
     const admin = await staff(app, ['admin']);
-    const client = await http().post('/v1/admin/oauth-clients').set(bearer(admin.token)).send({ name: 'Logs', type: 'confidential', scopes: ['accounts:read'], grantTypes: ['client_credentials'] });
+    const client = await http()
+      .post('/v1/admin/oauth-clients')
+      .set(bearer(admin.token))
+      .send({ name: 'Logs', type: 'confidential', scopes: ['accounts:read'], grantTypes: ['client_credentials'] });
     secrets.push(client.body.clientSecret);
-    const issued = await http().post('/v1/auth/token').type('form').send({ grant_type: 'client_credentials', client_id: client.body.client.id, client_secret: client.body.clientSecret });
+    const issued = await http()
+      .post('/v1/auth/token')
+      .type('form')
+      .send({ grant_type: 'client_credentials', client_id: client.body.client.id, client_secret: client.body.clientSecret });
     secrets.push(issued.body.access_token);
     await http().post('/v1/auth/token').type('form').send({ grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token });
 
     const text = logs.text();
     expect(logs.lines.length).toBeGreaterThan(20);
     expect(text).toContain('notification requested');
-    for (const secret of secrets) expect({ leaked: text.includes(secret), secret: secret.slice(0, 12) }).toEqual({ leaked: false, secret: secret.slice(0, 12) });
+    for (const secret of secrets)
+      expect({ leaked: text.includes(secret), secret: secret.slice(0, 12) }).toEqual({ leaked: false, secret: secret.slice(0, 12) });
   });
 });

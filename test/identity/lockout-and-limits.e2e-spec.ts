@@ -47,7 +47,7 @@ describe('identity: lockout and rate limits (Redis sliding windows)', () => {
     expect((await attempt(newIp(), user.email, user.password)).status).toBe(200);
   });
 
-  it('clears the account\'s failures after a success', async () => {
+  it("clears the account's failures after a success", async () => {
     const user = await signUp(app.t);
     for (let i = 0; i < 2; i++) await attempt(newIp(), user.email, 'Wrong-Password-abc');
     expect((await attempt(newIp(), user.email, user.password)).status).toBe(200);
@@ -58,7 +58,11 @@ describe('identity: lockout and rate limits (Redis sliding windows)', () => {
   it('counts wrong current passwords on a password change too (a stolen token is no guessing oracle)', async () => {
     const user = await signUp(app.t);
     const change = (current: string) =>
-      http().post('/v1/users/me/password').set('x-forwarded-for', newIp()).set(bearer(user.accessToken)).send({ currentPassword: current, newPassword: 'Fresh-Granite-Orchid-31' });
+      http()
+        .post('/v1/users/me/password')
+        .set('x-forwarded-for', newIp())
+        .set(bearer(user.accessToken))
+        .send({ currentPassword: current, newPassword: 'Fresh-Granite-Orchid-31' });
     for (let i = 0; i < 3; i++) expect((await change(`Guess-Number-${i}-abc`)).status).toBe(401);
     const locked = await change(user.password);
     expect(locked.status).toBe(429);
@@ -81,7 +85,9 @@ describe('identity: lockout and rate limits (Redis sliding windows)', () => {
 describe('identity: argon2 concurrency is bounded', () => {
   let app: IdentityTestApp;
   beforeAll(async () => {
-    app = await startIdentityApp({ env: { IDENTITY_ARGON2_WORKERS: '1', IDENTITY_ARGON2_MAX_QUEUE: '1', IDENTITY_ARGON2_MEMORY_KIB: '65536', IDENTITY_ARGON2_ITERATIONS: '3' } });
+    app = await startIdentityApp({
+      env: { IDENTITY_ARGON2_WORKERS: '1', IDENTITY_ARGON2_MAX_QUEUE: '1', IDENTITY_ARGON2_MEMORY_KIB: '65536', IDENTITY_ARGON2_ITERATIONS: '3' },
+    });
   });
   afterAll(() => app?.close());
 

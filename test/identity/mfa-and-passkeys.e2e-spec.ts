@@ -16,7 +16,10 @@ describe('identity: TOTP, recovery codes, step-up, passkeys', () => {
     expect(started.status).toBe(201);
     const secret = started.body.secret as string;
     // A code from the previous time step: the confirmation step must differ from later sign-ins.
-    const confirmed = await http().post('/v1/mfa/totp/confirm').set(bearer(user.accessToken)).send({ code: totpNow(secret, Date.now() - 30_000) });
+    const confirmed = await http()
+      .post('/v1/mfa/totp/confirm')
+      .set(bearer(user.accessToken))
+      .send({ code: totpNow(secret, Date.now() - 30_000) });
     expect(confirmed.status).toBe(200);
     return { secret, recoveryCodes: confirmed.body.recoveryCodes };
   }
@@ -28,7 +31,10 @@ describe('identity: TOTP, recovery codes, step-up, passkeys', () => {
     const wrong = await http().post('/v1/mfa/totp/confirm').set(bearer(user.accessToken)).send({ code: '000000' });
     expect(wrong.status).toBe(400);
     expect(wrong.body).toMatchObject({ code: 'MFA_CODE_MISMATCH', errors: [{ field: 'code', message: 'code does not match' }] });
-    const confirmed = await http().post('/v1/mfa/totp/confirm').set(bearer(user.accessToken)).send({ code: totpNow(started.body.secret, Date.now() - 30_000) });
+    const confirmed = await http()
+      .post('/v1/mfa/totp/confirm')
+      .set(bearer(user.accessToken))
+      .send({ code: totpNow(started.body.secret, Date.now() - 30_000) });
     expect(confirmed.status).toBe(200);
     expect(confirmed.body.recoveryCodes).toHaveLength(10);
     expect(new Set(confirmed.body.recoveryCodes).size).toBe(10);
@@ -57,9 +63,13 @@ describe('identity: TOTP, recovery codes, step-up, passkeys', () => {
     const user = await signUp(app.t);
     const { recoveryCodes } = await enrolTotp(user);
     const challenge = async () => (await http().post('/v1/auth/login').send({ email: user.email, password: user.password })).body.mfa.challengeToken as string;
-    const ok = await http().post('/v1/auth/login/mfa').send({ challengeToken: await challenge(), recoveryCode: recoveryCodes[0]!.toLowerCase() });
+    const ok = await http()
+      .post('/v1/auth/login/mfa')
+      .send({ challengeToken: await challenge(), recoveryCode: recoveryCodes[0]!.toLowerCase() });
     expect(ok.status).toBe(200);
-    const reused = await http().post('/v1/auth/login/mfa').send({ challengeToken: await challenge(), recoveryCode: recoveryCodes[0] });
+    const reused = await http()
+      .post('/v1/auth/login/mfa')
+      .send({ challengeToken: await challenge(), recoveryCode: recoveryCodes[0] });
     expect(reused.body.code).toBe('MFA_CODE_INVALID');
   });
 
@@ -80,7 +90,9 @@ describe('identity: TOTP, recovery codes, step-up, passkeys', () => {
     await expect(login(app.t, user.email, user.password)).rejects.toThrow(/mfa_required/);
     // An MFA sign-in is a fresh second factor: step-up-protected routes pass.
     const challengeToken = (await http().post('/v1/auth/login').send({ email: user.email, password: user.password })).body.mfa.challengeToken;
-    const session = await http().post('/v1/auth/login/mfa').send({ challengeToken, code: totpNow(secret) });
+    const session = await http()
+      .post('/v1/auth/login/mfa')
+      .send({ challengeToken, code: totpNow(secret) });
     expect((await http().post('/v1/mfa/recovery-codes').set(bearer(session.body.access_token))).status).toBe(200);
 
     // Ten minutes after a TOTP sign-in, the export needs a fresh second factor again.
@@ -89,7 +101,14 @@ describe('identity: TOTP, recovery codes, step-up, passkeys', () => {
     expect(denied.status).toBe(401);
     expect(denied.body).toMatchObject({ code: 'STEP_UP_REQUIRED', maxAgeSeconds: 300 });
     expect((await http().post('/v1/mfa/webauthn/registration/options').set(bearer(stale))).body.code).toBe('STEP_UP_REQUIRED');
-    expect((await http().post('/v1/mfa/step-up').set(bearer(stale)).send({ code: totpNow(secret, Date.now() + 30_000) })).status).toBe(200);
+    expect(
+      (
+        await http()
+          .post('/v1/mfa/step-up')
+          .set(bearer(stale))
+          .send({ code: totpNow(secret, Date.now() + 30_000) })
+      ).status,
+    ).toBe(200);
     expect((await http().get('/v1/users/me/export').set(bearer(stale))).status).toBe(200);
 
     // Without any second factor, a recent password sign-in is what counts: GDPR rights stay usable.
@@ -110,10 +129,15 @@ describe('identity: TOTP, recovery codes, step-up, passkeys', () => {
     const user = await signUp(app.t);
     const { secret } = await enrolTotp(user);
     const challengeToken = (await http().post('/v1/auth/login').send({ email: user.email, password: user.password })).body.mfa.challengeToken;
-    const { body } = await http().post('/v1/auth/login/mfa').send({ challengeToken, code: totpNow(secret) });
+    const { body } = await http()
+      .post('/v1/auth/login/mfa')
+      .send({ challengeToken, code: totpNow(secret) });
     const token = body.access_token as string;
     // Step-up renews the session's second factor (here: with the next time step's code).
-    const stepped = await http().post('/v1/mfa/step-up').set(bearer(token)).send({ code: totpNow(secret, Date.now() + 30_000) });
+    const stepped = await http()
+      .post('/v1/mfa/step-up')
+      .set(bearer(token))
+      .send({ code: totpNow(secret, Date.now() + 30_000) });
     expect(stepped.status).toBe(200);
     expect(stepped.body.secondFactorAt).toEqual(expect.any(String));
     expect((await http().delete('/v1/mfa/totp').set(bearer(token))).status).toBe(204);
@@ -125,8 +149,15 @@ describe('identity: TOTP, recovery codes, step-up, passkeys', () => {
     const authenticator = new SoftAuthenticator();
     const options = await http().post('/v1/mfa/webauthn/registration/options').set(bearer(user.accessToken));
     expect(options.status).toBe(200);
-    expect(options.body.options).toMatchObject({ rp: { id: 'localhost', name: 'Skyro' }, attestation: 'none', authenticatorSelection: { userVerification: 'required' } });
-    const registered = await http().post('/v1/mfa/webauthn/registration/verify').set(bearer(user.accessToken)).send({ response: authenticator.register(options.body.options), name: 'Test phone' });
+    expect(options.body.options).toMatchObject({
+      rp: { id: 'localhost', name: 'Skyro' },
+      attestation: 'none',
+      authenticatorSelection: { userVerification: 'required' },
+    });
+    const registered = await http()
+      .post('/v1/mfa/webauthn/registration/verify')
+      .set(bearer(user.accessToken))
+      .send({ response: authenticator.register(options.body.options), name: 'Test phone' });
     expect(registered.status).toBe(201);
     expect(registered.body.id).toBe(authenticator.credentialId.toString('base64url'));
     const list = await http().get('/v1/mfa/webauthn/credentials').set(bearer(user.accessToken));
@@ -134,14 +165,18 @@ describe('identity: TOTP, recovery codes, step-up, passkeys', () => {
 
     const start = await http().post('/v1/auth/webauthn/login/options');
     expect(start.status).toBe(200);
-    const signIn = await http().post('/v1/auth/webauthn/login/verify').send({ challengeId: start.body.challengeId, response: authenticator.assert(start.body.options) });
+    const signIn = await http()
+      .post('/v1/auth/webauthn/login/verify')
+      .send({ challengeId: start.body.challengeId, response: authenticator.assert(start.body.options) });
     expect(signIn.status).toBe(200);
     const claims = JSON.parse(Buffer.from(signIn.body.access_token.split('.')[1], 'base64url').toString());
     expect(claims).toMatchObject({ sub: user.userId, amr: ['hwk', 'user', 'mfa'] });
     // A passkey sign-in is a fresh second factor: step-up routes pass.
     expect((await http().get('/v1/users/me/export').set(bearer(signIn.body.access_token))).status).toBe(200);
     // The challenge is single use.
-    const replay = await http().post('/v1/auth/webauthn/login/verify').send({ challengeId: start.body.challengeId, response: authenticator.assert(start.body.options) });
+    const replay = await http()
+      .post('/v1/auth/webauthn/login/verify')
+      .send({ challengeId: start.body.challengeId, response: authenticator.assert(start.body.options) });
     expect(replay.body.code).toBe('WEBAUTHN_INVALID');
   });
 
@@ -149,15 +184,28 @@ describe('identity: TOTP, recovery codes, step-up, passkeys', () => {
     const user = await signUp(app.t);
     const authenticator = new SoftAuthenticator();
     const options = await http().post('/v1/mfa/webauthn/registration/options').set(bearer(user.accessToken));
-    await http().post('/v1/mfa/webauthn/registration/verify').set(bearer(user.accessToken)).send({ response: authenticator.register(options.body.options) });
+    await http()
+      .post('/v1/mfa/webauthn/registration/verify')
+      .set(bearer(user.accessToken))
+      .send({ response: authenticator.register(options.body.options) });
     const start = await http().post('/v1/auth/webauthn/login/options');
-    const phishing = await http().post('/v1/auth/webauthn/login/verify').send({ challengeId: start.body.challengeId, response: authenticator.assert(start.body.options, { origin: 'https://evil.example' }) });
+    const phishing = await http()
+      .post('/v1/auth/webauthn/login/verify')
+      .send({ challengeId: start.body.challengeId, response: authenticator.assert(start.body.options, { origin: 'https://evil.example' }) });
     expect(phishing.status).toBe(400);
     expect(phishing.body.code).toBe('WEBAUTHN_INVALID');
     const stranger = new SoftAuthenticator();
     const start2 = await http().post('/v1/auth/webauthn/login/options');
-    expect((await http().post('/v1/auth/webauthn/login/verify').send({ challengeId: start2.body.challengeId, response: stranger.assert(start2.body.options) })).status).toBe(400);
-    const garbage = await http().post('/v1/auth/webauthn/login/verify').send({ challengeId: 'skr_wa_nothing-here', response: { id: 'x' } });
+    expect(
+      (
+        await http()
+          .post('/v1/auth/webauthn/login/verify')
+          .send({ challengeId: start2.body.challengeId, response: stranger.assert(start2.body.options) })
+      ).status,
+    ).toBe(400);
+    const garbage = await http()
+      .post('/v1/auth/webauthn/login/verify')
+      .send({ challengeId: 'skr_wa_nothing-here', response: { id: 'x' } });
     expect(garbage.status).toBe(400);
   });
 
@@ -165,10 +213,16 @@ describe('identity: TOTP, recovery codes, step-up, passkeys', () => {
     const user = await signUp(app.t);
     const authenticator = new SoftAuthenticator();
     const options = await http().post('/v1/mfa/webauthn/registration/options').set(bearer(user.accessToken));
-    const { body: created } = await http().post('/v1/mfa/webauthn/registration/verify').set(bearer(user.accessToken)).send({ response: authenticator.register(options.body.options) });
+    const { body: created } = await http()
+      .post('/v1/mfa/webauthn/registration/verify')
+      .set(bearer(user.accessToken))
+      .send({ response: authenticator.register(options.body.options) });
     expect((await http().delete(`/v1/mfa/webauthn/credentials/${created.id}`).set(bearer(user.accessToken))).body.code).toBe('STEP_UP_REQUIRED');
     const start = await http().post('/v1/mfa/step-up/webauthn/options').set(bearer(user.accessToken));
-    const stepped = await http().post('/v1/mfa/step-up/webauthn/verify').set(bearer(user.accessToken)).send({ challengeId: start.body.challengeId, response: authenticator.assert(start.body.options) });
+    const stepped = await http()
+      .post('/v1/mfa/step-up/webauthn/verify')
+      .set(bearer(user.accessToken))
+      .send({ challengeId: start.body.challengeId, response: authenticator.assert(start.body.options) });
     expect(stepped.status).toBe(200);
     expect((await http().delete(`/v1/mfa/webauthn/credentials/${created.id}`).set(bearer(user.accessToken))).status).toBe(204);
     expect((await http().get('/v1/mfa/webauthn/credentials').set(bearer(user.accessToken))).body).toEqual([]);

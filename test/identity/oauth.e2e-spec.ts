@@ -32,7 +32,12 @@ describe('identity: OAuth 2.0 clients, client credentials, authorization code + 
   }
 
   it('registers a confidential client whose secret is shown once and stored hashed', async () => {
-    const { client, clientSecret } = await registerClient({ name: 'Reporting', type: 'confidential', scopes: ['audit:read', 'accounts:read'], grantTypes: ['client_credentials'] });
+    const { client, clientSecret } = await registerClient({
+      name: 'Reporting',
+      type: 'confidential',
+      scopes: ['audit:read', 'accounts:read'],
+      grantTypes: ['client_credentials'],
+    });
     expect(clientSecret).toMatch(/^skr_cs_/);
     const [row] = await sql<{ secret_hash: Buffer }>(app.dbUrl, 'select secret_hash from identity.oauth_clients where id = $1', [client.id]);
     expect(row!.secret_hash.toString('hex')).toBe(createHash('sha256').update(clientSecret!).digest('hex'));
@@ -42,7 +47,12 @@ describe('identity: OAuth 2.0 clients, client credentials, authorization code + 
   });
 
   it('issues scoped client tokens (no session) that pass permission checks of those scopes only', async () => {
-    const { client, clientSecret } = await registerClient({ name: 'Audit export', type: 'confidential', scopes: ['audit:read', 'accounts:read'], grantTypes: ['client_credentials'] });
+    const { client, clientSecret } = await registerClient({
+      name: 'Audit export',
+      type: 'confidential',
+      scopes: ['audit:read', 'accounts:read'],
+      grantTypes: ['client_credentials'],
+    });
     const res = await token({ grant_type: 'client_credentials', scope: 'audit:read' }, basic(client.id, clientSecret!));
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ token_type: 'Bearer', expires_in: 900, scope: 'audit:read' });
@@ -66,7 +76,12 @@ describe('identity: OAuth 2.0 clients, client credentials, authorization code + 
   });
 
   it('stops issuing tokens to a disabled client', async () => {
-    const { client, clientSecret } = await registerClient({ name: 'Old partner', type: 'confidential', scopes: ['accounts:read'], grantTypes: ['client_credentials'] });
+    const { client, clientSecret } = await registerClient({
+      name: 'Old partner',
+      type: 'confidential',
+      scopes: ['accounts:read'],
+      grantTypes: ['client_credentials'],
+    });
     expect((await http().delete(`/v1/admin/oauth-clients/${client.id}`).set(bearer(admin.token))).status).toBe(204);
     expect((await token({ grant_type: 'client_credentials' }, basic(client.id, clientSecret!))).status).toBe(401);
     expect((await http().delete(`/v1/admin/oauth-clients/${client.id}`).set(bearer(admin.token))).status).toBe(404);
@@ -77,13 +92,30 @@ describe('identity: OAuth 2.0 clients, client credentials, authorization code + 
     let client: { id: string };
     let user: Awaited<ReturnType<typeof signUp>>;
     beforeAll(async () => {
-      ({ client } = await registerClient({ name: 'Web app', type: 'public', scopes: ['openid'], grantTypes: ['authorization_code'], redirectUris: [redirectUri] }));
+      ({ client } = await registerClient({
+        name: 'Web app',
+        type: 'public',
+        scopes: ['openid'],
+        grantTypes: ['authorization_code'],
+        redirectUris: [redirectUri],
+      }));
       user = await signUp(app.t);
     });
     const authorize = (challenge: string, overrides: Record<string, string> = {}) =>
-      http().post('/v1/oauth/authorize').set(bearer(user.accessToken)).send({
-        response_type: 'code', client_id: client.id, redirect_uri: redirectUri, code_challenge: challenge, code_challenge_method: 'S256', scope: 'openid', state: 'xyz', nonce: 'n-1', ...overrides,
-      });
+      http()
+        .post('/v1/oauth/authorize')
+        .set(bearer(user.accessToken))
+        .send({
+          response_type: 'code',
+          client_id: client.id,
+          redirect_uri: redirectUri,
+          code_challenge: challenge,
+          code_challenge_method: 'S256',
+          scope: 'openid',
+          state: 'xyz',
+          nonce: 'n-1',
+          ...overrides,
+        });
 
     it('exchanges a code once, with the verifier, for a client-bound session and an ID token', async () => {
       const { verifier, challenge } = pkce();
@@ -98,7 +130,11 @@ describe('identity: OAuth 2.0 clients, client credentials, authorization code + 
       expect(exchanged.status).toBe(200);
       expect(exchanged.body).toMatchObject({ scope: 'openid', refresh_token: expect.any(String), id_token: expect.any(String) });
       const jwks = createLocalJWKSet((await http().get('/.well-known/jwks.json')).body);
-      const { payload, protectedHeader } = await jwtVerify(exchanged.body.id_token, jwks, { issuer: 'http://127.0.0.1:3000', audience: client.id, algorithms: ['ES256'] });
+      const { payload, protectedHeader } = await jwtVerify(exchanged.body.id_token, jwks, {
+        issuer: 'http://127.0.0.1:3000',
+        audience: client.id,
+        algorithms: ['ES256'],
+      });
       expect(payload).toMatchObject({ sub: user.userId, nonce: 'n-1', amr: ['pwd'] });
       expect(protectedHeader).toMatchObject({ alg: 'ES256', typ: 'JWT' });
       expect((await http().get('/v1/users/me').set(bearer(exchanged.body.access_token))).body.id).toBe(user.userId);
@@ -121,26 +157,43 @@ describe('identity: OAuth 2.0 clients, client credentials, authorization code + 
       expect(wrong.body.code).toBe('INVALID_GRANT');
       const { verifier, challenge: c2 } = pkce();
       const code2 = new URL((await authorize(c2)).body.redirectTo).searchParams.get('code')!;
-      expect((await token({ grant_type: 'authorization_code', client_id: client.id, code: code2, redirect_uri: `${redirectUri}/other`, code_verifier: verifier })).body.code).toBe('INVALID_GRANT');
+      expect(
+        (await token({ grant_type: 'authorization_code', client_id: client.id, code: code2, redirect_uri: `${redirectUri}/other`, code_verifier: verifier }))
+          .body.code,
+      ).toBe('INVALID_GRANT');
       // The code was burnt by the failed attempt: no second try.
-      expect((await token({ grant_type: 'authorization_code', client_id: client.id, code: code2, redirect_uri: redirectUri, code_verifier: verifier })).body.code).toBe('INVALID_GRANT');
+      expect(
+        (await token({ grant_type: 'authorization_code', client_id: client.id, code: code2, redirect_uri: redirectUri, code_verifier: verifier })).body.code,
+      ).toBe('INVALID_GRANT');
 
       expect((await authorize(c2, { code_challenge_method: 'plain' })).status).toBe(400);
       const unregistered = await authorize(c2, { redirect_uri: 'https://evil.example/callback' });
       expect(unregistered.status).toBe(400);
       expect(unregistered.body.code).toBe('INVALID_REDIRECT_URI');
       expect((await authorize(c2, { scope: 'audit:read' })).body.code).toBe('INVALID_SCOPE');
-      expect((await token({ grant_type: 'authorization_code', client_id: client.id, code: code2, redirect_uri: redirectUri })).body.code).toBe('INVALID_REQUEST');
+      expect((await token({ grant_type: 'authorization_code', client_id: client.id, code: code2, redirect_uri: redirectUri })).body.code).toBe(
+        'INVALID_REQUEST',
+      );
     });
   });
 
   it('lets only admins manage clients, and only after a recent second factor', async () => {
     const support = await staff(app, ['support']);
-    expect((await http().post('/v1/admin/oauth-clients').set(bearer(support.token)).send({ name: 'x', type: 'public', scopes: [], grantTypes: ['authorization_code'] })).status).toBe(403);
+    expect(
+      (
+        await http()
+          .post('/v1/admin/oauth-clients')
+          .set(bearer(support.token))
+          .send({ name: 'x', type: 'public', scopes: [], grantTypes: ['authorization_code'] })
+      ).status,
+    ).toBe(403);
     const adminUser = await signUp(app.t);
     await sql(app.dbUrl, `update identity.users set roles = '{admin}' where id = $1`, [adminUser.userId]);
     const noStepUp = await loginAs(app.t.app, adminUser.userId, ['admin']);
-    const res = await http().post('/v1/admin/oauth-clients').set(bearer(noStepUp.token)).send({ name: 'x', type: 'public', scopes: [], grantTypes: ['authorization_code'] });
+    const res = await http()
+      .post('/v1/admin/oauth-clients')
+      .set(bearer(noStepUp.token))
+      .send({ name: 'x', type: 'public', scopes: [], grantTypes: ['authorization_code'] });
     expect(res.body.code).toBe('STEP_UP_REQUIRED');
   });
 });

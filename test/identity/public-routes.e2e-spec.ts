@@ -1,4 +1,4 @@
-import { renderOpenApi } from '../../src/openapi-document';
+import { renderOpenApi } from '@app/openapi-document';
 
 type Operation = {
   security?: unknown[];
@@ -35,7 +35,11 @@ describe('route exposure', () => {
     expect(identity.length).toBeGreaterThan(15);
     for (const [path, operations] of identity) {
       for (const [method, op] of Object.entries(operations)) {
-        expect({ route: `${method} ${path}`, security: op.security, has401: '401' in op.responses }).toEqual({ route: `${method} ${path}`, security: [{ bearer: [] }], has401: true });
+        expect({ route: `${method} ${path}`, security: op.security, has401: '401' in op.responses }).toEqual({
+          route: `${method} ${path}`,
+          security: [{ bearer: [] }],
+          has401: true,
+        });
       }
     }
   });

@@ -1,5 +1,5 @@
 import { QueryBus } from '@nestjs/cqrs';
-import { GetUserStatusQuery } from '../../src/modules/identity/contract';
+import { GetUserStatusQuery } from '@modules/identity/contract';
 import { eventually } from '../support/app';
 import { sql } from '../support/database';
 import { bearer, login, mailbox, mailTo, PASSWORD, published, signUp, startIdentityApp, uniqueEmail, type IdentityTestApp } from './support';
@@ -34,9 +34,18 @@ describe('identity: registration, email verification, login, profile', () => {
     const tokens = await login(app.t, email, PASSWORD);
     const me = await http().get('/v1/users/me').set(bearer(tokens.access_token));
     expect(me.status).toBe(200);
-    expect(me.body).toMatchObject({ id: mail.userId, status: 'active', roles: ['customer'], emailVerified: true, personalData: { email, name: 'Ada Lovelace', phone: '+447700900123' } });
+    expect(me.body).toMatchObject({
+      id: mail.userId,
+      status: 'active',
+      roles: ['customer'],
+      emailVerified: true,
+      personalData: { email, name: 'Ada Lovelace', phone: '+447700900123' },
+    });
 
-    const types = (await eventually(async () => published.filter((e) => e.subject === mail.userId).map((e) => e.type), (t) => t.length >= 2));
+    const types = await eventually(
+      async () => published.filter((e) => e.subject === mail.userId).map((e) => e.type),
+      (t) => t.length >= 2,
+    );
     expect(types).toEqual(['identity.user-registered.v1', 'identity.user-verified.v1']);
     // Events carry ids, never personal data.
     expect(JSON.stringify(published.filter((e) => e.subject === mail.userId))).not.toContain(email);
@@ -47,7 +56,10 @@ describe('identity: registration, email verification, login, profile', () => {
     await http().post('/v1/auth/register').send({ email, password: PASSWORD, name: 'Slow Reader' });
     const first = await mailTo(email, 'verify-email');
     expect((await http().post('/v1/auth/verify-email/resend').send({ email })).status).toBe(202);
-    const second = await eventually(async () => mailTo(email, 'verify-email'), (m) => m.notificationId !== first.notificationId);
+    const second = await eventually(
+      async () => mailTo(email, 'verify-email'),
+      (m) => m.notificationId !== first.notificationId,
+    );
     expect((await http().post('/v1/auth/verify-email').send({ token: first.variables['token'] })).body.code).toBe('TOKEN_INVALID');
     expect((await http().post('/v1/auth/verify-email').send({ token: second.variables['token'] })).status).toBe(200);
     // Now active: a re-send is answered the same, but nothing is requested.
@@ -104,39 +116,61 @@ describe('identity: registration, email verification, login, profile', () => {
 
   it('keeps personal data encrypted at rest, found only through the blind index', async () => {
     const user = await signUp(app.t, { name: 'Grace Hopper', phone: '+15555550123' });
-    const [row] = await sql<{ personal_data: Buffer; email_index: Buffer; password_hash: string }>(app.dbUrl, 'select personal_data, email_index, password_hash from identity.users where id = $1', [user.userId]);
+    const [row] = await sql<{ personal_data: Buffer; email_index: Buffer; password_hash: string }>(
+      app.dbUrl,
+      'select personal_data, email_index, password_hash from identity.users where id = $1',
+      [user.userId],
+    );
     const raw = row!.personal_data.toString('latin1');
     for (const plain of [user.email, 'Grace Hopper', '+15555550123']) expect(raw).not.toContain(plain);
     expect(row!.email_index).toHaveLength(32);
     expect(row!.password_hash).toMatch(/^\$argon2id\$v=19\$m=\d+,t=\d+,p=1\$/);
-    const [key] = await sql<{ kek_id: string; wrapped_key: Buffer }>(app.dbUrl, 'select kek_id, wrapped_key from identity.user_keys where user_id = $1', [user.userId]);
+    const [key] = await sql<{ kek_id: string; wrapped_key: Buffer }>(app.dbUrl, 'select kek_id, wrapped_key from identity.user_keys where user_id = $1', [
+      user.userId,
+    ]);
     expect(key!.kek_id).toBe('test');
     expect(key!.wrapped_key.length).toBe(1 + 12 + 16 + 32);
   });
 
   it('updates the profile and preferences; the event names the fields, never the values', async () => {
     const user = await signUp(app.t);
-    const res = await http().patch('/v1/users/me').set(bearer(user.accessToken)).send({
-      dateOfBirth: '1990-04-01',
-      address: { line1: '1 High Street', city: 'London', postalCode: 'SW1A 1AA', country: 'GB' },
-      nationalId: 'QQ123456C',
-      preferences: { locale: 'en-GB', notificationChannels: ['email', 'push'] },
-    });
+    const res = await http()
+      .patch('/v1/users/me')
+      .set(bearer(user.accessToken))
+      .send({
+        dateOfBirth: '1990-04-01',
+        address: { line1: '1 High Street', city: 'London', postalCode: 'SW1A 1AA', country: 'GB' },
+        nationalId: 'QQ123456C',
+        preferences: { locale: 'en-GB', notificationChannels: ['email', 'push'] },
+      });
     expect(res.status).toBe(200);
     expect(res.body.personalData).toMatchObject({ dateOfBirth: '1990-04-01', nationalId: 'QQ123456C', address: { city: 'London' } });
     expect(res.body.preferences).toEqual({ locale: 'en-GB', notificationChannels: ['email', 'push'] });
-    const event = await eventually(async () => published.find((e) => e.subject === user.userId && e.type === 'identity.user-profile-changed.v1'), (e) => e !== undefined);
-    expect(event!.data).toEqual({ userId: user.userId, fields: ['dateOfBirth', 'address', 'nationalId', 'preferences.locale', 'preferences.notificationChannels'] });
+    const event = await eventually(
+      async () => published.find((e) => e.subject === user.userId && e.type === 'identity.user-profile-changed.v1'),
+      (e) => e !== undefined,
+    );
+    expect(event!.data).toEqual({
+      userId: user.userId,
+      fields: ['dateOfBirth', 'address', 'nationalId', 'preferences.locale', 'preferences.notificationChannels'],
+    });
     expect(JSON.stringify(event)).not.toContain('QQ123456C');
 
-    const bad = await http().patch('/v1/users/me').set(bearer(user.accessToken)).send({ dateOfBirth: '01/04/1990', address: { city: 'X' }, email: 'new@example.com' });
+    const bad = await http()
+      .patch('/v1/users/me')
+      .set(bearer(user.accessToken))
+      .send({ dateOfBirth: '01/04/1990', address: { city: 'X' }, email: 'new@example.com' });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['dateOfBirth', 'address.line1', 'email']));
   });
 
   it('validates nested objects as objects, with their own fields and limits, and refuses control characters in text', async () => {
     const user = await signUp(app.t);
-    const patch = (body: unknown) => http().patch('/v1/users/me').set(bearer(user.accessToken)).send(body as object);
+    const patch = (body: unknown) =>
+      http()
+        .patch('/v1/users/me')
+        .set(bearer(user.accessToken))
+        .send(body as object);
     const fields = (res: { body: { errors: Array<{ field: string }> } }) => res.body.errors.map((e) => e.field).sort();
     const address = { line1: '1 High Street', city: 'London', postalCode: 'SW1A 1AA', country: 'GB' };
 
@@ -145,7 +179,10 @@ describe('identity: registration, email verification, login, profile', () => {
     expect(arrays.body.code).toBe('VALIDATION_FAILED');
     expect(fields(arrays)).toEqual(['address', 'preferences']);
 
-    const nested = await patch({ address: { ...address, line1: 'x'.repeat(201), country: 'XX', floor: 3 }, preferences: { notificationChannels: ['email', 'fax'], theme: 'dark' } });
+    const nested = await patch({
+      address: { ...address, line1: 'x'.repeat(201), country: 'XX', floor: 3 },
+      preferences: { notificationChannels: ['email', 'fax'], theme: 'dark' },
+    });
     expect(nested.status).toBe(400);
     expect(fields(nested)).toEqual(['address.country', 'address.floor', 'address.line1', 'preferences.notificationChannels.1', 'preferences.theme']);
 
@@ -186,7 +223,9 @@ describe('identity: registration, email verification, login, profile', () => {
     const done = await http().post('/v1/auth/password-reset/confirm').send({ token: mail.variables['token'], newPassword: 'Copper-Meadow-Falcon-77' });
     expect(done.status).toBe(204);
     expect((await http().get('/v1/users/me').set(bearer(user.accessToken))).status).toBe(401);
-    expect((await http().post('/v1/auth/password-reset/confirm').send({ token: mail.variables['token'], newPassword: 'Another-Fine-Password-9' })).body.code).toBe('TOKEN_INVALID');
+    expect(
+      (await http().post('/v1/auth/password-reset/confirm').send({ token: mail.variables['token'], newPassword: 'Another-Fine-Password-9' })).body.code,
+    ).toBe('TOKEN_INVALID');
     expect((await http().post('/v1/auth/login').send({ email: user.email, password: user.password })).status).toBe(401);
     await login(app.t, user.email, 'Copper-Meadow-Falcon-77');
     await mailTo(user.email, 'password-changed');
@@ -195,9 +234,15 @@ describe('identity: registration, email verification, login, profile', () => {
   it('changes the password with the current one; other sessions end, this one stays', async () => {
     const user = await signUp(app.t);
     const other = await login(app.t, user.email, user.password);
-    const wrong = await http().post('/v1/users/me/password').set(bearer(user.accessToken)).send({ currentPassword: 'nope-nope-nope', newPassword: 'Granite-Orchid-Velvet-11' });
+    const wrong = await http()
+      .post('/v1/users/me/password')
+      .set(bearer(user.accessToken))
+      .send({ currentPassword: 'nope-nope-nope', newPassword: 'Granite-Orchid-Velvet-11' });
     expect(wrong.status).toBe(401);
-    const ok = await http().post('/v1/users/me/password').set(bearer(user.accessToken)).send({ currentPassword: user.password, newPassword: 'Granite-Orchid-Velvet-11' });
+    const ok = await http()
+      .post('/v1/users/me/password')
+      .set(bearer(user.accessToken))
+      .send({ currentPassword: user.password, newPassword: 'Granite-Orchid-Velvet-11' });
     expect(ok.status).toBe(204);
     expect((await http().get('/v1/users/me').set(bearer(user.accessToken))).status).toBe(200);
     expect((await http().get('/v1/users/me').set(bearer(other.access_token))).body.code).toBe('SESSION_REVOKED');

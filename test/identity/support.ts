@@ -1,18 +1,18 @@
-import { defineContext } from '../../src/platform/context-definition';
+import { defineContext } from '@platform/context-definition';
 import { randomUUID } from 'node:crypto';
 import { Injectable, Module } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import type { Logger } from 'pino';
 import { TOTP, Secret } from 'otpauth';
-import type { EventEnvelope } from '../../src/shared-kernel';
-import { GetNotificationContentQuery, NotificationRequested, type NotificationContentView } from '../../src/modules/identity/contract';
-import { identityContext } from '../../src/modules/identity/identity.context';
-import { AccessTokens } from '../../src/platform/auth/access-tokens';
-import type { Role } from '../../src/platform/auth/principal';
-import { SessionStore } from '../../src/platform/auth/sessions';
-import { contextSchemaSql } from '../../src/platform/database/context-schema';
-import type { Tx } from '../../src/platform/database/unit-of-work';
-import { OnIntegrationEvent, type IntegrationEventHandler } from '../../src/platform/messaging/subscriptions';
+import type { EventEnvelope } from '@shared-kernel';
+import { GetNotificationContentQuery, NotificationRequested, type NotificationContentView } from '@modules/identity/contract';
+import { identityContext } from '@modules/identity/identity.context';
+import { AccessTokens } from '@platform/auth/access-tokens';
+import type { Role } from '@platform/auth/principal';
+import { SessionStore } from '@platform/auth/sessions';
+import { contextSchemaSql } from '@platform/database/context-schema';
+import type { Tx } from '@platform/database/unit-of-work';
+import { OnIntegrationEvent, type IntegrationEventHandler } from '@platform/messaging/subscriptions';
 import { startTestApp, eventually, type TestApp } from '../support/app';
 import { bearer, loginAs } from '../support/auth';
 import { createTestDatabase, sql } from '../support/database';
@@ -52,10 +52,20 @@ export const testMailbox = defineContext({ name: 'test_mailbox', module: TestMai
 export const published: EventEnvelope[] = [];
 
 @Injectable()
-@OnIntegrationEvent({ context: 'test_mailbox', name: 'user-events', topic: 'user.events', types: [
-  'identity.user-registered.v1', 'identity.user-verified.v1', 'identity.user-profile-changed.v1', 'identity.user-locked.v1',
-  'identity.user-unlocked.v1', 'identity.user-closed.v1', 'identity.user-roles-changed.v1',
-] })
+@OnIntegrationEvent({
+  context: 'test_mailbox',
+  name: 'user-events',
+  topic: 'user.events',
+  types: [
+    'identity.user-registered.v1',
+    'identity.user-verified.v1',
+    'identity.user-profile-changed.v1',
+    'identity.user-locked.v1',
+    'identity.user-unlocked.v1',
+    'identity.user-closed.v1',
+    'identity.user-roles-changed.v1',
+  ],
+})
 class CaptureUserEvents implements IntegrationEventHandler {
   async handle(event: EventEnvelope): Promise<void> {
     published.push(event);
@@ -76,7 +86,11 @@ export async function startIdentityApp(options: { env?: Record<string, string>; 
   const db = await createTestDatabase();
   await sql(db.url, contextSchemaSql('test_mailbox').join(';\n'));
   const t = await startTestApp({
-    contexts: [identityContext, defineContext({ name: 'test_mailbox', module: TestMailboxModule }), defineContext({ name: 'test_events', module: TestEventsModule })],
+    contexts: [
+      identityContext,
+      defineContext({ name: 'test_mailbox', module: TestMailboxModule }),
+      defineContext({ name: 'test_events', module: TestEventsModule }),
+    ],
     databaseUrl: db.url,
     redis: true,
     ...(options.kafkaTopicPrefix ? { kafkaTopicPrefix: options.kafkaTopicPrefix } : {}),
@@ -120,7 +134,10 @@ export interface SignedUp {
 export async function signUp(t: TestApp, overrides: { email?: string; password?: string; name?: string; phone?: string } = {}): Promise<SignedUp> {
   const email = overrides.email ?? uniqueEmail();
   const password = overrides.password ?? PASSWORD;
-  const res = await t.http().post('/v1/auth/register').send({ email, password, name: overrides.name ?? 'Test User', ...(overrides.phone ? { phone: overrides.phone } : {}) });
+  const res = await t
+    .http()
+    .post('/v1/auth/register')
+    .send({ email, password, name: overrides.name ?? 'Test User', ...(overrides.phone ? { phone: overrides.phone } : {}) });
   if (res.status !== 202) throw new Error(`register: ${res.status} ${JSON.stringify(res.body)}`);
   const mail = await mailTo(email, 'verify-email');
   const verified = await t.http().post('/v1/auth/verify-email').send({ token: mail.variables['token'] });
@@ -146,7 +163,9 @@ export async function staff(app: IdentityTestApp, roles: readonly Role[]): Promi
 /** A session of `userId` that signed in `ageMs` ago and never did a second factor. */
 export async function oldSession(app: IdentityTestApp, userId: string, ageMs = 10 * 60_000): Promise<string> {
   const sessionId = randomUUID();
-  await app.t.app.get(SessionStore).create({ id: sessionId, userId, roles: ['customer'], createdAt: Date.now() - ageMs, ip: null, userAgent: 'test', secondFactorAt: null });
+  await app.t.app
+    .get(SessionStore)
+    .create({ id: sessionId, userId, roles: ['customer'], createdAt: Date.now() - ageMs, ip: null, userAgent: 'test', secondFactorAt: null });
   return (await app.t.app.get(AccessTokens).issue({ subject: userId, roles: ['customer'], sessionId })).token;
 }
 

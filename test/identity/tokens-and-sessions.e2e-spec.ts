@@ -1,10 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose';
-import { KeyRing } from '../../src/platform/auth/key-ring';
+import { KeyRing } from '@platform/auth/key-ring';
 import { startTestApp } from '../support/app';
 import { sql } from '../support/database';
-import { identityContext } from '../../src/modules/identity/identity.context';
-import { IDENTITY_KEYS } from '../../src/modules/identity/infrastructure/identity.tokens';
+import { identityContext } from '@modules/identity/identity.context';
+import { IDENTITY_KEYS } from '@modules/identity/infrastructure/identity.tokens';
 import { bearer, login, signUp, startIdentityApp, type IdentityTestApp } from './support';
 
 describe('identity: access tokens, refresh rotation, sessions, JWKS', () => {
@@ -22,9 +22,22 @@ describe('identity: access tokens, refresh rotation, sessions, JWKS', () => {
     const jwks = await http().get('/.well-known/jwks.json');
     expect(jwks.status).toBe(200);
     expect(jwks.headers['cache-control']).toContain('max-age');
-    expect(jwks.body.keys[0]).toEqual({ kty: 'EC', crv: 'P-256', x: expect.any(String), y: expect.any(String), kid: expect.any(String), alg: 'ES256', use: 'sig' });
+    expect(jwks.body.keys[0]).toEqual({
+      kty: 'EC',
+      crv: 'P-256',
+      x: expect.any(String),
+      y: expect.any(String),
+      kid: expect.any(String),
+      alg: 'ES256',
+      use: 'sig',
+    });
     expect(jwks.body.keys[0]).not.toHaveProperty('d');
-    const { payload, protectedHeader } = await jwtVerify(user.accessToken, createLocalJWKSet(jwks.body), { issuer: 'http://127.0.0.1:3000', audience: 'skyro-api', typ: 'at+jwt', algorithms: ['ES256'] });
+    const { payload, protectedHeader } = await jwtVerify(user.accessToken, createLocalJWKSet(jwks.body), {
+      issuer: 'http://127.0.0.1:3000',
+      audience: 'skyro-api',
+      typ: 'at+jwt',
+      algorithms: ['ES256'],
+    });
     expect(protectedHeader).toEqual({ alg: 'ES256', kid: jwks.body.keys[0].kid, typ: 'at+jwt' });
     expect(payload).toMatchObject({ sub: user.userId, roles: ['customer'], amr: ['pwd'], sid: expect.any(String) });
     expect(payload.exp! - payload.iat!).toBe(600);
@@ -53,9 +66,18 @@ describe('identity: access tokens, refresh rotation, sessions, JWKS', () => {
       sid = JSON.parse(Buffer.from(user.accessToken.split('.')[1]!, 'base64url').toString()).sid;
     });
     const ring = () => app.t.app.get(KeyRing);
-    const claims = () => ({ sub: user.userId, sid, roles: ['admin'], scope: '', iss: 'http://127.0.0.1:3000', aud: 'skyro-api', jti: 'j', iat: Math.floor(Date.now() / 1000) });
+    const claims = () => ({
+      sub: user.userId,
+      sid,
+      roles: ['admin'],
+      scope: '',
+      iss: 'http://127.0.0.1:3000',
+      aud: 'skyro-api',
+      jti: 'j',
+      iat: Math.floor(Date.now() / 1000),
+    });
     const sign = (payload: Record<string, unknown>, header: Record<string, unknown> = {}, key: Parameters<SignJWT['sign']>[0] = ring().signing!.privateKey) =>
-      new SignJWT(payload).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: ring().signing!.kid, ...header } as never).sign(key);
+      new SignJWT(payload).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: ring().signing!.kid, ...header }).sign(key);
     const hs256With = (secret: string | Buffer) => {
       const header = b64({ alg: 'HS256', typ: 'at+jwt', kid: ring().signing!.kid });
       const payload = b64({ ...claims(), exp: 9999999999 });
@@ -67,25 +89,40 @@ describe('identity: access tokens, refresh rotation, sessions, JWKS', () => {
       ['wrong audience', () => sign({ ...claims(), aud: 'another-api', exp: 9999999999 })],
       ['wrong issuer', () => sign({ ...claims(), iss: 'https://idp.example', exp: 9999999999 })],
       ['wrong typ (an ID token)', () => sign({ ...claims(), exp: 9999999999 }, { typ: 'JWT' })],
-      ['tampered payload (admin role, other subject)', async () => {
-        const [h, , s] = user.accessToken.split('.');
-        return `${h}.${b64({ ...claims(), exp: 9999999999 })}.${s}`;
-      }],
+      [
+        'tampered payload (admin role, other subject)',
+        async () => {
+          const [h, , s] = user.accessToken.split('.');
+          return `${h}.${b64({ ...claims(), exp: 9999999999 })}.${s}`;
+        },
+      ],
       ['alg: none', async () => `${b64({ alg: 'none', typ: 'at+jwt', kid: ring().signing!.kid })}.${b64({ ...claims(), exp: 9999999999 })}.`],
-      ['HS256 keyed with the public key (PEM)', async () => hs256With(ring().verificationKey(ring().signing!.kid)!.export({ type: 'spki', format: 'pem' }) as string)],
+      [
+        'HS256 keyed with the public key (PEM)',
+        async () => hs256With(ring().verificationKey(ring().signing!.kid)!.export({ type: 'spki', format: 'pem' }) as string),
+      ],
       ['HS256 keyed with the published JWK', async () => hs256With(JSON.stringify(ring().publicJwks[0]))],
-      ['EdDSA signed by a foreign key under our kid', async () => {
-        const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
-        return sign({ ...claims(), exp: 9999999999 }, { alg: 'EdDSA' }, privateKey);
-      }],
-      ['ES256 signed by an unknown key under our kid', async () => {
-        const { privateKey } = await generateKeyPair('ES256');
-        return sign({ ...claims(), exp: 9999999999 }, {}, privateKey);
-      }],
-      ['unknown kid', async () => {
-        const { privateKey } = await generateKeyPair('ES256');
-        return sign({ ...claims(), exp: 9999999999 }, { kid: 'unknown' }, privateKey);
-      }],
+      [
+        'EdDSA signed by a foreign key under our kid',
+        async () => {
+          const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
+          return sign({ ...claims(), exp: 9999999999 }, { alg: 'EdDSA' }, privateKey);
+        },
+      ],
+      [
+        'ES256 signed by an unknown key under our kid',
+        async () => {
+          const { privateKey } = await generateKeyPair('ES256');
+          return sign({ ...claims(), exp: 9999999999 }, {}, privateKey);
+        },
+      ],
+      [
+        'unknown kid',
+        async () => {
+          const { privateKey } = await generateKeyPair('ES256');
+          return sign({ ...claims(), exp: 9999999999 }, { kid: 'unknown' }, privateKey);
+        },
+      ],
     ])('%s', async (_name, make) => {
       const res = await me(await make());
       expect(res.status).toBe(401);
@@ -115,10 +152,16 @@ describe('identity: access tokens, refresh rotation, sessions, JWKS', () => {
     expect((await refresh(second.body.refresh_token)).status).toBe(400);
     expect((await me(second.body.access_token)).body.code).toBe('SESSION_REVOKED');
     expect((await me(user.accessToken)).status).toBe(401);
-    const [family] = await sql<{ revoked_reason: string }>(app.dbUrl, 'select revoked_reason from identity.refresh_token_families where user_id = $1', [user.userId]);
+    const [family] = await sql<{ revoked_reason: string }>(app.dbUrl, 'select revoked_reason from identity.refresh_token_families where user_id = $1', [
+      user.userId,
+    ]);
     expect(family!.revoked_reason).toBe('refresh_token_reuse');
     // Refresh tokens are stored hashed only.
-    const stored = await sql<{ token_hash: Buffer }>(app.dbUrl, 'select token_hash from identity.refresh_tokens r join identity.refresh_token_families f on f.id = r.family_id where f.user_id = $1', [user.userId]);
+    const stored = await sql<{ token_hash: Buffer }>(
+      app.dbUrl,
+      'select token_hash from identity.refresh_tokens r join identity.refresh_token_families f on f.id = r.family_id where f.user_id = $1',
+      [user.userId],
+    );
     expect(stored).toHaveLength(3);
     expect(stored.every((s) => s.token_hash.length === 32)).toBe(true);
   });
@@ -138,7 +181,10 @@ describe('identity: access tokens, refresh rotation, sessions, JWKS', () => {
     const control = await http().post('/v1/auth/token').type('form').send({ grant_type: 'refresh_token', refresh_token: 'skr_rt_a\u0000b' });
     expect(control.body.errors.map((e: { field: string }) => e.field)).toEqual(['refresh_token']);
     // A grant's missing parameter keeps its OAuth error (RFC 6749 §5.2), not a shape error.
-    expect((await http().post('/v1/auth/token').type('form').send({ grant_type: 'refresh_token' })).body).toMatchObject({ code: 'INVALID_REQUEST', error: 'invalid_request' });
+    expect((await http().post('/v1/auth/token').type('form').send({ grant_type: 'refresh_token' })).body).toMatchObject({
+      code: 'INVALID_REQUEST',
+      error: 'invalid_request',
+    });
   });
 
   it('lists my sessions with device, IP and last seen; revokes one; logs out everywhere', async () => {

@@ -1,4 +1,4 @@
-import { ledgerContext } from '../../src/modules/ledger/ledger.context';
+import { ledgerContext } from '@modules/ledger/ledger.context';
 import { createTestDatabase, sql } from '../support/database';
 import { startTestApp, type TestApp } from '../support/app';
 import { ledgerClient, newUuid, openAccount } from './ledger-support';
@@ -32,7 +32,9 @@ describe('ledger under concurrency', () => {
     expect((await post(pod!, { id: newUuid(), debitAccountId: bank, creditAccountId: wallet, amount: '500', currency: 'EUR' })).status).toBe(201);
 
     const responses = await Promise.all(
-      Array.from({ length: 1000 }, (_, i) => post(pods[i % 2]!, { id: newUuid(), debitAccountId: wallet, creditAccountId: shop, amount: '1', currency: 'EUR' })),
+      Array.from({ length: 1000 }, (_, i) =>
+        post(pods[i % 2]!, { id: newUuid(), debitAccountId: wallet, creditAccountId: shop, amount: '1', currency: 'EUR' }),
+      ),
     );
     const statuses = responses.map((r) => r.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(500);
@@ -64,7 +66,9 @@ describe('ledger under concurrency', () => {
 
     const report = await pod!.http().post('/v1/ledger/reconciliations').set(auth);
     expect(report.body).toMatchObject({ mismatchedAccounts: [], unbalancedCurrencies: [] });
-    const total = await sql<{ sum: string }>(db.url, 'select sum(credits_posted - debits_posted)::text as sum from ledger.accounts where id = any($1)', [[a, b]]);
+    const total = await sql<{ sum: string }>(db.url, 'select sum(credits_posted - debits_posted)::text as sum from ledger.accounts where id = any($1)', [
+      [a, b],
+    ]);
     expect(total[0]!.sum).toBe('2000');
   });
 });

@@ -1,6 +1,6 @@
-import { KeyRing } from '../../src/platform/auth/key-ring';
-import { AccessTokens } from '../../src/platform/auth/access-tokens';
-import { loadConfig } from '../../src/platform/config/app-config';
+import { KeyRing } from '@platform/auth/key-ring';
+import { AccessTokens } from '@platform/auth/access-tokens';
+import { loadConfig } from '@platform/config/app-config';
 import { createTestDatabase, sql } from '../support/database';
 import { startChildApp, type ChildApp } from '../support/child-app';
 import { newUuid } from './ledger-support';
@@ -19,11 +19,17 @@ describe('ledger: crash during concurrent transfers', () => {
     const { jwk } = await KeyRing.generate();
     const env = { DATABASE_URL: db.url, MODULES: 'ledger', AUTH_SIGNING_KEYS: JSON.stringify([jwk]) };
     const tokens = new AccessTokens(await KeyRing.fromJwks([jwk]), loadConfig(env));
-    const auth = { authorization: `Bearer ${(await tokens.issue({ subject: 'crash-test', clientId: 'crash-test', scopes: ['ledger:read', 'ledger:write', 'ledger:reconcile'] })).token}`, 'content-type': 'application/json' };
+    const auth = {
+      authorization: `Bearer ${(await tokens.issue({ subject: 'crash-test', clientId: 'crash-test', scopes: ['ledger:read', 'ledger:write', 'ledger:reconcile'] })).token}`,
+      'content-type': 'application/json',
+    };
 
     let app: ChildApp = await startChildApp(env);
     const call = (path: string, body?: object) =>
-      fetch(`${app.url}${path}`, { method: body ? 'POST' : 'GET', headers: auth, body: body ? JSON.stringify(body) : undefined }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }));
+      fetch(`${app.url}${path}`, { method: body ? 'POST' : 'GET', headers: auth, body: body ? JSON.stringify(body) : undefined }).then(async (r) => ({
+        status: r.status,
+        body: (await r.json()) as Record<string, unknown>,
+      }));
 
     try {
       const bank = newUuid();
@@ -89,7 +95,10 @@ describe('ledger: crash during concurrent transfers', () => {
 
       const report = await call('/v1/ledger/reconciliations', {});
       expect(report.body).toMatchObject({ mismatchedAccounts: [], unbalancedCurrencies: [] });
-      const negative = await sql(db.url, 'select id from ledger.accounts where debits_must_not_exceed_credits and debits_posted + debits_pending > credits_posted');
+      const negative = await sql(
+        db.url,
+        'select id from ledger.accounts where debits_must_not_exceed_credits and debits_posted + debits_pending > credits_posted',
+      );
       expect(negative).toEqual([]);
     } finally {
       app.child.kill('SIGKILL');

@@ -1,6 +1,6 @@
-import { ledgerContext } from '../../src/modules/ledger/ledger.context';
-import { Scheduler } from '../../src/platform/jobs/scheduler';
-import { createDataSource } from '../../src/platform/database/data-source';
+import { ledgerContext } from '@modules/ledger/ledger.context';
+import { Scheduler } from '@platform/jobs/scheduler';
+import { createDataSource } from '@platform/database/data-source';
 import { createTestDatabase, sql } from '../support/database';
 import { eventually, startTestApp, type TestApp } from '../support/app';
 import { bearer, loginAs } from '../support/auth';
@@ -61,7 +61,9 @@ describe('ledger API', () => {
     expect(res.body.code).toBe('EXCEEDS_CREDITS');
     const usd = await openAccount(t, auth, { currency: 'USD' });
     expect((await transfer({ id: newUuid(), debitAccountId: alice, creditAccountId: usd, amount: '1', currency: 'EUR' })).body.code).toBe('CURRENCY_MISMATCH');
-    expect((await transfer({ id: newUuid(), debitAccountId: alice, creditAccountId: newUuid(), amount: '1', currency: 'EUR' })).body.code).toBe('CREDIT_ACCOUNT_NOT_FOUND');
+    expect((await transfer({ id: newUuid(), debitAccountId: alice, creditAccountId: newUuid(), amount: '1', currency: 'EUR' })).body.code).toBe(
+      'CREDIT_ACCOUNT_NOT_FOUND',
+    );
   });
 
   it('validates input and names the field, before anything is written', async () => {
@@ -70,10 +72,18 @@ describe('ledger API', () => {
     expect(bad.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [expect.objectContaining({ field: 'amount' })] });
     const unknown = await transfer({ id: newUuid(), debitAccountId: alice, creditAccountId: bob, amount: '1', currency: 'EUR', memo: 'x' });
     expect(unknown.body.errors).toEqual([expect.objectContaining({ field: 'memo', message: 'memo is not an accepted field' })]);
-    const batch = await t.http().post('/v1/ledger/transfers/batch').set(auth).send({ transfers: [{ id: newUuid(), debitAccountId: alice, creditAccountId: bob, currency: 'EUR', amount: '1' }, { id: 'nope' }] });
+    const batch = await t
+      .http()
+      .post('/v1/ledger/transfers/batch')
+      .set(auth)
+      .send({ transfers: [{ id: newUuid(), debitAccountId: alice, creditAccountId: bob, currency: 'EUR', amount: '1' }, { id: 'nope' }] });
     expect(batch.status).toBe(400);
     expect(batch.body.errors[0].field).toBe('transfers.1.id');
-    const missing = await t.http().post('/v1/ledger/transfers/batch').set(auth).send({ transfers: [{ id: newUuid(), debitAccountId: alice, creditAccountId: bob, currency: 'EUR' }] });
+    const missing = await t
+      .http()
+      .post('/v1/ledger/transfers/batch')
+      .set(auth)
+      .send({ transfers: [{ id: newUuid(), debitAccountId: alice, creditAccountId: bob, currency: 'EUR' }] });
     expect(missing.status).toBe(400);
     expect(missing.body.errors[0].field).toBe('transfers.0.amount');
   });
@@ -96,7 +106,12 @@ describe('ledger API', () => {
         ],
       });
     expect(res.status).toBe(200);
-    expect(res.body.results.map((r: { status: string; error?: string }) => r.error ?? r.status)).toEqual(['created', 'created', 'EXCEEDS_CREDITS', 'LINKED_EVENT_FAILED']);
+    expect(res.body.results.map((r: { status: string; error?: string }) => r.error ?? r.status)).toEqual([
+      'created',
+      'created',
+      'EXCEEDS_CREDITS',
+      'LINKED_EVENT_FAILED',
+    ]);
     expect((await balances(carol)).posted).toBe('1080');
     expect((await t.http().get(`/v1/ledger/transfers/${d}`).set(auth)).status).toBe(404);
   });
@@ -106,7 +121,7 @@ describe('ledger API', () => {
     expect((await transfer({ id: hold, kind: 'pending', debitAccountId: alice, creditAccountId: bob, amount: '3000', currency: 'EUR' })).status).toBe(201);
     const before = await balances(alice);
     expect(before.pending).toBe('-3000');
-    expect(BigInt(before.available)).toBe(BigInt(before.posted) - 3000n);
+    expect(BigInt(before.available!)).toBe(BigInt(before.posted!) - 3000n);
     const post = await transfer({ id: newUuid(), kind: 'post_pending', pendingId: hold, amount: '2000' });
     expect(post.body).toMatchObject({ kind: 'post_pending', amount: '2000', pendingId: hold, debitAccountId: alice, creditAccountId: bob });
     expect((await transfer({ id: newUuid(), kind: 'void_pending', pendingId: hold })).body.code).toBe('PENDING_TRANSFER_ALREADY_POSTED');
@@ -134,12 +149,21 @@ describe('ledger API', () => {
     await transfer({ id: newUuid(), debitAccountId: acct, creditAccountId: bank, amount: '50', currency: 'EUR' });
 
     const page1 = await t.http().get(`/v1/ledger/accounts/${acct}/postings?limit=2`).set(auth);
-    expect(page1.body.items.map((p: { amount: string; balanceAfter: string }) => [p.amount, p.balanceAfter])).toEqual([['100', '100'], ['200', '300']]);
+    expect(page1.body.items.map((p: { amount: string; balanceAfter: string }) => [p.amount, p.balanceAfter])).toEqual([
+      ['100', '100'],
+      ['200', '300'],
+    ]);
     const page2 = await t.http().get(`/v1/ledger/accounts/${acct}/postings?limit=2&cursor=${page1.body.nextCursor}`).set(auth);
-    expect(page2.body.items.map((p: { side: string; balanceAfter: string }) => [p.side, p.balanceAfter])).toEqual([['credit', '600'], ['debit', '550']]);
+    expect(page2.body.items.map((p: { side: string; balanceAfter: string }) => [p.side, p.balanceAfter])).toEqual([
+      ['credit', '600'],
+      ['debit', '550'],
+    ]);
     expect(page2.body.nextCursor).toBeNull();
 
-    const asOf = await t.http().get(`/v1/ledger/accounts/${acct}/balance?asOf=${encodeURIComponent(middle)}`).set(auth);
+    const asOf = await t
+      .http()
+      .get(`/v1/ledger/accounts/${acct}/balance?asOf=${encodeURIComponent(middle)}`)
+      .set(auth);
     expect(asOf.body).toMatchObject({ posted: '600', pending: '0' });
     const before = await t.http().get(`/v1/ledger/accounts/${acct}/balance?asOf=2000-01-01T00:00:00Z`).set(auth);
     expect(before.body).toMatchObject({ posted: '0' });
@@ -168,12 +192,25 @@ describe('ledger API', () => {
     const post = newUuid();
     await transfer({ id: post, kind: 'post_pending', pendingId: hold });
     const events = await eventually(
-      () => sql<{ type: string; subject: string; data: Record<string, unknown> }>(db.url, 'select type, subject, data from ledger_probe.events where subject = any($1)', [[hold, post]]),
+      () =>
+        sql<{ type: string; subject: string; data: Record<string, unknown> }>(
+          db.url,
+          'select type, subject, data from ledger_probe.events where subject = any($1)',
+          [[hold, post]],
+        ),
       (rows) => rows.length === 3,
     );
     const created = events.find((e) => e.subject === post && e.type === 'ledger.transfer-created.v1')!;
-    expect(created.data).toMatchObject({ transfer: { id: post, kind: 'post_pending', amount: '7' }, debitAccount: { id: alice, balances: expect.any(Object) } });
-    expect(events.find((e) => e.type === 'ledger.pending-transfer-resolved.v1')!.data).toMatchObject({ pendingId: hold, resolution: 'posted', transferId: post, postedAmount: '7' });
+    expect(created.data).toMatchObject({
+      transfer: { id: post, kind: 'post_pending', amount: '7' },
+      debitAccount: { id: alice, balances: expect.any(Object) },
+    });
+    expect(events.find((e) => e.type === 'ledger.pending-transfer-resolved.v1')!.data).toMatchObject({
+      pendingId: hold,
+      resolution: 'posted',
+      transferId: post,
+      postedAmount: '7',
+    });
   });
 
   it('is reachable only with the ledger permissions', async () => {
@@ -194,7 +231,12 @@ describe('ledger API', () => {
     expect(report.body.unbalancedCurrencies).toEqual(['EUR']);
     expect((await t.http().get('/metrics')).text).toMatch(/skyro_ledger_reconciliation_mismatches 2/);
     const alerts = await eventually(
-      () => sql<{ data: { recorded: Record<string, string>; recomputed: Record<string, string> } }>(db.url, "select data from ledger_probe.events where type = 'ledger.reconciliation-mismatch.v1' and subject = $1", [bob]),
+      () =>
+        sql<{ data: { recorded: Record<string, string>; recomputed: Record<string, string> } }>(
+          db.url,
+          "select data from ledger_probe.events where type = 'ledger.reconciliation-mismatch.v1' and subject = $1",
+          [bob],
+        ),
       (rows) => rows.length > 0,
     );
     expect(BigInt(alerts[0]!.data.recorded['credits_posted']!) - BigInt(alerts[0]!.data.recomputed['credits_posted']!)).toBe(1n);

@@ -2,10 +2,10 @@ import { CommandBus } from '@nestjs/cqrs';
 import fc from 'fast-check';
 import { Pool } from 'pg';
 import { v4 as uuidv4 } from 'uuid';
-import { ChangeLedgerAccountCommand, CreateLedgerAccountCommand, SubmitTransfersCommand, type TransferInput } from '../../src/modules/ledger/contract';
-import { ledgerContext } from '../../src/modules/ledger/ledger.context';
-import { Clock } from '../../src/platform/clock';
-import { Scheduler } from '../../src/platform/jobs/scheduler';
+import { ChangeLedgerAccountCommand, CreateLedgerAccountCommand, SubmitTransfersCommand, type TransferInput } from '@modules/ledger/contract';
+import { ledgerContext } from '@modules/ledger/ledger.context';
+import { Clock } from '@platform/clock';
+import { Scheduler } from '@platform/jobs/scheduler';
 import { createTestDatabase } from '../support/database';
 import { startTestApp, type TestApp } from '../support/app';
 import { LedgerModel, type ModelTransfer } from './ledger-model';
@@ -67,7 +67,10 @@ async function verify(world: World, real: Real): Promise<void> {
   const expected = Object.fromEntries([...world.model.state.accounts].map(([id, a]) => [id, [a.status, a.dp, a.dpo, a.cp, a.cpo].join(' ')]));
   expect(actual).toEqual(expected);
 
-  const unbalanced = await rowsOf(real.db, `select currency from ledger.accounts group by currency having sum(debits_posted) <> sum(credits_posted) or sum(debits_pending) <> sum(credits_pending)`);
+  const unbalanced = await rowsOf(
+    real.db,
+    `select currency from ledger.accounts group by currency having sum(debits_posted) <> sum(credits_posted) or sum(debits_pending) <> sum(credits_pending)`,
+  );
   expect(unbalanced).toEqual([]);
   const mismatched = await rowsOf(
     real.db,
@@ -79,19 +82,34 @@ async function verify(world: World, real: Real): Promise<void> {
      where a.debits_pending <> coalesce(s.dp, 0) or a.debits_posted <> coalesce(s.dpo, 0) or a.credits_pending <> coalesce(s.cp, 0) or a.credits_posted <> coalesce(s.cpo, 0)`,
   );
   expect(mismatched).toEqual([]);
-  const beyond = await rowsOf(real.db, 'select id from ledger.accounts where debits_must_not_exceed_credits and debits_pending + debits_posted > credits_posted + overdraft_limit');
+  const beyond = await rowsOf(
+    real.db,
+    'select id from ledger.accounts where debits_must_not_exceed_credits and debits_pending + debits_posted > credits_posted + overdraft_limit',
+  );
   expect(beyond).toEqual([]);
 }
 
 const pick = <T>(list: readonly T[], index: number): T => list[index % list.length]!;
 
 class OpenAccount implements fc.AsyncCommand<World, Real> {
-  constructor(readonly currency: 'EUR' | 'USD', readonly customer: boolean, readonly overdraft: bigint) {}
+  constructor(
+    readonly currency: 'EUR' | 'USD',
+    readonly customer: boolean,
+    readonly overdraft: bigint,
+  ) {}
   check = (w: Readonly<World>) => w.accounts.length < 8;
   async run(w: World, r: Real): Promise<void> {
     const id = uuidv4();
     await r.bus.execute(
-      new CreateLedgerAccountCommand({ account: { id, currency: this.currency, normalSide: this.customer ? 'credit' : 'debit', debitsMustNotExceedCredits: this.customer, overdraftLimit: this.overdraft.toString() } }),
+      new CreateLedgerAccountCommand({
+        account: {
+          id,
+          currency: this.currency,
+          normalSide: this.customer ? 'credit' : 'debit',
+          debitsMustNotExceedCredits: this.customer,
+          overdraftLimit: this.overdraft.toString(),
+        },
+      }),
     );
     w.model.openAccount(id, { currency: this.currency, limitDebits: this.customer, overdraft: this.overdraft });
     w.accounts.push(id);
@@ -140,17 +158,31 @@ class Transfers implements fc.AsyncCommand<World, Real> {
 }
 
 class Resolve implements fc.AsyncCommand<World, Real> {
-  constructor(readonly pending: number, readonly kind: 'post_pending' | 'void_pending', readonly partial: bigint | null) {}
+  constructor(
+    readonly pending: number,
+    readonly kind: 'post_pending' | 'void_pending',
+    readonly partial: bigint | null,
+  ) {}
   check = (w: Readonly<World>) => w.pendings.length > 0;
   async run(w: World, r: Real): Promise<void> {
-    await submit(w, r, [{ id: uuidv4(), kind: this.kind, pendingId: pick(w.pendings, this.pending), amount: this.kind === 'post_pending' ? (this.partial ?? undefined) : undefined }]);
+    await submit(w, r, [
+      {
+        id: uuidv4(),
+        kind: this.kind,
+        pendingId: pick(w.pendings, this.pending),
+        amount: this.kind === 'post_pending' ? (this.partial ?? undefined) : undefined,
+      },
+    ]);
     await verify(w, r);
   }
   toString = () => `${this.kind}(#${this.pending}, ${this.partial})`;
 }
 
 class Replay implements fc.AsyncCommand<World, Real> {
-  constructor(readonly submission: number, readonly tamper: boolean) {}
+  constructor(
+    readonly submission: number,
+    readonly tamper: boolean,
+  ) {}
   check = (w: Readonly<World>) => w.submissions.length > 0;
   async run(w: World, r: Real): Promise<void> {
     const original = pick(w.submissions, this.submission);
@@ -167,7 +199,10 @@ class AdvanceTime implements fc.AsyncCommand<World, Real> {
   async run(w: World, r: Real): Promise<void> {
     r.clock.now += this.seconds * 1000;
     const expiring = w.model.expired(r.clock.now);
-    w.model.submit(expiring.map((pendingId) => ({ id: `expire-${pendingId}`, kind: 'expire_pending', pendingId })), r.clock.now);
+    w.model.submit(
+      expiring.map((pendingId) => ({ id: `expire-${pendingId}`, kind: 'expire_pending', pendingId })),
+      r.clock.now,
+    );
     await r.runExpiry();
     await verify(w, r);
   }
@@ -175,7 +210,10 @@ class AdvanceTime implements fc.AsyncCommand<World, Real> {
 }
 
 class Freeze implements fc.AsyncCommand<World, Real> {
-  constructor(readonly account: number, readonly status: 'frozen' | 'open') {}
+  constructor(
+    readonly account: number,
+    readonly status: 'frozen' | 'open',
+  ) {}
   check = (w: Readonly<World>) => w.accounts.length > 0;
   async run(w: World, r: Real): Promise<void> {
     const id = pick(w.accounts, this.account);
@@ -199,10 +237,20 @@ const transferSpec = fc.record({
 });
 
 const commands = [
-  fc.tuple(fc.constantFrom('EUR' as const, 'USD' as const), fc.boolean(), fc.constantFrom(0n, 0n, 50n)).map(([c, customer, od]) => new OpenAccount(c, customer, od)),
-  fc.array(transferSpec, { minLength: 1, maxLength: 4 }).map((specs) => new Transfers(specs.map((s, i) => ({ ...s, linked: i < specs.length - 1 ? s.linked : false })))),
-  fc.array(transferSpec, { minLength: 1, maxLength: 3 }).map((specs) => new Transfers(specs.map((s, i) => ({ ...s, linked: i === specs.length - 1 ? true : s.linked, unknownAccount: i === 0 && s.wrongCurrency })))),
-  fc.tuple(fc.nat(20), fc.constantFrom('post_pending' as const, 'void_pending' as const), fc.option(fc.bigInt({ min: 1n, max: 450n }))).map(([p, k, a]) => new Resolve(p, k, a)),
+  fc
+    .tuple(fc.constantFrom('EUR' as const, 'USD' as const), fc.boolean(), fc.constantFrom(0n, 0n, 50n))
+    .map(([c, customer, od]) => new OpenAccount(c, customer, od)),
+  fc
+    .array(transferSpec, { minLength: 1, maxLength: 4 })
+    .map((specs) => new Transfers(specs.map((s, i) => ({ ...s, linked: i < specs.length - 1 ? s.linked : false })))),
+  fc
+    .array(transferSpec, { minLength: 1, maxLength: 3 })
+    .map(
+      (specs) => new Transfers(specs.map((s, i) => ({ ...s, linked: i === specs.length - 1 ? true : s.linked, unknownAccount: i === 0 && s.wrongCurrency }))),
+    ),
+  fc
+    .tuple(fc.nat(20), fc.constantFrom('post_pending' as const, 'void_pending' as const), fc.option(fc.bigInt({ min: 1n, max: 450n })))
+    .map(([p, k, a]) => new Resolve(p, k, a)),
   fc.tuple(fc.nat(50), fc.boolean()).map(([s, t]) => new Replay(s, t)),
   fc.integer({ min: 1, max: 4 }).map((s) => new AdvanceTime(s)),
   fc.tuple(fc.nat(20), fc.constantFrom('frozen' as const, 'open' as const)).map(([a, s]) => new Freeze(a, s)),
@@ -231,24 +279,30 @@ describe('ledger model-based property test (real PostgreSQL)', () => {
       db: new Pool({ connectionString: db.url, max: 1 }),
     };
     try {
-    await fc.assert(
-      fc.asyncProperty(fc.commands([...commands, commands[1]!, commands[1]!, commands[3]!], { maxCommands: 40, size: 'large' }), async (cmds) => {
-        await real.db.query('truncate ledger.accounts, ledger.transfers, ledger.postings, ledger.pending_transfers, ledger.outbox');
-        const world: World = { model: new LedgerModel(), accounts: [], pendings: [], submissions: [] };
-        // Every run starts from a small funded bank: two banks, three customers (one with an overdraft).
-        for (const open of [new OpenAccount('EUR', false, 0n), new OpenAccount('USD', false, 0n), new OpenAccount('EUR', true, 0n), new OpenAccount('EUR', true, 50n), new OpenAccount('USD', true, 0n)]) {
-          await open.run(world, real);
-        }
-        const [eurBank, usdBank, c1, c2, c3] = world.accounts as [string, string, string, string, string];
-        await submit(world, real, [
-          { id: uuidv4(), kind: 'posted', debitAccountId: eurBank, creditAccountId: c1, amount: 500n, currency: 'EUR' },
-          { id: uuidv4(), kind: 'posted', debitAccountId: eurBank, creditAccountId: c2, amount: 300n, currency: 'EUR' },
-          { id: uuidv4(), kind: 'posted', debitAccountId: usdBank, creditAccountId: c3, amount: 400n, currency: 'USD' },
-        ]);
-        await fc.asyncModelRun(() => ({ model: world, real }), cmds);
-      }),
-      { numRuns: Number(process.env['LEDGER_MODEL_RUNS'] ?? 20), verbose: 1 },
-    );
+      await fc.assert(
+        fc.asyncProperty(fc.commands([...commands, commands[1]!, commands[1]!, commands[3]!], { maxCommands: 40, size: 'large' }), async (cmds) => {
+          await real.db.query('truncate ledger.accounts, ledger.transfers, ledger.postings, ledger.pending_transfers, ledger.outbox');
+          const world: World = { model: new LedgerModel(), accounts: [], pendings: [], submissions: [] };
+          // Every run starts from a small funded bank: two banks, three customers (one with an overdraft).
+          for (const open of [
+            new OpenAccount('EUR', false, 0n),
+            new OpenAccount('USD', false, 0n),
+            new OpenAccount('EUR', true, 0n),
+            new OpenAccount('EUR', true, 50n),
+            new OpenAccount('USD', true, 0n),
+          ]) {
+            await open.run(world, real);
+          }
+          const [eurBank, usdBank, c1, c2, c3] = world.accounts as [string, string, string, string, string];
+          await submit(world, real, [
+            { id: uuidv4(), kind: 'posted', debitAccountId: eurBank, creditAccountId: c1, amount: 500n, currency: 'EUR' },
+            { id: uuidv4(), kind: 'posted', debitAccountId: eurBank, creditAccountId: c2, amount: 300n, currency: 'EUR' },
+            { id: uuidv4(), kind: 'posted', debitAccountId: usdBank, creditAccountId: c3, amount: 400n, currency: 'USD' },
+          ]);
+          await fc.asyncModelRun(() => ({ model: world, real }), cmds);
+        }),
+        { numRuns: Number(process.env['LEDGER_MODEL_RUNS'] ?? 20), verbose: 1 },
+      );
     } finally {
       await real.db.end();
     }

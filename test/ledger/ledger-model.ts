@@ -112,7 +112,7 @@ export class LedgerModel {
         debit: t.debitAccountId!,
         credit: t.creditAccountId!,
         amount,
-        currency: t.currency!,
+        currency: t.currency,
         state: 'pending',
         expiresAt: t.timeoutSeconds ? now + t.timeoutSeconds * 1000 : null,
       });

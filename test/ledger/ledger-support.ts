@@ -1,11 +1,11 @@
-import { defineContext } from '../../src/platform/context-definition';
+import { defineContext } from '@platform/context-definition';
 import { Injectable, Module } from '@nestjs/common';
 import { v4 as uuidv4 } from 'uuid';
-import type { EventEnvelope } from '../../src/shared-kernel';
-import { contextSchemaSql } from '../../src/platform/database/context-schema';
-import type { Tx } from '../../src/platform/database/unit-of-work';
-import { OnIntegrationEvent, type IntegrationEventHandler } from '../../src/platform/messaging/subscriptions';
-import { PendingTransferResolvedV1, ReconciliationMismatchV1, TransferCreatedV1 } from '../../src/modules/ledger/contract';
+import type { EventEnvelope } from '@shared-kernel';
+import { contextSchemaSql } from '@platform/database/context-schema';
+import type { Tx } from '@platform/database/unit-of-work';
+import { OnIntegrationEvent, type IntegrationEventHandler } from '@platform/messaging/subscriptions';
+import { PendingTransferResolvedV1, ReconciliationMismatchV1, TransferCreatedV1 } from '@modules/ledger/contract';
 import type { TestApp } from '../support/app';
 import { bearer, clientToken } from '../support/auth';
 import { sql } from '../support/database';
@@ -17,7 +17,12 @@ export const newUuid = () => uuidv4();
 @OnIntegrationEvent({ context: 'ledger_probe', name: 'record-created', topic: TransferCreatedV1.topic, types: [TransferCreatedV1.type] })
 class RecordCreated implements IntegrationEventHandler {
   async handle(event: EventEnvelope, tx: Tx): Promise<void> {
-    await tx.query('insert into ledger_probe.events (event_id, type, subject, data) values ($1, $2, $3, $4)', [event.id, event.type, event.subject, JSON.stringify(event.data)]);
+    await tx.query('insert into ledger_probe.events (event_id, type, subject, data) values ($1, $2, $3, $4)', [
+      event.id,
+      event.type,
+      event.subject,
+      JSON.stringify(event.data),
+    ]);
   }
 }
 
@@ -35,7 +40,10 @@ class LedgerProbeModule {}
 export const ledgerProbe = defineContext({ name: 'ledger_probe', module: LedgerProbeModule });
 
 export async function installLedgerProbe(databaseUrl: string): Promise<void> {
-  await sql(databaseUrl, [...contextSchemaSql('ledger_probe'), 'create table ledger_probe.events (event_id uuid, type text, subject text, data jsonb)'].join(';\n'));
+  await sql(
+    databaseUrl,
+    [...contextSchemaSql('ledger_probe'), 'create table ledger_probe.events (event_id uuid, type text, subject text, data jsonb)'].join(';\n'),
+  );
 }
 
 /** A service client allowed to use the whole ledger API. */

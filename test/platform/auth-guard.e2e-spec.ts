@@ -1,7 +1,7 @@
 import { createHmac, sign as sign_ } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { KeyRing } from '../../src/platform/auth/key-ring';
-import { SessionStore } from '../../src/platform/auth/sessions';
+import { KeyRing } from '@platform/auth/key-ring';
+import { SessionStore } from '@platform/auth/sessions';
 import { createTestDatabase } from '../support/database';
 import { startTestApp, type TestApp } from '../support/app';
 import { bearer, clientToken, loginAs } from '../support/auth';
@@ -50,16 +50,30 @@ describe('auth guard: tokens, sessions, permissions, step-up, ownership', () => 
     const ring = () => t.app.get(KeyRing);
     const claims = () => ({ sid: sessionId, roles: ['admin'], scope: '' });
     const sign = async (header: Record<string, unknown>, payload: Record<string, unknown>, key: Parameters<SignJWT['sign']>[0] = ring().signing!.privateKey) =>
-      new SignJWT(payload).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: ring().signing!.kid, ...header } as never)
-        .setIssuer(String(payload['iss'] ?? config.iss)).setAudience(String(payload['aud'] ?? config.aud)).setSubject(ALICE).setJti('j1').setIssuedAt()
-        .setExpirationTime((payload['exp'] as number | undefined) ?? '10m').sign(key);
+      new SignJWT(payload)
+        .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: ring().signing!.kid, ...header })
+        .setIssuer((payload['iss'] as string | undefined) ?? config.iss)
+        .setAudience((payload['aud'] as string | undefined) ?? config.aud)
+        .setSubject(ALICE)
+        .setJti('j1')
+        .setIssuedAt()
+        .setExpirationTime((payload['exp'] as number | undefined) ?? '10m')
+        .sign(key);
     const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
     /** Signed by our key with exactly this header and payload (jose refuses to sign some of them). */
     const signRaw = async (header: Record<string, unknown>, payload: unknown) => {
       const input = `${b64({ alg: 'ES256', typ: 'at+jwt', kid: ring().signing!.kid, ...header })}.${b64(payload)}`;
       return `${input}.${sign_('sha256', Buffer.from(input), { key: ring().signing!.privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
     };
-    const fullClaims = () => ({ ...claims(), sub: ALICE, iss: config.iss, aud: config.aud, jti: 'j2', iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 600 });
+    const fullClaims = () => ({
+      ...claims(),
+      sub: ALICE,
+      iss: config.iss,
+      aud: config.aud,
+      jti: 'j2',
+      iat: Math.floor(Date.now() / 1000),
+      exp: Math.floor(Date.now() / 1000) + 600,
+    });
     const without = (name: string) => Object.fromEntries(Object.entries(fullClaims()).filter(([k]) => k !== name));
     /** HS256 keyed with something public: the classic algorithm-confusion attack. */
     const hs256 = (secret: string | Buffer) => {
@@ -83,49 +97,83 @@ describe('auth guard: tokens, sessions, permissions, step-up, ownership', () => 
       ['no sub', async () => signRaw({}, without('sub'))],
       ['a number for sub', async () => signRaw({}, { ...fullClaims(), sub: 42 })],
       ['a string for exp', async () => signRaw({}, { ...fullClaims(), exp: '9999999999' })],
-      ['tampered payload', async () => {
-        const [h, , s] = valid.split('.');
-        return `${h}.${b64({ sub: BOB, sid: sessionId, roles: ['admin'], iss: config.iss, aud: config.aud, exp: 9999999999, iat: 1, jti: 'x' })}.${s}`;
-      }],
-      ['the signature of another genuine token', async () => {
-        const other = (await loginAs(t.app, BOB)).token;
-        return `${valid.split('.').slice(0, 2).join('.')}.${other.split('.')[2]}`;
-      }],
-      ['alg: none', async () => `${b64({ alg: 'none', typ: 'at+jwt', kid: ring().signing!.kid })}.${b64({ sub: ALICE, sid: sessionId, iss: config.iss, aud: config.aud, exp: 9999999999, iat: 1, jti: 'x' })}.`],
-      ['alg: none with a signature', async () => `${b64({ alg: 'none', typ: 'at+jwt', kid: ring().signing!.kid })}.${b64(fullClaims())}.${valid.split('.')[2]}`],
+      [
+        'tampered payload',
+        async () => {
+          const [h, , s] = valid.split('.');
+          return `${h}.${b64({ sub: BOB, sid: sessionId, roles: ['admin'], iss: config.iss, aud: config.aud, exp: 9999999999, iat: 1, jti: 'x' })}.${s}`;
+        },
+      ],
+      [
+        'the signature of another genuine token',
+        async () => {
+          const other = (await loginAs(t.app, BOB)).token;
+          return `${valid.split('.').slice(0, 2).join('.')}.${other.split('.')[2]}`;
+        },
+      ],
+      [
+        'alg: none',
+        async () =>
+          `${b64({ alg: 'none', typ: 'at+jwt', kid: ring().signing!.kid })}.${b64({ sub: ALICE, sid: sessionId, iss: config.iss, aud: config.aud, exp: 9999999999, iat: 1, jti: 'x' })}.`,
+      ],
+      [
+        'alg: none with a signature',
+        async () => `${b64({ alg: 'none', typ: 'at+jwt', kid: ring().signing!.kid })}.${b64(fullClaims())}.${valid.split('.')[2]}`,
+      ],
       ['HS256 keyed with the public key (PEM)', async () => hs256(ourPublicKey().export({ type: 'spki', format: 'pem' }) as string)],
       ['HS256 keyed with the public key (DER)', async () => hs256(ourPublicKey().export({ type: 'spki', format: 'der' }))],
       ['HS256 keyed with the published JWK', async () => hs256(JSON.stringify(ring().publicJwks[0]))],
       ['HS256 keyed with the JWK x coordinate', async () => hs256(Buffer.from(ring().publicJwks[0]!.x!, 'base64url'))],
-      ['EdDSA signed by a foreign key under our kid', async () => {
-        const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
-        return sign({ alg: 'EdDSA' }, claims(), privateKey);
-      }],
-      ['ES384 signed by a foreign key under our kid', async () => {
-        const { privateKey } = await generateKeyPair('ES384');
-        return sign({ alg: 'ES384' }, claims(), privateKey);
-      }],
-      ['RS256 signed by a foreign key under our kid', async () => {
-        const { privateKey } = await generateKeyPair('RS256');
-        return sign({ alg: 'RS256' }, claims(), privateKey);
-      }],
-      ['unknown kid', async () => {
-        const { privateKey } = await generateKeyPair('ES256');
-        return sign({ kid: 'not-our-key' }, claims(), privateKey);
-      }],
+      [
+        'EdDSA signed by a foreign key under our kid',
+        async () => {
+          const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
+          return sign({ alg: 'EdDSA' }, claims(), privateKey);
+        },
+      ],
+      [
+        'ES384 signed by a foreign key under our kid',
+        async () => {
+          const { privateKey } = await generateKeyPair('ES384');
+          return sign({ alg: 'ES384' }, claims(), privateKey);
+        },
+      ],
+      [
+        'RS256 signed by a foreign key under our kid',
+        async () => {
+          const { privateKey } = await generateKeyPair('RS256');
+          return sign({ alg: 'RS256' }, claims(), privateKey);
+        },
+      ],
+      [
+        'unknown kid',
+        async () => {
+          const { privateKey } = await generateKeyPair('ES256');
+          return sign({ kid: 'not-our-key' }, claims(), privateKey);
+        },
+      ],
       ['no kid', async () => sign({ kid: undefined }, claims())],
-      ['ES256 under a known kid but signed by another key', async () => {
-        const { privateKey } = await generateKeyPair('ES256');
-        return sign({}, claims(), privateKey);
-      }],
-      ['its own key embedded in the header (jwk), under an unknown kid', async () => {
-        const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-        return sign({ kid: 'attacker', jwk: await exportJWK(publicKey) }, claims(), privateKey);
-      }],
-      ['its own key embedded in the header (jwk), under our kid', async () => {
-        const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-        return sign({ jwk: await exportJWK(publicKey) }, claims(), privateKey);
-      }],
+      [
+        'ES256 under a known kid but signed by another key',
+        async () => {
+          const { privateKey } = await generateKeyPair('ES256');
+          return sign({}, claims(), privateKey);
+        },
+      ],
+      [
+        'its own key embedded in the header (jwk), under an unknown kid',
+        async () => {
+          const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+          return sign({ kid: 'attacker', jwk: await exportJWK(publicKey) }, claims(), privateKey);
+        },
+      ],
+      [
+        'its own key embedded in the header (jwk), under our kid',
+        async () => {
+          const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+          return sign({ jwk: await exportJWK(publicKey) }, claims(), privateKey);
+        },
+      ],
       ['a header that is not JSON', async () => `${Buffer.from('{"alg":"ES256"').toString('base64url')}.${b64(fullClaims())}.${valid.split('.')[2]}`],
       ['a payload that is not an object', async () => signRaw({}, ['not', 'claims'])],
       ['garbage', async () => 'not.a.jwt'],
@@ -217,8 +265,22 @@ describe('auth guard: tokens, sessions, permissions, step-up, ownership', () => 
     const denied = await t.http().get('/v1/fx-secure/audit').set(bearer(customer.token));
     expect(denied.status).toBe(403);
     expect(denied.body.code).toBe('PERMISSION_DENIED');
-    expect((await t.http().get('/v1/fx-secure/audit').set(bearer(await clientToken(t.app, 'reporting', ['fx:audit'])))).status).toBe(200);
-    expect((await t.http().get('/v1/fx-secure/audit').set(bearer(await clientToken(t.app, 'reporting', ['ledger:read'])))).status).toBe(403);
+    expect(
+      (
+        await t
+          .http()
+          .get('/v1/fx-secure/audit')
+          .set(bearer(await clientToken(t.app, 'reporting', ['fx:audit'])))
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await t
+          .http()
+          .get('/v1/fx-secure/audit')
+          .set(bearer(await clientToken(t.app, 'reporting', ['ledger:read'])))
+      ).status,
+    ).toBe(403);
   });
 
   it('requires a recent second factor for step-up routes', async () => {

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { v4 as uuidv4 } from 'uuid';
-import { BusServer } from '../../src/platform/bus/bus-server';
-import type { BusRequest } from '../../src/platform/bus/bus-wire';
+import { BusServer } from '@platform/bus/bus-server';
+import type { BusRequest } from '@platform/bus/bus-wire';
 import { kafkaPrefix, startTestApp, type TestApp } from '../support/app';
 import { createTestDatabase, sql } from '../support/database';
 import { readTopic } from '../support/kafka';
@@ -73,16 +73,24 @@ describe('command bus across processes (Kafka, @nestjs/microservices)', () => {
     expect({ ...local.body, id }).toEqual(remote.body);
   });
 
-  it('carries the request id and trace id to the owner: the events it writes carry the caller\'s', async () => {
+  it("carries the request id and trace id to the owner: the events it writes carry the caller's", async () => {
     const id = uuidv4();
     const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
-    const res = await teller.http().post('/v1/fx-teller/deposits').set({ 'x-request-id': 'req-bus-trace-1', traceparent }).send({ id, account: 'acc-2', amount: '10' });
+    const res = await teller
+      .http()
+      .post('/v1/fx-teller/deposits')
+      .set({ 'x-request-id': 'req-bus-trace-1', traceparent })
+      .send({ id, account: 'acc-2', amount: '10' });
     expect(res.status).toBe(201);
     const [event] = (await readTopic(`${prefix}fx.bank`, { quietMs: 1500, timeoutMs: 15_000 })).filter((m) => m.key === id);
-    expect(JSON.parse(event!.value)).toMatchObject({ type: 'fx_bank.deposit-made.v1', requestId: 'req-bus-trace-1', traceId: '4bf92f3577b34da6a3ce929d0e0e4736' });
+    expect(JSON.parse(event!.value)).toMatchObject({
+      type: 'fx_bank.deposit-made.v1',
+      requestId: 'req-bus-trace-1',
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+    });
   });
 
-  it('raises the owner\'s domain errors again on the caller\'s side, with the same HTTP answer as in one process', async () => {
+  it("raises the owner's domain errors again on the caller's side, with the same HTTP answer as in one process", async () => {
     const remote = await deposit(teller, { id: uuidv4(), account: 'acc-3', amount: '0' });
     const local = await deposit(monolith, { id: uuidv4(), account: 'acc-3', amount: '0' });
     expect(remote.status).toBe(422);
@@ -97,7 +105,10 @@ describe('command bus across processes (Kafka, @nestjs/microservices)', () => {
     expect(reply).toMatchObject({ ok: false, error: { kind: 'validation', code: 'VALIDATION_FAILED' } });
     if (reply.ok) throw new Error('expected an error');
     expect(reply.error.details.errors?.map((e) => e.field).sort()).toEqual(['account', 'amount']);
-    expect(await bank.app.get(BusServer).serve('fx_bank', request({ type: 'fx_bank.withdraw.v1' }))).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CONTRACT_MESSAGE' } });
+    expect(await bank.app.get(BusServer).serve('fx_bank', request({ type: 'fx_bank.withdraw.v1' }))).toMatchObject({
+      ok: false,
+      error: { code: 'UNKNOWN_CONTRACT_MESSAGE' },
+    });
   });
 
   it('gives a redelivered or retried command one effect and the first answer', async () => {
@@ -112,7 +123,11 @@ describe('command bus across processes (Kafka, @nestjs/microservices)', () => {
     const [a, b] = await Promise.all([server.serve('fx_bank', racing), server.serve('fx_bank', racing)]);
     expect(a).toEqual(b);
     expect(a).toMatchObject({ ok: true, result: { status: 'created' } });
-    expect(await sql(bankDb.url, `select count(*)::int as n from platform.bus_commands where context = 'fx_bank' and command_id = any($1::uuid[])`, [[again.id, racing.id]])).toEqual([{ n: 2 }]);
+    expect(
+      await sql(bankDb.url, `select count(*)::int as n from platform.bus_commands where context = 'fx_bank' and command_id = any($1::uuid[])`, [
+        [again.id, racing.id],
+      ]),
+    ).toEqual([{ n: 2 }]);
     // The same call id with another payload is refused, not run.
     const reused = await server.serve('fx_bank', { ...again, payload: { ...again.payload, amount: '8' } });
     expect(reused).toMatchObject({ ok: false, error: { kind: 'conflict', code: 'COMMAND_ID_REUSED' } });
@@ -148,7 +163,7 @@ describe('command bus across processes (Kafka, @nestjs/microservices)', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
-    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     expect(code).toBe(78);
     expect(stderr.trim().split('\n')).toEqual([

@@ -1,16 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import type { Cache } from '../../src/platform/cache/cache';
-import { MemoryCache } from '../../src/platform/cache/memory.cache';
-import { RedisCache } from '../../src/platform/cache/redis.cache';
+import type { Cache } from '@platform/cache/cache';
+import { MemoryCache } from '@platform/cache/memory.cache';
+import { RedisCache } from '@platform/cache/redis.cache';
 import { serviceUrls } from '../support/services';
 
 // One contract, two implementations: the in-process cache must behave like Redis.
 describe.each([
-  ['redis', async () => {
-    const cache = new RedisCache(serviceUrls().redisUrl);
-    await cache.connect();
-    return cache;
-  }],
+  [
+    'redis',
+    async () => {
+      const cache = new RedisCache(serviceUrls().redisUrl);
+      await cache.connect();
+      return cache;
+    },
+  ],
   ['memory', async () => new MemoryCache()],
 ])('%s cache', (_kind, make: () => Promise<Cache>) => {
   let cache: Cache;

@@ -6,7 +6,10 @@ import { join } from 'node:path';
 /** Starts the real entry point (what `npm start` runs) as a child process. */
 function startMain(env: Record<string, string>): { child: ChildProcessWithoutNullStreams; lines: Array<Record<string, unknown>>; stderr: () => string } {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(DATABASE_URL|REDIS_URL|KAFKA_BROKERS|PORT|MODULES|SKYRO_TEST_.*)$/.test(k)));
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, '../../src/main.ts')], { env: { ...clean, ...env }, cwd: join(__dirname, '../..') });
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, '../../src/main.ts')], {
+    env: { ...clean, ...env },
+    cwd: join(__dirname, '../..'),
+  });
   const lines: Array<Record<string, unknown>> = [];
   let buffer = '';
   let stderr = '';

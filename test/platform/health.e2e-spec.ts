@@ -2,7 +2,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import { createTestDatabase } from '../support/database';
 import { kafkaPrefix, startTestApp, type TestApp } from '../support/app';
 import { serviceUrls } from '../support/services';
-import { Lifecycle } from '../../src/platform/lifecycle/lifecycle';
+import { Lifecycle } from '@platform/lifecycle/lifecycle';
 
 /** A TCP proxy we can cut, to make a dependency fail after the app has started. */
 function cuttableProxy(target: string): Promise<{ url: (original: string) => string; cut(): void; server: Server }> {
@@ -48,7 +48,12 @@ describe('health probes', () => {
       expect((await t.http().get('/health/startup')).status).toBe(200);
       const ready = await t.http().get('/health/ready');
       expect(ready.status).toBe(200);
-      expect(ready.body.details).toMatchObject({ app: { status: 'up' }, database: { status: 'up' }, cache: { status: 'up', kind: 'redis' }, kafka: { status: 'up' } });
+      expect(ready.body.details).toMatchObject({
+        app: { status: 'up' },
+        database: { status: 'up' },
+        cache: { status: 'up', kind: 'redis' },
+        kafka: { status: 'up' },
+      });
     } finally {
       await t.close();
     }

@@ -47,7 +47,10 @@ describe('HTTP edge', () => {
   });
 
   it('answers an oversized body with 413 (limit from BODY_LIMIT_BYTES)', async () => {
-    const res = await t.http().post('/v1/fx-orders').send({ amount: '1', currency: 'EUR', note: 'x'.repeat(4096) });
+    const res = await t
+      .http()
+      .post('/v1/fx-orders')
+      .send({ amount: '1', currency: 'EUR', note: 'x'.repeat(4096) });
     expectProblem(res, 413, 'PAYLOAD_TOO_LARGE');
   });
 
@@ -86,7 +89,9 @@ describe('HTTP edge', () => {
     const body = JSON.stringify(res.body);
     expect(body).not.toMatch(/hunter2|4111|stack|Error:/);
     expect(res.body.requestId).toBe('req-explode-1');
-    const line = logs.lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l['requestId'] === 'req-explode-1' && l['msg'] === 'unhandled error');
+    const line = logs.lines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l['requestId'] === 'req-explode-1' && l['msg'] === 'unhandled error');
     expect(line).toBeDefined();
     expect(JSON.stringify(line)).not.toContain('4111 1111 1111 1111');
     expect(JSON.stringify(line)).toContain('[REDACTED-PAN]');

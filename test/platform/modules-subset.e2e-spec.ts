@@ -1,6 +1,6 @@
-import { selectContexts } from '../../src/platform/contexts';
-import { loadConfig } from '../../src/platform/config/app-config';
-import { ACTIVE_CONTEXTS } from '../../src/platform/platform.tokens';
+import { selectContexts } from '@platform/contexts';
+import { loadConfig } from '@platform/config/app-config';
+import { ACTIVE_CONTEXTS } from '@platform/platform.tokens';
 import { createTestDatabase } from '../support/database';
 import { startTestApp } from '../support/app';
 import { FIXTURE_CONTEXTS, installFixtureSchemas } from '../fixtures/fixture-contexts';

@@ -26,14 +26,27 @@ describe('metrics and logs', () => {
     // One series for the template, not one per id.
     expect(res.text).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/v1\/fx-orders\/:id",status_code="404"\} 2/);
     expect(res.text).not.toContain('0193a5f0-8e3b-7cc1-b6a2-3c1f2d9e4a10');
-    for (const name of ['skyro_db_pool_connections', 'skyro_db_pool_idle_connections', 'skyro_db_pool_waiting_clients', 'skyro_outbox_lag_seconds', 'process_cpu_seconds_total', 'nodejs_eventloop_lag_seconds', 'process_resident_memory_bytes']) {
+    for (const name of [
+      'skyro_db_pool_connections',
+      'skyro_db_pool_idle_connections',
+      'skyro_db_pool_waiting_clients',
+      'skyro_outbox_lag_seconds',
+      'process_cpu_seconds_total',
+      'nodejs_eventloop_lag_seconds',
+      'process_resident_memory_bytes',
+    ]) {
       expect(res.text).toContain(`# TYPE ${name} `);
     }
   });
 
   it('keeps credentials, tokens, card numbers and personal data out of the logs', async () => {
     const secrets = ['Bearer eyJhbGciOiJFZERTQSJ9.c2VjcmV0LXRva2Vu.sig', 'hunter2-password', '4111111111111111', 'refresh-abc-123'];
-    await t.http().post('/v1/fx-orders').set('authorization', secrets[0]!).set('cookie', `session=${secrets[3]}`).send({ amount: '10', currency: 'EUR', password: secrets[1], cardNumber: secrets[2] });
+    await t
+      .http()
+      .post('/v1/fx-orders')
+      .set('authorization', secrets[0]!)
+      .set('cookie', `session=${secrets[3]}`)
+      .send({ amount: '10', currency: 'EUR', password: secrets[1], cardNumber: secrets[2] });
     await t.http().post('/v1/fx-orders/explode').set('authorization', secrets[0]!);
     await t.http().get(`/v1/fx-orders/x?token=${secrets[3]}`);
     const text = logs.text();

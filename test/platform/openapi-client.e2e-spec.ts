@@ -3,10 +3,10 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { accountsContext } from '../../src/modules/accounts/accounts.context';
-import { identityContext } from '../../src/modules/identity/identity.context';
-import { ledgerContext } from '../../src/modules/ledger/ledger.context';
-import { contextSchemaSql } from '../../src/platform/database/context-schema';
+import { accountsContext } from '@modules/accounts/accounts.context';
+import { identityContext } from '@modules/identity/identity.context';
+import { ledgerContext } from '@modules/ledger/ledger.context';
+import { contextSchemaSql } from '@platform/database/context-schema';
 import { mailTo, PASSWORD, testMailbox, uniqueEmail } from '../identity/support';
 import { newUuid } from '../ledger/ledger-support';
 import { startTestApp, type TestApp } from '../support/app';
@@ -47,7 +47,11 @@ interface Journey {
     customer: { email: string; password: string; name: string },
     bank: { verificationToken(email: string): Promise<string>; fund(ledgerAccountId: string, amount: string, currency: string): Promise<void> },
   ): Promise<Record<'signedUp' | 'verified' | 'login' | 'opened' | 'funded' | 'statement' | 'listed' | 'unknownAccount', Answer>>;
-  bankTransfer(basePath: string, serviceToken: string, transfer: { id: string; debitAccountId: string; creditAccountId: string; amount: string; currency: string }): Promise<Answer>;
+  bankTransfer(
+    basePath: string,
+    serviceToken: string,
+    transfer: { id: string; debitAccountId: string; creditAccountId: string; amount: string; currency: string },
+  ): Promise<Answer>;
   bankAccount(basePath: string, serviceToken: string, id: string, currency: string): Promise<Answer>;
 }
 
@@ -63,6 +67,7 @@ describe('a TypeScript client generated from openapi.json (openapi-generator typ
     // The project's TypeScript: strict, DOM fetch types, the client and the journey together.
     await sh(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(dir, 'tsconfig.json')], 'type-checking the generated client');
     // Jest's swc transform loads the checked TypeScript as it is.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- written at run time, loaded by its path
     journey = require(join(dir, 'customer-journey.ts')) as Journey;
   }, 300_000);
 
@@ -71,6 +76,7 @@ describe('a TypeScript client generated from openapi.json (openapi-generator typ
   });
 
   it("defaults to the document's server, the local URL of npm start", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- generated at run time, loaded by its path
     const runtime = require(join(dir, 'client/runtime.ts')) as { BASE_PATH: string };
     expect(runtime.BASE_PATH).toBe('http://127.0.0.1:3000');
   });
@@ -111,7 +117,15 @@ describe('a TypeScript client generated from openapi.json (openapi-generator typ
         {
           verificationToken: async (address) => String((await mailTo(address, 'verify-email')).variables['token']),
           fund: async (ledgerAccountId, amount, currency) => {
-            transfers.push(await journey.bankTransfer(basePath, serviceToken, { id: newUuid(), debitAccountId: bankAccountId, creditAccountId: ledgerAccountId, amount, currency }));
+            transfers.push(
+              await journey.bankTransfer(basePath, serviceToken, {
+                id: newUuid(),
+                debitAccountId: bankAccountId,
+                creditAccountId: ledgerAccountId,
+                amount,
+                currency,
+              }),
+            );
           },
         },
       );
@@ -123,11 +137,23 @@ describe('a TypeScript client generated from openapi.json (openapi-generator typ
       expect(transfers).toEqual([expect.objectContaining({ creditAccountId: result.opened.ledgerAccountId, amount: '125000', currency: 'EUR' })]);
       expect(transfers[0]!.createdAt).toBeInstanceOf(Date);
       expect(result.funded).toMatchObject({ id: result.opened.id, balances: { posted: '125000' } });
-      expect(result.statement).toMatchObject({ accountId: result.opened.id, openingBalance: '0', closingBalance: '125000', totalCredits: '125000', totalDebits: '0' });
-      expect(result.statement.postings).toEqual([expect.objectContaining({ transferId: transfers[0]!.id, side: 'credit', amount: '125000', balanceAfter: '125000' })]);
+      expect(result.statement).toMatchObject({
+        accountId: result.opened.id,
+        openingBalance: '0',
+        closingBalance: '125000',
+        totalCredits: '125000',
+        totalDebits: '0',
+      });
+      expect(result.statement.postings).toEqual([
+        expect.objectContaining({ transferId: transfers[0]!.id, side: 'credit', amount: '125000', balanceAfter: '125000' }),
+      ]);
       expect(result.listed['items'].map((a: Answer) => a['id'])).toEqual([result.opened.id]);
       // A problem document, as documented: its status, media type and stable code.
-      expect(result.unknownAccount).toMatchObject({ status: 404, contentType: expect.stringMatching(/^application\/problem\+json/), body: { status: 404, code: expect.any(String) } });
+      expect(result.unknownAccount).toMatchObject({
+        status: 404,
+        contentType: expect.stringMatching(/^application\/problem\+json/),
+        body: { status: 404, code: expect.any(String) },
+      });
     });
   });
 });

@@ -25,7 +25,7 @@ async function lint(file: string): Promise<Problem[]> {
   const stdout = await new Promise<string>((done, fail) => {
     // Exit code 1 means "problems found": the JSON report on stdout says which.
     execFile(process.execPath, args, { cwd: ROOT, env, maxBuffer: 64 * 1024 * 1024 }, (error, out, err) => {
-      if (error && !out.trim().startsWith('{')) fail(new Error(`redocly lint failed to run: ${String(error)}\n${err}`));
+      if (error && !out.trim().startsWith('{')) fail(new Error(`redocly lint failed to run: ${error.message}\n${err}`));
       else done(out);
     });
   });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderOpenApi } from '../../src/openapi-document';
+import { renderOpenApi } from '@app/openapi-document';
 
 describe('OpenAPI document', () => {
   let document: string;
@@ -15,7 +15,10 @@ describe('OpenAPI document', () => {
 
   it('describes every operation with a success schema and problem-document errors', () => {
     const spec = JSON.parse(document) as {
-      paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema?: unknown }> }>; parameters?: unknown[]; requestBody?: unknown }>>;
+      paths: Record<
+        string,
+        Record<string, { responses: Record<string, { content?: Record<string, { schema?: unknown }> }>; parameters?: unknown[]; requestBody?: unknown }>
+      >;
       components: { schemas: Record<string, unknown> };
     };
     expect(spec.components.schemas).toHaveProperty('ProblemDocument');
@@ -38,10 +41,19 @@ describe('OpenAPI document', () => {
     }
   });
 
-  type Operation = { operationId?: string; security?: Array<Record<string, string[]>>; tags?: string[]; responses: Record<string, unknown>; requestBody?: unknown; [k: string]: unknown };
+  type Operation = {
+    operationId?: string;
+    security?: Array<Record<string, string[]>>;
+    tags?: string[];
+    responses: Record<string, unknown>;
+    requestBody?: unknown;
+    [k: string]: unknown;
+  };
   const operations = () => {
     const spec = JSON.parse(document) as { paths: Record<string, Record<string, Operation>> };
-    return Object.entries(spec.paths).flatMap(([path, item]) => Object.entries(item).map(([method, operation]) => ({ where: `${method.toUpperCase()} ${path}`, operation })));
+    return Object.entries(spec.paths).flatMap(([path, item]) =>
+      Object.entries(item).map(([method, operation]) => ({ where: `${method.toUpperCase()} ${path}`, operation })),
+    );
   };
 
   it('names every operation once, in camelCase, as generated clients name their methods', () => {
@@ -49,12 +61,23 @@ describe('OpenAPI document', () => {
     for (const { where, id } of ids) expect({ where, id: /^[a-z][A-Za-z0-9]*$/.test(id ?? '') }).toEqual({ where, id: true });
     expect(new Set(ids.map((i) => i.id)).size).toBe(ids.length);
     const byWhere = Object.fromEntries(ids.map(({ where, id }) => [where, id]));
-    expect(byWhere).toMatchObject({ 'POST /v1/ledger/transfers': 'submitTransfer', 'GET /v1/ledger/accounts/{id}': 'getLedgerAccount', 'GET /health/live': 'getHealthLive' });
+    expect(byWhere).toMatchObject({
+      'POST /v1/ledger/transfers': 'submitTransfer',
+      'GET /v1/ledger/accounts/{id}': 'getLedgerAccount',
+      'GET /health/live': 'getHealthLive',
+    });
   });
 
   it('says no credentials on public routes and the bearer token on every other, which documents its 401', () => {
     const securityOf = Object.fromEntries(operations().map(({ where, operation }) => [where, operation.security]));
-    for (const where of ['GET /health/live', 'GET /health/ready', 'GET /metrics', 'POST /v1/auth/register', 'POST /v1/auth/login', 'GET /.well-known/jwks.json']) {
+    for (const where of [
+      'GET /health/live',
+      'GET /health/ready',
+      'GET /metrics',
+      'POST /v1/auth/register',
+      'POST /v1/auth/login',
+      'GET /.well-known/jwks.json',
+    ]) {
       expect({ where, security: securityOf[where] }).toEqual({ where, security: [] });
     }
     for (const { where, operation } of operations()) {
@@ -67,7 +90,10 @@ describe('OpenAPI document', () => {
   });
 
   it('has a server (the local URL of npm start) and a described tag for every tag used', () => {
-    const spec = JSON.parse(document) as { servers: Array<{ url: string; variables?: Record<string, { default: string }> }>; tags: Array<{ name: string; description?: string }> };
+    const spec = JSON.parse(document) as {
+      servers: Array<{ url: string; variables?: Record<string, { default: string }> }>;
+      tags: Array<{ name: string; description?: string }>;
+    };
     const [server] = spec.servers;
     expect(server!.url.replace(/\{(\w+)\}/g, (_, name: string) => server!.variables![name]!.default)).toBe('http://127.0.0.1:3000');
     const declared = new Map(spec.tags.map((t) => [t.name, t.description]));
@@ -88,7 +114,8 @@ describe('OpenAPI document', () => {
       if (Array.isArray(node)) return node.forEach((n, i) => visit(n, `${at}/${i}`));
       if (!node || typeof node !== 'object') return;
       const object = node as Record<string, unknown>;
-      if (Array.isArray(object['allOf']) && object['allOf'].length === 1 && !object['nullable'] && Object.keys(object).length === 1) found.push(`${at}: allOf of one schema`);
+      if (Array.isArray(object['allOf']) && object['allOf'].length === 1 && !object['nullable'] && Object.keys(object).length === 1)
+        found.push(`${at}: allOf of one schema`);
       if (object['nullable'] === true && object['type'] === undefined) found.push(`${at}: nullable without type`);
       for (const [k, v] of Object.entries(object)) visit(v, `${at}/${k}`);
     };

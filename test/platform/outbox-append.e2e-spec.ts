@@ -1,7 +1,7 @@
 import { Client } from 'pg';
-import type { Tx } from '../../src/platform/database/unit-of-work';
-import { Outbox } from '../../src/platform/messaging/outbox';
-import { OutboxSignal } from '../../src/platform/messaging/outbox-signal';
+import type { Tx } from '@platform/database/unit-of-work';
+import { Outbox } from '@platform/messaging/outbox';
+import { OutboxSignal } from '@platform/messaging/outbox-signal';
 import { createTestDatabase } from '../support/database';
 import { installFixtureSchemas } from '../fixtures/fixture-contexts';
 

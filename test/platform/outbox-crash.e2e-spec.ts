@@ -42,7 +42,10 @@ describe('relay killed between publishing and marking sent', () => {
     // 2. After a restart the relay publishes it again: two copies of the same event id...
     const t = await startTestApp({ contexts: FIXTURE_CONTEXTS, databaseUrl: db.url, kafkaTopicPrefix: prefix });
     try {
-      await eventually(() => sql(db.url, 'select * from fx_orders.outbox'), (rows) => rows.length === 0);
+      await eventually(
+        () => sql(db.url, 'select * from fx_orders.outbox'),
+        (rows) => rows.length === 0,
+      );
       const copies = (await readTopic(topic, { count: 2 })).filter((m) => m.key === orderId);
       expect(copies).toHaveLength(2);
       expect(JSON.parse(copies[0]!.value).id).toBe(JSON.parse(copies[1]!.value).id);

@@ -19,7 +19,8 @@ describe('outbox → Kafka → inbox (real broker)', () => {
     await db?.drop();
   });
 
-  const effectsOf = (orderId: string) => sql<{ n: string; trace_id: string | null }>(db.url, 'select count(*) as n, max(trace_id) as trace_id from fx_sink.effects where order_id = $1', [orderId]);
+  const effectsOf = (orderId: string) =>
+    sql<{ n: string; trace_id: string | null }>(db.url, 'select count(*) as n, max(trace_id) as trace_id from fx_sink.effects where order_id = $1', [orderId]);
 
   it('delivers a committed change to Kafka, keyed by aggregate, and to the subscriber once', async () => {
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -32,7 +33,10 @@ describe('outbox → Kafka → inbox (real broker)', () => {
     expect(res.status).toBe(201);
     const orderId = res.body.id as string;
 
-    const [effects] = await eventually(() => effectsOf(orderId), ([r]) => r!.n === '1');
+    const [effects] = await eventually(
+      () => effectsOf(orderId),
+      ([r]) => r!.n === '1',
+    );
     expect(effects).toEqual({ n: '1', trace_id: traceId });
 
     const messages = (await readTopic(topic, { count: 1 })).filter((m) => m.key === orderId);
@@ -55,7 +59,7 @@ describe('outbox → Kafka → inbox (real broker)', () => {
   it('publishes nothing for a rolled-back change', async () => {
     const res = await t.http().post('/v1/fx-orders?fail=after-append').send({ amount: '777', currency: 'EUR' });
     expect(res.status).toBe(409);
-    expect(await sql(db.url, "select * from fx_orders.orders where amount = 777")).toHaveLength(0);
+    expect(await sql(db.url, 'select * from fx_orders.orders where amount = 777')).toHaveLength(0);
     expect(await sql(db.url, 'select * from fx_orders.outbox')).toHaveLength(0);
     const all = await readTopic(topic, { quietMs: 1500 });
     expect(all.map((m) => JSON.parse(m.value).data.amount)).not.toContain('777');
@@ -75,7 +79,10 @@ describe('outbox → Kafka → inbox (real broker)', () => {
     expect((await effectsOf(orderId))[0]!.n).toBe('0');
     // The consumer moved on: later events are still handled.
     const next = await t.http().post('/v1/fx-orders').send({ amount: '14', currency: 'EUR' });
-    await eventually(() => effectsOf(next.body.id), ([r]) => r!.n === '1');
+    await eventually(
+      () => effectsOf(next.body.id),
+      ([r]) => r!.n === '1',
+    );
     expect((await effectsOf(next.body.id))[0]!.n).toBe('1');
   });
 
@@ -84,7 +91,9 @@ describe('outbox → Kafka → inbox (real broker)', () => {
     expect(res.status).toBe(200);
     expect(res.text).toMatch(/skyro_outbox_lag_seconds\{context="fx_orders"\} \d/);
     expect(res.text).toMatch(/skyro_outbox_pending_events\{context="fx_orders"\} \d/);
-    expect(res.text).toMatch(new RegExp(`skyro_kafka_consumer_lag\\{group="${prefix.replace(/\./g, '\\.')}skyro\\.fx_sink",topic="[^"]+",partition="\\d+"\\} \\d+`));
+    expect(res.text).toMatch(
+      new RegExp(`skyro_kafka_consumer_lag\\{group="${prefix.replace(/\./g, '\\.')}skyro\\.fx_sink",topic="[^"]+",partition="\\d+"\\} \\d+`),
+    );
     expect(res.text).toMatch(/skyro_events_delivered_total\{consumer="fx_sink.record-order",outcome="handled"\} [1-9]/);
     expect(res.text).toMatch(/skyro_outbox_published_events_total\{context="fx_orders",transport="kafka"\} [1-9]/);
   });

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
-import { CONTEXTS } from '../../src/modules';
-import { createDataSource } from '../../src/platform/database/data-source';
-import { planDatabases } from '../../src/platform/database/databases';
-import { revertLastMigration, runMigrations } from '../../src/platform/database/migrate';
+import { CONTEXTS } from '@modules';
+import { createDataSource } from '@platform/database/data-source';
+import { planDatabases } from '@platform/database/databases';
+import { revertLastMigration, runMigrations } from '@platform/database/migrate';
 import { createTestDatabase, sql } from '../support/database';
 
 /**

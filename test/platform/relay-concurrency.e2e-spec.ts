@@ -22,7 +22,11 @@ describe('several pods relaying the same outbox', () => {
                 jsonb_build_object('id', gen_random_uuid(), 'type', 'fx_orders.order-placed.v1', 'subject', 'agg-' || (n % ${aggregates}), 'data', jsonb_build_object('seq', n))::text
          from generate_series(1, ${total}) as n`,
       );
-      await eventually(() => sql(db.url, 'select 1 from fx_orders.outbox limit 1'), (rows) => rows.length === 0, 30_000);
+      await eventually(
+        () => sql(db.url, 'select 1 from fx_orders.outbox limit 1'),
+        (rows) => rows.length === 0,
+        30_000,
+      );
       const messages = await readTopic(prefix + OrderPlaced.topic, { count: total, quietMs: 1000 });
       const seqs = messages.map((m) => (JSON.parse(m.value) as { data: { seq: number } }).data.seq);
       expect(seqs).toHaveLength(total);

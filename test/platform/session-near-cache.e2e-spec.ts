@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { SessionStore, type Session } from '../../src/platform/auth/sessions';
-import { loadConfig } from '../../src/platform/config/app-config';
-import { RedisCache } from '../../src/platform/cache/redis.cache';
+import { SessionStore, type Session } from '@platform/auth/sessions';
+import { loadConfig } from '@platform/config/app-config';
+import { RedisCache } from '@platform/cache/redis.cache';
 import { serviceUrls } from '../support/services';
 
 /**

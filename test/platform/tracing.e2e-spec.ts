@@ -27,7 +27,13 @@ describe('OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT)', () => {
 
     const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(REDIS_URL|KAFKA_BROKERS|PORT)$/.test(k)));
     const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, '../../src/main.ts')], {
-      env: { ...clean, DATABASE_URL: db.url, PORT: '0', OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${collectorPort}`, OTEL_SERVICE_NAME: 'skyro-core-test' },
+      env: {
+        ...clean,
+        DATABASE_URL: db.url,
+        PORT: '0',
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${collectorPort}`,
+        OTEL_SERVICE_NAME: 'skyro-core-test',
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     try {
@@ -44,7 +50,9 @@ describe('OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT)', () => {
       await new Promise((r) => child.once('exit', r));
 
       const spans = exports.flatMap((e) => e.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((s) => s.spans)));
-      const services = exports.flatMap((e) => e.resourceSpans.flatMap((rs) => rs.resource.attributes.filter((a) => a.key === 'service.name').map((a) => a.value.stringValue)));
+      const services = exports.flatMap((e) =>
+        e.resourceSpans.flatMap((rs) => rs.resource.attributes.filter((a) => a.key === 'service.name').map((a) => a.value.stringValue)),
+      );
       expect(services).toContain('skyro-core-test');
       expect(spans.some((s) => s.traceId === traceId && s.kind === 2 /* SERVER */)).toBe(true);
     } finally {

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { createDataSource } from '../../src/platform/database/data-source';
-import { UnitOfWork } from '../../src/platform/database/unit-of-work';
+import { createDataSource } from '@platform/database/data-source';
+import { UnitOfWork } from '@platform/database/unit-of-work';
 import { createTestDatabase, sql } from '../support/database';
 
 describe('UnitOfWork', () => {
@@ -10,7 +10,7 @@ describe('UnitOfWork', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    await sql(db.url, "create table counter (id int primary key, n int not null); insert into counter values (1, 0)");
+    await sql(db.url, 'create table counter (id int primary key, n int not null); insert into counter values (1, 0)');
     const dataSource = createDataSource({ url: db.url, poolMax: 20, statementTimeoutMs: 10_000 });
     await dataSource.initialize();
     uow = new UnitOfWork(dataSource);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { identityContext } from '../../src/modules/identity/identity.context';
+import { identityContext } from '@modules/identity/identity.context';
 import { startChildApp, type ChildApp } from '../support/child-app';
 import { kafkaPrefix, startTestApp, testSigningKeys, type TestApp } from '../support/app';
 import { clientToken, loginAs } from '../support/auth';
@@ -55,7 +55,14 @@ async function commonEnv(db: { url: string; name: string }, prefix: string): Pro
 /** The test's own app beside a deployment: the mailbox (it asks identity for verification tokens over the bus) and token minting. */
 async function mailboxApp(db: { url: string }, prefix: string): Promise<TestApp> {
   await installSchema(db.url, 'test_mailbox');
-  return startTestApp({ contexts: [testMailbox], available: [identityContext, testMailbox], databaseUrl: db.url, redis: true, kafkaTopicPrefix: prefix, env: { BUS_CALL_TIMEOUT_MS: '5000' } });
+  return startTestApp({
+    contexts: [testMailbox],
+    available: [identityContext, testMailbox],
+    databaseUrl: db.url,
+    redis: true,
+    kafkaTopicPrefix: prefix,
+    env: { BUS_CALL_TIMEOUT_MS: '5000' },
+  });
 }
 
 describe('a split deployment: three processes, the ledger on its own database', () => {
@@ -183,10 +190,22 @@ describe('a split deployment: three processes, the ledger on its own database', 
     expect(pending.size).toBe(0);
     // Each acknowledged transfer exists once in the ledger, and no other transfer left the payer.
     const ids = [...done];
-    const [{ n, total }] = await sql<{ n: number; total: string }>(split.ledgerDb, 'select count(*)::int as n, coalesce(sum(amount), 0)::text as total from ledger.transfers where id = any($1::uuid[])', [ids]);
+    const { n, total } = (
+      await sql<{ n: number; total: string }>(
+        split.ledgerDb,
+        'select count(*)::int as n, coalesce(sum(amount), 0)::text as total from ledger.transfers where id = any($1::uuid[])',
+        [ids],
+      )
+    )[0]!;
     expect(n).toBe(ids.length);
     const payerLedger = (await call(route(`/v1/accounts/${payer}`), { token })).body as { ledgerAccountId: string; balances: { posted: string } };
-    const [{ out }] = await sql<{ out: string }>(split.ledgerDb, `select coalesce(sum(amount), 0)::text as out from ledger.transfers where debit_account_id = $1 and code = 9200`, [payerLedger.ledgerAccountId]);
+    const { out } = (
+      await sql<{ out: string }>(
+        split.ledgerDb,
+        `select coalesce(sum(amount), 0)::text as out from ledger.transfers where debit_account_id = $1 and code = 9200`,
+        [payerLedger.ledgerAccountId],
+      )
+    )[0]!;
     expect(out).toBe(total);
     expect(BigInt(payerLedger.balances.posted)).toBe(1_000_000n - BigInt(total));
     const reconciliation = await call(route('/v1/ledger/reconciliations'), { token: bankToken, method: 'POST' });
@@ -204,7 +223,10 @@ async function fundedPair(d: Deployment, amount: bigint): Promise<{ token: strin
   const bankToken = await clientToken(d.mailbox.app, 'bank-ops', ['ledger:read', 'ledger:write', 'ledger:reconcile']);
   const bank = randomUUID();
   await call(d.route('/v1/ledger/accounts'), { token: bankToken, body: { id: bank, currency: 'EUR', normalSide: 'debit' } });
-  const funded = await call(d.route('/v1/ledger/transfers'), { token: bankToken, body: { id: randomUUID(), debitAccountId: bank, creditAccountId: payer.ledgerAccountId, amount: String(amount), currency: 'EUR' } });
+  const funded = await call(d.route('/v1/ledger/transfers'), {
+    token: bankToken,
+    body: { id: randomUUID(), debitAccountId: bank, creditAccountId: payer.ledgerAccountId, amount: String(amount), currency: 'EUR' },
+  });
   if (funded.status !== 201) throw new Error(`funding failed: ${funded.status} ${JSON.stringify(funded.body)}`);
   return { token, payer: payer.id, payee: payee.id, bankToken };
 }
@@ -227,44 +249,96 @@ async function customer(d: Deployment): Promise<string> {
  */
 async function journey(d: Deployment): Promise<unknown[]> {
   const t: unknown[] = [];
-  const note = (step: string, res: Answer, pick: (body: any) => unknown = () => undefined) => t.push({ step, status: res.status, ...(res.status < 300 ? { seen: pick(res.body) } : { code: res.body?.code }) }); // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each step picks what it compares from a body of its own shape
+  const note = (step: string, res: Answer, pick: (body: any) => unknown = () => undefined) =>
+    t.push({ step, status: res.status, ...(res.status < 300 ? { seen: pick(res.body) } : { code: res.body?.code }) });
   const token = await customer(d);
   const key = () => ({ 'idempotency-key': randomUUID() });
   const openedKey = key();
   const checking = await call(d.route('/v1/accounts'), { token, body: { product: 'checking', currency: 'EUR' }, headers: openedKey });
   note('open checking', checking, (b) => ({ status: b.status, product: b.product, currency: b.currency }));
-  note('open checking again (same key)', await call(d.route('/v1/accounts'), { token, body: { product: 'checking', currency: 'EUR' }, headers: openedKey }), (b) => b.id === checking.body.id);
+  note(
+    'open checking again (same key)',
+    await call(d.route('/v1/accounts'), { token, body: { product: 'checking', currency: 'EUR' }, headers: openedKey }),
+    (b) => b.id === checking.body.id,
+  );
   const savings = await call(d.route('/v1/accounts'), { token, body: { product: 'savings', currency: 'EUR' }, headers: key() });
   note('open savings', savings, (b) => b.status);
   const bankToken = await clientToken(d.mailbox.app, 'bank-ops', ['ledger:read', 'ledger:write', 'ledger:reconcile']);
   const bank = randomUUID();
-  note('bank ledger account', await call(d.route('/v1/ledger/accounts'), { token: bankToken, body: { id: bank, currency: 'EUR', normalSide: 'debit' } }), (b) => b.normalSide);
+  note(
+    'bank ledger account',
+    await call(d.route('/v1/ledger/accounts'), { token: bankToken, body: { id: bank, currency: 'EUR', normalSide: 'debit' } }),
+    (b) => b.normalSide,
+  );
   const fund = (amount: string, to: string) => ({ id: randomUUID(), debitAccountId: bank, creditAccountId: to, amount, currency: 'EUR' });
-  note('funding (single)', await call(d.route('/v1/ledger/transfers'), { token: bankToken, body: fund('100000', checking.body.ledgerAccountId) }), (b) => [b.kind, b.amount]);
-  const batch = await call(d.route('/v1/ledger/transfers/batch'), { token: bankToken, body: { transfers: [fund('100', checking.body.ledgerAccountId), fund('200', savings.body.ledgerAccountId)] } });
+  note('funding (single)', await call(d.route('/v1/ledger/transfers'), { token: bankToken, body: fund('100000', checking.body.ledgerAccountId) }), (b) => [
+    b.kind,
+    b.amount,
+  ]);
+  const batch = await call(d.route('/v1/ledger/transfers/batch'), {
+    token: bankToken,
+    body: { transfers: [fund('100', checking.body.ledgerAccountId), fund('200', savings.body.ledgerAccountId)] },
+  });
   note('funding (batch)', batch, (b) => b.results.map((r: { status: string }) => r.status));
   const hold = { ...fund('300', checking.body.ledgerAccountId), kind: 'pending', timeoutSeconds: 600 };
   note('pending', await call(d.route('/v1/ledger/transfers'), { token: bankToken, body: hold }), (b) => [b.kind, b.amount]);
-  note('post pending', await call(d.route('/v1/ledger/transfers'), { token: bankToken, body: { id: randomUUID(), kind: 'post_pending', pendingId: hold.id, amount: '250' } }), (b) => [b.kind, b.amount]);
+  note(
+    'post pending',
+    await call(d.route('/v1/ledger/transfers'), { token: bankToken, body: { id: randomUUID(), kind: 'post_pending', pendingId: hold.id, amount: '250' } }),
+    (b) => [b.kind, b.amount],
+  );
   const move = { id: randomUUID(), toAccountId: savings.body.id, amount: '2500', reference: 'rent' };
   note('transfer', await call(d.route(`/v1/accounts/${checking.body.id}/transfers`), { token, body: move }), (b) => [b.status, b.amount, b.currency]);
   const replay = await call(d.route(`/v1/accounts/${checking.body.id}/transfers`), { token, body: move });
   note('transfer replayed', replay, () => replay.headers.get('idempotent-replayed'));
   note('transfer, same id other amount', await call(d.route(`/v1/accounts/${checking.body.id}/transfers`), { token, body: { ...move, amount: '2501' } }));
-  note('transfer, too much', await call(d.route(`/v1/accounts/${checking.body.id}/transfers`), { token, body: { ...move, id: randomUUID(), amount: '99999999' } }));
-  note('transfer, bad amount', await call(d.route(`/v1/accounts/${checking.body.id}/transfers`), { token, body: { ...move, id: randomUUID(), amount: '1.5' } }));
+  note(
+    'transfer, too much',
+    await call(d.route(`/v1/accounts/${checking.body.id}/transfers`), { token, body: { ...move, id: randomUUID(), amount: '99999999' } }),
+  );
+  note(
+    'transfer, bad amount',
+    await call(d.route(`/v1/accounts/${checking.body.id}/transfers`), { token, body: { ...move, id: randomUUID(), amount: '1.5' } }),
+  );
   note('checking', await call(d.route(`/v1/accounts/${checking.body.id}`), { token }), (b) => b.balances);
-  note('accounts', await call(d.route('/v1/accounts'), { token }), (b) => (b.items ?? b).map((a: { product: string; balances: unknown }) => [a.product, a.balances]));
-  note('history', await call(d.route(`/v1/accounts/${checking.body.id}/postings`), { token }), (b) => b.items.map((p: { amount: string; balanceAfter: string; bucket: string }) => [p.bucket, p.amount, p.balanceAfter]));
+  note('accounts', await call(d.route('/v1/accounts'), { token }), (b) =>
+    (b.items ?? b).map((a: { product: string; balances: unknown }) => [a.product, a.balances]),
+  );
+  note('history', await call(d.route(`/v1/accounts/${checking.body.id}/postings`), { token }), (b) =>
+    b.items.map((p: { amount: string; balanceAfter: string; bucket: string }) => [p.bucket, p.amount, p.balanceAfter]),
+  );
   const from = new Date(Date.now() - 3_600_000).toISOString();
   const to = new Date(Date.now() + 60_000).toISOString();
-  note('statement', await call(d.route(`/v1/accounts/${checking.body.id}/statements?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`), { token }), (b) => [b.openingBalance, b.closingBalance, b.postings?.length]);
+  note(
+    'statement',
+    await call(d.route(`/v1/accounts/${checking.body.id}/statements?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`), { token }),
+    (b) => [b.openingBalance, b.closingBalance, b.postings?.length],
+  );
   const admin = await loginAs(d.mailbox.app, randomUUID(), ['admin']);
   const today = new Date().toISOString().slice(0, 10);
-  note('interest rate', await call(d.route('/v1/admin/interest-rates'), { token: admin.token, body: { product: 'savings', currency: 'EUR', effectiveFrom: today, annualRatePercent: '1.5' } }), (b) => [b.product, b.annualRatePercent]);
-  note('interest of savings', await call(d.route(`/v1/accounts/${savings.body.id}/interest`), { token }), (b) => [b.currentRatePercent, b.accruedUnpaid, b.capitalisations.length]);
-  note('close savings', await call(d.route(`/v1/accounts/${savings.body.id}/close`), { token, body: { sweepToAccountId: checking.body.id }, headers: key() }), (b) => [b.status]);
+  note(
+    'interest rate',
+    await call(d.route('/v1/admin/interest-rates'), {
+      token: admin.token,
+      body: { product: 'savings', currency: 'EUR', effectiveFrom: today, annualRatePercent: '1.5' },
+    }),
+    (b) => [b.product, b.annualRatePercent],
+  );
+  note('interest of savings', await call(d.route(`/v1/accounts/${savings.body.id}/interest`), { token }), (b) => [
+    b.currentRatePercent,
+    b.accruedUnpaid,
+    b.capitalisations.length,
+  ]);
+  note(
+    'close savings',
+    await call(d.route(`/v1/accounts/${savings.body.id}/close`), { token, body: { sweepToAccountId: checking.body.id }, headers: key() }),
+    (b) => [b.status],
+  );
   note('checking after closure', await call(d.route(`/v1/accounts/${checking.body.id}`), { token }), (b) => b.balances);
-  note('closed account pays nothing', await call(d.route(`/v1/accounts/${savings.body.id}/transfers`), { token, body: { id: randomUUID(), toAccountId: checking.body.id, amount: '1' } }));
+  note(
+    'closed account pays nothing',
+    await call(d.route(`/v1/accounts/${savings.body.id}/transfers`), { token, body: { id: randomUUID(), toAccountId: checking.body.id, amount: '1' } }),
+  );
   return t;
 }

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
-import { CONTEXTS } from '../../src/modules';
-import { contextSchemaSql } from '../../src/platform/database/context-schema';
+import { CONTEXTS } from '@modules';
+import { contextSchemaSql } from '@platform/database/context-schema';
 import { withDatabase } from '../support/global-setup';
 import { serviceUrls } from '../support/services';
 

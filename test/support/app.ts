@@ -2,11 +2,11 @@ import 'reflect-metadata';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import request from 'supertest';
-import { createApp, shutdown } from '../../src/bootstrap';
-import { loadConfig, type AppConfig } from '../../src/platform/config/app-config';
-import type { ContextManifest } from '../../src/platform/context-definition';
-import { createLogger } from '../../src/platform/logging/logger';
-import { KeyRing } from '../../src/platform/auth/key-ring';
+import { createApp, shutdown } from '@app/bootstrap';
+import { loadConfig, type AppConfig } from '@platform/config/app-config';
+import type { ContextManifest } from '@platform/context-definition';
+import { createLogger } from '@platform/logging/logger';
+import { KeyRing } from '@platform/auth/key-ring';
 import { serviceUrls } from './services';
 
 export interface TestAppOptions {
@@ -45,19 +45,21 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
   const services = serviceUrls();
   const config = loadConfig(
     {
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    PORT: '0',
-    DATABASE_URL: options.databaseUrl,
-    DATABASE_POOL_MAX: '10',
-    OUTBOX_POLL_INTERVAL_MS: '50',
-    CONSUMER_RETRY_BASE_MS: '20',
-    AUTH_SIGNING_KEYS: await testSigningKeys(),
-    // Several files and checkouts share one Redis: apps on the same (per-file) database
-    // form one deployment and share a key space; other files' keys are invisible to them.
-    ...(options.redis ? { REDIS_URL: services.redisUrl, REDIS_KEY_PREFIX: `${new URL(options.databaseUrl).pathname.slice(1)}:` } : {}),
-    ...(options.kafkaTopicPrefix !== undefined ? { KAFKA_BROKERS: services.kafkaBrokers, KAFKA_TOPIC_PREFIX: options.kafkaTopicPrefix, KAFKA_TOPIC_PARTITIONS: '3' } : {}),
-    ...options.env,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      PORT: '0',
+      DATABASE_URL: options.databaseUrl,
+      DATABASE_POOL_MAX: '10',
+      OUTBOX_POLL_INTERVAL_MS: '50',
+      CONSUMER_RETRY_BASE_MS: '20',
+      AUTH_SIGNING_KEYS: await testSigningKeys(),
+      // Several files and checkouts share one Redis: apps on the same (per-file) database
+      // form one deployment and share a key space; other files' keys are invisible to them.
+      ...(options.redis ? { REDIS_URL: services.redisUrl, REDIS_KEY_PREFIX: `${new URL(options.databaseUrl).pathname.slice(1)}:` } : {}),
+      ...(options.kafkaTopicPrefix !== undefined
+        ? { KAFKA_BROKERS: services.kafkaBrokers, KAFKA_TOPIC_PREFIX: options.kafkaTopicPrefix, KAFKA_TOPIC_PARTITIONS: '3' }
+        : {}),
+      ...options.env,
     },
     options.available ?? options.contexts,
   );

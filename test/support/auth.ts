@@ -1,8 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
-import { newId } from '../../src/shared-kernel';
-import { AccessTokens } from '../../src/platform/auth/access-tokens';
-import type { Role } from '../../src/platform/auth/principal';
-import { SessionStore } from '../../src/platform/auth/sessions';
+import { newId } from '@shared-kernel';
+import { AccessTokens } from '@platform/auth/access-tokens';
+import type { Role } from '@platform/auth/principal';
+import { SessionStore } from '@platform/auth/sessions';
 
 /**
  * A logged-in user for tests of modules other than identity: a real session in the
@@ -15,7 +15,9 @@ export async function loginAs(
   options: { secondFactorAt?: number | null } = {},
 ): Promise<{ token: string; sessionId: string }> {
   const sessionId = newId();
-  await app.get(SessionStore).create({ id: sessionId, userId, roles, createdAt: Date.now(), ip: null, userAgent: 'test', secondFactorAt: options.secondFactorAt ?? null });
+  await app
+    .get(SessionStore)
+    .create({ id: sessionId, userId, roles, createdAt: Date.now(), ip: null, userAgent: 'test', secondFactorAt: options.secondFactorAt ?? null });
   const { token } = await app.get(AccessTokens).issue({ subject: userId, roles, sessionId });
   return { token, sessionId };
 }

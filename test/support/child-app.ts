@@ -7,23 +7,31 @@ export interface ChildApp {
   exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Runs the real entry point (src/main.ts) in its own process, for crash and shutdown tests. */
-export async function startChildApp(env: Record<string, string>, timeoutMs = 60_000): Promise<ChildApp> {
+/** The source entry point, compiled on the fly by swc. */
+export const SOURCE_MAIN: readonly string[] = ['-r', '@swc-node/register', join(__dirname, '../../src/main.ts')];
+
+/**
+ * Runs the real entry point in its own process, for crash and shutdown tests: src/main.ts by
+ * default, or what `entry` names (node's arguments, e.g. the built dist/src/main.js).
+ */
+export async function startChildApp(env: Record<string, string>, timeoutMs = 60_000, entry: readonly string[] = SOURCE_MAIN): Promise<ChildApp> {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(DATABASE_URL|REDIS_URL|KAFKA_BROKERS|PORT|MODULES)$/.test(k)));
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, '../../src/main.ts')], {
+  const child = spawn(process.execPath, [...entry], {
     env: { ...clean, PORT: '0', LOG_LEVEL: 'info', ...env },
     cwd: join(__dirname, '../..'),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   let out = '';
   let err = '';
   let ready = false;
   // Only the start-up lines matter; afterwards the output is drained and dropped.
-  child.stdout!.on('data', (c: Buffer) => {
+  child.stdout.on('data', (c: Buffer) => {
     if (!ready) out += c.toString();
   });
-  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (err += c.toString()));
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const match = /Skyro Core listening on (http:\/\/[\d.:]+)/.exec(out);

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { Client } from 'pg';
-import { CONTEXTS } from '../../src/modules';
-import { migrateDatabases, planDatabases } from '../../src/platform/database/databases';
-import { createLogger } from '../../src/platform/logging/logger';
+import { CONTEXTS } from '@modules';
+import { migrateDatabases, planDatabases } from '@platform/database/databases';
+import { createLogger } from '@platform/logging/logger';
 import { serviceUrls } from './services';
 
 /**

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import type { Logger } from 'pino';
-import { createLogger } from '../../src/platform/logging/logger';
+import { createLogger } from '@platform/logging/logger';
 
 /** A real platform logger whose JSON lines are kept in memory for assertions. */
 export function capturingLogger(level: 'info' | 'debug' | 'warn' = 'info'): { logger: Logger; lines: string[]; text(): string } {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, defineConfig, list, minorUnits, type ConfigOf } from '../../platform/config/config-slice';
+import { ConfigError, defineConfig, list, minorUnits, type ConfigOf } from '@platform/config/config-slice';
 
 /** The accounts context's settings (ACCOUNTS_* variables). */
 export const accountsConfig = defineConfig(
@@ -8,7 +8,10 @@ export const accountsConfig = defineConfig(
     ACCOUNTS_CURRENCIES: list
       .pipe(z.array(z.string().regex(/^[A-Z]{3}$/, 'must be ISO 4217 codes, comma-separated')).min(1, 'must name at least one currency'))
       .default(['EUR', 'USD', 'GBP']),
-    ACCOUNTS_IBAN_BANK_CODE: z.string().regex(/^[1-9][0-9]{7}$/, 'must be an 8-digit German bank code (BLZ)').default('99900000'),
+    ACCOUNTS_IBAN_BANK_CODE: z
+      .string()
+      .regex(/^[1-9][0-9]{7}$/, 'must be an 8-digit German bank code (BLZ)')
+      .default('99900000'),
     ACCOUNTS_CHECKING_OVERDRAFT_LIMIT: minorUnits.default(0n),
     ACCOUNTS_CHECKING_MAX_OVERDRAFT: minorUnits.default(100_000n),
   },

@@ -1,5 +1,5 @@
-import { defineContext } from '../../platform/context-definition';
-import { ACCOUNTS_MIGRATIONS } from '../../../migrations/accounts';
+import { defineContext } from '@platform/context-definition';
+import { ACCOUNTS_MIGRATIONS } from '@migrations/accounts';
 import { accountsConfig } from './accounts.config';
 import { AccountsModule } from './accounts.module';
 import { accountsContract } from './contract';

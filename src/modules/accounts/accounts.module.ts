@@ -1,5 +1,5 @@
 import { Module, type OnApplicationBootstrap } from '@nestjs/common';
-import { Scheduler } from '../../platform/jobs/scheduler';
+import { Scheduler } from '@platform/jobs/scheduler';
 import { ChangeAccount } from './application/change-account/change-account';
 import { CloseAccountWorkflow } from './application/close-account/close-account.workflow';
 import { InterestSettlement } from './application/close-account/interest-settlement';

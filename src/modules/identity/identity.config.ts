@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ConfigError, defineConfig, int, key32, keyMap, list, type ConfigOf } from '../../platform/config/config-slice';
+import { ConfigError, defineConfig, int, key32, keyMap, list, type ConfigOf } from '@platform/config/config-slice';
 
 /** The identity context's settings (IDENTITY_* variables). */
 export const identityConfig = defineConfig(

@@ -1,5 +1,5 @@
-import { defineContext } from '../../platform/context-definition';
-import { IDENTITY_MIGRATIONS } from '../../../migrations/identity';
+import { defineContext } from '@platform/context-definition';
+import { IDENTITY_MIGRATIONS } from '@migrations/identity';
 import { identityContract } from './contract';
 import { identityConfig } from './identity.config';
 import { IdentityModule } from './identity.module';
@@ -23,7 +23,11 @@ export const identityContext = defineContext({
   },
   routes: ['/v1/auth', '/v1/oauth', '/v1/users', '/v1/sessions', '/v1/mfa', '/v1/admin/users', '/v1/admin/oauth-clients', '/v1/audit-log', '/.well-known'],
   apiTags: [
-    { name: 'auth', description: 'Sign-up, e-mail verification, login (password, MFA, passkeys), password reset, the OAuth 2.0 token endpoint and signing keys. Public: no access token needed.' },
+    {
+      name: 'auth',
+      description:
+        'Sign-up, e-mail verification, login (password, MFA, passkeys), password reset, the OAuth 2.0 token endpoint and signing keys. Public: no access token needed.',
+    },
     { name: 'users', description: "The signed-in user's own profile, password, data export and account closure." },
     { name: 'sessions', description: "The signed-in user's sessions (devices); revoking one ends its tokens at once." },
     { name: 'mfa', description: 'Second factors: TOTP, recovery codes, passkeys (WebAuthn), and step-up for sensitive operations.' },

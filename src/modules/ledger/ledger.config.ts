@@ -1,4 +1,4 @@
-import { defineConfig, int, type ConfigOf } from '../../platform/config/config-slice';
+import { defineConfig, int, type ConfigOf } from '@platform/config/config-slice';
 
 /** The ledger context's settings (LEDGER_* variables). */
 export const ledgerConfig = defineConfig('ledger', { LEDGER_COMMIT_CONCURRENCY: int(1, 16).default(2) }, (e) => ({

@@ -1,5 +1,5 @@
-import { defineContext } from '../../platform/context-definition';
-import { LEDGER_MIGRATIONS } from '../../../migrations/ledger';
+import { defineContext } from '@platform/context-definition';
+import { LEDGER_MIGRATIONS } from '@migrations/ledger';
 import { ledgerContract } from './contract';
 import { ledgerConfig } from './ledger.config';
 import { LedgerModule } from './ledger.module';
@@ -19,6 +19,9 @@ export const ledgerContext = defineContext({
   },
   routes: ['/v1/ledger'],
   apiTags: [
-    { name: 'ledger', description: "The bank's double-entry books for services and back-office: ledger accounts, two-phase transfers, postings, reconciliation." },
+    {
+      name: 'ledger',
+      description: "The bank's double-entry books for services and back-office: ledger accounts, two-phase transfers, postings, reconciliation.",
+    },
   ],
 });

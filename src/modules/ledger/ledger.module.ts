@@ -1,5 +1,5 @@
 import { Module, type OnApplicationBootstrap } from '@nestjs/common';
-import { Scheduler } from '../../platform/jobs/scheduler';
+import { Scheduler } from '@platform/jobs/scheduler';
 import { ChangeLedgerAccountCommandHandler } from './application/change-ledger-account/change-ledger-account.command-handler';
 import { CreateLedgerAccountCommandHandler } from './application/create-ledger-account/create-ledger-account.command-handler';
 import { ExpirePendingTransfersJob } from './application/expire-pending-transfers/expire-pending-transfers.job';

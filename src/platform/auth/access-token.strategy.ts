@@ -4,7 +4,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import passport from 'passport';
 import { Strategy as JwtStrategy, type StrategyOptions, type VerifyCallbackWithRequest } from 'passport-jwt';
-import { DomainError } from '../../shared-kernel';
+import { DomainError } from '@shared-kernel';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { ACCESS_TOKEN_TYPE } from './access-tokens';
 import { KeyRing, TOKEN_ALGORITHM } from './key-ring';
@@ -84,7 +84,7 @@ export class AccessTokenStrategy extends PassportStrategy(NamedJwtStrategy) impl
 
   /** passport-jwt's authenticate, unless this exact token was verified before and has not expired. */
   override authenticate(request: Parameters<JwtStrategy['authenticate']>[0], options?: unknown): void {
-    const token = bearerToken(request as unknown as FastifyRequest);
+    const token = bearerToken(request);
     const known = token === null ? undefined : this.verified.get(token);
     if (known) {
       if (known.expiresAt * 1000 > Date.now()) return this.success(known);
@@ -110,7 +110,7 @@ export class AccessTokenStrategy extends PassportStrategy(NamedJwtStrategy) impl
 }
 
 /** The ring's key for this token, if its header is one we accept; nothing else is looked at. */
-function verificationKeyFor(keys: KeyRing, rawToken: string): KeyObject | undefined {
+function verificationKeyFor(keys: KeyRing, rawToken: unknown): KeyObject | undefined {
   if (typeof rawToken !== 'string') return undefined;
   const dot = rawToken.indexOf('.');
   if (dot <= 0) return undefined;

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SignJWT, type JWTPayload } from 'jose';
-import { newId } from '../../shared-kernel';
+import { newId } from '@shared-kernel';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { KeyRing, TOKEN_ALGORITHM } from './key-ring';
 import type { Role } from './principal';

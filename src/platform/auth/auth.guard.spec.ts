@@ -10,14 +10,16 @@ describe('AuthGuard outside HTTP', () => {
     const untouched = () => {
       throw new Error('must not be used outside HTTP');
     };
-    const reflector = { getAllAndOverride: jest.fn(untouched) } as unknown as Reflector;
-    const sessions = { get: jest.fn(untouched), touch: jest.fn(untouched) } as unknown as SessionStore;
+    const getAllAndOverride = jest.fn(untouched);
+    const getSession = jest.fn(untouched);
+    const reflector = { getAllAndOverride } as unknown as Reflector;
+    const sessions = { get: getSession, touch: jest.fn(untouched) } as unknown as SessionStore;
     const guard = new AuthGuard(reflector, { name: 'unused' } as AccessTokenStrategy, sessions, new Permissions([]));
     for (const type of ['rpc', 'ws']) {
       const context = { getType: () => type, switchToHttp: untouched, getHandler: untouched, getClass: untouched } as unknown as ExecutionContext;
       await expect(guard.canActivate(context)).resolves.toBe(true);
     }
-    expect(reflector.getAllAndOverride).not.toHaveBeenCalled();
-    expect(sessions.get).not.toHaveBeenCalled();
+    expect(getAllAndOverride).not.toHaveBeenCalled();
+    expect(getSession).not.toHaveBeenCalled();
   });
 });

@@ -2,7 +2,7 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { AuthGuard as PassportAuthGuard } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
-import { DomainError } from '../../shared-kernel';
+import { DomainError } from '@shared-kernel';
 import { AccessTokenStrategy, bearerToken, invalidToken, type VerifiedToken } from './access-token.strategy';
 import { IS_PUBLIC, REQUIRED_PERMISSIONS, STEP_UP_MAX_AGE } from './decorators';
 import { Permissions } from './permissions';
@@ -80,7 +80,7 @@ export class AuthGuard extends PassportAuthGuard() implements CanActivate {
    * else is a fault of ours, not of the token, and stays a 500.
    */
   override handleRequest<TUser = VerifiedToken>(error: unknown, user: unknown): TUser {
-    if (error) throw error;
+    if (error) throw error instanceof Error ? error : new Error('authentication failed', { cause: error });
     if (!user) throw invalidToken();
     return user as TUser;
   }

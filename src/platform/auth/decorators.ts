@@ -19,8 +19,7 @@ export const RequirePermissions = (...permissions: string[]): MethodDecorator & 
  * Sensitive operation: the session must have completed a second factor within the last
  * `maxAgeSeconds` (step-up). Otherwise 401 STEP_UP_REQUIRED.
  */
-export const RequiresStepUp = (maxAgeSeconds = 300): MethodDecorator & ClassDecorator =>
-  SetMetadata(STEP_UP_MAX_AGE, maxAgeSeconds);
+export const RequiresStepUp = (maxAgeSeconds = 300): MethodDecorator & ClassDecorator => SetMetadata(STEP_UP_MAX_AGE, maxAgeSeconds);
 
 /** Documents the bearer-token requirement and its 401 answer. */
 export const ApiAuth = (): MethodDecorator & ClassDecorator => applyDecorators(ApiBearerAuth('bearer'), ApiProblems(401));

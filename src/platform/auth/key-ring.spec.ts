@@ -7,8 +7,13 @@ import { ConfigError } from '../config/app-config';
 import { KeyRing } from './key-ring';
 
 const jwkOf = (type: 'ec' | 'ed25519' | 'rsa', options: { namedCurve?: string } = {}): JWK => {
-  const { privateKey } = type === 'ec' ? generateKeyPairSync('ec', { namedCurve: options.namedCurve ?? 'P-256' }) : type === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ed25519');
-  return privateKey.export({ format: 'jwk' }) as JWK;
+  const { privateKey } =
+    type === 'ec'
+      ? generateKeyPairSync('ec', { namedCurve: options.namedCurve ?? 'P-256' })
+      : type === 'rsa'
+        ? generateKeyPairSync('rsa', { modulusLength: 2048 })
+        : generateKeyPairSync('ed25519');
+  return privateKey.export({ format: 'jwk' });
 };
 const publicOf = ({ d: _d, ...pub }: JWK): JWK => pub;
 
@@ -47,11 +52,26 @@ describe('KeyRing', () => {
     ['a public key to sign with', () => [publicOf(jwkOf('ec'))], [], shape('AUTH_SIGNING_KEYS', 'private')],
     ['an Ed25519 key to verify with', () => [], [publicOf(jwkOf('ed25519'))], shape('AUTH_VERIFICATION_KEYS', 'public')],
     ['a private key to verify with', () => [], [jwkOf('ec')], shape('AUTH_VERIFICATION_KEYS', 'public')],
-    ['a d that is not the private key of x, y', () => [{ ...jwkOf('ec'), d: jwkOf('ec').d }], [], 'Invalid configuration: AUTH_SIGNING_KEYS holds a key whose x, y are not a P-256 point or whose d does not match them'],
-    ['a point off the curve', () => [], [{ ...publicOf(jwkOf('ec')), y: publicOf(jwkOf('ec')).y }], 'Invalid configuration: AUTH_VERIFICATION_KEYS holds a key whose x, y are not a P-256 point'],
-    ['two keys under one kid', () => [{ ...jwkOf('ec'), kid: 'k' }], [{ ...publicOf(jwkOf('ec')), kid: 'k' }], 'Invalid configuration: AUTH_VERIFICATION_KEYS holds a different key under the kid "k" of another key'],
+    [
+      'a d that is not the private key of x, y',
+      () => [{ ...jwkOf('ec'), d: jwkOf('ec').d }],
+      [],
+      'Invalid configuration: AUTH_SIGNING_KEYS holds a key whose x, y are not a P-256 point or whose d does not match them',
+    ],
+    [
+      'a point off the curve',
+      () => [],
+      [{ ...publicOf(jwkOf('ec')), y: publicOf(jwkOf('ec')).y }],
+      'Invalid configuration: AUTH_VERIFICATION_KEYS holds a key whose x, y are not a P-256 point',
+    ],
+    [
+      'two keys under one kid',
+      () => [{ ...jwkOf('ec'), kid: 'k' }],
+      [{ ...publicOf(jwkOf('ec')), kid: 'k' }],
+      'Invalid configuration: AUTH_VERIFICATION_KEYS holds a different key under the kid "k" of another key',
+    ],
   ])('refuses %s with one line naming the variable', async (_name, signing, verifying, message) => {
-    const attempt = KeyRing.fromJwks(signing(), verifying as JWK[]);
+    const attempt = KeyRing.fromJwks(signing(), verifying);
     await expect(attempt).rejects.toThrow(new ConfigError(message));
     await expect(attempt).rejects.toBeInstanceOf(ConfigError);
   });
@@ -72,7 +92,9 @@ describe('KeyRing', () => {
       const file = join(dir, 'nested', 'auth-keys.json');
       const first = await KeyRing.persistent(file);
       expect(statSync(file).mode & 0o777).toBe(0o600);
-      expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual([expect.objectContaining({ kty: 'EC', crv: 'P-256', d: expect.any(String), kid: first.signing!.kid })]);
+      expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual([
+        expect.objectContaining({ kty: 'EC', crv: 'P-256', d: expect.any(String), kid: first.signing!.kid }),
+      ]);
       const replaced = jest.fn();
       expect((await KeyRing.persistent(file, replaced)).signing!.kid).toBe(first.signing!.kid);
       expect(replaced).not.toHaveBeenCalled();

@@ -53,7 +53,10 @@ export class KeyRing {
           `Invalid configuration: ${variable} must be a JSON array of EC P-256 ${entry.private ? 'private' : 'public'} JSON Web Keys (kty "EC", crv "P-256"${entry.private ? ', with d' : ', without d'}; alg ES256 if given)`,
         );
       }
-      const badMaterial = () => new ConfigError(`Invalid configuration: ${variable} holds a key whose x, y are not a P-256 point${entry.private ? ' or whose d does not match them' : ''}`);
+      const badMaterial = () =>
+        new ConfigError(
+          `Invalid configuration: ${variable} holds a key whose x, y are not a P-256 point${entry.private ? ' or whose d does not match them' : ''}`,
+        );
       const pub: JWK = { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y };
       let publicKey: KeyObject;
       let privateKey: KeyObject | undefined;
@@ -72,7 +75,8 @@ export class KeyRing {
       const kid = jwk.kid ?? (await calculateJwkThumbprint(pub));
       const known = verifiers.get(kid);
       // A kid names one key: two different keys under one kid would make verification ambiguous.
-      if (known && !known.equals(publicKey)) throw new ConfigError(`Invalid configuration: ${variable} holds a different key under the kid "${kid}" of another key`);
+      if (known && !known.equals(publicKey))
+        throw new ConfigError(`Invalid configuration: ${variable} holds a different key under the kid "${kid}" of another key`);
       if (!known) {
         verifiers.set(kid, publicKey);
         published.push({ ...pub, kid, alg: TOKEN_ALGORITHM, use: 'sig' });

@@ -1,4 +1,4 @@
-import { DomainError } from '../../shared-kernel';
+import { DomainError } from '@shared-kernel';
 import { hasPermission, type Principal } from './principal';
 
 /**

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { Partitioners } from 'kafkajs';
-import { DomainError, ValidationError, type ContractMessage } from '../../shared-kernel';
+import { DomainError, ValidationError, type ContractMessage } from '@shared-kernel';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import type { ContextManifest } from '../context-definition';
 import { requestContext } from '../context/request-context';
@@ -44,7 +44,8 @@ export class BusServer {
     private readonly scheduler: Scheduler,
   ) {
     for (const context of contexts) {
-      for (const definition of [...context.contract.commands, ...context.contract.queries]) this.messages.set(definition.type, { context: context.name, definition });
+      for (const definition of [...context.contract.commands, ...context.contract.queries])
+        this.messages.set(definition.type, { context: context.name, definition });
     }
   }
 
@@ -62,9 +63,9 @@ export class BusServer {
     for (const context of this.contexts) {
       const server = new ConcurrentServerKafka(
         {
-        client: kafkaClientConfig(kafka, new Logger('kafkajs')),
-        consumer: { groupId: `${kafka.topicPrefix}skyro.bus.${context.name}`, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 },
-        producer: { allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner },
+          client: kafkaClientConfig(kafka, new Logger('kafkajs')),
+          consumer: { groupId: `${kafka.topicPrefix}skyro.bus.${context.name}`, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 },
+          producer: { allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner },
           // Requests that waited for this process (it was down) are read and answered "too late".
           subscribe: { fromBeginning: true },
           run: { partitionsConsumedConcurrently: this.config.bus.partitions },
@@ -72,7 +73,8 @@ export class BusServer {
         this.config.bus.concurrency,
       );
       server.addHandler(requestTopic(kafka.topicPrefix, context.name), (data: unknown) => this.serve(context.name, data));
-      await new Promise<void>((resolve, reject) => void server.listen((error?: unknown) => (error ? reject(error as Error) : resolve())));
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the server's listen callback hands over what failed as it is
+      await new Promise<void>((resolve, reject) => void server.listen((error?: unknown) => (error ? reject(error) : resolve())));
       this.servers.push(server);
     }
     this.scheduler.every('platform.prune-bus-commands', PRUNE_EVERY_MS, async () => {
@@ -97,7 +99,9 @@ export class BusServer {
     const count = (outcome: string) => this.metrics.busServed.inc({ context, type: request.type, outcome });
     if (Date.now() > request.deadline) {
       count('expired');
-      return errorReply(new DomainError('unavailable', 'DEADLINE_EXCEEDED', 'The caller stopped waiting before this request was read', { retryAfterSeconds: 1 }));
+      return errorReply(
+        new DomainError('unavailable', 'DEADLINE_EXCEEDED', 'The caller stopped waiting before this request was read', { retryAfterSeconds: 1 }),
+      );
     }
     const entry = this.messages.get(request.type);
     if (!entry || entry.context !== context || entry.definition.kind !== request.kind) {
@@ -111,7 +115,10 @@ export class BusServer {
     }
     const message = new (entry.definition as unknown as new (p: unknown) => object)(payload.data);
     return requestContext.run({ requestId: request.requestId ?? request.id, traceId: request.traceId }, async () => {
-      const reply = request.kind === 'query' ? await this.answer(() => this.queries.execute(message as never)) : await this.runOnce(context, request, payload.data, message);
+      const reply =
+        request.kind === 'query'
+          ? await this.answer(() => this.queries.execute(message as never))
+          : await this.runOnce(context, request, payload.data, message);
       count(reply.ok ? 'ok' : 'error');
       return reply;
     });
@@ -148,7 +155,10 @@ export class BusServer {
     } catch (error) {
       if (error instanceof DomainError) return errorReply(error);
       this.logger.error({ err: error }, 'a served command or query failed unexpectedly');
-      return { ok: false, error: { kind: 'unavailable', code: 'INTERNAL_ERROR', message: 'The owning context failed unexpectedly', details: {}, internal: true } };
+      return {
+        ok: false,
+        error: { kind: 'unavailable', code: 'INTERNAL_ERROR', message: 'The owning context failed unexpectedly', details: {}, internal: true },
+      };
     }
   }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DomainError, type DomainErrorKind } from '../../shared-kernel';
+import { DomainError, type DomainErrorKind } from '@shared-kernel';
 
 /*
  * What a command or query looks like on the bus between processes (Kafka, request and
@@ -32,7 +32,16 @@ export const BusRequest = z.object({
 });
 export type BusRequest = z.infer<typeof BusRequest>;
 
-const DOMAIN_ERROR_KINDS = ['validation', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'unprocessable', 'rate_limited', 'unavailable'] as const satisfies readonly DomainErrorKind[];
+const DOMAIN_ERROR_KINDS = [
+  'validation',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'unprocessable',
+  'rate_limited',
+  'unavailable',
+] as const satisfies readonly DomainErrorKind[];
 
 export const BusError = z.object({
   kind: z.enum(DOMAIN_ERROR_KINDS),
@@ -49,12 +58,23 @@ export const BusError = z.object({
   internal: z.boolean().optional(),
 });
 
-export const BusReply = z.discriminatedUnion('ok', [z.object({ ok: z.literal(true), result: z.unknown() }), z.object({ ok: z.literal(false), error: BusError })]);
+export const BusReply = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), result: z.unknown() }),
+  z.object({ ok: z.literal(false), error: BusError }),
+]);
 export type BusReply = z.infer<typeof BusReply>;
 
 /** A domain error as it crosses: kind, stable code, message and details; raised again on the caller's side. */
 export function errorReply(error: DomainError): BusReply {
-  return { ok: false, error: { kind: error.kind, code: error.code, message: error.message, details: { ...error.details, errors: error.details.errors ? [...error.details.errors] : undefined } } };
+  return {
+    ok: false,
+    error: {
+      kind: error.kind,
+      code: error.code,
+      message: error.message,
+      details: { ...error.details, errors: error.details.errors ? [...error.details.errors] : undefined },
+    },
+  };
 }
 
 export function raise(context: string, error: z.infer<typeof BusError>): never {

@@ -12,7 +12,10 @@ export function coalescingProducer(producer: Producer): Producer {
     const batch = pending;
     pending = [];
     try {
-      const meta = await producer.sendBatch({ topicMessages: batch.map((b) => ({ topic: b.record.topic, messages: b.record.messages })), acks: batch[0]!.record.acks });
+      const meta = await producer.sendBatch({
+        topicMessages: batch.map((b) => ({ topic: b.record.topic, messages: b.record.messages })),
+        acks: batch[0]!.record.acks,
+      });
       for (const b of batch) b.resolve(meta.filter((m) => m.topicName === b.record.topic));
     } catch (error) {
       for (const b of batch) b.reject(error);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson, DomainError } from '../../shared-kernel';
+import { canonicalJson, DomainError } from '@shared-kernel';
 import type { UnitOfWork } from '../database/unit-of-work';
 import type { BusReply } from './bus-wire';
 
@@ -19,12 +19,17 @@ export class CommandLog {
   constructor(private readonly uow: UnitOfWork) {}
 
   static fingerprint(type: string, payload: unknown): string {
-    return createHash('sha256').update(`${type}\n${canonicalJson(payload)}`).digest('hex');
+    return createHash('sha256')
+      .update(`${type}\n${canonicalJson(payload)}`)
+      .digest('hex');
   }
 
   /** The first answer to this call, if it was served before; the same call id with another payload is refused. */
   async recorded(context: string, id: string, fingerprint: string): Promise<BusReply | undefined> {
-    const { rows } = await this.uow.query<{ request_hash: string; reply: string }>('select request_hash, reply from platform.bus_commands where context = $1 and command_id = $2', [context, id]);
+    const { rows } = await this.uow.query<{ request_hash: string; reply: string }>(
+      'select request_hash, reply from platform.bus_commands where context = $1 and command_id = $2',
+      [context, id],
+    );
     const row = rows[0];
     if (!row) return undefined;
     if (row.request_hash !== fingerprint) throw new DomainError('conflict', 'COMMAND_ID_REUSED', `command ${id} was sent before with another payload`);

@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ClientKafka } from '@nestjs/microservices';
 import { Partitioners, type Kafka } from 'kafkajs';
 import { firstValueFrom, timeout } from 'rxjs';
-import { DomainError, newId, payloadOf, type ContractMessage } from '../../shared-kernel';
+import { DomainError, newId, payloadOf, type ContractMessage } from '@shared-kernel';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { requestContext } from '../context/request-context';
 import { Metrics } from '../metrics/metrics';
@@ -128,7 +128,10 @@ export class RemoteBus {
       const result = definition.result.safeParse(reply.data.result);
       if (!result.success) {
         outcome = 'malformed';
-        this.logger.error({ context, type: request.type, callId: request.id, issues: result.error.issues.slice(0, 5) }, 'remote answer does not match the contract');
+        this.logger.error(
+          { context, type: request.type, callId: request.id, issues: result.error.issues.slice(0, 5) },
+          'remote answer does not match the contract',
+        );
         throw contextUnavailable(context, 'its answer does not match the contract');
       }
       return result.data as R;

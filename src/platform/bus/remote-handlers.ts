@@ -1,6 +1,6 @@
 import { Inject, Injectable, type Provider, type Type } from '@nestjs/common';
 import { CommandHandler, QueryHandler } from '@nestjs/cqrs';
-import type { ContractMessage } from '../../shared-kernel';
+import type { ContractMessage } from '@shared-kernel';
 import type { ContextManifest } from '../context-definition';
 import { RemoteBus } from './remote-bus';
 
@@ -10,7 +10,10 @@ import { RemoteBus } from './remote-bus';
  * CommandBus and QueryBus and cannot tell which path was taken.
  */
 export function remoteHandlers(context: ContextManifest): Provider[] {
-  return [...context.contract.commands.map((c) => remoteHandler(context.name, c, 'command')), ...context.contract.queries.map((q) => remoteHandler(context.name, q, 'query'))];
+  return [
+    ...context.contract.commands.map((c) => remoteHandler(context.name, c, 'command')),
+    ...context.contract.queries.map((q) => remoteHandler(context.name, q, 'query')),
+  ];
 }
 
 function remoteHandler(context: string, message: ContractMessage, kind: 'command' | 'query'): Type {

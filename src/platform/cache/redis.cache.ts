@@ -81,7 +81,11 @@ export class RedisCache extends Cache {
 
   async addToSet(key: string, members: readonly string[], ttlMs: number): Promise<void> {
     if (members.length === 0) return;
-    await this.client.multi().sadd(key, ...members).pexpire(key, ttlMs).exec();
+    await this.client
+      .multi()
+      .sadd(key, ...members)
+      .pexpire(key, ttlMs)
+      .exec();
   }
 
   async removeFromSet(key: string, members: readonly string[]): Promise<void> {

@@ -34,9 +34,18 @@ describe('loadConfig', () => {
     [{ KAFKA_BROKERS: 'kafka' }, 'Invalid configuration: KAFKA_BROKERS must be a comma-separated list of host:port'],
     [{ LOG_LEVEL: 'loud' }, 'Invalid configuration: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent'],
     [{ KAFKA_SSL: 'maybe' }, 'Invalid configuration: KAFKA_SSL must be true or false'],
-    [{ MODULES: ' , ' }, 'Invalid configuration: MODULES must be "all", a comma-separated list of context names, or "all" followed by contexts to leave out (all,-ledger)'],
-    [{ MODULES: 'ledger,-accounts' }, 'Invalid configuration: MODULES must be "all", a comma-separated list of context names, or "all" followed by contexts to leave out (all,-ledger)'],
-    [{ KAFKA_BROKERS: 'k:9092', KAFKA_SASL_MECHANISM: 'plain' }, 'Invalid configuration: KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required when KAFKA_SASL_MECHANISM is set'],
+    [
+      { MODULES: ' , ' },
+      'Invalid configuration: MODULES must be "all", a comma-separated list of context names, or "all" followed by contexts to leave out (all,-ledger)',
+    ],
+    [
+      { MODULES: 'ledger,-accounts' },
+      'Invalid configuration: MODULES must be "all", a comma-separated list of context names, or "all" followed by contexts to leave out (all,-ledger)',
+    ],
+    [
+      { KAFKA_BROKERS: 'k:9092', KAFKA_SASL_MECHANISM: 'plain' },
+      'Invalid configuration: KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required when KAFKA_SASL_MECHANISM is set',
+    ],
   ])('stops on %j with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(new ConfigError(message));
   });
@@ -45,8 +54,10 @@ describe('loadConfig', () => {
     const ec = () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' }) as Record<string, string>;
     const ed25519 = () => generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }) as Record<string, string>;
     const publicPart = ({ d: _d, ...pub }: Record<string, string>) => pub;
-    const signing = 'Invalid configuration: AUTH_SIGNING_KEYS must be a JSON array of EC P-256 private JSON Web Keys (kty "EC", crv "P-256", with d; alg ES256 if given)';
-    const verifying = 'Invalid configuration: AUTH_VERIFICATION_KEYS must be a JSON array of EC P-256 public JSON Web Keys (kty "EC", crv "P-256", without d; alg ES256 if given)';
+    const signing =
+      'Invalid configuration: AUTH_SIGNING_KEYS must be a JSON array of EC P-256 private JSON Web Keys (kty "EC", crv "P-256", with d; alg ES256 if given)';
+    const verifying =
+      'Invalid configuration: AUTH_VERIFICATION_KEYS must be a JSON array of EC P-256 public JSON Web Keys (kty "EC", crv "P-256", without d; alg ES256 if given)';
 
     it('accepts private P-256 keys to sign and public ones to verify', () => {
       const key = { ...ec(), kid: 'k1', alg: 'ES256', use: 'sig' };
@@ -90,7 +101,9 @@ describe('loadConfig', () => {
   it('runs every context but those left out with MODULES=all,-name (the rest of a split deployment)', () => {
     const config = loadConfig({ MODULES: 'all, -ledger', KAFKA_BROKERS: 'k:9092' }, [{ name: 'ledger' }, { name: 'accounts' }]);
     expect(config).toMatchObject({ modules: 'all', excludedModules: ['ledger'], bus: { serve: true } });
-    expect(() => loadConfig({ MODULES: 'all,-ledgr' }, [{ name: 'ledger' }])).toThrow('Invalid configuration: MODULES names unknown context "ledgr" (known: ledger)');
+    expect(() => loadConfig({ MODULES: 'all,-ledgr' }, [{ name: 'ledger' }])).toThrow(
+      'Invalid configuration: MODULES names unknown context "ledgr" (known: ledger)',
+    );
   });
 
   it('treats empty variables as unset', () => {

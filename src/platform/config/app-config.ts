@@ -105,12 +105,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, contexts: re
     throw new ConfigError('Invalid configuration: AUTH_SIGNING_KEYS (or AUTH_VERIFICATION_KEYS on verify-only pods) is required in production');
   }
   // `all`, a list of contexts, or `all,-a,-b`: every context but those (the rest of a split deployment).
-  const entries = e.MODULES.split(',').map((m) => m.trim()).filter(Boolean);
+  const entries = e.MODULES.split(',')
+    .map((m) => m.trim())
+    .filter(Boolean);
   const excludedModules = entries.filter((m) => m.startsWith('-')).map((m) => m.slice(1));
   const named = entries.filter((m) => !m.startsWith('-'));
   const modules = named.length === 1 && named[0] === 'all' ? 'all' : named;
   if ((modules !== 'all' && (modules.length === 0 || modules.includes('all') || excludedModules.length > 0)) || excludedModules.includes('')) {
-    throw new ConfigError('Invalid configuration: MODULES must be "all", a comma-separated list of context names, or "all" followed by contexts to leave out (all,-ledger)');
+    throw new ConfigError(
+      'Invalid configuration: MODULES must be "all", a comma-separated list of context names, or "all" followed by contexts to leave out (all,-ledger)',
+    );
   }
   if (contexts.length > 0) {
     const known = new Set(contexts.map((c) => c.name));
@@ -137,7 +141,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, contexts: re
     contextUrls[context.name] = value;
   }
   if (Object.keys(contextUrls).length > 0 && !e.DATABASE_URL) {
-    throw new ConfigError(`Invalid configuration: DATABASE_URL is required when a context has its own database (${Object.keys(contextUrls).map((n) => `${n.toUpperCase()}_DATABASE_URL`).join(', ')})`);
+    throw new ConfigError(
+      `Invalid configuration: DATABASE_URL is required when a context has its own database (${Object.keys(contextUrls)
+        .map((n) => `${n.toUpperCase()}_DATABASE_URL`)
+        .join(', ')})`,
+    );
   }
 
   return {

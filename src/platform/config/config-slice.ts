@@ -59,13 +59,16 @@ export const int = (min: number, max: number) =>
     .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
 
 export const url = (protocols: readonly string[]) =>
-  z.string().refine((value) => {
-    try {
-      return protocols.includes(new URL(value).protocol);
-    } catch {
-      return false;
-    }
-  }, `must be a URL with scheme ${protocols.map((p) => p.replace(':', '://')).join(' or ')}`);
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    `must be a URL with scheme ${protocols.map((p) => p.replace(':', '://')).join(' or ')}`,
+  );
 
 export const list = z.string().transform((v) =>
   v
@@ -80,7 +83,10 @@ export const keyMap = z.string().transform((value, ctx) => {
     const parsed: unknown = JSON.parse(value);
     if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
       const entries = Object.entries(parsed as Record<string, unknown>);
-      if (entries.length > 0 && entries.every(([kid, k]) => /^[A-Za-z0-9._-]{1,64}$/.test(kid) && typeof k === 'string' && Buffer.from(k, 'base64').length === 32)) {
+      if (
+        entries.length > 0 &&
+        entries.every(([kid, k]) => /^[A-Za-z0-9._-]{1,64}$/.test(kid) && typeof k === 'string' && Buffer.from(k, 'base64').length === 32)
+      ) {
         return entries.map(([kid, k]) => ({ kid, key: Buffer.from(k as string, 'base64') }));
       }
     }
@@ -108,6 +114,8 @@ export function describeConfigError(error: z.ZodError): string {
   const variable = String(issue.path[0] ?? 'environment');
   // Zod's own enum message is generic; ours (set in the schema) are kept as written.
   const message =
-    issue.code === 'invalid_value' && 'values' in issue && issue.message.startsWith('Invalid') ? `must be one of ${(issue.values as unknown[]).join(', ')}` : issue.message;
+    issue.code === 'invalid_value' && 'values' in issue && issue.message.startsWith('Invalid')
+      ? `must be one of ${(issue.values as unknown[]).join(', ')}`
+      : issue.message;
   return `Invalid configuration: ${variable} ${message}`;
 }

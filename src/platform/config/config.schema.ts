@@ -18,7 +18,8 @@ const p256JwkList = (kind: 'private' | 'public') =>
     const isKey = (k: unknown): k is Record<string, string> => {
       if (typeof k !== 'object' || k === null || Array.isArray(k)) return false;
       const jwk = k as Record<string, unknown>;
-      const optional = (name: string, allowed?: string) => jwk[name] === undefined || (typeof jwk[name] === 'string' && (allowed === undefined ? jwk[name] !== '' : jwk[name] === allowed));
+      const optional = (name: string, allowed?: string) =>
+        jwk[name] === undefined || (typeof jwk[name] === 'string' && (allowed === undefined ? jwk[name] !== '' : jwk[name] === allowed));
       return (
         jwk['kty'] === 'EC' &&
         jwk['crv'] === 'P-256' &&
@@ -37,9 +38,7 @@ const p256JwkList = (kind: 'private' | 'public') =>
   });
 
 const brokerList = list.pipe(
-  z
-    .array(z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'must be a comma-separated list of host:port'))
-    .min(1, 'must name at least one broker'),
+  z.array(z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'must be a comma-separated list of host:port')).min(1, 'must name at least one broker'),
 );
 
 /**
@@ -62,11 +61,17 @@ export const envSchema = z.object({
   EMBEDDED_DATA_DIR: z.string().min(1).default('.data'),
 
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
-  REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9._:-]*$/, 'may only hold letters, digits, ".", "_", ":" and "-"').default(''),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]*$/, 'may only hold letters, digits, ".", "_", ":" and "-"')
+    .default(''),
 
   KAFKA_BROKERS: brokerList.optional(),
   KAFKA_CLIENT_ID: z.string().min(1).default('skyro-core'),
-  KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'may only hold letters, digits, ".", "_" and "-"').default(''),
+  KAFKA_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]*$/, 'may only hold letters, digits, ".", "_" and "-"')
+    .default(''),
   KAFKA_SSL: bool.default(false),
   KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
   KAFKA_SASL_USERNAME: z.string().optional(),

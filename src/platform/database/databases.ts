@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import { PLATFORM_MIGRATIONS } from '../../../migrations/platform';
+import { PLATFORM_MIGRATIONS } from '@migrations/platform';
 import type { ContextManifest, MigrationClass } from '../context-definition';
 import { createDataSource, type DataSourceSettings } from './data-source';
 import { runMigrations } from './migrate';
@@ -21,7 +21,11 @@ export interface DatabasePlan {
  * its own (`<NAME>_DATABASE_URL`). Contexts that share a URL share a database (and a pool).
  * Every database gets the platform's own schema (idempotency keys, dead letters).
  */
-export function planDatabases(defaultUrl: string, contexts: readonly Pick<ContextManifest, 'name' | 'migrations'>[], contextUrls: Readonly<Record<string, string>>): DatabasePlan[] {
+export function planDatabases(
+  defaultUrl: string,
+  contexts: readonly Pick<ContextManifest, 'name' | 'migrations'>[],
+  contextUrls: Readonly<Record<string, string>>,
+): DatabasePlan[] {
   const plans = new Map<string, { name: string; contexts: string[]; migrations: MigrationClass[] }>();
   plans.set(defaultUrl, { name: 'default', contexts: [], migrations: [...PLATFORM_MIGRATIONS] });
   for (const context of contexts) {
@@ -64,10 +68,17 @@ export class ContextDatabases {
     private readonly plans: readonly DatabasePlan[],
   ) {}
 
-  static create(plans: readonly DatabasePlan[], settings: Omit<DataSourceSettings, 'url' | 'migrations'>, onPool?: (database: string, pool: import('pg').Pool) => void): ContextDatabases {
+  static create(
+    plans: readonly DatabasePlan[],
+    settings: Omit<DataSourceSettings, 'url' | 'migrations'>,
+    onPool?: (database: string, pool: import('pg').Pool) => void,
+  ): ContextDatabases {
     const sources = new Map<string, DataSource>();
     for (const plan of plans) {
-      sources.set(plan.name, createDataSource({ ...settings, url: plan.url, migrations: plan.migrations, onPool: onPool && ((pool) => onPool(plan.name, pool)) }));
+      sources.set(
+        plan.name,
+        createDataSource({ ...settings, url: plan.url, migrations: plan.migrations, onPool: onPool && ((pool) => onPool(plan.name, pool)) }),
+      );
     }
     return new ContextDatabases(sources, plans);
   }

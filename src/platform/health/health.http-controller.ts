@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Inject, ServiceUnavailableException, VERSION_NEUTRAL } from '@nestjs/common';
-import { DomainError } from '../../shared-kernel';
+import { DomainError } from '@shared-kernel';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { Public } from '../auth/decorators';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -68,11 +68,21 @@ export class HealthHttpController {
               .attempt(() => dataSource.query('select 1').then(() => undefined))
               .withTimeout(CHECK_TIMEOUT_MS),
       ),
-      () => this.indicator.check('cache').attempt(async () => ({ kind: (await this.cache.ping(), this.cache.kind) })).withTimeout(CHECK_TIMEOUT_MS),
+      () =>
+        this.indicator
+          .check('cache')
+          .attempt(async () => ({ kind: (await this.cache.ping(), this.cache.kind) }))
+          .withTimeout(CHECK_TIMEOUT_MS),
     ];
     const transport = this.transport;
     if (transport instanceof KafkaTransport) {
-      checks.push(() => this.indicator.check('kafka').attempt(() => transport.ping(CHECK_TIMEOUT_MS)).withTimeout(CHECK_TIMEOUT_MS).cacheFor(1000));
+      checks.push(() =>
+        this.indicator
+          .check('kafka')
+          .attempt(() => transport.ping(CHECK_TIMEOUT_MS))
+          .withTimeout(CHECK_TIMEOUT_MS)
+          .cacheFor(1000),
+      );
     }
     try {
       return await this.health.check(checks);

@@ -1,9 +1,9 @@
 import helmet from 'helmet';
 import cors from '@fastify/cors';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { FastifyServerOptions } from 'fastify';
 import type { Logger as Pino } from 'pino';
-import { newId } from '../../shared-kernel';
+import { newId } from '@shared-kernel';
 import type { AppConfig } from '../config/app-config';
 import { requestContext } from '../context/request-context';
 import { Lifecycle } from '../lifecycle/lifecycle';
@@ -30,7 +30,7 @@ export function fastifyOptions(config: AppConfig): FastifyServerOptions {
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { maxParamLength: 200 },
-  } as FastifyServerOptions;
+  };
 }
 
 /**
@@ -40,7 +40,7 @@ export function fastifyOptions(config: AppConfig): FastifyServerOptions {
  * global ProblemFilter through the error handler Nest installs.)
  */
 export async function configureHttpEdge(app: NestFastifyApplication, config: AppConfig, metrics: Metrics, log: Pino): Promise<void> {
-  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  const fastify = app.getHttpAdapter().getInstance();
 
   // JSON is the only body we accept; Fastify's text/plain default would let strings through.
   fastify.removeContentTypeParser(['text/plain']);
@@ -68,7 +68,14 @@ export async function configureHttpEdge(app: NestFastifyApplication, config: App
     metrics.httpRequestDuration.observe({ method: request.method, route, status_code: String(reply.statusCode) }, seconds);
     if (route !== '/health/live' && route !== '/health/ready' && route !== '/metrics') {
       accessLog.info(
-        { requestId: request.id, method: request.method, path: request.url.split('?')[0], route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+        {
+          requestId: request.id,
+          method: request.method,
+          path: request.url.split('?')[0],
+          route,
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime * 10) / 10,
+        },
         'request',
       );
     }

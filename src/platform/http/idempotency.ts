@@ -14,7 +14,7 @@ import { Reflector } from '@nestjs/core';
 import { ApiHeader } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { catchError, defer, from, mergeMap, of, throwError, type Observable } from 'rxjs';
-import { canonicalJson, DomainError } from '../../shared-kernel';
+import { canonicalJson, DomainError } from '@shared-kernel';
 import type { AuthenticatedRequest } from '../auth/auth.guard';
 import { UnitOfWork } from '../database/unit-of-work';
 import { ApiProblems } from './api-problems.decorator';
@@ -142,16 +142,22 @@ export class IdempotencyInterceptor implements NestInterceptor {
         });
       }
       // The first attempt's process died mid-request: this retry takes over.
-      await tx.query(`update platform.idempotency_keys set locked_until = now() + $3 * interval '1 millisecond' where scope = $1 and key = $2`, [scope, key, LOCK_MS]);
+      await tx.query(`update platform.idempotency_keys set locked_until = now() + $3 * interval '1 millisecond' where scope = $1 and key = $2`, [
+        scope,
+        key,
+        LOCK_MS,
+      ]);
       return null;
     });
   }
 
   private async finish(scope: string, key: string, status: number, body: unknown): Promise<void> {
-    await this.uow.query(
-      `update platform.idempotency_keys set state = 'completed', status_code = $3, response_body = $4 where scope = $1 and key = $2`,
-      [scope, key, status, body === undefined ? null : JSON.stringify(body)],
-    );
+    await this.uow.query(`update platform.idempotency_keys set state = 'completed', status_code = $3, response_body = $4 where scope = $1 and key = $2`, [
+      scope,
+      key,
+      status,
+      body === undefined ? null : JSON.stringify(body),
+    ]);
   }
 
   private async onError(scope: string, key: string, error: unknown, request: AuthenticatedRequest): Promise<void> {

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, type DomainErrorKind, type FieldError } from '../../shared-kernel';
+import { DomainError, type DomainErrorKind, type FieldError } from '@shared-kernel';
 import { ReplayedResponse } from './replayed-response';
 import { PROBLEM_CONTENT_TYPE, problem, type ProblemDocument } from './problem';
 
@@ -65,7 +65,8 @@ export function sendProblem(reply: FastifyReply, body: ProblemDocument & Record<
   const retryAfter = body['retryAfterSeconds'];
   if (typeof retryAfter === 'number') reply.header('retry-after', String(Math.ceil(retryAfter)));
   // RFC 6750: a 401 names the scheme the client should use.
-  if (body.status === 401) reply.header('www-authenticate', `Bearer realm="skyro", error="${body.code === 'AUTHENTICATION_REQUIRED' ? 'invalid_request' : 'invalid_token'}"`);
+  if (body.status === 401)
+    reply.header('www-authenticate', `Bearer realm="skyro", error="${body.code === 'AUTHENTICATION_REQUIRED' ? 'invalid_request' : 'invalid_token'}"`);
   void reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
 }
 
@@ -99,8 +100,8 @@ export function toProblem(exception: unknown, request: FastifyRequest, logger: L
     const status = exception.getStatus();
     if (status >= 500) logger.error({ err: exception }, 'HTTP exception');
     const response = exception.getResponse();
-    const detail = typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? exception.message);
-    const code = status === HttpStatus.NOT_FOUND ? 'ROUTE_NOT_FOUND' : httpCode(status);
+    const detail = typeof response === 'string' ? response : text((response as { message?: unknown }).message ?? exception.message);
+    const code = status === (HttpStatus.NOT_FOUND as number) ? 'ROUTE_NOT_FOUND' : httpCode(status);
     return problem(status, code, TITLE_OF[status] ?? 'Error', { ...base, detail: status >= 500 ? undefined : detail });
   }
 
@@ -125,7 +126,8 @@ function fastifyError(exception: unknown): { status: number; code: string; detai
     // A route's JSON schema failed (Ajv): name the field like the DTO validation does.
     const errors = e.validation.map((issue): FieldError => {
       const path = issue.instancePath.split('/').filter(Boolean);
-      if (issue.params.missingProperty) return { field: [...path, issue.params.missingProperty].join('.'), message: `${issue.params.missingProperty} is required`, code: issue.keyword };
+      if (issue.params.missingProperty)
+        return { field: [...path, issue.params.missingProperty].join('.'), message: `${issue.params.missingProperty} is required`, code: issue.keyword };
       if (issue.params.additionalProperty) {
         const field = [...path, issue.params.additionalProperty].join('.');
         return { field, message: `${field} is not an accepted field`, code: issue.keyword };
@@ -142,6 +144,13 @@ function fastifyError(exception: unknown): { status: number; code: string; detai
     return { status: e.statusCode, code: 'BAD_REQUEST', detail: 'The request could not be processed' };
   }
   return undefined;
+}
+
+/** An HttpException's message as text: Nest gives a string, or a list of them (joined as String() would). */
+function text(message: unknown): string {
+  if (typeof message === 'string') return message;
+  if (Array.isArray(message)) return message.map((m) => text(m)).join(',');
+  return JSON.stringify(message) ?? '';
 }
 
 function httpCode(status: number): string {

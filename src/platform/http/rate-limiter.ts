@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '../../shared-kernel';
+import { DomainError } from '@shared-kernel';
 import { Cache } from '../cache/cache';
 
 /** Sliding-window rate limits in the shared cache; over the limit is 429 with Retry-After. */

@@ -2,7 +2,7 @@ import { applyDecorators, Body, Param, Query, type PipeTransform } from '@nestjs
 import { RouteSchema } from '@nestjs/platform-fastify';
 import { ApiBody, ApiParam, ApiQuery, ApiResponse } from '@nestjs/swagger';
 import { z } from 'zod';
-import { ValidationError, type FieldError } from '../../shared-kernel';
+import { ValidationError, type FieldError } from '@shared-kernel';
 import { jsonSchemaOf, zodSchemaRef } from '../openapi/zod-openapi';
 
 /*
@@ -40,8 +40,12 @@ export function ValidQuery(schema: z.ZodObject): ParameterDecorator {
   return (target, key, index) => {
     Query(new ZodPipe(schema, 'query'))(target, key, index);
     const descriptor = Object.getOwnPropertyDescriptor(target, key!)!;
-    for (const [name, property] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
-      ApiQuery({ name, required: !property.safeParse(undefined).success, schema: zodSchemaRef(property, 'input'), description: property.description })(target, key!, descriptor);
+    for (const [name, property] of Object.entries<z.ZodType>(schema.shape)) {
+      ApiQuery({ name, required: !property.safeParse(undefined).success, schema: zodSchemaRef(property, 'input'), description: property.description })(
+        target,
+        key!,
+        descriptor,
+      );
     }
   };
 }
@@ -51,7 +55,7 @@ export function ValidParams(schema: z.ZodObject): ParameterDecorator {
   return (target, key, index) => {
     Param(new ZodPipe(schema, 'params'))(target, key, index);
     const descriptor = Object.getOwnPropertyDescriptor(target, key!)!;
-    for (const [name, property] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
+    for (const [name, property] of Object.entries<z.ZodType>(schema.shape)) {
       ApiParam({ name, required: true, schema: zodSchemaRef(property, 'input'), description: property.description })(target, key!, descriptor);
     }
   };
@@ -75,7 +79,11 @@ export function ApiResult(status: number, schema: z.ZodType, description = statu
  * Documents a successful answer that comes in several media types (content negotiation),
  * one contract schema per type, e.g. `{ 'application/json': StatementJson, 'text/csv': StatementCsv }`.
  */
-export function ApiResultContent(status: number, content: Readonly<Record<string, z.ZodType>>, description = status === 201 ? 'Created' : 'OK'): MethodDecorator & ClassDecorator {
+export function ApiResultContent(
+  status: number,
+  content: Readonly<Record<string, z.ZodType>>,
+  description = status === 201 ? 'Created' : 'OK',
+): MethodDecorator & ClassDecorator {
   return ApiResponse({
     status,
     description,

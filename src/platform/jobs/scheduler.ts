@@ -24,7 +24,12 @@ export class Scheduler {
   private stopped = false;
 
   constructor(metrics: Metrics) {
-    this.runs = new Counter({ name: 'skyro_job_runs_total', help: 'Background job runs by outcome', labelNames: ['job', 'outcome'], registers: [metrics.registry] });
+    this.runs = new Counter({
+      name: 'skyro_job_runs_total',
+      help: 'Background job runs by outcome',
+      labelNames: ['job', 'outcome'],
+      registers: [metrics.registry],
+    });
   }
 
   every(name: string, everyMs: number, run: () => Promise<unknown>): void {
@@ -44,7 +49,7 @@ export class Scheduler {
   async stop(): Promise<void> {
     this.stopped = true;
     for (const job of this.jobs) clearTimeout(job.timer);
-    await Promise.all(this.jobs.map((j) => j.inFlight));
+    await Promise.all(this.jobs.map((j) => j.inFlight ?? Promise.resolve()));
   }
 
   private schedule(job: Job): void {

@@ -79,7 +79,7 @@ export function loggerOptions(level: LoggerOptions['level']): LoggerOptions {
           const a = args[i];
           if (typeof a === 'string') (args as unknown[])[i] = scrubCardNumbers(a);
         }
-        return method.apply(this, args as Parameters<typeof method>);
+        return method.apply(this, args);
       },
     },
     mixin: () => {

@@ -32,7 +32,7 @@ export class PinoNestLogger implements LoggerService {
       this.logger[level]({ context, err: message }, message.message);
     } else if (typeof message === 'object' && message !== null) {
       // logger.warn({ ...fields }, 'what happened'): the first string is the message.
-      this.logger[level]({ context, ...(message as object) }, strings[0]);
+      this.logger[level]({ context, ...message }, strings[0]);
     } else {
       this.logger[level]({ context, ...(level === 'error' && strings[0] ? { stack: strings[0] } : {}) }, String(message));
     }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import type { EventEnvelope } from '../../shared-kernel';
+import type { EventEnvelope } from '@shared-kernel';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { requestContext } from '../context/request-context';
 import { ContextDatabases } from '../database/databases';
@@ -35,9 +35,7 @@ export class EventDispatcher {
   /** Collects the subscribers of the loaded modules; called once all modules are initialised. */
   discover(): void {
     this.subscriptions = this.discovery.getProviders().flatMap((wrapper) => {
-      const options = wrapper.metatype
-        ? (Reflect.getMetadata(SUBSCRIPTION_METADATA, wrapper.metatype) as SubscriptionOptions | undefined)
-        : undefined;
+      const options = wrapper.metatype ? (Reflect.getMetadata(SUBSCRIPTION_METADATA, wrapper.metatype) as SubscriptionOptions | undefined) : undefined;
       if (!options || !wrapper.instance) return [];
       schemaName(options.context);
       return [{ ...options, consumer: `${options.context}.${options.name}`, handler: wrapper.instance as IntegrationEventHandler }];
@@ -53,9 +51,7 @@ export class EventDispatcher {
   }
 
   matching(topic: string, type: string, context?: string): Subscription[] {
-    return this.subscriptions.filter(
-      (s) => s.topic === topic && s.types.includes(type) && (context === undefined || s.context === context),
-    );
+    return this.subscriptions.filter((s) => s.topic === topic && s.types.includes(type) && (context === undefined || s.context === context));
   }
 
   /** Delivers with retries; a delivery that still fails is returned for dead-lettering. */
@@ -81,10 +77,10 @@ export class EventDispatcher {
     const context = { requestId: envelope.requestId ?? envelope.id, traceId: envelope.traceId };
     return requestContext.run(context, () =>
       this.databases.unitOfWork(subscription.context).run(async (tx) => {
-        const inserted = await tx.query(
-          `insert into ${subscription.context}.inbox (consumer, event_id) values ($1, $2) on conflict do nothing`,
-          [subscription.consumer, envelope.id],
-        );
+        const inserted = await tx.query(`insert into ${subscription.context}.inbox (consumer, event_id) values ($1, $2) on conflict do nothing`, [
+          subscription.consumer,
+          envelope.id,
+        ]);
         if (inserted.rowCount === 0) return 'duplicate';
         await subscription.handler.handle(envelope, tx);
         return 'handled';

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { EventEnvelope } from '../../shared-kernel';
+import type { EventEnvelope } from '@shared-kernel';
 import { UnitOfWork } from '../database/unit-of-work';
 import { Metrics } from '../metrics/metrics';
 import { EventDispatcher, type FailedDelivery } from './event-dispatcher';

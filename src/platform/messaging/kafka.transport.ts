@@ -1,6 +1,16 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type IHeaders, type KafkaConfig as KafkaClientConfig, type LogEntry, type Producer } from 'kafkajs';
-import type { EventEnvelope } from '../../shared-kernel';
+import {
+  Kafka,
+  Partitioners,
+  logLevel,
+  type Admin,
+  type Consumer,
+  type IHeaders,
+  type KafkaConfig as KafkaClientConfig,
+  type LogEntry,
+  type Producer,
+} from 'kafkajs';
+import type { EventEnvelope } from '@shared-kernel';
 import { APP_CONFIG, type AppConfig, type KafkaConfig } from '../config/app-config';
 import { Metrics } from '../metrics/metrics';
 import { EventDispatcher } from './event-dispatcher';
@@ -152,7 +162,12 @@ export async function createTopics(
   try {
     await admin.createTopics({
       waitForLeaders: true,
-      topics: topics.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: replicationFactor ?? -1, configEntries: configEntries ? [...configEntries] : undefined })),
+      topics: topics.map((topic) => ({
+        topic,
+        numPartitions: partitions,
+        replicationFactor: replicationFactor ?? -1,
+        configEntries: configEntries ? [...configEntries] : undefined,
+      })),
     });
   } catch (error) {
     // Another pod created it a moment earlier: that is the outcome we wanted.

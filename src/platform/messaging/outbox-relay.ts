@@ -99,9 +99,11 @@ export class OutboxRelay {
   private async sampleLag(): Promise<void> {
     for (const context of this.contexts) {
       try {
-        const { rows } = await this.databases.unitOfWork(context).query<{ pending: string; lag: number | null }>(
-          `select count(*) as pending, extract(epoch from now() - min(occurred_at))::float8 as lag from ${context}.outbox`,
-        );
+        const { rows } = await this.databases
+          .unitOfWork(context)
+          .query<{ pending: string; lag: number | null }>(
+            `select count(*) as pending, extract(epoch from now() - min(occurred_at))::float8 as lag from ${context}.outbox`,
+          );
         this.metrics.outboxPending.set({ context }, Number(rows[0]!.pending));
         this.metrics.outboxLag.set({ context }, rows[0]!.lag ?? 0);
       } catch (error) {

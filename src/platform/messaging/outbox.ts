@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { newId, type EventEnvelope, type IntegrationEvent } from '../../shared-kernel';
+import { newId, type EventEnvelope, type IntegrationEvent } from '@shared-kernel';
 import { requestContext } from '../context/request-context';
 import type { Tx } from '../database/unit-of-work';
 import { OutboxSignal } from './outbox-signal';
@@ -18,20 +18,18 @@ export class Outbox {
     const schema = schemaName(context);
     const ctx = requestContext.current();
     const occurredAt = new Date().toISOString();
-    const envelopes = events.map(
-      (e): EventEnvelope => ({
-        specversion: '1.0',
-        id: newId(),
-        type: e.type,
-        source: `skyro-core/${context}`,
-        subject: e.aggregateId,
-        occurredAt,
-        traceId: ctx?.traceId ?? null,
-        requestId: ctx?.requestId ?? null,
-        datacontenttype: 'application/json',
-        data: e.data,
-      }),
-    );
+    const envelopes = events.map((e): EventEnvelope => ({
+      specversion: '1.0',
+      id: newId(),
+      type: e.type,
+      source: `skyro-core/${context}`,
+      subject: e.aggregateId,
+      occurredAt,
+      traceId: ctx?.traceId ?? null,
+      requestId: ctx?.requestId ?? null,
+      datacontenttype: 'application/json',
+      data: e.data,
+    }));
     // One statement for the whole batch: a ledger batch may append thousands of events.
     // Each column travels as one newline-separated text (JSON.stringify never writes a raw
     // newline; ids, topics and types hold none): the driver's array literals escape every

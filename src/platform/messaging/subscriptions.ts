@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import type { EventEnvelope } from '../../shared-kernel';
+import type { EventEnvelope } from '@shared-kernel';
 import type { Tx } from '../database/unit-of-work';
 
 export interface SubscriptionOptions {
@@ -29,5 +29,4 @@ export interface Subscription extends SubscriptionOptions {
 export const SUBSCRIPTION_METADATA = Symbol('skyro:integration-event-subscription');
 
 /** Marks a provider as a subscriber to integration events (found at boot by discovery). */
-export const OnIntegrationEvent = (options: SubscriptionOptions): ClassDecorator =>
-  SetMetadata(SUBSCRIPTION_METADATA, options);
+export const OnIntegrationEvent = (options: SubscriptionOptions): ClassDecorator => SetMetadata(SUBSCRIPTION_METADATA, options);

@@ -55,7 +55,10 @@ function withTags(document: OpenAPIObject, tags: readonly ApiTag[]): OpenAPIObje
     }
   }
   const described = tags.filter((t) => used.has(t.name)).map((t) => ({ ...t }));
-  const undescribed = [...used].filter((name) => !tags.some((t) => t.name === name)).sort().map((name) => ({ name }));
+  const undescribed = [...used]
+    .filter((name) => !tags.some((t) => t.name === name))
+    .sort()
+    .map((name) => ({ name }));
   return { ...document, tags: [...described, ...undescribed] };
 }
 

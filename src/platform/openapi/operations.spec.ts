@@ -32,18 +32,29 @@ describe('operation ids', () => {
 
   class TransfersHttpController {}
   class OtherTransfersHttpController {}
-  const handler = (controller: RouteHandler['controller'], method: string, extra: Partial<RouteHandler> = {}): RouteHandler => ({ controller, method, isPublic: false, ...extra });
-  const documentOf = (paths: Record<string, Record<string, Record<string, unknown>>>): OpenAPIObject =>
-    ({ openapi: '3.0.0', info: { title: 't', version: '1' }, paths }) as unknown as OpenAPIObject;
+  const handler = (controller: RouteHandler['controller'], method: string, extra: Partial<RouteHandler> = {}): RouteHandler => ({
+    controller,
+    method,
+    isPublic: false,
+    ...extra,
+  });
+  const documentOf = (paths: Record<string, Record<string, Record<string, unknown>>>): OpenAPIObject => ({
+    openapi: '3.0.0',
+    info: { title: 't', version: '1' },
+    paths,
+  });
 
   it('refuses two operations with one id, naming both', () => {
     const document = documentOf({
       '/v1/transfers': { post: { operationId: routeKey('TransfersHttpController', 'submit'), responses: {} } },
       '/v2/transfers': { post: { operationId: 'submitTransfer', responses: {} } },
     });
-    expect(() => finishOperations(document, [handler(TransfersHttpController, 'submit'), handler(OtherTransfersHttpController, 'submitV2', { explicitId: 'submitTransfer' })])).toThrow(
-      /operationId submitTransfer of POST \/v2\/transfers is also the id of POST \/v1\/transfers/,
-    );
+    expect(() =>
+      finishOperations(document, [
+        handler(TransfersHttpController, 'submit'),
+        handler(OtherTransfersHttpController, 'submitV2', { explicitId: 'submitTransfer' }),
+      ]),
+    ).toThrow(/operationId submitTransfer of POST \/v2\/transfers is also the id of POST \/v1\/transfers/);
   });
 
   it('keeps an id given with @ApiOperation({ operationId })', () => {
@@ -54,11 +65,18 @@ describe('operation ids', () => {
 
   it('says no credentials on public routes and the bearer token (and its 401) on the others', () => {
     const document = documentOf({
-      '/v1/transfers': { post: { operationId: routeKey('TransfersHttpController', 'submit'), responses: {}, requestBody: {} }, get: { operationId: routeKey('TransfersHttpController', 'list'), responses: {} } },
+      '/v1/transfers': {
+        post: { operationId: routeKey('TransfersHttpController', 'submit'), responses: {}, requestBody: {} },
+        get: { operationId: routeKey('TransfersHttpController', 'list'), responses: {} },
+      },
     });
     finishOperations(document, [handler(TransfersHttpController, 'submit'), handler(TransfersHttpController, 'list', { isPublic: true })]);
     const { post, get } = document.paths['/v1/transfers']!;
-    expect(post).toMatchObject({ security: [{ bearer: [] }], responses: { '401': { content: { 'application/problem+json': expect.anything() } } }, 'x-codegen-request-body-name': 'body' });
+    expect(post).toMatchObject({
+      security: [{ bearer: [] }],
+      responses: { '401': { content: { 'application/problem+json': expect.anything() } } },
+      'x-codegen-request-body-name': 'body',
+    });
     expect(get!.security).toEqual([]);
     expect(get!.responses).not.toHaveProperty('401');
   });

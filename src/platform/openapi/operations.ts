@@ -96,7 +96,8 @@ export function finishOperations(document: OpenAPIObject, handlers: readonly Rou
       let id: string;
       if (match) {
         const candidates = byKey.get(routeKey(match[1]!, match[2]!)) ?? [];
-        if (candidates.length > 1) throw new Error(`OpenAPI: ${where}: two controllers are named ${match[1]}; rename one (operation ids derive from controller names)`);
+        if (candidates.length > 1)
+          throw new Error(`OpenAPI: ${where}: two controllers are named ${match[1]}; rename one (operation ids derive from controller names)`);
         handler = candidates[0];
         if (!handler) throw new Error(`OpenAPI: ${where}: no route handler ${match[1]}.${match[2]}`);
         id = deriveOperationId(handler.controller.name, handler.method, verb);
@@ -144,6 +145,7 @@ export function finishOperations(document: OpenAPIObject, handlers: readonly Rou
  * update, delete). Where this reads badly, `@ApiOperation({ operationId })` names it.
  */
 
+// prettier-ignore
 const VERBS = new Set([
   'accept', 'activate', 'add', 'approve', 'archive', 'assign', 'authorize', 'block', 'cancel', 'capture', 'change', 'check', 'close',
   'complete', 'confirm', 'count', 'create', 'deactivate', 'delete', 'download', 'enrol', 'enroll', 'erase', 'export', 'fetch', 'find',
@@ -158,13 +160,22 @@ const READ_VERBS = new Set(['check', 'count', 'download', 'export', 'fetch', 'fi
 const PARTICLES = new Set(['Up', 'In', 'Out', 'Off']);
 /** Controller names that end in s without being plural. */
 const UNCOUNTABLE = new Set(['Metrics', 'News', 'Settings', 'Status']);
-const DEFAULT_VERB: Record<string, string> = { get: 'get', post: 'create', put: 'set', patch: 'update', delete: 'delete', head: 'check', options: 'get', trace: 'get' };
+const DEFAULT_VERB: Record<string, string> = {
+  get: 'get',
+  post: 'create',
+  put: 'set',
+  patch: 'update',
+  delete: 'delete',
+  head: 'check',
+  options: 'get',
+  trace: 'get',
+};
 
 export function deriveOperationId(controllerName: string, methodName: string, httpMethod: string): string {
   const stem = controllerName.replace(/(Http)?Controller$/, '') || controllerName;
   const [plural, singular] = UNCOUNTABLE.has(stem) ? [stem, stem] : [stem, singularOf(stem)];
   const words = methodName.match(/[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])/g) ?? [methodName];
-  const first = words[0]!.toLowerCase();
+  const first = words[0].toLowerCase();
   const startsWithVerb = httpMethod === 'get' ? READ_VERBS.has(first) : VERBS.has(first);
   let verb: string;
   let rest: string[];
@@ -196,4 +207,3 @@ function singularOf(word: string): string {
 function capitalize(word: string): string {
   return word.charAt(0).toUpperCase() + word.slice(1);
 }
-

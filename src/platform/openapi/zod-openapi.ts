@@ -106,7 +106,7 @@ function singleAllOfUnwrapped(document: OpenAPIObject): OpenAPIObject {
   const visit = (node: unknown): unknown => {
     if (Array.isArray(node)) return node.map(visit);
     if (!node || typeof node !== 'object') return node;
-    const object = Object.fromEntries(Object.entries(node as Json).map(([k, v]) => [k, visit(v)])) as Json;
+    const object: Json = Object.fromEntries(Object.entries(node as Json).map(([k, v]) => [k, visit(v)]));
     const allOf = object['allOf'];
     if (!Array.isArray(allOf) || allOf.length !== 1 || !allOf[0] || typeof allOf[0] !== 'object') return object;
     const { allOf: _allOf, ...siblings } = object;

@@ -1,5 +1,5 @@
-import { assertCanAccess } from '../../../platform/auth/ownership';
-import type { Principal } from '../../../platform/auth/principal';
+import { assertCanAccess } from '@platform/auth/ownership';
+import type { Principal } from '@platform/auth/principal';
 import { accountNotFound } from '../domain/account-errors';
 import type { AccountRecord } from '../infrastructure/account.repository';
 

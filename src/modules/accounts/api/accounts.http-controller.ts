@@ -1,12 +1,12 @@
 import { Controller, Get, Headers, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
-import { ApiAuth, CurrentPrincipal } from '../../../platform/auth/decorators';
-import { userOf } from '../../../platform/auth/ownership';
-import type { Principal } from '../../../platform/auth/principal';
-import { ApiProblems } from '../../../platform/http/api-problems.decorator';
-import { Idempotent } from '../../../platform/http/idempotency';
-import { ApiResult, ValidBody, ValidParams, ValidQuery } from '../../../platform/http/zod-request';
+import { ApiAuth, CurrentPrincipal } from '@platform/auth/decorators';
+import { userOf } from '@platform/auth/ownership';
+import type { Principal } from '@platform/auth/principal';
+import { ApiProblems } from '@platform/http/api-problems.decorator';
+import { Idempotent } from '@platform/http/idempotency';
+import { ApiResult, ValidBody, ValidParams, ValidQuery } from '@platform/http/zod-request';
 import { CloseAccountWorkflow } from '../application/close-account/close-account.workflow';
 import { OpenAccount } from '../application/open-account/open-account';
 import { ReadAccounts, type AccountWithBalancesView } from '../application/read-accounts/read-accounts';
@@ -44,7 +44,11 @@ export class AccountsHttpController {
   })
   @ApiResult(201, AccountWithBalances)
   @ApiProblems(400, 403, 503)
-  async open(@CurrentPrincipal() principal: Principal, @ValidBody(OpenAccountRequest) body: OpenAccountRequest, @Headers('idempotency-key') key: string | undefined): Promise<AccountWithBalancesView> {
+  async open(
+    @CurrentPrincipal() principal: Principal,
+    @ValidBody(OpenAccountRequest) body: OpenAccountRequest,
+    @Headers('idempotency-key') key: string | undefined,
+  ): Promise<AccountWithBalancesView> {
     const [account] = await this.reads.withBalances([await this.opening.execute(userOf(principal), body, key)]);
     return account!;
   }
@@ -61,7 +65,10 @@ export class AccountsHttpController {
   @ApiOperation({ summary: 'An account with its balances (posted, pending, available)' })
   @ApiResult(200, AccountWithBalances)
   @ApiProblems(400, 404)
-  async get(@CurrentPrincipal() principal: Principal, @ValidParams(AccountIdParams) { id }: z.output<typeof AccountIdParams>): Promise<AccountWithBalancesView> {
+  async get(
+    @CurrentPrincipal() principal: Principal,
+    @ValidParams(AccountIdParams) { id }: z.output<typeof AccountIdParams>,
+  ): Promise<AccountWithBalancesView> {
     const account = await this.reads.get(id, accessibleWith(principal, 'accounts:read'));
     return (await this.reads.withBalances([account]))[0]!;
   }
@@ -78,7 +85,16 @@ export class AccountsHttpController {
     const account = await this.reads.get(id, accessibleWith(principal, 'accounts:read'));
     const page = await this.reads.history(account, { ...query, limit: query.limit ?? 50 });
     return {
-      items: page.items.map(({ sequence, transferId, side, bucket, amount, balanceAfter, pendingAfter, createdAt }) => ({ sequence, transferId, side, bucket, amount, balanceAfter, pendingAfter, createdAt })),
+      items: page.items.map(({ sequence, transferId, side, bucket, amount, balanceAfter, pendingAfter, createdAt }) => ({
+        sequence,
+        transferId,
+        side,
+        bucket,
+        amount,
+        balanceAfter,
+        pendingAfter,
+        createdAt,
+      })),
       nextCursor: page.nextCursor,
     };
   }

@@ -1,10 +1,10 @@
 import { Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
-import { ApiAuth, CurrentPrincipal, RequirePermissions, RequiresStepUp } from '../../../platform/auth/decorators';
-import type { Principal } from '../../../platform/auth/principal';
-import { ApiProblems } from '../../../platform/http/api-problems.decorator';
-import { ApiResult, ValidBody, ValidParams, ValidQuery } from '../../../platform/http/zod-request';
+import { ApiAuth, CurrentPrincipal, RequirePermissions, RequiresStepUp } from '@platform/auth/decorators';
+import type { Principal } from '@platform/auth/principal';
+import { ApiProblems } from '@platform/http/api-problems.decorator';
+import { ApiResult, ValidBody, ValidParams, ValidQuery } from '@platform/http/zod-request';
 import { ChangeAccount } from '../application/change-account/change-account';
 import { ReadAccounts, type AccountWithBalancesView } from '../application/read-accounts/read-accounts';
 import type { AccountRecord } from '../infrastructure/account.repository';
@@ -35,7 +35,10 @@ export class AdminAccountsHttpController {
   @ApiOperation({ summary: 'Freeze an account: no money leaves it (incoming money is still accepted); repeatable' })
   @ApiResult(200, AccountWithBalances)
   @ApiProblems(400, 404, 422, 503)
-  async freeze(@CurrentPrincipal() principal: Principal, @ValidParams(AccountIdParams) { id }: z.output<typeof AccountIdParams>): Promise<AccountWithBalancesView> {
+  async freeze(
+    @CurrentPrincipal() principal: Principal,
+    @ValidParams(AccountIdParams) { id }: z.output<typeof AccountIdParams>,
+  ): Promise<AccountWithBalancesView> {
     return this.answer(await this.changes.freeze(id, `${principal.kind}:${principal.subject}`));
   }
 
@@ -45,7 +48,10 @@ export class AdminAccountsHttpController {
   @ApiOperation({ summary: 'Unfreeze a frozen account; repeatable' })
   @ApiResult(200, AccountWithBalances)
   @ApiProblems(400, 404, 422, 503)
-  async unfreeze(@CurrentPrincipal() principal: Principal, @ValidParams(AccountIdParams) { id }: z.output<typeof AccountIdParams>): Promise<AccountWithBalancesView> {
+  async unfreeze(
+    @CurrentPrincipal() principal: Principal,
+    @ValidParams(AccountIdParams) { id }: z.output<typeof AccountIdParams>,
+  ): Promise<AccountWithBalancesView> {
     return this.answer(await this.changes.unfreeze(id, `${principal.kind}:${principal.subject}`));
   }
 

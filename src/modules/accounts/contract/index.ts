@@ -1,4 +1,4 @@
-import { defineContract } from '../../../shared-kernel';
+import { defineContract } from '@shared-kernel';
 import { AccountClosedV1, AccountFrozenV1, AccountOpenedV1, AccountUnfrozenV1 } from './events/account-lifecycle.v1.events';
 import { BalanceChangedV1 } from './events/balance-changed.v1.event';
 import { InterestCapitalisedV1 } from './events/interest-capitalised.v1.event';

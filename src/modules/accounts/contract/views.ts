@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CurrencyCode, Id, MinorUnits, SignedMinorUnits, Timestamp } from '../../../shared-kernel';
+import { CurrencyCode, Id, MinorUnits, SignedMinorUnits, Timestamp } from '@shared-kernel';
 
 /*
  * What the accounts context answers with, on the bus and over HTTP. Amounts are minor
@@ -27,7 +27,10 @@ export const AccountView = z
     ownerId: Id,
     product: AccountProductView,
     currency: CurrencyCode,
-    accountNumber: z.string().regex(/^[0-9]{10}$/).describe('Ten digits, the last a Luhn check digit'),
+    accountNumber: z
+      .string()
+      .regex(/^[0-9]{10}$/)
+      .describe('Ten digits, the last a Luhn check digit'),
     iban: z.string().nullable().describe('EUR accounts only'),
     status: AccountStatusView,
     overdraftLimit: MinorUnits,

@@ -1,4 +1,4 @@
-import { NotFoundError, UnprocessableError, ConflictError } from '../../../shared-kernel';
+import { NotFoundError, UnprocessableError, ConflictError } from '@shared-kernel';
 import type { AccountAction, AccountStatus } from './account';
 
 /** The stable problem codes of the accounts context (docs/errors.md). */
@@ -18,17 +18,24 @@ export const overdraftRefused = (code: 'OVERDRAFT_NOT_ALLOWED' | 'OVERDRAFT_ABOV
   });
 
 export const pendingHolds = (pending: string) =>
-  new UnprocessableError('ACCOUNT_HAS_PENDING_HOLDS', 'The account has pending holds (card authorisations, payments in flight); close it once they are settled or released', { pending });
+  new UnprocessableError(
+    'ACCOUNT_HAS_PENDING_HOLDS',
+    'The account has pending holds (card authorisations, payments in flight); close it once they are settled or released',
+    { pending },
+  );
 
-export const overdrawn = (posted: string) => new UnprocessableError('ACCOUNT_OVERDRAWN', 'Pay the negative balance back before closing the account', { posted });
+export const overdrawn = (posted: string) =>
+  new UnprocessableError('ACCOUNT_OVERDRAWN', 'Pay the negative balance back before closing the account', { posted });
 
 export const sweepTargetRequired = () =>
   new UnprocessableError('SWEEP_TARGET_REQUIRED', 'The account holds money: name an account of yours, in the same currency, to receive it (sweepToAccountId)');
 
-export const sweepTargetInvalid = (reason: string) => new UnprocessableError('SWEEP_TARGET_INVALID', `The account to receive the balance cannot be used: ${reason}`);
+export const sweepTargetInvalid = (reason: string) =>
+  new UnprocessableError('SWEEP_TARGET_INVALID', `The account to receive the balance cannot be used: ${reason}`);
 
 /** The workflow stopped half-way (status stays closing); the same request, or the resume job, continues it. */
-export const closureIncomplete = (reason: string) => new ConflictError('ACCOUNT_CLOSURE_INCOMPLETE', `The closure could not finish yet: ${reason}; retry to resume it`, { reason });
+export const closureIncomplete = (reason: string) =>
+  new ConflictError('ACCOUNT_CLOSURE_INCOMPLETE', `The closure could not finish yet: ${reason}; retry to resume it`, { reason });
 
 /*
  * Internal transfers (POST /v1/accounts/:id/transfers). Where the ledger has a code for the
@@ -52,7 +59,9 @@ export const transferRefused = (code: 'ACCOUNT_FROZEN' | 'ACCOUNT_CLOSED' | 'ACC
 export const accountNotOpen = () => new ConflictError('ACCOUNT_NOT_OPEN', 'The account is still being opened; retry in a moment', { accountStatus: 'pending' });
 
 /** The ledger refused the debit beyond the balance plus the overdraft limit (its EXCEEDS_CREDITS). */
-export const insufficientFunds = () => new UnprocessableError('INSUFFICIENT_FUNDS', 'The amount exceeds what the account can spend (balance plus overdraft, less holds)');
+export const insufficientFunds = () =>
+  new UnprocessableError('INSUFFICIENT_FUNDS', 'The amount exceeds what the account can spend (balance plus overdraft, less holds)');
 
 /** The transfer id was used before with other fields (the ledger's code and status). */
-export const transferIdReused = (id: string) => new ConflictError('ID_EXISTS_WITH_DIFFERENT_FIELDS', `Transfer ${id} exists with different fields; choose a new id for a new transfer`);
+export const transferIdReused = (id: string) =>
+  new ConflictError('ID_EXISTS_WITH_DIFFERENT_FIELDS', `Transfer ${id} exists with different fields; choose a new id for a new transfer`);

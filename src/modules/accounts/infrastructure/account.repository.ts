@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { UnitOfWork, type Sql } from '../../../platform/database/unit-of-work';
+import { UnitOfWork, type Sql } from '@platform/database/unit-of-work';
 import type { AccountProduct, AccountStatus } from '../domain/account';
 import type { AccountView } from '../contract';
 
@@ -168,28 +168,38 @@ export class AccountRepository {
   }
 
   async setOverdraftLimit(sql: Sql, id: string, limit: bigint): Promise<AccountRecord> {
-    const { rows } = await sql.query<AccountRow>(
-      `update accounts.accounts set overdraft_limit = $2, updated_at = now() where id = $1 returning ${COLUMNS}`,
-      [id, limit.toString()],
-    );
+    const { rows } = await sql.query<AccountRow>(`update accounts.accounts set overdraft_limit = $2, updated_at = now() where id = $1 returning ${COLUMNS}`, [
+      id,
+      limit.toString(),
+    ]);
     return recordOf(rows[0]!);
   }
 
   async startClosure(sql: Sql, closure: { accountId: string; sweepToAccountId: string | null; requestedBy: string }): Promise<void> {
-    await sql.query(
-      `insert into accounts.closures (account_id, sweep_to_account_id, requested_by) values ($1, $2, $3) on conflict (account_id) do nothing`,
-      [closure.accountId, closure.sweepToAccountId, closure.requestedBy],
-    );
+    await sql.query(`insert into accounts.closures (account_id, sweep_to_account_id, requested_by) values ($1, $2, $3) on conflict (account_id) do nothing`, [
+      closure.accountId,
+      closure.sweepToAccountId,
+      closure.requestedBy,
+    ]);
   }
 
   async findClosure(accountId: string, sql: Sql = this.uow): Promise<ClosureRecord | null> {
-    const { rows } = await sql.query<{ account_id: string; sweep_to_account_id: string | null; requested_by: string; swept_amount: string | null; completed_at: Date | null }>(
-      'select account_id, sweep_to_account_id, requested_by, swept_amount, completed_at from accounts.closures where account_id = $1',
-      [accountId],
-    );
+    const { rows } = await sql.query<{
+      account_id: string;
+      sweep_to_account_id: string | null;
+      requested_by: string;
+      swept_amount: string | null;
+      completed_at: Date | null;
+    }>('select account_id, sweep_to_account_id, requested_by, swept_amount, completed_at from accounts.closures where account_id = $1', [accountId]);
     const row = rows[0];
     return row
-      ? { accountId: row.account_id, sweepToAccountId: row.sweep_to_account_id, requestedBy: row.requested_by, sweptAmount: row.swept_amount === null ? null : BigInt(row.swept_amount), completedAt: row.completed_at }
+      ? {
+          accountId: row.account_id,
+          sweepToAccountId: row.sweep_to_account_id,
+          requestedBy: row.requested_by,
+          sweptAmount: row.swept_amount === null ? null : BigInt(row.swept_amount),
+          completedAt: row.completed_at,
+        }
       : null;
   }
 

@@ -1,10 +1,10 @@
 import { Controller, Delete, Get, HttpCode, Post, Put } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
-import { ApiAuth, CurrentPrincipal, RequirePermissions, RequiresStepUp } from '../../../platform/auth/decorators';
-import type { Principal } from '../../../platform/auth/principal';
-import { ApiProblems } from '../../../platform/http/api-problems.decorator';
-import { ApiResult, ValidBody, ValidParams } from '../../../platform/http/zod-request';
+import { ApiAuth, CurrentPrincipal, RequirePermissions, RequiresStepUp } from '@platform/auth/decorators';
+import type { Principal } from '@platform/auth/principal';
+import { ApiProblems } from '@platform/http/api-problems.decorator';
+import { ApiResult, ValidBody, ValidParams } from '@platform/http/zod-request';
 import { AssignRoles } from '../application/assign-roles/assign-roles';
 import { ChangeUserStatus } from '../application/change-user-status/change-user-status';
 import { CloseAccount } from '../application/close-account/close-account';
@@ -49,20 +49,29 @@ export class AdminHttpController {
 
   @Get('users/:id')
   @RequirePermissions('users:read')
-  @ApiOperation({ summary: 'A user\'s profile (support, compliance, admin); every read is audited' })
+  @ApiOperation({ summary: "A user's profile (support, compliance, admin); every read is audited" })
   @ApiResult(200, ProfileResponse)
   @ApiProblems(400, 404)
-  user(@CurrentPrincipal() principal: Principal, @ValidParams(UserIdParams) params: z.output<typeof UserIdParams>, @Meta() meta: RequestMeta): Promise<Profile> {
+  user(
+    @CurrentPrincipal() principal: Principal,
+    @ValidParams(UserIdParams) params: z.output<typeof UserIdParams>,
+    @Meta() meta: RequestMeta,
+  ): Promise<Profile> {
     return this.profiles.executeForStaff(principal.subject, params.id, meta);
   }
 
   @Put('users/:id/roles')
   @RequirePermissions('roles:assign')
   @RequiresStepUp(300)
-  @ApiOperation({ summary: 'Set a user\'s roles (effective at once in their sessions)' })
+  @ApiOperation({ summary: "Set a user's roles (effective at once in their sessions)" })
   @ApiResult(200, RolesResponse)
   @ApiProblems(400, 404, 422)
-  setRoles(@CurrentPrincipal() principal: Principal, @ValidParams(UserIdParams) params: z.output<typeof UserIdParams>, @ValidBody(AssignRolesRequest) body: AssignRolesRequest, @Meta() meta: RequestMeta): Promise<RolesResponse> {
+  setRoles(
+    @CurrentPrincipal() principal: Principal,
+    @ValidParams(UserIdParams) params: z.output<typeof UserIdParams>,
+    @ValidBody(AssignRolesRequest) body: AssignRolesRequest,
+    @Meta() meta: RequestMeta,
+  ): Promise<RolesResponse> {
     return this.roles.execute(principal.subject, params.id, body.roles, meta);
   }
 
@@ -72,7 +81,12 @@ export class AdminHttpController {
   @ApiOperation({ summary: 'Lock, disable or reactivate an account (locking ends its sessions)' })
   @ApiResult(200, StatusResponse)
   @ApiProblems(400, 404, 422)
-  setStatus(@CurrentPrincipal() principal: Principal, @ValidParams(UserIdParams) params: z.output<typeof UserIdParams>, @ValidBody(ChangeStatusRequest) body: ChangeStatusRequest, @Meta() meta: RequestMeta): Promise<StatusResponse> {
+  setStatus(
+    @CurrentPrincipal() principal: Principal,
+    @ValidParams(UserIdParams) params: z.output<typeof UserIdParams>,
+    @ValidBody(ChangeStatusRequest) body: ChangeStatusRequest,
+    @Meta() meta: RequestMeta,
+  ): Promise<StatusResponse> {
     return this.statuses.execute(principal.subject, params.id, body.status, meta);
   }
 
@@ -81,7 +95,11 @@ export class AdminHttpController {
   @ApiOperation({ summary: 'Sign a user out everywhere' })
   @ApiResult(200, RevokedSessionsResponse)
   @ApiProblems(400)
-  async revokeSessions(@CurrentPrincipal() principal: Principal, @ValidParams(UserIdParams) params: z.output<typeof UserIdParams>, @Meta() meta: RequestMeta): Promise<RevokedSessionsResponse> {
+  async revokeSessions(
+    @CurrentPrincipal() principal: Principal,
+    @ValidParams(UserIdParams) params: z.output<typeof UserIdParams>,
+    @Meta() meta: RequestMeta,
+  ): Promise<RevokedSessionsResponse> {
     return { revoked: await this.sessions.revokeAll(principal, params.id, meta) };
   }
 
@@ -92,7 +110,11 @@ export class AdminHttpController {
   @ApiOperation({ summary: 'GDPR erasure on request: close the account and destroy its data key' })
   @ApiNoContentResponse({ description: 'Closed and erased' })
   @ApiProblems(400, 404, 409)
-  async erase(@CurrentPrincipal() principal: Principal, @ValidParams(UserIdParams) params: z.output<typeof UserIdParams>, @Meta() meta: RequestMeta): Promise<void> {
+  async erase(
+    @CurrentPrincipal() principal: Principal,
+    @ValidParams(UserIdParams) params: z.output<typeof UserIdParams>,
+    @Meta() meta: RequestMeta,
+  ): Promise<void> {
     await this.closing.execute(principal.subject, params.id, meta);
   }
 
@@ -100,10 +122,14 @@ export class AdminHttpController {
   @Post('oauth-clients')
   @RequirePermissions('clients:manage')
   @RequiresStepUp(300)
-  @ApiOperation({ summary: 'Register an OAuth client (a confidential client\'s secret is shown once)' })
+  @ApiOperation({ summary: "Register an OAuth client (a confidential client's secret is shown once)" })
   @ApiResult(201, RegisteredClientResponse)
   @ApiProblems(400)
-  createClient(@CurrentPrincipal() principal: Principal, @ValidBody(RegisterClientRequest) body: RegisterClientRequest, @Meta() meta: RequestMeta): Promise<RegisteredClientResponse> {
+  createClient(
+    @CurrentPrincipal() principal: Principal,
+    @ValidBody(RegisterClientRequest) body: RegisterClientRequest,
+    @Meta() meta: RequestMeta,
+  ): Promise<RegisteredClientResponse> {
     return this.registerClient.execute(principal.subject, { ...body, redirectUris: body.redirectUris ?? [] }, meta);
   }
 
@@ -122,7 +148,11 @@ export class AdminHttpController {
   @ApiOperation({ summary: 'Disable a client: no new tokens; its user sessions end' })
   @ApiNoContentResponse({ description: 'Disabled' })
   @ApiProblems(400, 404)
-  async removeClient(@CurrentPrincipal() principal: Principal, @ValidParams(ClientIdParams) params: z.output<typeof ClientIdParams>, @Meta() meta: RequestMeta): Promise<void> {
+  async removeClient(
+    @CurrentPrincipal() principal: Principal,
+    @ValidParams(ClientIdParams) params: z.output<typeof ClientIdParams>,
+    @Meta() meta: RequestMeta,
+  ): Promise<void> {
     await this.disableClient.execute(principal.subject, params.id, meta);
   }
 }

@@ -1,9 +1,9 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
-import { ApiAuth, RequirePermissions } from '../../../platform/auth/decorators';
-import { ApiProblems } from '../../../platform/http/api-problems.decorator';
-import { ApiResult, ValidQuery } from '../../../platform/http/zod-request';
+import { ApiAuth, RequirePermissions } from '@platform/auth/decorators';
+import { ApiProblems } from '@platform/http/api-problems.decorator';
+import { ApiResult, ValidQuery } from '@platform/http/zod-request';
 import { AuditLog } from '../infrastructure/audit-log';
 import { AuditPage, AuditQuery, AuditVerificationResponse } from './dto/audit.dto';
 

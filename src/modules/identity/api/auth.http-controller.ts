@@ -1,9 +1,9 @@
 import { Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
-import { Public } from '../../../platform/auth/decorators';
-import { ApiProblems } from '../../../platform/http/api-problems.decorator';
-import { ApiResult, ValidBody } from '../../../platform/http/zod-request';
+import { Public } from '@platform/auth/decorators';
+import { ApiProblems } from '@platform/http/api-problems.decorator';
+import { ApiResult, ValidBody } from '@platform/http/zod-request';
 import { CompleteMfaLogin } from '../application/complete-mfa-login/complete-mfa-login';
 import { Login } from '../application/login/login';
 import { Passkeys } from '../application/passkeys/passkeys';
@@ -33,7 +33,13 @@ import { Meta } from './request-meta.decorator';
 const ACCEPTED: AcceptedResponse = { status: 'accepted', message: 'If the address can be used, a message is on its way.' };
 
 export function tokenResponse(tokens: Pick<TokenSet, 'accessToken' | 'expiresIn' | 'refreshToken' | 'scopes'>): TokenResponse {
-  return { access_token: tokens.accessToken, token_type: 'Bearer', expires_in: tokens.expiresIn, refresh_token: tokens.refreshToken, scope: tokens.scopes.join(' ') };
+  return {
+    access_token: tokens.accessToken,
+    token_type: 'Bearer',
+    expires_in: tokens.expiresIn,
+    refresh_token: tokens.refreshToken,
+    scope: tokens.scopes.join(' '),
+  };
 }
 
 /** Public sign-up and sign-in endpoints (the only identity routes Kong exposes without a token). */
@@ -91,7 +97,10 @@ export class AuthHttpController {
   async signIn(@ValidBody(LoginRequest) body: LoginRequest, @Meta() meta: RequestMeta): Promise<LoginResponse> {
     const result = await this.login.execute(body, meta);
     if (result.status === 'mfa_required') {
-      return { status: 'mfa_required', mfa: { challengeToken: result.challenge.token, expiresIn: result.challenge.expiresIn, methods: result.challenge.methods } };
+      return {
+        status: 'mfa_required',
+        mfa: { challengeToken: result.challenge.token, expiresIn: result.challenge.expiresIn, methods: result.challenge.methods },
+      };
     }
     return { status: 'authenticated', tokens: tokenResponse(result.tokens) };
   }

@@ -2,8 +2,8 @@ import { applyDecorators, Inject, Injectable, SetMetadata, UseGuards, type CanAc
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { identityConfig, type IdentityConfig } from '../identity.config';
-import { ApiProblems } from '../../../platform/http/api-problems.decorator';
-import { RateLimiter } from '../../../platform/http/rate-limiter';
+import { ApiProblems } from '@platform/http/api-problems.decorator';
+import { RateLimiter } from '@platform/http/rate-limiter';
 
 const BUCKET = Symbol('identity:ip-bucket');
 

@@ -2,10 +2,10 @@ import { Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import type { z } from 'zod';
-import { ApiAuth, CurrentPrincipal, RequiresStepUp } from '../../../platform/auth/decorators';
-import type { Principal } from '../../../platform/auth/principal';
-import { ApiProblems } from '../../../platform/http/api-problems.decorator';
-import { ApiResult, ValidBody, ValidParams } from '../../../platform/http/zod-request';
+import { ApiAuth, CurrentPrincipal, RequiresStepUp } from '@platform/auth/decorators';
+import type { Principal } from '@platform/auth/principal';
+import { ApiProblems } from '@platform/http/api-problems.decorator';
+import { ApiResult, ValidBody, ValidParams } from '@platform/http/zod-request';
 import { ManageTotp } from '../application/manage-totp/manage-totp';
 import { Passkeys, type PasskeyView as Passkey } from '../application/passkeys/passkeys';
 import { RecentAuthentication } from '../application/recent-authentication';
@@ -25,7 +25,7 @@ import {
 } from './dto/mfa.dto';
 import { NoStore } from './no-store';
 import { Meta } from './request-meta.decorator';
-import { userOf } from '../../../platform/auth/ownership';
+import { userOf } from '@platform/auth/ownership';
 import { sessionOf } from './principal-user';
 
 /** My second factors: authenticator app (TOTP), recovery codes, passkeys, and step-up. */
@@ -57,7 +57,11 @@ export class MfaHttpController {
   @ApiOperation({ summary: 'Confirm the authenticator app with a first code; returns recovery codes (shown once)' })
   @ApiResult(200, RecoveryCodesResponse)
   @ApiProblems(400, 403, 409)
-  confirm(@CurrentPrincipal() principal: Principal, @ValidBody(TotpCodeRequest) body: TotpCodeRequest, @Meta() meta: RequestMeta): Promise<RecoveryCodesResponse> {
+  confirm(
+    @CurrentPrincipal() principal: Principal,
+    @ValidBody(TotpCodeRequest) body: TotpCodeRequest,
+    @Meta() meta: RequestMeta,
+  ): Promise<RecoveryCodesResponse> {
     const { userId, sessionId } = sessionOf(principal);
     return this.totp.confirm(userId, sessionId, body.code, meta);
   }
@@ -88,7 +92,11 @@ export class MfaHttpController {
   @ApiOperation({ summary: 'Confirm a second factor now (TOTP or recovery code) for sensitive operations in this session' })
   @ApiResult(200, StepUpResponse)
   @ApiProblems(400, 403, 422, 429)
-  stepUp(@CurrentPrincipal() principal: Principal, @ValidBody(SecondFactorRequest) body: SecondFactorRequest, @Meta() meta: RequestMeta): Promise<StepUpResponse> {
+  stepUp(
+    @CurrentPrincipal() principal: Principal,
+    @ValidBody(SecondFactorRequest) body: SecondFactorRequest,
+    @Meta() meta: RequestMeta,
+  ): Promise<StepUpResponse> {
     const { userId, sessionId } = sessionOf(principal);
     return this.stepUps.execute(userId, sessionId, body, meta);
   }
@@ -108,7 +116,11 @@ export class MfaHttpController {
   @ApiOperation({ summary: 'Finish a step-up with the passkey assertion' })
   @ApiResult(200, StepUpResponse)
   @ApiProblems(400, 403)
-  stepUpWithPasskey(@CurrentPrincipal() principal: Principal, @ValidBody(WebAuthnAssertionRequest) body: WebAuthnAssertionRequest, @Meta() meta: RequestMeta): Promise<StepUpResponse> {
+  stepUpWithPasskey(
+    @CurrentPrincipal() principal: Principal,
+    @ValidBody(WebAuthnAssertionRequest) body: WebAuthnAssertionRequest,
+    @Meta() meta: RequestMeta,
+  ): Promise<StepUpResponse> {
     const { userId, sessionId } = sessionOf(principal);
     return this.passkeys.stepUpWithPasskey(userId, sessionId, body.challengeId, body.response as unknown as AuthenticationResponseJSON, meta);
   }
@@ -128,7 +140,11 @@ export class MfaHttpController {
   @ApiOperation({ summary: 'Finish registering a passkey with the authenticator attestation' })
   @ApiResult(201, PasskeyCreatedResponse)
   @ApiProblems(400, 403, 409)
-  register(@CurrentPrincipal() principal: Principal, @ValidBody(PasskeyRegistrationRequest) body: PasskeyRegistrationRequest, @Meta() meta: RequestMeta): Promise<PasskeyCreatedResponse> {
+  register(
+    @CurrentPrincipal() principal: Principal,
+    @ValidBody(PasskeyRegistrationRequest) body: PasskeyRegistrationRequest,
+    @Meta() meta: RequestMeta,
+  ): Promise<PasskeyCreatedResponse> {
     return this.passkeys.register(userOf(principal), body.response as unknown as RegistrationResponseJSON, body.name ?? 'Passkey', meta);
   }
 
@@ -146,7 +162,11 @@ export class MfaHttpController {
   @ApiOperation({ summary: 'Remove one of my passkeys (needs a recent second factor)' })
   @ApiNoContentResponse({ description: 'Removed' })
   @ApiProblems(400, 403, 404)
-  async removePasskey(@CurrentPrincipal() principal: Principal, @ValidParams(PasskeyIdParams) params: z.output<typeof PasskeyIdParams>, @Meta() meta: RequestMeta): Promise<void> {
+  async removePasskey(
+    @CurrentPrincipal() principal: Principal,
+    @ValidParams(PasskeyIdParams) params: z.output<typeof PasskeyIdParams>,
+    @Meta() meta: RequestMeta,
+  ): Promise<void> {
     await this.passkeys.remove(userOf(principal), params.id, meta);
   }
 }

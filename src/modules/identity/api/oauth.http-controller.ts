@@ -1,9 +1,9 @@
 import { Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiAuth, CurrentPrincipal } from '../../../platform/auth/decorators';
-import type { Principal } from '../../../platform/auth/principal';
-import { ApiProblems } from '../../../platform/http/api-problems.decorator';
-import { ApiResult, ValidBody } from '../../../platform/http/zod-request';
+import { ApiAuth, CurrentPrincipal } from '@platform/auth/decorators';
+import type { Principal } from '@platform/auth/principal';
+import { ApiProblems } from '@platform/http/api-problems.decorator';
+import { ApiResult, ValidBody } from '@platform/http/zod-request';
 import { AuthorizeClient } from '../application/authorize-client/authorize-client';
 import type { RequestMeta } from '../application/request-meta';
 import { AuthorizeRequest, AuthorizeResponse } from './dto/admin.dto';
@@ -23,7 +23,11 @@ export class OAuthHttpController {
   @ApiOperation({ summary: 'The signed-in user authorizes a registered first-party client: a single-use code for its redirect URI' })
   @ApiResult(200, AuthorizeResponse)
   @ApiProblems(400, 403)
-  authorize(@CurrentPrincipal() principal: Principal, @ValidBody(AuthorizeRequest) body: AuthorizeRequest, @Meta() meta: RequestMeta): Promise<AuthorizeResponse> {
+  authorize(
+    @CurrentPrincipal() principal: Principal,
+    @ValidBody(AuthorizeRequest) body: AuthorizeRequest,
+    @Meta() meta: RequestMeta,
+  ): Promise<AuthorizeResponse> {
     return this.authorizeClient.execute(
       principal,
       {

@@ -1,5 +1,5 @@
-import { userOf } from '../../../platform/auth/ownership';
-import type { Principal } from '../../../platform/auth/principal';
+import { userOf } from '@platform/auth/ownership';
+import type { Principal } from '@platform/auth/principal';
 
 /** The user and their session. */
 export function sessionOf(principal: Principal): { userId: string; sessionId: string } {

@@ -1,15 +1,15 @@
 import { Controller, Delete, Get, HttpCode } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
-import { ApiAuth, CurrentPrincipal } from '../../../platform/auth/decorators';
-import type { Principal } from '../../../platform/auth/principal';
-import { ApiProblems } from '../../../platform/http/api-problems.decorator';
-import { ApiResult, ValidParams } from '../../../platform/http/zod-request';
+import { ApiAuth, CurrentPrincipal } from '@platform/auth/decorators';
+import type { Principal } from '@platform/auth/principal';
+import { ApiProblems } from '@platform/http/api-problems.decorator';
+import { ApiResult, ValidParams } from '@platform/http/zod-request';
 import { ManageSessions } from '../application/manage-sessions/manage-sessions';
 import type { RequestMeta } from '../application/request-meta';
 import { RevokedSessionsResponse, SessionIdParams, SessionList, type SessionView } from './dto/sessions.dto';
 import { Meta } from './request-meta.decorator';
-import { userOf } from '../../../platform/auth/ownership';
+import { userOf } from '@platform/auth/ownership';
 
 /** My sessions: where I am signed in, and signing out there (or everywhere). */
 @ApiTags('sessions')
@@ -36,10 +36,14 @@ export class SessionsHttpController {
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Sign out one session (mine; staff with sessions:revoke: anyone\'s); its tokens stop at once' })
+  @ApiOperation({ summary: "Sign out one session (mine; staff with sessions:revoke: anyone's); its tokens stop at once" })
   @ApiNoContentResponse({ description: 'Revoked' })
   @ApiProblems(400, 404)
-  async revoke(@CurrentPrincipal() principal: Principal, @ValidParams(SessionIdParams) params: z.output<typeof SessionIdParams>, @Meta() meta: RequestMeta): Promise<void> {
+  async revoke(
+    @CurrentPrincipal() principal: Principal,
+    @ValidParams(SessionIdParams) params: z.output<typeof SessionIdParams>,
+    @Meta() meta: RequestMeta,
+  ): Promise<void> {
     await this.sessions.revoke(principal, params.id, meta);
   }
 

@@ -1,8 +1,8 @@
 import { Controller, Headers, HttpCode, Post } from '@nestjs/common';
 import { ApiConsumes, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Public } from '../../../platform/auth/decorators';
-import { ApiProblems } from '../../../platform/http/api-problems.decorator';
-import { ApiResult, ValidBody } from '../../../platform/http/zod-request';
+import { Public } from '@platform/auth/decorators';
+import { ApiProblems } from '@platform/http/api-problems.decorator';
+import { ApiResult, ValidBody } from '@platform/http/zod-request';
 import { IssueToken } from '../application/issue-token/issue-token';
 import type { RequestMeta } from '../application/request-meta';
 import { TokenRequest, TokenResponse } from './dto/auth.dto';
@@ -26,7 +26,11 @@ export class TokenHttpController {
   @ApiHeader({ name: 'Authorization', required: false, description: 'HTTP Basic client_id:client_secret (client_secret_basic)' })
   @ApiResult(200, TokenResponse)
   @ApiProblems(400, 401, 415)
-  async token(@ValidBody(TokenRequest) body: TokenRequest, @Headers('authorization') authorization: string | undefined, @Meta() meta: RequestMeta): Promise<TokenResponse> {
+  async token(
+    @ValidBody(TokenRequest) body: TokenRequest,
+    @Headers('authorization') authorization: string | undefined,
+    @Meta() meta: RequestMeta,
+  ): Promise<TokenResponse> {
     const basic = basicCredentials(authorization);
     const result = await this.tokens.execute(
       {

@@ -1,9 +1,9 @@
 import { Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiAuth, CurrentPrincipal } from '../../../platform/auth/decorators';
-import type { Principal } from '../../../platform/auth/principal';
-import { ApiProblems } from '../../../platform/http/api-problems.decorator';
-import { ApiResult, ValidBody } from '../../../platform/http/zod-request';
+import { ApiAuth, CurrentPrincipal } from '@platform/auth/decorators';
+import type { Principal } from '@platform/auth/principal';
+import { ApiProblems } from '@platform/http/api-problems.decorator';
+import { ApiResult, ValidBody } from '@platform/http/zod-request';
 import { ChangePassword } from '../application/change-password/change-password';
 import { CloseAccount } from '../application/close-account/close-account';
 import { ExportUserData, type UserDataExport } from '../application/export-user-data/export-user-data';
@@ -14,7 +14,7 @@ import { UpdateProfile } from '../application/update-profile/update-profile';
 import { ChangePasswordRequest, ProfileResponse, UpdateProfileRequest, UserDataExportResponse } from './dto/users.dto';
 import { NoStore } from './no-store';
 import { Meta } from './request-meta.decorator';
-import { userOf } from '../../../platform/auth/ownership';
+import { userOf } from '@platform/auth/ownership';
 import { sessionOf } from './principal-user';
 
 /** The signed-in user's own account: profile, preferences, password, GDPR export and erasure. */
@@ -43,7 +43,11 @@ export class UsersHttpController {
   @ApiOperation({ summary: 'Change my profile and preferences (email changes are not supported here)' })
   @ApiResult(200, ProfileResponse)
   @ApiProblems(400, 403, 404)
-  async update(@CurrentPrincipal() principal: Principal, @ValidBody(UpdateProfileRequest) body: UpdateProfileRequest, @Meta() meta: RequestMeta): Promise<Profile> {
+  async update(
+    @CurrentPrincipal() principal: Principal,
+    @ValidBody(UpdateProfileRequest) body: UpdateProfileRequest,
+    @Meta() meta: RequestMeta,
+  ): Promise<Profile> {
     await this.updates.execute(userOf(principal), body, meta);
     return this.profiles.execute(userOf(principal));
   }
@@ -53,7 +57,11 @@ export class UsersHttpController {
   @ApiOperation({ summary: 'Change my password (current one required); my other sessions end' })
   @ApiNoContentResponse({ description: 'Changed' })
   @ApiProblems(400, 403, 404, 503)
-  async changePassword(@CurrentPrincipal() principal: Principal, @ValidBody(ChangePasswordRequest) body: ChangePasswordRequest, @Meta() meta: RequestMeta): Promise<void> {
+  async changePassword(
+    @CurrentPrincipal() principal: Principal,
+    @ValidBody(ChangePasswordRequest) body: ChangePasswordRequest,
+    @Meta() meta: RequestMeta,
+  ): Promise<void> {
     await this.passwords.execute(userOf(principal), principal.sessionId, body, meta);
   }
 

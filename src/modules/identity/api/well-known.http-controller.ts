@@ -1,9 +1,9 @@
 import { Controller, Get, Header, Inject, VERSION_NEUTRAL } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { KeyRing, TOKEN_ALGORITHM } from '../../../platform/auth/key-ring';
-import { Public } from '../../../platform/auth/decorators';
-import { APP_CONFIG, type AppConfig } from '../../../platform/config/app-config';
-import { ApiResult } from '../../../platform/http/zod-request';
+import { KeyRing, TOKEN_ALGORITHM } from '@platform/auth/key-ring';
+import { Public } from '@platform/auth/decorators';
+import { APP_CONFIG, type AppConfig } from '@platform/config/app-config';
+import { ApiResult } from '@platform/http/zod-request';
 import { JsonWebKeySet, OpenIdConfiguration } from './dto/well-known.dto';
 
 /**

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '../../../shared-kernel';
-import { SessionStore } from '../../../platform/auth/sessions';
-import { UnitOfWork } from '../../../platform/database/unit-of-work';
+import { DomainError } from '@shared-kernel';
+import { SessionStore } from '@platform/auth/sessions';
+import { UnitOfWork } from '@platform/database/unit-of-work';
 
 export const RECENT_SECONDS = 300;
 
@@ -30,9 +30,13 @@ export class RecentAuthentication {
     const cutoff = Date.now() - RECENT_SECONDS * 1000;
     if (rows[0]?.mfa) {
       if (session?.secondFactorAt && session.secondFactorAt >= cutoff) return;
-      throw new DomainError('unauthorized', 'STEP_UP_REQUIRED', `Confirm with a second factor (within the last ${RECENT_SECONDS} s) first`, { extensions: { maxAgeSeconds: RECENT_SECONDS } });
+      throw new DomainError('unauthorized', 'STEP_UP_REQUIRED', `Confirm with a second factor (within the last ${RECENT_SECONDS} s) first`, {
+        extensions: { maxAgeSeconds: RECENT_SECONDS },
+      });
     }
     if (session && (session.createdAt >= cutoff || (session.secondFactorAt ?? 0) >= cutoff)) return;
-    throw new DomainError('unauthorized', 'REAUTHENTICATION_REQUIRED', `Sign in again (within the last ${RECENT_SECONDS} s) first`, { extensions: { maxAgeSeconds: RECENT_SECONDS } });
+    throw new DomainError('unauthorized', 'REAUTHENTICATION_REQUIRED', `Sign in again (within the last ${RECENT_SECONDS} s) first`, {
+      extensions: { maxAgeSeconds: RECENT_SECONDS },
+    });
   }
 }

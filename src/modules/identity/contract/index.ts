@@ -1,4 +1,4 @@
-import { defineContract } from '../../../shared-kernel';
+import { defineContract } from '@shared-kernel';
 import { NotificationRequested } from './events/notification-requested.v1.event';
 import { UserClosed } from './events/user-closed.v1.event';
 import { UserLocked } from './events/user-locked.v1.event';

@@ -1,7 +1,14 @@
 import { chainHash, findBreak, GENESIS_HASH, type AuditEntry } from './audit-chain';
 
 const entry = (seq: number, details: Record<string, unknown> = {}): AuditEntry => ({
-  seq, occurredAt: '2026-01-01T00:00:00.000Z', type: 'login.succeeded', actorId: 'u1', subjectId: 'u1', ip: null, requestId: null, details,
+  seq,
+  occurredAt: '2026-01-01T00:00:00.000Z',
+  type: 'login.succeeded',
+  actorId: 'u1',
+  subjectId: 'u1',
+  ip: null,
+  requestId: null,
+  details,
 });
 
 function chain(entries: AuditEntry[]) {

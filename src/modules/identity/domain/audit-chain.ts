@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../../../shared-kernel';
+import { canonicalJson } from '@shared-kernel';
 
 /** One security event as it is chained: everything stored except the hashes themselves. */
 export interface AuditEntry {

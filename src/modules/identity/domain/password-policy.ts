@@ -20,7 +20,10 @@ export function passwordWeakness(password: string, isCommon: (candidate: string)
   if (core.length >= 4 && isCommon(core) && core.length >= length / 2) return 'common';
   if (isRepetitive(lower)) return 'repetitive';
   for (const value of personal) {
-    const part = value.toLowerCase().split('@')[0]!.replace(/[^a-z0-9]/g, '');
+    const part = value
+      .toLowerCase()
+      .split('@')[0]!
+      .replace(/[^a-z0-9]/g, '');
     if (part.length >= 4 && lower.replace(/[^a-z0-9]/g, '').includes(part)) return 'personal';
   }
   return null;

@@ -1,18 +1,39 @@
 import { Injectable } from '@nestjs/common';
-import { requestContext } from '../../../platform/context/request-context';
-import { UnitOfWork, type Tx } from '../../../platform/database/unit-of-work';
+import { requestContext } from '@platform/context/request-context';
+import { UnitOfWork, type Tx } from '@platform/database/unit-of-work';
 import { chainHash, findBreak, GENESIS_HASH, type AuditEntry, type ChainBreak } from '../domain/audit-chain';
 
 /** Security events recorded by identity (the `type` column). */
 export type AuditType =
-  | 'user.registered' | 'user.email_verified' | 'user.profile_changed' | 'user.exported' | 'user.viewed' | 'user.closed'
-  | 'user.status_changed' | 'user.roles_changed'
-  | 'login.succeeded' | 'login.failed' | 'login.locked_out' | 'login.mfa_failed'
-  | 'password.changed' | 'password.reset_requested' | 'password.reset'
-  | 'mfa.totp_enrolled' | 'mfa.totp_removed' | 'mfa.recovery_codes_generated' | 'mfa.recovery_code_used' | 'mfa.step_up'
-  | 'webauthn.registered' | 'webauthn.removed'
-  | 'session.revoked' | 'session.revoked_all' | 'refresh_token.reuse_detected'
-  | 'oauth.client_created' | 'oauth.client_disabled' | 'oauth.token_issued' | 'oauth.code_issued';
+  | 'user.registered'
+  | 'user.email_verified'
+  | 'user.profile_changed'
+  | 'user.exported'
+  | 'user.viewed'
+  | 'user.closed'
+  | 'user.status_changed'
+  | 'user.roles_changed'
+  | 'login.succeeded'
+  | 'login.failed'
+  | 'login.locked_out'
+  | 'login.mfa_failed'
+  | 'password.changed'
+  | 'password.reset_requested'
+  | 'password.reset'
+  | 'mfa.totp_enrolled'
+  | 'mfa.totp_removed'
+  | 'mfa.recovery_codes_generated'
+  | 'mfa.recovery_code_used'
+  | 'mfa.step_up'
+  | 'webauthn.registered'
+  | 'webauthn.removed'
+  | 'session.revoked'
+  | 'session.revoked_all'
+  | 'refresh_token.reuse_detected'
+  | 'oauth.client_created'
+  | 'oauth.client_disabled'
+  | 'oauth.token_issued'
+  | 'oauth.code_issued';
 
 export interface AuditRecord {
   readonly type: AuditType;
@@ -80,7 +101,18 @@ export class AuditLog {
     await tx.query(
       `insert into identity.audit_log (seq, occurred_at, type, actor_id, subject_id, ip, request_id, details, prev_hash, hash)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [entry.seq, entry.occurredAt, entry.type, entry.actorId, entry.subjectId, entry.ip, entry.requestId, JSON.stringify(entry.details), previous.hash, chainHash(previous.hash, entry)],
+      [
+        entry.seq,
+        entry.occurredAt,
+        entry.type,
+        entry.actorId,
+        entry.subjectId,
+        entry.ip,
+        entry.requestId,
+        JSON.stringify(entry.details),
+        previous.hash,
+        chainHash(previous.hash, entry),
+      ],
     );
   }
 

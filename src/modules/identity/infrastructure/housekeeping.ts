@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { UnitOfWork } from '../../../platform/database/unit-of-work';
+import { UnitOfWork } from '@platform/database/unit-of-work';
 import { PersonalDataCipher } from './personal-data-cipher';
 
 const EVERY_MS = 10 * 60_000;

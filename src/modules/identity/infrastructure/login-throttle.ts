@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { identityConfig, type IdentityConfig } from '../identity.config';
-import { RateLimiter } from '../../../platform/http/rate-limiter';
+import { RateLimiter } from '@platform/http/rate-limiter';
 import { PersonalDataCipher } from './personal-data-cipher';
 
 /**

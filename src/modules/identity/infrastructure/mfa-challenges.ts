@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Cache } from '../../../platform/cache/cache';
+import { Cache } from '@platform/cache/cache';
 import { newSecret, sha256 } from './secrets';
 
 export interface MfaChallenge {

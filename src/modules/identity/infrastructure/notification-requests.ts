@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { newId } from '../../../shared-kernel';
+import { newId } from '@shared-kernel';
 import { identityConfig, type IdentityConfig } from '../identity.config';
-import type { Tx } from '../../../platform/database/unit-of-work';
-import { Outbox } from '../../../platform/messaging/outbox';
+import type { Tx } from '@platform/database/unit-of-work';
+import { Outbox } from '@platform/messaging/outbox';
 import { NotificationRequested, type NotificationTemplate } from '../contract';
 import { newSecret, sha256 } from './secrets';
 import { UserRecords } from './user-records';
@@ -32,20 +32,34 @@ export class NotificationRequests {
   async request(tx: Tx, userId: string, template: NotificationTemplate): Promise<void> {
     const notificationId = newId();
     const purpose = TOKEN_PURPOSE[template];
-    const ttl = purpose === 'verify_email' ? this.config.emailTokenTtlSeconds : purpose === 'password_reset' ? this.config.passwordResetTtlSeconds : NOTICE_TTL_SECONDS;
+    const ttl =
+      purpose === 'verify_email' ? this.config.emailTokenTtlSeconds : purpose === 'password_reset' ? this.config.passwordResetTtlSeconds : NOTICE_TTL_SECONDS;
     const expiresAt = new Date(Date.now() + ttl * 1000);
     let tokenId: string | null = null;
     if (purpose) {
       // A new token replaces any earlier one of the same purpose: only the latest link works.
-      await tx.query('update identity.one_time_tokens set used_at = now(), delivery = null where user_id = $1 and purpose = $2 and used_at is null', [userId, purpose]);
+      await tx.query('update identity.one_time_tokens set used_at = now(), delivery = null where user_id = $1 and purpose = $2 and used_at is null', [
+        userId,
+        purpose,
+      ]);
       const token = newSecret(purpose === 'verify_email' ? 'skr_ev' : 'skr_pr');
       tokenId = newId();
-      await tx.query(
-        'insert into identity.one_time_tokens (id, user_id, purpose, token_hash, delivery, expires_at) values ($1, $2, $3, $4, $5, $6)',
-        [tokenId, userId, purpose, sha256(token), await this.users.seal(tx, userId, DELIVERY, token), expiresAt],
-      );
+      await tx.query('insert into identity.one_time_tokens (id, user_id, purpose, token_hash, delivery, expires_at) values ($1, $2, $3, $4, $5, $6)', [
+        tokenId,
+        userId,
+        purpose,
+        sha256(token),
+        await this.users.seal(tx, userId, DELIVERY, token),
+        expiresAt,
+      ]);
     }
-    await tx.query('insert into identity.notification_requests (id, user_id, template, token_id, expires_at) values ($1, $2, $3, $4, $5)', [notificationId, userId, template, tokenId, expiresAt]);
+    await tx.query('insert into identity.notification_requests (id, user_id, template, token_id, expires_at) values ($1, $2, $3, $4, $5)', [
+      notificationId,
+      userId,
+      template,
+      tokenId,
+      expiresAt,
+    ]);
     await this.outbox.append(tx, 'identity', [
       NotificationRequested(userId, { notificationId, userId, template, channel: 'email', expiresAt: purpose ? expiresAt.toISOString() : null }),
     ]);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '../../../shared-kernel';
-import { UnitOfWork } from '../../../platform/database/unit-of-work';
+import { DomainError } from '@shared-kernel';
+import { UnitOfWork } from '@platform/database/unit-of-work';
 import { sameHash, sha256 } from './secrets';
 
 export interface OAuthClient {

@@ -1,11 +1,13 @@
-import { loadConfig, settingsOf } from '../../../platform/config/app-config';
+import { loadConfig, settingsOf } from '@platform/config/app-config';
 import { identityConfig } from '../identity.config';
 import { PasswordHasher } from './password-hasher';
 
 describe('PasswordHasher (argon2id on a bounded worker pool)', () => {
   const hasher = new PasswordHasher(
     settingsOf(
-      loadConfig({ IDENTITY_ARGON2_MEMORY_KIB: '8192', IDENTITY_ARGON2_ITERATIONS: '1', IDENTITY_ARGON2_WORKERS: '1', IDENTITY_ARGON2_MAX_QUEUE: '2' }, [{ name: 'identity', config: identityConfig }]),
+      loadConfig({ IDENTITY_ARGON2_MEMORY_KIB: '8192', IDENTITY_ARGON2_ITERATIONS: '1', IDENTITY_ARGON2_WORKERS: '1', IDENTITY_ARGON2_MAX_QUEUE: '2' }, [
+        { name: 'identity', config: identityConfig },
+      ]),
       identityConfig,
     ),
   );

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { DomainError } from '../../../shared-kernel';
+import { DomainError } from '@shared-kernel';
 import { identityConfig, type IdentityConfig } from '../identity.config';
 
 /*

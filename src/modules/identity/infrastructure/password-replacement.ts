@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Tx } from '../../../platform/database/unit-of-work';
+import type { Tx } from '@platform/database/unit-of-work';
 import type { PersonalData } from '../domain/personal-data';
 import { AuditLog } from './audit-log';
 import { NotificationRequests } from './notification-requests';
@@ -25,7 +25,12 @@ export class PasswordReplacement {
   }
 
   /** Stores it, ends the user's sessions (but `keepSessionId`), tells the user, records it. */
-  async apply(tx: Tx, userId: string, hash: string, how: { type: 'password.changed' | 'password.reset'; keepSessionId?: string; ip: string | null }): Promise<void> {
+  async apply(
+    tx: Tx,
+    userId: string,
+    hash: string,
+    how: { type: 'password.changed' | 'password.reset'; keepSessionId?: string; ip: string | null },
+  ): Promise<void> {
     await tx.query('update identity.users set password_hash = $2, updated_at = now() where id = $1', [userId, hash]);
     await this.tokens.revokeAllSessions(tx, userId, how.type === 'password.reset' ? 'password_reset' : 'password_changed', how.keepSessionId);
     await this.notifications.request(tx, userId, 'password-changed');

@@ -56,7 +56,9 @@ export class PersonalDataCipher {
 
   /** Deterministic, keyed lookup value for an email: equality search without the plaintext. */
   emailIndex(email: string): Buffer {
-    return createHmac('sha256', this.keys.blindIndexKey).update(`email:${normalizeEmail(email)}`).digest();
+    return createHmac('sha256', this.keys.blindIndexKey)
+      .update(`email:${normalizeEmail(email)}`)
+      .digest();
   }
 }
 

@@ -1,9 +1,9 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Secret, TOTP } from 'otpauth';
-import { DomainError } from '../../../shared-kernel';
-import type { Tx } from '../../../platform/database/unit-of-work';
-import { RateLimiter } from '../../../platform/http/rate-limiter';
+import { DomainError } from '@shared-kernel';
+import type { Tx } from '@platform/database/unit-of-work';
+import { RateLimiter } from '@platform/http/rate-limiter';
 import { identityConfig, type IdentityConfig } from '../identity.config';
 import { IDENTITY_KEYS } from './identity.tokens';
 import type { IdentityKeys } from './identity-keys';
@@ -46,7 +46,12 @@ export class SecondFactors {
     const key = `mfa-failures:${userId}`;
     const windowMs = this.config.login.failureWindowSeconds * 1000;
     await this.limiter.check(key, 5, windowMs, 'MFA_LOCKED');
-    const ok = input.code !== undefined ? await this.checkTotp(tx, userId, input.code) : input.recoveryCode !== undefined ? await this.useRecoveryCode(tx, userId, input.recoveryCode) : false;
+    const ok =
+      input.code !== undefined
+        ? await this.checkTotp(tx, userId, input.code)
+        : input.recoveryCode !== undefined
+          ? await this.useRecoveryCode(tx, userId, input.recoveryCode)
+          : false;
     if (!ok) {
       await this.limiter.consume(key, 5, windowMs, 'MFA_LOCKED');
       throw new DomainError('unauthorized', 'MFA_CODE_INVALID', 'The code is wrong, expired or already used');
@@ -62,7 +67,10 @@ export class SecondFactors {
       return `${chars.slice(0, 4)}-${chars.slice(4, 8)}-${chars.slice(8)}`;
     });
     await tx.query('delete from identity.recovery_codes where user_id = $1', [userId]);
-    await tx.query('insert into identity.recovery_codes (user_id, code_hash) select $1, unnest($2::bytea[])', [userId, codes.map((c) => this.codeHash(userId, c))]);
+    await tx.query('insert into identity.recovery_codes (user_id, code_hash) select $1, unnest($2::bytea[])', [
+      userId,
+      codes.map((c) => this.codeHash(userId, c)),
+    ]);
     return codes;
   }
 
@@ -82,7 +90,10 @@ export class SecondFactors {
   }
 
   private async useRecoveryCode(tx: Tx, userId: string, code: string): Promise<boolean> {
-    const { rowCount } = await tx.query('update identity.recovery_codes set used_at = now() where user_id = $1 and code_hash = $2 and used_at is null', [userId, this.codeHash(userId, code)]);
+    const { rowCount } = await tx.query('update identity.recovery_codes set used_at = now() where user_id = $1 and code_hash = $2 and used_at is null', [
+      userId,
+      this.codeHash(userId, code),
+    ]);
     return rowCount === 1;
   }
 

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, newId } from '../../../shared-kernel';
-import { AccessTokens } from '../../../platform/auth/access-tokens';
-import type { Role } from '../../../platform/auth/principal';
-import { SessionStore } from '../../../platform/auth/sessions';
-import { APP_CONFIG, type AppConfig } from '../../../platform/config/app-config';
-import { UnitOfWork, type Tx } from '../../../platform/database/unit-of-work';
+import { DomainError, newId } from '@shared-kernel';
+import { AccessTokens } from '@platform/auth/access-tokens';
+import type { Role } from '@platform/auth/principal';
+import { SessionStore } from '@platform/auth/sessions';
+import { APP_CONFIG, type AppConfig } from '@platform/config/app-config';
+import { UnitOfWork, type Tx } from '@platform/database/unit-of-work';
 import { AuditLog } from './audit-log';
 import { newSecret, sha256 } from './secrets';
 
@@ -167,9 +167,9 @@ export class SessionTokens {
   }
 
   private async revokeFamilies(tx: Tx, ids: readonly string[], reason: string): Promise<void> {
-    await tx.query(
-      'update identity.refresh_token_families set revoked_at = now(), revoked_reason = $2 where id = any($1::uuid[]) and revoked_at is null',
-      [ids, reason],
-    );
+    await tx.query('update identity.refresh_token_families set revoked_at = now(), revoked_reason = $2 where id = any($1::uuid[]) and revoked_at is null', [
+      ids,
+      reason,
+    ]);
   }
 }

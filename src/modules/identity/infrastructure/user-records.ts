@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { NotFoundError } from '../../../shared-kernel';
-import type { Sql } from '../../../platform/database/unit-of-work';
-import type { Role } from '../../../platform/auth/principal';
+import { NotFoundError } from '@shared-kernel';
+import type { Sql } from '@platform/database/unit-of-work';
+import type { Role } from '@platform/auth/principal';
 import type { PersonalData } from '../domain/personal-data';
 import type { UserStatus } from '../domain/user-status';
 import { PersonalDataCipher } from './personal-data-cipher';
@@ -31,10 +31,13 @@ export class UserRecords {
 
   async insert(sql: Sql, user: { id: string; personal: PersonalData; passwordHash: string; locale: string }): Promise<void> {
     const { dataKey, wrapped } = this.cipher.newDataKey(user.id);
-    await sql.query(
-      `insert into identity.users (id, email_index, status, password_hash, personal_data, locale) values ($1, $2, 'pending', $3, $4, $5)`,
-      [user.id, this.cipher.emailIndex(user.personal.email), user.passwordHash, this.cipher.encrypt(dataKey, user.id, PERSONAL, JSON.stringify(user.personal)), user.locale],
-    );
+    await sql.query(`insert into identity.users (id, email_index, status, password_hash, personal_data, locale) values ($1, $2, 'pending', $3, $4, $5)`, [
+      user.id,
+      this.cipher.emailIndex(user.personal.email),
+      user.passwordHash,
+      this.cipher.encrypt(dataKey, user.id, PERSONAL, JSON.stringify(user.personal)),
+      user.locale,
+    ]);
     await sql.query('insert into identity.user_keys (user_id, kek_id, wrapped_key) values ($1, $2, $3)', [user.id, wrapped.kekId, wrapped.wrapped]);
   }
 
@@ -50,7 +53,9 @@ export class UserRecords {
 
   /** The user's data key, or null once erased. */
   async dataKey(sql: Sql, userId: string): Promise<Buffer | null> {
-    const { rows } = await sql.query<{ kek_id: string; wrapped_key: Buffer | null }>('select kek_id, wrapped_key from identity.user_keys where user_id = $1', [userId]);
+    const { rows } = await sql.query<{ kek_id: string; wrapped_key: Buffer | null }>('select kek_id, wrapped_key from identity.user_keys where user_id = $1', [
+      userId,
+    ]);
     const row = rows[0];
     return row?.wrapped_key ? this.cipher.unwrap(userId, { kekId: row.kek_id, wrapped: row.wrapped_key }) : null;
   }
@@ -65,7 +70,10 @@ export class UserRecords {
   async savePersonalData(sql: Sql, userId: string, personal: PersonalData): Promise<void> {
     const key = await this.dataKey(sql, userId);
     if (!key) throw userNotFound();
-    await sql.query('update identity.users set personal_data = $2, updated_at = now() where id = $1', [userId, this.cipher.encrypt(key, userId, PERSONAL, JSON.stringify(personal))]);
+    await sql.query('update identity.users set personal_data = $2, updated_at = now() where id = $1', [
+      userId,
+      this.cipher.encrypt(key, userId, PERSONAL, JSON.stringify(personal)),
+    ]);
   }
 
   /** Encrypts a secret of the user (TOTP seed, a one-time token for delivery) under their data key. */

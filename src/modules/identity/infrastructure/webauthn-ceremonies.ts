@@ -9,10 +9,10 @@ import {
   type PublicKeyCredentialRequestOptionsJSON,
   type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
-import { DomainError } from '../../../shared-kernel';
-import { Cache } from '../../../platform/cache/cache';
+import { DomainError } from '@shared-kernel';
+import { Cache } from '@platform/cache/cache';
 import { identityConfig, type IdentityConfig } from '../identity.config';
-import type { Tx } from '../../../platform/database/unit-of-work';
+import type { Tx } from '@platform/database/unit-of-work';
 import { newSecret, sha256 } from './secrets';
 
 const CHALLENGE_TTL_MS = 5 * 60_000;
@@ -45,7 +45,9 @@ export class WebAuthnCeremonies {
   }
 
   async registrationOptions(tx: Tx, userId: string, userName: string): Promise<PublicKeyCredentialCreationOptionsJSON> {
-    const { rows } = await tx.query<{ id: string; transports: string[] }>('select id, transports from identity.webauthn_credentials where user_id = $1', [userId]);
+    const { rows } = await tx.query<{ id: string; transports: string[] }>('select id, transports from identity.webauthn_credentials where user_id = $1', [
+      userId,
+    ]);
     const options = await generateRegistrationOptions({
       rpName: this.rp.rpName,
       rpID: this.rp.rpId,
@@ -73,7 +75,16 @@ export class WebAuthnCeremonies {
     const inserted = await tx.query(
       `insert into identity.webauthn_credentials (id, user_id, public_key, counter, transports, device_type, backed_up, name)
        values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (id) do nothing`,
-      [info.credential.id, userId, Buffer.from(info.credential.publicKey), info.credential.counter, info.credential.transports ?? [], info.credentialDeviceType, info.credentialBackedUp, name],
+      [
+        info.credential.id,
+        userId,
+        Buffer.from(info.credential.publicKey),
+        info.credential.counter,
+        info.credential.transports ?? [],
+        info.credentialDeviceType,
+        info.credentialBackedUp,
+        name,
+      ],
     );
     if (inserted.rowCount === 0) throw new DomainError('conflict', 'PASSKEY_ALREADY_REGISTERED', 'This passkey is already registered');
     return { id: info.credential.id };
@@ -98,7 +109,10 @@ export class WebAuthnCeremonies {
   /** Verifies an assertion; returns the credential's owner. Counter regressions (a cloned key) are refused. */
   async verifyAuthentication(tx: Tx, challengeId: string, response: AuthenticationResponseJSON): Promise<{ userId: string; credentialId: string }> {
     const stored = JSON.parse(await this.takeChallenge(authKey(challengeId))) as { challenge: string; userId: string | null };
-    const { rows } = await tx.query<CredentialRow>('select id, user_id, public_key, counter, transports from identity.webauthn_credentials where id = $1 for update', [String(response.id)]);
+    const { rows } = await tx.query<CredentialRow>(
+      'select id, user_id, public_key, counter, transports from identity.webauthn_credentials where id = $1 for update',
+      [String(response.id)],
+    );
     const credential = rows[0];
     if (!credential || (stored.userId && credential.user_id !== stored.userId)) throw webauthnInvalid();
     const result = await verifyAuthenticationResponse({
@@ -106,11 +120,19 @@ export class WebAuthnCeremonies {
       expectedChallenge: stored.challenge,
       expectedOrigin: [...this.rp.origins],
       expectedRPID: this.rp.rpId,
-      credential: { id: credential.id, publicKey: new Uint8Array(credential.public_key), counter: Number(credential.counter), transports: credential.transports },
+      credential: {
+        id: credential.id,
+        publicKey: new Uint8Array(credential.public_key),
+        counter: Number(credential.counter),
+        transports: credential.transports,
+      },
       requireUserVerification: true,
     }).catch(() => ({ verified: false as const, authenticationInfo: undefined }));
     if (!result.verified || !result.authenticationInfo) throw webauthnInvalid();
-    await tx.query('update identity.webauthn_credentials set counter = $2, last_used_at = now() where id = $1', [credential.id, result.authenticationInfo.newCounter]);
+    await tx.query('update identity.webauthn_credentials set counter = $2, last_used_at = now() where id = $1', [
+      credential.id,
+      result.authenticationInfo.newCounter,
+    ]);
     return { userId: credential.user_id, credentialId: credential.id };
   }
 

@@ -2,11 +2,11 @@ import { Controller, Get, Patch, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
-import { NotFoundError } from '../../../shared-kernel';
-import { ApiAuth, RequirePermissions } from '../../../platform/auth/decorators';
-import { ApiProblems } from '../../../platform/http/api-problems.decorator';
-import { Idempotent } from '../../../platform/http/idempotency';
-import { ApiResult, ValidBody, ValidParams, ValidQuery } from '../../../platform/http/zod-request';
+import { NotFoundError } from '@shared-kernel';
+import { ApiAuth, RequirePermissions } from '@platform/auth/decorators';
+import { ApiProblems } from '@platform/http/api-problems.decorator';
+import { Idempotent } from '@platform/http/idempotency';
+import { ApiResult, ValidBody, ValidParams, ValidQuery } from '@platform/http/zod-request';
 import {
   BalanceAsOfView,
   ChangeLedgerAccountCommand,
@@ -57,7 +57,10 @@ export class LedgerAccountsHttpController {
   @ApiOperation({ summary: 'Freeze, unfreeze or close an account, or change its overdraft limit' })
   @ApiResult(200, LedgerAccountView)
   @ApiProblems(400, 404, 422)
-  change(@ValidParams(LedgerIdParams) { id }: z.output<typeof LedgerIdParams>, @ValidBody(LedgerAccountChange) change: LedgerAccountChange): Promise<LedgerAccountView> {
+  change(
+    @ValidParams(LedgerIdParams) { id }: z.output<typeof LedgerIdParams>,
+    @ValidBody(LedgerAccountChange) change: LedgerAccountChange,
+  ): Promise<LedgerAccountView> {
     return this.commands.execute(new ChangeLedgerAccountCommand({ accountId: id, change }));
   }
 
@@ -66,7 +69,10 @@ export class LedgerAccountsHttpController {
   @ApiOperation({ summary: "An account's postings in ledger order, each with the balances after it" })
   @ApiResult(200, PostingPageView)
   @ApiProblems(400, 404)
-  async postings(@ValidParams(LedgerIdParams) params: z.output<typeof LedgerIdParams>, @ValidQuery(PostingsQuery) query: z.output<typeof PostingsQuery>): Promise<PostingPageView> {
+  async postings(
+    @ValidParams(LedgerIdParams) params: z.output<typeof LedgerIdParams>,
+    @ValidQuery(PostingsQuery) query: z.output<typeof PostingsQuery>,
+  ): Promise<PostingPageView> {
     await this.get(params);
     return this.queries.execute(new ListPostingsQuery({ accountId: params.id, options: { ...query, limit: query.limit ?? 100 } }));
   }
@@ -76,7 +82,10 @@ export class LedgerAccountsHttpController {
   @ApiOperation({ summary: 'Balances as of a past instant' })
   @ApiResult(200, BalanceAsOfView)
   @ApiProblems(400, 404)
-  async balanceAsOf(@ValidParams(LedgerIdParams) { id }: z.output<typeof LedgerIdParams>, @ValidQuery(BalanceAsOfQuery) { asOf }: z.output<typeof BalanceAsOfQuery>): Promise<BalanceAsOfView> {
+  async balanceAsOf(
+    @ValidParams(LedgerIdParams) { id }: z.output<typeof LedgerIdParams>,
+    @ValidQuery(BalanceAsOfQuery) { asOf }: z.output<typeof BalanceAsOfQuery>,
+  ): Promise<BalanceAsOfView> {
     const balances = await this.queries.execute(new GetBalanceAsOfQuery({ accountId: id, asOf }));
     if (!balances) throw new NotFoundError('LEDGER_ACCOUNT_NOT_FOUND', `no ledger account ${id}`);
     return balances;

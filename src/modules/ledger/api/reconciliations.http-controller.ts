@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiAuth, RequirePermissions } from '../../../platform/auth/decorators';
-import { ApiResult } from '../../../platform/http/zod-request';
+import { ApiAuth, RequirePermissions } from '@platform/auth/decorators';
+import { ApiResult } from '@platform/http/zod-request';
 import { ReconcileBalancesJob, type ReconciliationReport } from '../application/reconcile-balances/reconcile-balances.job';
 import { ReconciliationReportView } from './dto/ledger.requests';
 

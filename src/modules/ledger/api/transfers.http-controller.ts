@@ -3,11 +3,11 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
-import { ConflictError, NotFoundError, UnprocessableError } from '../../../shared-kernel';
-import { ApiAuth, RequirePermissions } from '../../../platform/auth/decorators';
-import { ApiProblems } from '../../../platform/http/api-problems.decorator';
-import { Idempotent } from '../../../platform/http/idempotency';
-import { ApiResult, CompiledBody, ValidParams } from '../../../platform/http/zod-request';
+import { ConflictError, NotFoundError, UnprocessableError } from '@shared-kernel';
+import { ApiAuth, RequirePermissions } from '@platform/auth/decorators';
+import { ApiProblems } from '@platform/http/api-problems.decorator';
+import { Idempotent } from '@platform/http/idempotency';
+import { ApiResult, CompiledBody, ValidParams } from '@platform/http/zod-request';
 import { GetTransferQuery, SubmitTransfersCommand, TransferInput, TransferView, type TransferResultView } from '../contract';
 import { LedgerIdParams, TransferBatchRequest, TransferBatchResponse } from './dto/ledger.requests';
 
@@ -43,7 +43,8 @@ export class TransfersHttpController {
   @CompiledBody(TransferBatchRequest)
   @ApiOperation({
     summary: 'Submit transfers in order, with linked chains (up to 5000 per request)',
-    description: 'One result per transfer: created, exists (a replay) or failed with a code. A transfer with linked=true commits together with the next one, all or nothing.',
+    description:
+      'One result per transfer: created, exists (a replay) or failed with a code. A transfer with linked=true commits together with the next one, all or nothing.',
   })
   @ApiResult(200, TransferBatchResponse)
   @ApiProblems(400, 409, 413, 415, 422)

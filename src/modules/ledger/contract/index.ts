@@ -1,4 +1,4 @@
-import { defineContract } from '../../../shared-kernel';
+import { defineContract } from '@shared-kernel';
 import { ChangeLedgerAccountCommand } from './commands/change-ledger-account.command';
 import { CreateLedgerAccountCommand } from './commands/create-ledger-account.command';
 import { SubmitTransfersCommand } from './commands/submit-transfers.command';

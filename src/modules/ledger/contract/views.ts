@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CurrencyCode, Id, MinorUnits, SignedMinorUnits, Timestamp } from '../../../shared-kernel';
+import { CurrencyCode, Id, MinorUnits, SignedMinorUnits, Timestamp } from '@shared-kernel';
 
 /*
  * What the ledger answers with, on the bus and over HTTP. Amounts are minor units as
@@ -36,7 +36,9 @@ export const LedgerAccountView = z
     code: z.number().int().describe('Chart-of-accounts code'),
     reference: z.string().nullable(),
     balances: BalancesView,
-    totals: z.object({ debitsPending: MinorUnits, debitsPosted: MinorUnits, creditsPending: MinorUnits, creditsPosted: MinorUnits }).meta({ id: 'LedgerTotals' }),
+    totals: z
+      .object({ debitsPending: MinorUnits, debitsPosted: MinorUnits, creditsPending: MinorUnits, creditsPosted: MinorUnits })
+      .meta({ id: 'LedgerTotals' }),
     createdAt: Timestamp,
   })
   .meta({ id: 'LedgerAccount' });
@@ -69,7 +71,10 @@ export type TransferResultView = z.infer<typeof TransferResultView>;
 
 export const PostingView = z
   .object({
-    sequence: z.string().regex(/^[1-9][0-9]*$/).describe("Position in the ledger's global order (cursor for pagination)"),
+    sequence: z
+      .string()
+      .regex(/^[1-9][0-9]*$/)
+      .describe("Position in the ledger's global order (cursor for pagination)"),
     transferId: Id,
     accountId: Id,
     side: z.enum(['debit', 'credit']),
@@ -90,7 +95,5 @@ export const PostingPageView = z
   .meta({ id: 'PostingPage' });
 export type PostingPageView = z.infer<typeof PostingPageView>;
 
-export const BalanceAsOfView = z
-  .object({ posted: SignedMinorUnits, pending: SignedMinorUnits, asOf: Timestamp })
-  .meta({ id: 'BalanceAsOf' });
+export const BalanceAsOfView = z.object({ posted: SignedMinorUnits, pending: SignedMinorUnits, asOf: Timestamp }).meta({ id: 'BalanceAsOf' });
 export type BalanceAsOfView = z.infer<typeof BalanceAsOfView>;

@@ -30,7 +30,9 @@ export interface Balances {
   readonly available: bigint;
 }
 
-export function balancesOf(a: Pick<LedgerAccountState, 'normalSide' | 'debitsPending' | 'debitsPosted' | 'creditsPending' | 'creditsPosted' | 'overdraftLimit'>): Balances {
+export function balancesOf(
+  a: Pick<LedgerAccountState, 'normalSide' | 'debitsPending' | 'debitsPosted' | 'creditsPending' | 'creditsPosted' | 'overdraftLimit'>,
+): Balances {
   if (a.normalSide === 'credit') {
     const posted = a.creditsPosted - a.debitsPosted;
     return { posted, pending: a.creditsPending - a.debitsPending, available: posted - a.debitsPending + a.overdraftLimit };

@@ -34,7 +34,14 @@ const t = (id: string, fields: Partial<TransferRequest> = {}): TransferRequest =
 });
 
 /** Post, void or expire a hold: accounts and currency come from the pending transfer. */
-const resolve = (id: string, kind: TransferRequest['kind'], pendingId: string, amount?: bigint): TransferRequest => ({ id, kind, pendingId, amount, linked: false, code: 1 });
+const resolve = (id: string, kind: TransferRequest['kind'], pendingId: string, amount?: bigint): TransferRequest => ({
+  id,
+  kind,
+  pendingId,
+  amount,
+  linked: false,
+  code: 1,
+});
 
 const NOW = 1_700_000_000_000;
 
@@ -59,7 +66,9 @@ describe('applyBatch', () => {
     expect(r.created).toEqual([]);
 
     const withOverdraft = ledger(account('alice', { debitsMustNotExceedCredits: true, creditsPosted: 100n, overdraftLimit: 50n }), account('shop'));
-    expect(applyBatch(withOverdraft, [[t('t1', { debitAccountId: 'alice', creditAccountId: 'shop', amount: 150n })]], NOW).outcomes[0]![0]!.status).toBe('created');
+    expect(applyBatch(withOverdraft, [[t('t1', { debitAccountId: 'alice', creditAccountId: 'shop', amount: 150n })]], NOW).outcomes[0]![0]!.status).toBe(
+      'created',
+    );
     expect(balancesOf(withOverdraft.accounts.get('alice')!)).toEqual({ posted: -50n, pending: 0n, available: 0n });
   });
 
@@ -81,7 +90,12 @@ describe('applyBatch', () => {
   });
 
   it('commits a linked chain all or nothing', () => {
-    const s = ledger(account('alice', { debitsMustNotExceedCredits: true, creditsPosted: 100n }), account('fx_eur'), account('fx_usd', { currency: 'USD' }), account('bob', { currency: 'USD' }));
+    const s = ledger(
+      account('alice', { debitsMustNotExceedCredits: true, creditsPosted: 100n }),
+      account('fx_eur'),
+      account('fx_usd', { currency: 'USD' }),
+      account('bob', { currency: 'USD' }),
+    );
     const chain = [
       t('c1', { debitAccountId: 'alice', creditAccountId: 'fx_eur', amount: 100n, linked: true }),
       t('c2', { debitAccountId: 'fx_usd', creditAccountId: 'bob', amount: 108n, currency: 'USD' }),
@@ -116,7 +130,8 @@ describe('applyBatch', () => {
 
   describe('two-phase transfers', () => {
     const setup = () => ledger(account('alice', { debitsMustNotExceedCredits: true, creditsPosted: 100n }), account('shop'));
-    const hold = (amount = 80n, timeoutSeconds?: number) => t('p1', { kind: 'pending', debitAccountId: 'alice', creditAccountId: 'shop', amount, timeoutSeconds });
+    const hold = (amount = 80n, timeoutSeconds?: number) =>
+      t('p1', { kind: 'pending', debitAccountId: 'alice', creditAccountId: 'shop', amount, timeoutSeconds });
 
     it('holds funds: they leave "available" but not "posted", and count against the limit', () => {
       const s = setup();
@@ -147,7 +162,9 @@ describe('applyBatch', () => {
       applyBatch(s, [[hold(80n, 60)]], NOW);
       expect(applyBatch(s, [[resolve('big', 'post_pending', 'p1', 81n)]], NOW).outcomes[0]![0]).toMatchObject({ error: 'EXCEEDS_PENDING_AMOUNT' });
       expect(applyBatch(s, [[resolve('half', 'void_pending', 'p1', 40n)]], NOW).outcomes[0]![0]).toMatchObject({ error: 'PENDING_AMOUNT_MISMATCH' });
-      expect(applyBatch(s, [[{ ...resolve('other', 'post_pending', 'p1'), creditAccountId: 'alice' }]], NOW).outcomes[0]![0]).toMatchObject({ error: 'PENDING_ACCOUNTS_MISMATCH' });
+      expect(applyBatch(s, [[{ ...resolve('other', 'post_pending', 'p1'), creditAccountId: 'alice' }]], NOW).outcomes[0]![0]).toMatchObject({
+        error: 'PENDING_ACCOUNTS_MISMATCH',
+      });
       expect(applyBatch(s, [[resolve('early', 'expire_pending', 'p1')]], NOW).outcomes[0]![0]).toMatchObject({ error: 'PENDING_TRANSFER_NOT_EXPIRED' });
       const late = NOW + 60_000;
       expect(applyBatch(s, [[resolve('post', 'post_pending', 'p1')]], late).outcomes[0]![0]).toMatchObject({ error: 'PENDING_TRANSFER_EXPIRED' });
@@ -159,13 +176,26 @@ describe('applyBatch', () => {
 
   it('keeps closed accounts out of postings and frozen ones from paying out', () => {
     const s = ledger(account('bank'), account('closed', { status: 'closed' }), account('frozen', { status: 'frozen', creditsPosted: 10n }));
-    const r = applyBatch(s, [[t('a', { creditAccountId: 'closed' })], [t('b', { debitAccountId: 'frozen', creditAccountId: 'bank', amount: 1n })], [t('c', { creditAccountId: 'frozen' })]], NOW);
-    expect(r.outcomes.map((o) => o[0]!.status === 'failed' ? o[0]!.error : o[0]!.status)).toEqual(['ACCOUNT_CLOSED', 'ACCOUNT_FROZEN', 'created']);
+    const r = applyBatch(
+      s,
+      [
+        [t('a', { creditAccountId: 'closed' })],
+        [t('b', { debitAccountId: 'frozen', creditAccountId: 'bank', amount: 1n })],
+        [t('c', { creditAccountId: 'frozen' })],
+      ],
+      NOW,
+    );
+    expect(r.outcomes.map((o) => (o[0]!.status === 'failed' ? o[0]!.error : o[0]!.status))).toEqual(['ACCOUNT_CLOSED', 'ACCOUNT_FROZEN', 'created']);
   });
 
   it('validates the basics', () => {
     const s = ledger(account('bank'), account('alice'), account('usd', { currency: 'USD' }));
-    const errors = (requests: TransferRequest[]) => applyBatch(s, requests.map((r) => [r]), NOW).outcomes.map((o) => (o[0]!.status === 'failed' ? o[0]!.error : 'ok'));
+    const errors = (requests: TransferRequest[]) =>
+      applyBatch(
+        s,
+        requests.map((r) => [r]),
+        NOW,
+      ).outcomes.map((o) => (o[0]!.status === 'failed' ? o[0]!.error : 'ok'));
     expect(
       errors([
         t('1', { amount: 0n }),
@@ -176,6 +206,14 @@ describe('applyBatch', () => {
         resolve('6', 'post_pending', 'nope'),
         t('7', { amount: 2n ** 63n }),
       ]),
-    ).toEqual(['AMOUNT_MUST_BE_POSITIVE', 'ACCOUNTS_MUST_BE_DIFFERENT', 'DEBIT_ACCOUNT_NOT_FOUND', 'CREDIT_ACCOUNT_NOT_FOUND', 'CURRENCY_MISMATCH', 'PENDING_TRANSFER_NOT_FOUND', 'OVERFLOW']);
+    ).toEqual([
+      'AMOUNT_MUST_BE_POSITIVE',
+      'ACCOUNTS_MUST_BE_DIFFERENT',
+      'DEBIT_ACCOUNT_NOT_FOUND',
+      'CREDIT_ACCOUNT_NOT_FOUND',
+      'CURRENCY_MISMATCH',
+      'PENDING_TRANSFER_NOT_FOUND',
+      'OVERFLOW',
+    ]);
   });
 });

@@ -1,15 +1,7 @@
 import { balancesOf, type LedgerAccountState } from './ledger-account';
 import { accountsAcceptPostings } from './rules/account-accepts-postings.rule';
 import { balanceRuleBroken } from './rules/balance-limits.rule';
-import {
-  fingerprintOf,
-  type PendingTransfer,
-  type Posting,
-  type Transfer,
-  type TransferError,
-  type TransferOutcome,
-  type TransferRequest,
-} from './transfer';
+import { fingerprintOf, type PendingTransfer, type Posting, type Transfer, type TransferError, type TransferOutcome, type TransferRequest } from './transfer';
 
 export interface LedgerState {
   /** Accounts the batch may touch, mutated in place. */
@@ -102,7 +94,8 @@ class BatchApplier {
   private transfer(request: TransferRequest): TransferOutcome {
     const fingerprint = fingerprintOf(request);
     const prior = this.state.transfers.get(request.id);
-    if (prior) return prior.fingerprint === fingerprint ? { id: request.id, status: 'exists', transfer: prior } : failed(request.id, 'ID_EXISTS_WITH_DIFFERENT_FIELDS');
+    if (prior)
+      return prior.fingerprint === fingerprint ? { id: request.id, status: 'exists', transfer: prior } : failed(request.id, 'ID_EXISTS_WITH_DIFFERENT_FIELDS');
 
     const savepoint = this.undo.length;
     const result = request.kind === 'posted' || request.kind === 'pending' ? this.fresh(request, fingerprint) : this.resolve(request, fingerprint);
@@ -182,7 +175,10 @@ class BatchApplier {
     if (pending.state === 'expired') return 'PENDING_TRANSFER_EXPIRED';
     const timedOut = pending.expiresAt !== null && this.now >= pending.expiresAt;
     if (r.kind === 'expire_pending' ? !timedOut : timedOut) return r.kind === 'expire_pending' ? 'PENDING_TRANSFER_NOT_EXPIRED' : 'PENDING_TRANSFER_EXPIRED';
-    if ((r.debitAccountId !== undefined && r.debitAccountId !== pending.debitAccountId) || (r.creditAccountId !== undefined && r.creditAccountId !== pending.creditAccountId)) {
+    if (
+      (r.debitAccountId !== undefined && r.debitAccountId !== pending.debitAccountId) ||
+      (r.creditAccountId !== undefined && r.creditAccountId !== pending.creditAccountId)
+    ) {
       return 'PENDING_ACCOUNTS_MISMATCH';
     }
     if (r.currency !== undefined && r.currency !== pending.currency) return 'CURRENCY_MISMATCH';
@@ -236,7 +232,12 @@ class BatchApplier {
 
   /** Moves one bucket of one account and records the posting with the balances after it. */
   private post(transferId: string, account: LedgerAccountState, side: 'debit' | 'credit', bucket: 'posted' | 'pending', amount: bigint): Posting {
-    const before = { debitsPending: account.debitsPending, debitsPosted: account.debitsPosted, creditsPending: account.creditsPending, creditsPosted: account.creditsPosted };
+    const before = {
+      debitsPending: account.debitsPending,
+      debitsPosted: account.debitsPosted,
+      creditsPending: account.creditsPending,
+      creditsPosted: account.creditsPosted,
+    };
     this.undo.push(() => Object.assign(account, before));
     if (side === 'debit') {
       if (bucket === 'posted') account.debitsPosted += amount;
@@ -245,7 +246,16 @@ class BatchApplier {
     else account.creditsPending += amount;
     this.changedAccounts.add(account.id);
     const balances = balancesOf(account);
-    return { transferId, accountId: account.id, side, bucket, amount, balanceAfter: balances.posted, pendingAfter: balances.pending, availableAfter: balances.available };
+    return {
+      transferId,
+      accountId: account.id,
+      side,
+      bucket,
+      amount,
+      balanceAfter: balances.posted,
+      pendingAfter: balances.pending,
+      availableAfter: balances.available,
+    };
   }
 
   private rollbackTo(savepoint: number): void {

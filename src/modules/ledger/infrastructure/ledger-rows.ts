@@ -74,7 +74,8 @@ export interface TransferRow {
   created_at: Date;
 }
 
-export const TRANSFER_COLUMNS = 'id, kind, debit_account_id, credit_account_id, amount, currency, pending_id, timeout_at, code, reference, fingerprint, created_at';
+export const TRANSFER_COLUMNS =
+  'id, kind, debit_account_id, credit_account_id, amount, currency, pending_id, timeout_at, code, reference, fingerprint, created_at';
 
 export function transferOf(r: TransferRow): Transfer {
   return {

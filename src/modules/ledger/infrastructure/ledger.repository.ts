@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { Tx } from '../../../platform/database/unit-of-work';
-import { UnitOfWork } from '../../../platform/database/unit-of-work';
+import type { Tx } from '@platform/database/unit-of-work';
+import { UnitOfWork } from '@platform/database/unit-of-work';
 import type { LedgerState, BatchResult } from '../domain/ledger-engine';
 import type { LedgerAccountView, PostingPageView, TransferView } from '../contract';
 import {
@@ -47,10 +47,9 @@ export class LedgerRepository {
         accountIds.add(row.debit_account_id).add(row.credit_account_id);
       }
     }
-    const accounts = await tx.query<AccountRow>(
-      `select ${ACCOUNT_COLUMNS} from ledger.accounts where id = any($1::uuid[]) order by id for update`,
-      [[...accountIds]],
-    );
+    const accounts = await tx.query<AccountRow>(`select ${ACCOUNT_COLUMNS} from ledger.accounts where id = any($1::uuid[]) order by id for update`, [
+      [...accountIds],
+    ]);
     const existing = await tx.query<TransferRow>(`select ${TRANSFER_COLUMNS} from ledger.transfers where id = any($1::uuid[])`, [keys.transferIds]);
     return {
       accounts: new Map(accounts.rows.map((r) => [r.id, accountState(r)])),
@@ -145,10 +144,19 @@ export class LedgerRepository {
     return new Map(rows.map((r) => [r.id, r.created_at.getTime()]));
   }
 
-  async createAccount(tx: Tx, a: {
-    id: string; currency: string; normalSide: 'debit' | 'credit'; debitsMustNotExceedCredits: boolean; creditsMustNotExceedDebits: boolean;
-    overdraftLimit: bigint; code: number; reference: string | null;
-  }): Promise<{ created: boolean; row: AccountRow }> {
+  async createAccount(
+    tx: Tx,
+    a: {
+      id: string;
+      currency: string;
+      normalSide: 'debit' | 'credit';
+      debitsMustNotExceedCredits: boolean;
+      creditsMustNotExceedDebits: boolean;
+      overdraftLimit: bigint;
+      code: number;
+      reference: string | null;
+    },
+  ): Promise<{ created: boolean; row: AccountRow }> {
     const inserted = await tx.query<AccountRow>(
       `insert into ledger.accounts (id, currency, normal_side, debits_must_not_exceed_credits, credits_must_not_exceed_debits, overdraft_limit, code, reference)
        values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (id) do nothing returning ${ACCOUNT_COLUMNS}`,
@@ -165,10 +173,11 @@ export class LedgerRepository {
   }
 
   async updateAccount(tx: Tx, id: string, change: { status: string; overdraftLimit: bigint }): Promise<AccountRow> {
-    const { rows } = await tx.query<AccountRow>(
-      `update ledger.accounts set status = $2, overdraft_limit = $3 where id = $1 returning ${ACCOUNT_COLUMNS}`,
-      [id, change.status, change.overdraftLimit.toString()],
-    );
+    const { rows } = await tx.query<AccountRow>(`update ledger.accounts set status = $2, overdraft_limit = $3 where id = $1 returning ${ACCOUNT_COLUMNS}`, [
+      id,
+      change.status,
+      change.overdraftLimit.toString(),
+    ]);
     return rows[0]!;
   }
 
@@ -224,4 +233,3 @@ export class LedgerRepository {
     return rows.map((r) => r.id);
   }
 }
-

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { CurrencyCode, Id, MINOR_UNITS_PATTERN, SignedMinorUnits, Timestamp } from '../../../../shared-kernel';
-import { AccountBalancesView, AccountProductView, AccountView } from '../../contract';
+import { CurrencyCode, Id, MINOR_UNITS_PATTERN, SignedMinorUnits, Timestamp } from '@shared-kernel';
+import { AccountBalancesView, AccountProductView, AccountView } from '@modules/accounts/contract';
 
 /* The accounts API's HTTP shapes: what the contract's views do not already say. */
 
@@ -16,7 +16,9 @@ export type OpenAccountRequest = z.infer<typeof OpenAccountRequest>;
 
 export const CloseAccountRequest = z
   .strictObject({
-    sweepToAccountId: Id.optional().describe('Another active account of the owner, same currency, receiving the remaining balance (required unless the balance is zero)'),
+    sweepToAccountId: Id.optional().describe(
+      'Another active account of the owner, same currency, receiving the remaining balance (required unless the balance is zero)',
+    ),
   })
   .meta({ id: 'CloseAccountRequest' });
 
@@ -43,7 +45,11 @@ export const HistoryQuery = z.strictObject({
   from: Timestamp.optional().describe('From (inclusive)'),
   to: Timestamp.optional().describe('To (exclusive)'),
   bucket: z.enum(['posted', 'pending']).optional(),
-  cursor: z.string().regex(/^[1-9][0-9]{0,18}$/, 'must be a cursor from a previous page').optional().describe('nextCursor of the previous page'),
+  cursor: z
+    .string()
+    .regex(/^[1-9][0-9]{0,18}$/, 'must be a cursor from a previous page')
+    .optional()
+    .describe('nextCursor of the previous page'),
   limit: z.coerce.number().int().min(1).max(500).optional().describe('Page size (default 50)'),
 });
 
@@ -53,7 +59,10 @@ export const AccountList = z.object({ items: z.array(AccountWithBalances).descri
 
 export const AccountPosting = z
   .object({
-    sequence: z.string().regex(/^[1-9][0-9]*$/).describe('Position in ledger order'),
+    sequence: z
+      .string()
+      .regex(/^[1-9][0-9]*$/)
+      .describe('Position in ledger order'),
     transferId: Id,
     side: z.enum(['debit', 'credit']).describe('debit: money out, credit: money in'),
     bucket: z.enum(['posted', 'pending']),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CurrencyCode, Id, Timestamp } from '../../../../shared-kernel';
+import { CurrencyCode, Id, Timestamp } from '@shared-kernel';
 
 /**
  * A transfer id the customer chooses. It becomes the ledger transfer's id, so it must not
@@ -8,7 +8,10 @@ import { CurrencyCode, Id, Timestamp } from '../../../../shared-kernel';
  */
 const ClientTransferId = z
   .string()
-  .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-246-9a-fA-F][0-9a-fA-F]{3}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'must be a UUID that is not name-based (version 3 or 5), e.g. a random v4 or a time-ordered v7')
+  .regex(
+    /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-246-9a-fA-F][0-9a-fA-F]{3}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,
+    'must be a UUID that is not name-based (version 3 or 5), e.g. a random v4 or a time-ordered v7',
+  )
   .describe('Chosen by the client (a v4 or v7 UUID): the transfer id and its idempotency key; a retry with the same id and fields returns the first result');
 
 const PositiveMinorUnits = z

@@ -1,14 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { accountsConfig, type AccountsConfig } from '../../accounts.config';
-import { UnitOfWork } from '../../../../platform/database/unit-of-work';
-import { Outbox } from '../../../../platform/messaging/outbox';
-import { ChangeLedgerAccountCommand } from '../../../ledger/contract';
-import { AccountFrozenV1, AccountUnfrozenV1 } from '../../contract';
-import { nextStatus } from '../../domain/account';
-import { accountNotFound, overdraftRefused, transitionNotAllowed } from '../../domain/account-errors';
-import { overdraftRefusal } from '../../domain/overdraft-policy';
-import { AccountRepository, type AccountRecord } from '../../infrastructure/account.repository';
+import { accountsConfig, type AccountsConfig } from '@modules/accounts/accounts.config';
+import { UnitOfWork } from '@platform/database/unit-of-work';
+import { Outbox } from '@platform/messaging/outbox';
+import { ChangeLedgerAccountCommand } from '@modules/ledger/contract';
+import { AccountFrozenV1, AccountUnfrozenV1 } from '@modules/accounts/contract';
+import { nextStatus } from '@modules/accounts/domain/account';
+import { accountNotFound, overdraftRefused, transitionNotAllowed } from '@modules/accounts/domain/account-errors';
+import { overdraftRefusal } from '@modules/accounts/domain/overdraft-policy';
+import { AccountRepository, type AccountRecord } from '@modules/accounts/infrastructure/account.repository';
 import { overdraftPolicyOf } from '../overdraft-policy.config';
 
 /**
@@ -48,7 +48,9 @@ export class ChangeAccount {
       await this.outbox.append(tx, 'accounts', [event(accountId, { accountId, ownerId: changed.ownerId, actor, at: changed.updatedAt.toISOString() })]);
       return changed;
     });
-    await this.commands.execute(new ChangeLedgerAccountCommand({ accountId: account.ledgerAccountId, change: { status: action === 'freeze' ? 'frozen' : 'open' } }));
+    await this.commands.execute(
+      new ChangeLedgerAccountCommand({ accountId: account.ledgerAccountId, change: { status: action === 'freeze' ? 'frozen' : 'open' } }),
+    );
     return account;
   }
 

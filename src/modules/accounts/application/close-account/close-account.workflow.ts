@@ -1,16 +1,24 @@
 import { Injectable } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { v5 as uuidv5 } from 'uuid';
-import { DomainError } from '../../../../shared-kernel';
-import { UnitOfWork } from '../../../../platform/database/unit-of-work';
-import { Outbox } from '../../../../platform/messaging/outbox';
-import { ChangeLedgerAccountCommand, GetLedgerAccountsQuery, GetTransferQuery, SubmitTransfersCommand, type BalancesView } from '../../../ledger/contract';
-import { AccountClosedV1 } from '../../contract';
-import { nextStatus } from '../../domain/account';
-import { accountNotFound, closureIncomplete, overdrawn, pendingHolds, sweepTargetInvalid, sweepTargetRequired, transitionNotAllowed } from '../../domain/account-errors';
-import { AccountRepository, type AccountRecord } from '../../infrastructure/account.repository';
+import { DomainError } from '@shared-kernel';
+import { UnitOfWork } from '@platform/database/unit-of-work';
+import { Outbox } from '@platform/messaging/outbox';
+import { ChangeLedgerAccountCommand, GetLedgerAccountsQuery, GetTransferQuery, SubmitTransfersCommand, type BalancesView } from '@modules/ledger/contract';
+import { AccountClosedV1 } from '@modules/accounts/contract';
+import { nextStatus } from '@modules/accounts/domain/account';
+import {
+  accountNotFound,
+  closureIncomplete,
+  overdrawn,
+  pendingHolds,
+  sweepTargetInvalid,
+  sweepTargetRequired,
+  transitionNotAllowed,
+} from '@modules/accounts/domain/account-errors';
+import { AccountRepository, type AccountRecord } from '@modules/accounts/infrastructure/account.repository';
 import { InterestSettlement } from './interest-settlement';
-import { IssueStatement } from '../../statements/application/issue-statement/issue-statement';
+import { IssueStatement } from '@modules/accounts/statements/application/issue-statement/issue-statement';
 
 /** Namespace of the sweep transfers' ids (UUIDv5 of `<account id>:sweep:<round>`). */
 const SWEEP_ID_NAMESPACE = 'f1c7d2e4-5b1a-4c55-9a0e-3d6b8f2a7c10';
@@ -45,7 +53,12 @@ export class CloseAccountWorkflow {
   ) {}
 
   /** Starts (or resumes) the closure of an account the caller may act on (checked by `authorize`). */
-  async request(accountId: string, authorize: (account: AccountRecord) => void, sweepToAccountId: string | undefined, requestedBy: string): Promise<AccountRecord> {
+  async request(
+    accountId: string,
+    authorize: (account: AccountRecord) => void,
+    sweepToAccountId: string | undefined,
+    requestedBy: string,
+  ): Promise<AccountRecord> {
     const account = await this.accounts.findById(accountId);
     if (!account) throw accountNotFound();
     authorize(account);
@@ -92,7 +105,9 @@ export class CloseAccountWorkflow {
     for (let attempt = 1; ; attempt++) {
       await this.sweep(account, target);
       try {
-        await this.commands.execute(new ChangeLedgerAccountCommand({ accountId: account.ledgerAccountId, change: { status: 'closed', requireZeroBalance: true } }));
+        await this.commands.execute(
+          new ChangeLedgerAccountCommand({ accountId: account.ledgerAccountId, change: { status: 'closed', requireZeroBalance: true } }),
+        );
         break;
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
@@ -137,17 +152,19 @@ export class CloseAccountWorkflow {
     if (balances.posted === '0') return;
     if (!target) throw closureIncomplete('money arrived after the closure started and no account to receive it was named');
     const [result] = await this.commands.execute(
-      new SubmitTransfersCommand({ transfers: [
-        {
-          id: sweepTransferId(account.id, rounds),
-          debitAccountId: account.ledgerAccountId,
-          creditAccountId: target.ledgerAccountId,
-          amount: balances.posted,
-          currency: account.currency,
-          code: SWEEP_TRANSFER_CODE,
-          reference: `accounts:closure:${account.id}`,
-        },
-      ] }),
+      new SubmitTransfersCommand({
+        transfers: [
+          {
+            id: sweepTransferId(account.id, rounds),
+            debitAccountId: account.ledgerAccountId,
+            creditAccountId: target.ledgerAccountId,
+            amount: balances.posted,
+            currency: account.currency,
+            code: SWEEP_TRANSFER_CODE,
+            reference: `accounts:closure:${account.id}`,
+          },
+        ],
+      }),
     );
     // A lost race (another run used this round, or the balance moved) is resolved by the next round.
     if (result?.status === 'failed' && result.error !== 'EXCEEDS_CREDITS' && result.error !== 'ID_EXISTS_WITH_DIFFERENT_FIELDS') {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { AccountRecord } from '../../infrastructure/account.repository';
+import type { AccountRecord } from '@modules/accounts/infrastructure/account.repository';
 
 /**
  * The port the interest feature plugs into: before its balance is swept, a closing

@@ -1,7 +1,7 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { isUuid } from '../../../../shared-kernel';
-import { GetAccountQuery, type AccountView } from '../../contract';
-import { AccountRepository, accountView } from '../../infrastructure/account.repository';
+import { isUuid } from '@shared-kernel';
+import { GetAccountQuery, type AccountView } from '@modules/accounts/contract';
+import { AccountRepository, accountView } from '@modules/accounts/infrastructure/account.repository';
 
 /** Other contexts resolve an account (without balances) on the bus. */
 @QueryHandler(GetAccountQuery)

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { EventEnvelope } from '../../../../shared-kernel';
-import type { Tx } from '../../../../platform/database/unit-of-work';
-import { Outbox } from '../../../../platform/messaging/outbox';
-import { OnIntegrationEvent, type IntegrationEventHandler } from '../../../../platform/messaging/subscriptions';
-import { TransferCreatedV1 } from '../../../ledger/contract';
-import { BalanceChangedV1 } from '../../contract';
-import { AccountRepository } from '../../infrastructure/account.repository';
+import type { EventEnvelope } from '@shared-kernel';
+import type { Tx } from '@platform/database/unit-of-work';
+import { Outbox } from '@platform/messaging/outbox';
+import { OnIntegrationEvent, type IntegrationEventHandler } from '@platform/messaging/subscriptions';
+import { TransferCreatedV1 } from '@modules/ledger/contract';
+import { BalanceChangedV1 } from '@modules/accounts/contract';
+import { AccountRepository } from '@modules/accounts/infrastructure/account.repository';
 
 /**
  * Real-time balances: every ledger transfer touching a customer account becomes an

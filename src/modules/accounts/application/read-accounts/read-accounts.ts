@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { GetLedgerAccountsQuery, ListPostingsQuery, type PostingPageView, type PostingsFilter } from '../../../ledger/contract';
-import type { AccountBalancesView, AccountView } from '../../contract';
-import { accountNotFound } from '../../domain/account-errors';
-import { AccountRepository, accountView, type AccountRecord } from '../../infrastructure/account.repository';
+import { GetLedgerAccountsQuery, ListPostingsQuery, type PostingPageView, type PostingsFilter } from '@modules/ledger/contract';
+import type { AccountBalancesView, AccountView } from '@modules/accounts/contract';
+import { accountNotFound } from '@modules/accounts/domain/account-errors';
+import { AccountRepository, accountView, type AccountRecord } from '@modules/accounts/infrastructure/account.repository';
 
 export type AccountWithBalancesView = AccountView & { readonly balances: AccountBalancesView };
 

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AccountRepository } from '../../infrastructure/account.repository';
+import { AccountRepository } from '@modules/accounts/infrastructure/account.repository';
 import { CloseAccountWorkflow } from '../close-account/close-account.workflow';
 import { OpenAccount } from '../open-account/open-account';
 

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { UnprocessableError } from '../../../../shared-kernel';
-import { GetTransferQuery, SubmitTransfersCommand, type TransferInput, type TransferView } from '../../../ledger/contract';
-import { accountNotFound, accountNotOpen, insufficientFunds, transferIdReused, transferRefused } from '../../domain/account-errors';
-import { internalTransferRefusal, type InternalTransferRefusal } from '../../domain/internal-transfer';
-import { AccountRepository, type AccountRecord } from '../../infrastructure/account.repository';
+import { UnprocessableError } from '@shared-kernel';
+import { GetTransferQuery, SubmitTransfersCommand, type TransferInput, type TransferView } from '@modules/ledger/contract';
+import { accountNotFound, accountNotOpen, insufficientFunds, transferIdReused, transferRefused } from '@modules/accounts/domain/account-errors';
+import { internalTransferRefusal, type InternalTransferRefusal } from '@modules/accounts/domain/internal-transfer';
+import { AccountRepository, type AccountRecord } from '@modules/accounts/infrastructure/account.repository';
 
 /** Ledger code of customers' transfers between accounts (chart of accounts: internal transfers). */
 export const INTERNAL_TRANSFER_CODE = 9200;
@@ -66,7 +66,12 @@ export class TransferMoney {
    * transfer out of this account is considered; resubmitting it cannot create anything,
    * since the id exists, and the ledger compares the fields.
    */
-  private async replayOrRefuse(from: AccountRecord, to: AccountRecord | null, request: InternalTransferRequest, refusal: InternalTransferRefusal): Promise<{ transfer: InternalTransfer; replayed: boolean }> {
+  private async replayOrRefuse(
+    from: AccountRecord,
+    to: AccountRecord | null,
+    request: InternalTransferRequest,
+    refusal: InternalTransferRefusal,
+  ): Promise<{ transfer: InternalTransfer; replayed: boolean }> {
     const prior = await this.queries.execute(new GetTransferQuery({ id: request.id }));
     if (prior && prior.debitAccountId === from.ledgerAccountId) {
       if (!to || prior.creditAccountId !== to.ledgerAccountId) throw transferIdReused(request.id);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CurrencyCode, defineIntegrationEvent, Id, MinorUnits, Timestamp } from '../../../../shared-kernel';
+import { CurrencyCode, defineIntegrationEvent, Id, MinorUnits, Timestamp } from '@shared-kernel';
 import { AccountProductView } from '../views';
 
 /** Topic of every accounts event; keyed by account id, so one account's events stay ordered. */
@@ -14,7 +14,15 @@ export const AccountOpenedV1 = defineIntegrationEvent(
   'accounts.account-opened.v1',
   ACCOUNTS_TOPIC,
   z
-    .object({ accountId: Id, ownerId: Id, product: AccountProductView, currency: CurrencyCode, ledgerAccountId: Id, overdraftLimit: MinorUnits, openedAt: Timestamp })
+    .object({
+      accountId: Id,
+      ownerId: Id,
+      product: AccountProductView,
+      currency: CurrencyCode,
+      ledgerAccountId: Id,
+      overdraftLimit: MinorUnits,
+      openedAt: Timestamp,
+    })
     .meta({ id: 'AccountOpenedV1' }),
 );
 export type AccountOpenedV1 = z.infer<typeof AccountOpenedV1.data>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CurrencyCode, defineIntegrationEvent, Id, Timestamp } from '../../../../shared-kernel';
+import { CurrencyCode, defineIntegrationEvent, Id, Timestamp } from '@shared-kernel';
 import { AccountBalancesView } from '../views';
 import { ACCOUNTS_TOPIC } from './account-lifecycle.v1.events';
 

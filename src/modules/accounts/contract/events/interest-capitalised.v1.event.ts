@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CurrencyCode, defineIntegrationEvent, Id, MinorUnits, Timestamp } from '../../../../shared-kernel';
+import { CurrencyCode, defineIntegrationEvent, Id, MinorUnits, Timestamp } from '@shared-kernel';
 import { ACCOUNTS_TOPIC } from './account-lifecycle.v1.events';
 
 /** Accrued interest was paid into the account (once per account and period). */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineIntegrationEvent, Id, Timestamp } from '../../../../shared-kernel';
+import { defineIntegrationEvent, Id, Timestamp } from '@shared-kernel';
 import { ACCOUNTS_TOPIC } from './account-lifecycle.v1.events';
 
 /** A statement was stored and can be downloaded (e.g. a notification "your statement is ready"). */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineQuery } from '../../../../shared-kernel';
+import { defineQuery } from '@shared-kernel';
 import { AccountView } from '../views';
 
 /** One account without balances (null if unknown); balances come from the ledger. */

@@ -1,15 +1,15 @@
 import { Controller, Get, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
-import { Clock } from '../../../../platform/clock';
-import { ApiAuth, CurrentPrincipal, RequirePermissions } from '../../../../platform/auth/decorators';
-import type { Principal } from '../../../../platform/auth/principal';
-import { ApiProblems } from '../../../../platform/http/api-problems.decorator';
-import { Idempotent } from '../../../../platform/http/idempotency';
-import { ApiResult, ValidBody, ValidParams, ValidQuery } from '../../../../platform/http/zod-request';
-import { accessibleWith } from '../../api/account-access';
-import { AccountIdParams } from '../../api/dto/accounts.requests';
-import { ReadAccounts } from '../../application/read-accounts/read-accounts';
+import { Clock } from '@platform/clock';
+import { ApiAuth, CurrentPrincipal, RequirePermissions } from '@platform/auth/decorators';
+import type { Principal } from '@platform/auth/principal';
+import { ApiProblems } from '@platform/http/api-problems.decorator';
+import { Idempotent } from '@platform/http/idempotency';
+import { ApiResult, ValidBody, ValidParams, ValidQuery } from '@platform/http/zod-request';
+import { accessibleWith } from '@modules/accounts/api/account-access';
+import { AccountIdParams } from '@modules/accounts/api/dto/accounts.requests';
+import { ReadAccounts } from '@modules/accounts/application/read-accounts/read-accounts';
 import { AddInterestRate } from '../application/add-interest-rate/add-interest-rate';
 import { dayOf } from '../domain/calendar';
 import { rateOn } from '../domain/interest-math';
@@ -19,7 +19,12 @@ import { AccountInterest, AddInterestRateRequest, InterestRate, InterestRateList
 /** Who may add interest rates: admin (holds every permission); not support. */
 export const MANAGE_RATES_PERMISSION = 'accounts:interest-rates';
 
-const rateView = (r: InterestRateRecord): InterestRate => ({ product: r.product, currency: r.currency, effectiveFrom: r.effectiveFrom, annualRatePercent: r.annualRatePercent });
+const rateView = (r: InterestRateRecord): InterestRate => ({
+  product: r.product,
+  currency: r.currency,
+  effectiveFrom: r.effectiveFrom,
+  annualRatePercent: r.annualRatePercent,
+});
 
 /** Interest rates (public to any signed-in caller, added by admins) and an account's interest. */
 @ApiTags('interest')
@@ -68,7 +73,12 @@ export class InterestHttpController {
       currentRatePercent: rateOn(history, dayOf(this.clock.now()))?.annualRatePercent ?? null,
       accruedUnpaid: unpaid.amount.toString(),
       accruedThrough: unpaid.lastDay,
-      capitalisations: paid.map((c) => ({ period: c.period, amount: c.amount.toString(), transferId: c.transferId, postedAt: c.postedAt?.toISOString() ?? null })),
+      capitalisations: paid.map((c) => ({
+        period: c.period,
+        amount: c.amount.toString(),
+        transferId: c.transferId,
+        postedAt: c.postedAt?.toISOString() ?? null,
+      })),
     };
   }
 }

@@ -62,7 +62,11 @@ describe('rates', () => {
     expect(rateOn(history, '2025-12-31')).toBeNull();
     expect(rateOn(history, '2026-11-15')?.annualRatePercent).toBe('3.65');
     expect(rateOn(history, '2026-11-16')?.annualRatePercent).toBe('7.3');
-    const month = accrueDays(0n, daysBetween('2026-11-01', '2026-11-30').map((day) => ({ day, balance: 1_000_000n })), history);
+    const month = accrueDays(
+      0n,
+      daysBetween('2026-11-01', '2026-11-30').map((day) => ({ day, balance: 1_000_000n })),
+      history,
+    );
     // 15 days at 100/day, 15 days at 200/day.
     expect(month.map((d) => d.amount)).toEqual([...Array<bigint>(15).fill(100n), ...Array<bigint>(15).fill(200n)]);
   });
@@ -96,7 +100,11 @@ describe('remainder carry', () => {
 
   it('tiny daily fractions add up instead of rounding away to zero', () => {
     // 10.00 EUR at 3.65 %: a tenth of a cent a day, which rounded alone would be 0 every day.
-    const accrued = accrueDays(0n, daysBetween('2026-01-01', '2026-04-10').map((day) => ({ day, balance: 1_000n })), [{ effectiveFrom: '2026-01-01', annualRatePercent: '3.65' }]);
+    const accrued = accrueDays(
+      0n,
+      daysBetween('2026-01-01', '2026-04-10').map((day) => ({ day, balance: 1_000n })),
+      [{ effectiveFrom: '2026-01-01', annualRatePercent: '3.65' }],
+    );
     expect(accrued).toHaveLength(100);
     expect(accrued.reduce((s, d) => s + d.amount, 0n)).toBe(10n);
     expect(accrued.filter((d) => d.amount === 1n)).toHaveLength(10);

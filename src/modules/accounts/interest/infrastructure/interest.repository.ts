@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { UnitOfWork } from '../../../../platform/database/unit-of-work';
-import type { AccountProduct } from '../../domain/account';
-import type { Sql } from '../../../../platform/database/unit-of-work';
+import { UnitOfWork } from '@platform/database/unit-of-work';
+import type { AccountProduct } from '@modules/accounts/domain/account';
+import type { Sql } from '@platform/database/unit-of-work';
 import type { DayAccrual, RateChange } from '../domain/interest-math';
 
 export interface InterestRateRecord extends RateChange {
@@ -58,7 +58,13 @@ export class InterestRepository {
       [filter.product ?? null, filter.currency ?? null],
     );
     // numeric::text keeps the column's 6 decimals; drop the trailing zeros for the wire.
-    return rows.map((r) => ({ product: r.product, currency: r.currency, effectiveFrom: r.effective_from, annualRatePercent: trimRate(r.annual_rate_percent), createdAt: r.created_at }));
+    return rows.map((r) => ({
+      product: r.product,
+      currency: r.currency,
+      effectiveFrom: r.effective_from,
+      annualRatePercent: trimRate(r.annual_rate_percent),
+      createdAt: r.created_at,
+    }));
   }
 
   /** False when a rate for that product, currency and day exists already. */
@@ -73,14 +79,28 @@ export class InterestRepository {
 
   /** Accounts that may earn interest: open (active or frozen), of a product and currency that has a rate. */
   async interestBearingAccounts(): Promise<InterestAccount[]> {
-    const { rows } = await this.uow.query<{ id: string; owner_id: string; product: AccountProduct; currency: string; ledger_account_id: string; opened_at: Date | null }>(
+    const { rows } = await this.uow.query<{
+      id: string;
+      owner_id: string;
+      product: AccountProduct;
+      currency: string;
+      ledger_account_id: string;
+      opened_at: Date | null;
+    }>(
       `select a.id, a.owner_id, a.product, a.currency, a.ledger_account_id, a.opened_at
          from accounts.accounts a
         where a.status in ('active', 'frozen')
           and exists (select 1 from accounts.interest_rates r where r.product = a.product and r.currency = a.currency)
         order by a.id`,
     );
-    return rows.map((r) => ({ id: r.id, ownerId: r.owner_id, product: r.product, currency: r.currency, ledgerAccountId: r.ledger_account_id, openedAt: r.opened_at }));
+    return rows.map((r) => ({
+      id: r.id,
+      ownerId: r.owner_id,
+      product: r.product,
+      currency: r.currency,
+      ledgerAccountId: r.ledger_account_id,
+      openedAt: r.opened_at,
+    }));
   }
 
   /** Serialises accrual and capitalisation of one account for the rest of the transaction (every pod runs the jobs). */
@@ -174,7 +194,10 @@ export class InterestRepository {
 
   /** True only for the call that marks it posted (so its event is written once). */
   async markPosted(sql: Sql, accountId: string, period: string): Promise<boolean> {
-    const { rowCount } = await sql.query('update accounts.interest_capitalisations set posted_at = now() where account_id = $1 and period = $2 and posted_at is null', [accountId, period]);
+    const { rowCount } = await sql.query(
+      'update accounts.interest_capitalisations set posted_at = now() where account_id = $1 and period = $2 and posted_at is null',
+      [accountId, period],
+    );
     return rowCount === 1;
   }
 

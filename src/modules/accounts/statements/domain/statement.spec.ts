@@ -14,20 +14,26 @@ const posting = (sequence: number, side: 'debit' | 'credit', amount: bigint, bal
 describe('buildStatement', () => {
   it('opening plus every signed posting is the closing balance, with totals in and out', () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: -(10n ** 6n), max: 10n ** 9n }), fc.array(fc.tuple(fc.boolean(), fc.bigInt({ min: 1n, max: 10n ** 8n })), { maxLength: 40 }), (opening, moves) => {
-        let balance = opening;
-        const postings = moves.map(([credit, amount], i) => posting(i + 1, credit ? 'credit' : 'debit', amount, (balance += credit ? amount : -amount)));
-        const s = buildStatement({ account, periodFrom: 'f', periodTo: 't', openingBalance: opening, postings, issuedAt: 'i' });
-        expect(s.closingBalance).toBe(opening + s.lines.reduce((sum, l) => sum + l.amount, 0n));
-        expect(s.closingBalance).toBe(opening + s.totalCredits - s.totalDebits);
-        expect(s.lines.map((l) => l.balanceAfter)).toEqual(postings.map((p) => BigInt(p.balanceAfter)));
-      }),
+      fc.property(
+        fc.bigInt({ min: -(10n ** 6n), max: 10n ** 9n }),
+        fc.array(fc.tuple(fc.boolean(), fc.bigInt({ min: 1n, max: 10n ** 8n })), { maxLength: 40 }),
+        (opening, moves) => {
+          let balance = opening;
+          const postings = moves.map(([credit, amount], i) => posting(i + 1, credit ? 'credit' : 'debit', amount, (balance += credit ? amount : -amount)));
+          const s = buildStatement({ account, periodFrom: 'f', periodTo: 't', openingBalance: opening, postings, issuedAt: 'i' });
+          expect(s.closingBalance).toBe(opening + s.lines.reduce((sum, l) => sum + l.amount, 0n));
+          expect(s.closingBalance).toBe(opening + s.totalCredits - s.totalDebits);
+          expect(s.lines.map((l) => l.balanceAfter)).toEqual(postings.map((p) => BigInt(p.balanceAfter)));
+        },
+      ),
     );
   });
 
   it('refuses a statement whose postings do not add up (a missing posting)', () => {
     const postings = [posting(1, 'credit', 100n, 100n), posting(3, 'credit', 50n, 200n)];
-    expect(() => buildStatement({ account, periodFrom: 'f', periodTo: 't', openingBalance: 0n, postings, issuedAt: 'i' })).toThrow(/does not add up at posting 3/);
+    expect(() => buildStatement({ account, periodFrom: 'f', periodTo: 't', openingBalance: 0n, postings, issuedAt: 'i' })).toThrow(
+      /does not add up at posting 3/,
+    );
   });
 });
 

@@ -13,7 +13,14 @@ const statement = (lines: number) => {
     postings: Array.from({ length: lines }, (_, i) => {
       const side = i % 3 === 0 ? 'debit' : 'credit';
       balance += side === 'credit' ? 1_234n : -999n;
-      return { sequence: String(i + 1), transferId: `0193a5f0-0000-7000-8000-${String(i).padStart(12, '0')}`, side, amount: side === 'credit' ? '1234' : '999', balanceAfter: balance.toString(), createdAt: `2026-11-0${1 + (i % 9)}T08:00:00.000Z` } as const;
+      return {
+        sequence: String(i + 1),
+        transferId: `0193a5f0-0000-7000-8000-${String(i).padStart(12, '0')}`,
+        side,
+        amount: side === 'credit' ? '1234' : '999',
+        balanceAfter: balance.toString(),
+        createdAt: `2026-11-0${1 + (i % 9)}T08:00:00.000Z`,
+      } as const;
     }),
     issuedAt: '2026-12-01T01:00:00.000Z',
   });
@@ -31,8 +38,22 @@ describe('CSV (RFC 4180)', () => {
     const s = statement(3);
     const text = renderCsv(s).toString('utf8');
     expect(text.endsWith('\r\n')).toBe(true);
-    const rows = text.trimEnd().split('\r\n').map((r) => r.split(','));
-    expect(rows[0]).toEqual(['type', 'posted_at', 'sequence', 'transfer_id', 'side', 'amount_minor', 'amount', 'balance_after_minor', 'balance_after', 'currency']);
+    const rows = text
+      .trimEnd()
+      .split('\r\n')
+      .map((r) => r.split(','));
+    expect(rows[0]).toEqual([
+      'type',
+      'posted_at',
+      'sequence',
+      'transfer_id',
+      'side',
+      'amount_minor',
+      'amount',
+      'balance_after_minor',
+      'balance_after',
+      'currency',
+    ]);
     expect(rows[1]).toEqual(['opening', '2026-11-01T00:00:00.000Z', '', '', '', '', '', '10000', '100.00', 'EUR']);
     expect(rows.slice(2, 5).map((r) => [r[4], r[5], r[6], r[7]])).toEqual([
       ['debit', '-999', '-9.99', '9001'],

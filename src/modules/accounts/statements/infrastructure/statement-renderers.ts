@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PDFDocument, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
-import { canonicalJson, currencyOf, formatMinorUnits, type Currency } from '../../../../shared-kernel';
+import { canonicalJson, currencyOf, formatMinorUnits, type Currency } from '@shared-kernel';
 import type { Statement, StatementFormat } from '../domain/statement';
 
 /**
@@ -76,7 +76,18 @@ export function renderCsv(s: Statement): Buffer {
   const rows: string[][] = [
     CSV_HEADER,
     ['opening', s.periodFrom, '', '', '', '', '', s.openingBalance.toString(), fmt(s.openingBalance), currency.code],
-    ...s.lines.map((l) => ['posting', l.postedAt, l.sequence, l.transferId, l.side, l.amount.toString(), fmt(l.amount), l.balanceAfter.toString(), fmt(l.balanceAfter), currency.code]),
+    ...s.lines.map((l) => [
+      'posting',
+      l.postedAt,
+      l.sequence,
+      l.transferId,
+      l.side,
+      l.amount.toString(),
+      fmt(l.amount),
+      l.balanceAfter.toString(),
+      fmt(l.balanceAfter),
+      currency.code,
+    ]),
     ['closing', s.periodTo, '', '', '', '', '', s.closingBalance.toString(), fmt(s.closingBalance), currency.code],
   ];
   return Buffer.from(rows.map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n', 'utf8');

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { UnitOfWork } from '../../../../platform/database/unit-of-work';
-import type { Sql } from '../../../../platform/database/unit-of-work';
+import { UnitOfWork } from '@platform/database/unit-of-work';
+import type { Sql } from '@platform/database/unit-of-work';
 import type { StatementFormat, StatementKind } from '../domain/statement';
 import type { RenderedStatement } from './statement-renderers';
 
@@ -75,7 +75,18 @@ export class StatementRepository {
     const { rowCount } = await sql.query(
       `insert into accounts.statements (id, account_id, kind, period_from, period_to, opening_balance, closing_balance, posting_count, requested_by, issued_at)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) on conflict do nothing`,
-      [s.id, s.accountId, s.kind, s.periodFrom, s.periodTo, s.openingBalance.toString(), s.closingBalance.toString(), s.postingCount, s.requestedBy, s.issuedAt],
+      [
+        s.id,
+        s.accountId,
+        s.kind,
+        s.periodFrom,
+        s.periodTo,
+        s.openingBalance.toString(),
+        s.closingBalance.toString(),
+        s.postingCount,
+        s.requestedBy,
+        s.issuedAt,
+      ],
     );
     if (rowCount === 0) return false;
     await sql.query(
@@ -92,7 +103,10 @@ export class StatementRepository {
   }
 
   async findMonthly(accountId: string, periodFrom: string): Promise<StoredStatementRecord | null> {
-    const { rows } = await this.uow.query<StatementRow>(`${SELECT} where s.account_id = $1 and s.kind = 'monthly' and s.period_from = $2`, [accountId, periodFrom]);
+    const { rows } = await this.uow.query<StatementRow>(`${SELECT} where s.account_id = $1 and s.kind = 'monthly' and s.period_from = $2`, [
+      accountId,
+      periodFrom,
+    ]);
     return rows[0] ? recordOf(rows[0]) : null;
   }
 
@@ -109,7 +123,10 @@ export class StatementRepository {
 
   /** End of the last monthly statement's period (where the next statement starts), or null. */
   async lastMonthlyEnd(accountId: string): Promise<Date | null> {
-    const { rows } = await this.uow.query<{ period_to: Date | null }>(`select max(period_to) as period_to from accounts.statements where account_id = $1 and kind = 'monthly'`, [accountId]);
+    const { rows } = await this.uow.query<{ period_to: Date | null }>(
+      `select max(period_to) as period_to from accounts.statements where account_id = $1 and kind = 'monthly'`,
+      [accountId],
+    );
     return rows[0]?.period_to ?? null;
   }
 
@@ -125,7 +142,10 @@ export class StatementRepository {
 
   /** Active and frozen accounts opened before `before` (the monthly statement job's population). */
   async accountsOpenBefore(before: string): Promise<string[]> {
-    const { rows } = await this.uow.query<{ id: string }>(`select id from accounts.accounts where status in ('active', 'frozen') and opened_at < $1 order by id`, [before]);
+    const { rows } = await this.uow.query<{ id: string }>(
+      `select id from accounts.accounts where status in ('active', 'frozen') and opened_at < $1 order by id`,
+      [before],
+    );
     return rows.map((r) => r.id);
   }
 }

@@ -1,13 +1,19 @@
 import { z } from 'zod';
-import { Id, singleLineText, Timestamp } from '../../../../shared-kernel';
-import { ROLES } from '../../../../platform/auth/principal';
-import { ADMIN_SETTABLE_STATUSES } from '../../domain/user-status';
+import { Id, singleLineText, Timestamp } from '@shared-kernel';
+import { ROLES } from '@platform/auth/principal';
+import { ADMIN_SETTABLE_STATUSES } from '@modules/identity/domain/user-status';
 import { oauthText } from './fields';
 
 export const UserIdParams = z.strictObject({ id: Id });
 
 export const AssignRolesRequest = z
-  .strictObject({ roles: z.array(z.enum(ROLES)).min(1).max(ROLES.length).meta({ example: ['customer', 'support'] }) })
+  .strictObject({
+    roles: z
+      .array(z.enum(ROLES))
+      .min(1)
+      .max(ROLES.length)
+      .meta({ example: ['customer', 'support'] }),
+  })
   .meta({ id: 'AssignRolesRequest' });
 export type AssignRolesRequest = z.infer<typeof AssignRolesRequest>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { singleLineText } from '../../../../shared-kernel';
+import { singleLineText } from '@shared-kernel';
 import { EmailAddress, EmailInput, IssuedToken, Locale, NewPassword, oauthText, PasswordInput, PhoneNumber, TotpCode, WebAuthnCredential } from './fields';
 
 export const RegisterRequest = z
@@ -68,7 +68,8 @@ const secondFactor = {
 
 /** Without either field there is nothing to check: say so, rather than count a failed attempt. */
 function requireSecondFactor(value: { code?: string; recoveryCode?: string }, ctx: z.RefinementCtx): void {
-  if (value.code === undefined && value.recoveryCode === undefined) ctx.addIssue({ code: 'custom', path: ['code'], message: 'is required (or send recoveryCode)' });
+  if (value.code === undefined && value.recoveryCode === undefined)
+    ctx.addIssue({ code: 'custom', path: ['code'], message: 'is required (or send recoveryCode)' });
 }
 
 export const SecondFactorRequest = z.strictObject(secondFactor).superRefine(requireSecondFactor).meta({ id: 'SecondFactorRequest' });

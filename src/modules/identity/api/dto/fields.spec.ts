@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { singleLineText } from '../../../../shared-kernel';
+import { singleLineText } from '@shared-kernel';
 import { CountryCode, EmailAddress, Locale, oauthText } from './fields';
 import { SecondFactorRequest, TokenRequest } from './auth.dto';
 import { UpdateProfileRequest } from './users.dto';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { singleLineText } from '../../../../shared-kernel';
-import { isCountryCode } from '../../domain/country-codes';
-import { MAX_PASSWORD_LENGTH } from '../../domain/password-policy';
+import { singleLineText } from '@shared-kernel';
+import { isCountryCode } from '@modules/identity/domain/country-codes';
+import { MAX_PASSWORD_LENGTH } from '@modules/identity/domain/password-policy';
 
 /* Fields that several identity requests share, spelled once. */
 
@@ -15,12 +15,19 @@ export const EmailInput = singleLineText(1, 254).meta({ example: 'jane@example.c
  * A password as typed. Any character is allowed (NIST SP 800-63B); the policy (length in code
  * points, common, personal) is a business rule checked where a password is set.
  */
-export const PasswordInput = z.string().min(1).max(MAX_PASSWORD_LENGTH * 4);
+export const PasswordInput = z
+  .string()
+  .min(1)
+  .max(MAX_PASSWORD_LENGTH * 4);
 
 export const NewPassword = PasswordInput.describe('At least 12 characters, not a common or breached password');
 
 /** A one-time token, challenge or ceremony id this service issued (printable ASCII, no spaces). */
-export const IssuedToken = z.string().min(10).max(200).regex(/^[\x21-\x7E]+$/, 'must be a token as issued');
+export const IssuedToken = z
+  .string()
+  .min(10)
+  .max(200)
+  .regex(/^[\x21-\x7E]+$/, 'must be a token as issued');
 
 export const PhoneNumber = z
   .string()
@@ -41,11 +48,18 @@ export const CountryCode = z
   .refine(isCountryCode, 'must be an ISO 3166-1 alpha-2 country code')
   .meta({ description: 'ISO 3166-1 alpha-2', example: 'GB' });
 
-export const TotpCode = z.string().regex(/^\d{6}$/, 'must be 6 digits').meta({ example: '123456' });
+export const TotpCode = z
+  .string()
+  .regex(/^\d{6}$/, 'must be 6 digits')
+  .meta({ example: '123456' });
 
 /** RFC 6749 Appendix A VSCHAR (%x20-7E): what client ids, secrets, codes, tokens and state may hold. */
 export function oauthText(min: number, max: number): z.ZodString {
-  return z.string().min(min).max(max).regex(/^[\x20-\x7E]*$/, 'must be printable ASCII (RFC 6749 VSCHAR)');
+  return z
+    .string()
+    .min(min)
+    .max(max)
+    .regex(/^[\x20-\x7E]*$/, 'must be printable ASCII (RFC 6749 VSCHAR)');
 }
 
 /**

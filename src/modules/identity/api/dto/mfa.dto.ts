@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { singleLineText, Timestamp } from '../../../../shared-kernel';
+import { singleLineText, Timestamp } from '@shared-kernel';
 import { TotpCode, WebAuthnCredential } from './fields';
 
 export const TotpEnrolmentResponse = z

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, Timestamp } from '../../../../shared-kernel';
+import { Id, Timestamp } from '@shared-kernel';
 
 export const SessionIdParams = z.strictObject({ id: Id });
 

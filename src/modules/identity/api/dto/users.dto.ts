@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Id, singleLineText, Timestamp } from '../../../../shared-kernel';
-import { USER_STATUSES } from '../../domain/user-status';
+import { Id, singleLineText, Timestamp } from '@shared-kernel';
+import { USER_STATUSES } from '@modules/identity/domain/user-status';
 import { AuditEntryView } from './audit.dto';
 import { CountryCode, Locale, NewPassword, PasswordInput, PhoneNumber } from './fields';
 

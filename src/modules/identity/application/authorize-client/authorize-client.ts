@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '../../../../shared-kernel';
-import type { Principal } from '../../../../platform/auth/principal';
-import { SessionStore } from '../../../../platform/auth/sessions';
-import { UnitOfWork } from '../../../../platform/database/unit-of-work';
-import { AuditLog } from '../../infrastructure/audit-log';
-import { OAuthClients } from '../../infrastructure/oauth-clients';
-import { newSecret, sha256 } from '../../infrastructure/secrets';
+import { DomainError } from '@shared-kernel';
+import type { Principal } from '@platform/auth/principal';
+import { SessionStore } from '@platform/auth/sessions';
+import { UnitOfWork } from '@platform/database/unit-of-work';
+import { AuditLog } from '@modules/identity/infrastructure/audit-log';
+import { OAuthClients } from '@modules/identity/infrastructure/oauth-clients';
+import { newSecret, sha256 } from '@modules/identity/infrastructure/secrets';
 import { grantedScopes } from '../issue-token/issue-token';
 import type { RequestMeta } from '../request-meta';
 
@@ -43,19 +43,40 @@ export class AuthorizeClient {
       throw new DomainError('validation', 'UNKNOWN_CLIENT', 'Unknown or disabled client', { extensions: { error: 'invalid_client' } });
     }
     if (!client.redirectUris.includes(request.redirectUri)) {
-      throw new DomainError('validation', 'INVALID_REDIRECT_URI', 'redirect_uri is not registered for this client', { errors: [{ field: 'redirect_uri', message: 'must exactly match a registered redirect URI' }] });
+      throw new DomainError('validation', 'INVALID_REDIRECT_URI', 'redirect_uri is not registered for this client', {
+        errors: [{ field: 'redirect_uri', message: 'must exactly match a registered redirect URI' }],
+      });
     }
     const scopes = grantedScopes(client, request.scope);
     const session = principal.sessionId ? await this.sessions.get(principal.sessionId) : null;
     const code = newSecret('skr_ac');
     await this.uow.run(async (tx) => {
-      const { rows } = await tx.query<{ amr: string[]; created_at: Date }>('select amr, created_at from identity.refresh_token_families where id = $1', [principal.sessionId]);
+      const { rows } = await tx.query<{ amr: string[]; created_at: Date }>('select amr, created_at from identity.refresh_token_families where id = $1', [
+        principal.sessionId,
+      ]);
       await tx.query(
         `insert into identity.authorization_codes (code_hash, client_id, user_id, redirect_uri, code_challenge, scopes, nonce, amr, auth_time, expires_at)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, now() + $10 * interval '1 second')`,
-        [sha256(code), client.id, principal.subject, request.redirectUri, request.codeChallenge, scopes, request.nonce ?? null, rows[0]?.amr ?? ['pwd'], new Date(session?.createdAt ?? Date.now()), CODE_TTL_SECONDS],
+        [
+          sha256(code),
+          client.id,
+          principal.subject,
+          request.redirectUri,
+          request.codeChallenge,
+          scopes,
+          request.nonce ?? null,
+          rows[0]?.amr ?? ['pwd'],
+          new Date(session?.createdAt ?? Date.now()),
+          CODE_TTL_SECONDS,
+        ],
       );
-      await this.audit.append(tx, { type: 'oauth.code_issued', actorId: principal.subject, subjectId: principal.subject, ip: meta.ip, details: { clientId: client.id, scopes } });
+      await this.audit.append(tx, {
+        type: 'oauth.code_issued',
+        actorId: principal.subject,
+        subjectId: principal.subject,
+        ip: meta.ip,
+        details: { clientId: client.id, scopes },
+      });
     });
     const target = new URL(request.redirectUri);
     target.searchParams.set('code', code);

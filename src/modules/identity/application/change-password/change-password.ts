@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { UnitOfWork } from '../../../../platform/database/unit-of-work';
-import { AuditLog } from '../../infrastructure/audit-log';
-import { LoginThrottle } from '../../infrastructure/login-throttle';
-import { PasswordHasher } from '../../infrastructure/password-hasher';
-import { PasswordReplacement } from '../../infrastructure/password-replacement';
-import { userNotFound, UserRecords } from '../../infrastructure/user-records';
+import { UnitOfWork } from '@platform/database/unit-of-work';
+import { AuditLog } from '@modules/identity/infrastructure/audit-log';
+import { LoginThrottle } from '@modules/identity/infrastructure/login-throttle';
+import { PasswordHasher } from '@modules/identity/infrastructure/password-hasher';
+import { PasswordReplacement } from '@modules/identity/infrastructure/password-replacement';
+import { userNotFound, UserRecords } from '@modules/identity/infrastructure/user-records';
 import { invalidCredentials } from '../login/login';
 import type { RequestMeta } from '../request-meta';
 

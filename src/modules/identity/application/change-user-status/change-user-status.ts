@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { UnprocessableError } from '../../../../shared-kernel';
-import { UnitOfWork } from '../../../../platform/database/unit-of-work';
-import { Outbox } from '../../../../platform/messaging/outbox';
-import { UserLocked, UserUnlocked } from '../../contract';
-import { canChangeStatus, type AdminSettableStatus } from '../../domain/user-status';
-import { AuditLog } from '../../infrastructure/audit-log';
-import { SessionTokens } from '../../infrastructure/session-tokens';
-import { userNotFound, UserRecords } from '../../infrastructure/user-records';
+import { UnprocessableError } from '@shared-kernel';
+import { UnitOfWork } from '@platform/database/unit-of-work';
+import { Outbox } from '@platform/messaging/outbox';
+import { UserLocked, UserUnlocked } from '@modules/identity/contract';
+import { canChangeStatus, type AdminSettableStatus } from '@modules/identity/domain/user-status';
+import { AuditLog } from '@modules/identity/infrastructure/audit-log';
+import { SessionTokens } from '@modules/identity/infrastructure/session-tokens';
+import { userNotFound, UserRecords } from '@modules/identity/infrastructure/user-records';
 import type { RequestMeta } from '../request-meta';
 
 /** Staff lock, disable or reactivate an account; locking ends its sessions at once. */

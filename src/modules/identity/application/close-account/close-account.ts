@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '../../../../shared-kernel';
-import { UnitOfWork } from '../../../../platform/database/unit-of-work';
-import { Outbox } from '../../../../platform/messaging/outbox';
-import { UserClosed } from '../../contract';
-import { AuditLog } from '../../infrastructure/audit-log';
-import { SessionTokens } from '../../infrastructure/session-tokens';
-import { userNotFound, UserRecords } from '../../infrastructure/user-records';
+import { DomainError } from '@shared-kernel';
+import { UnitOfWork } from '@platform/database/unit-of-work';
+import { Outbox } from '@platform/messaging/outbox';
+import { UserClosed } from '@modules/identity/contract';
+import { AuditLog } from '@modules/identity/infrastructure/audit-log';
+import { SessionTokens } from '@modules/identity/infrastructure/session-tokens';
+import { userNotFound, UserRecords } from '@modules/identity/infrastructure/user-records';
 import type { RequestMeta } from '../request-meta';
 
 /**
@@ -35,7 +35,8 @@ export class CloseAccount {
         `update identity.users set status = 'closed', closed_at = now(), updated_at = now(), email_index = null, password_hash = null where id = $1`,
         [userId],
       );
-      for (const table of ['totp_factors', 'recovery_codes', 'webauthn_credentials']) await tx.query(`delete from identity.${table} where user_id = $1`, [userId]);
+      for (const table of ['totp_factors', 'recovery_codes', 'webauthn_credentials'])
+        await tx.query(`delete from identity.${table} where user_id = $1`, [userId]);
       await tx.query('update identity.one_time_tokens set used_at = coalesce(used_at, now()), delivery = null where user_id = $1', [userId]);
       await this.tokens.revokeAllSessions(tx, userId, 'account_closed');
       const closedAt = new Date().toISOString();

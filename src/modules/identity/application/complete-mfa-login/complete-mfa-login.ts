@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '../../../../shared-kernel';
-import { UnitOfWork } from '../../../../platform/database/unit-of-work';
-import { AuditLog } from '../../infrastructure/audit-log';
-import { MfaChallenges } from '../../infrastructure/mfa-challenges';
-import { SecondFactors } from '../../infrastructure/second-factors';
-import { SessionTokens, type TokenSet } from '../../infrastructure/session-tokens';
-import { UserRecords } from '../../infrastructure/user-records';
+import { DomainError } from '@shared-kernel';
+import { UnitOfWork } from '@platform/database/unit-of-work';
+import { AuditLog } from '@modules/identity/infrastructure/audit-log';
+import { MfaChallenges } from '@modules/identity/infrastructure/mfa-challenges';
+import { SecondFactors } from '@modules/identity/infrastructure/second-factors';
+import { SessionTokens, type TokenSet } from '@modules/identity/infrastructure/session-tokens';
+import { UserRecords } from '@modules/identity/infrastructure/user-records';
 import { assertMaySignIn } from '../login/login';
 import type { RequestMeta } from '../request-meta';
 

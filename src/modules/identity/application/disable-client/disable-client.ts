@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { NotFoundError } from '../../../../shared-kernel';
-import { UnitOfWork } from '../../../../platform/database/unit-of-work';
-import { AuditLog } from '../../infrastructure/audit-log';
-import { SessionTokens } from '../../infrastructure/session-tokens';
+import { NotFoundError } from '@shared-kernel';
+import { UnitOfWork } from '@platform/database/unit-of-work';
+import { AuditLog } from '@modules/identity/infrastructure/audit-log';
+import { SessionTokens } from '@modules/identity/infrastructure/session-tokens';
 import type { RequestMeta } from '../request-meta';
 
 /**
@@ -22,7 +22,11 @@ export class DisableClient {
       const { rowCount } = await tx.query('update identity.oauth_clients set disabled_at = now() where id = $1 and disabled_at is null', [clientId]);
       if (rowCount === 0) throw new NotFoundError('CLIENT_NOT_FOUND', 'No such active client');
       const { rows } = await tx.query<{ id: string }>('select id from identity.refresh_token_families where client_id = $1 and revoked_at is null', [clientId]);
-      await this.sessions.revokeSessions(tx, rows.map((r) => r.id), 'client_disabled');
+      await this.sessions.revokeSessions(
+        tx,
+        rows.map((r) => r.id),
+        'client_disabled',
+      );
       await this.audit.append(tx, { type: 'oauth.client_disabled', actorId: adminId, subjectId: clientId, ip: meta.ip });
     });
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { SessionStore } from '../../../../platform/auth/sessions';
-import { UnitOfWork } from '../../../../platform/database/unit-of-work';
-import { AuditLog, type AuditRow } from '../../infrastructure/audit-log';
+import { SessionStore } from '@platform/auth/sessions';
+import { UnitOfWork } from '@platform/database/unit-of-work';
+import { AuditLog, type AuditRow } from '@modules/identity/infrastructure/audit-log';
 import type { RequestMeta } from '../request-meta';
 import { GetProfile, type Profile } from '../get-profile/get-profile';
 

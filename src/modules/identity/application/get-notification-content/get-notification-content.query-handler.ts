@@ -1,9 +1,9 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { isUuid } from '../../../../shared-kernel';
-import { UnitOfWork } from '../../../../platform/database/unit-of-work';
-import { GetNotificationContentQuery, type NotificationContentView, type NotificationTemplate } from '../../contract';
-import { DELIVERY } from '../../infrastructure/notification-requests';
-import { UserRecords } from '../../infrastructure/user-records';
+import { isUuid } from '@shared-kernel';
+import { UnitOfWork } from '@platform/database/unit-of-work';
+import { GetNotificationContentQuery, type NotificationContentView, type NotificationTemplate } from '@modules/identity/contract';
+import { DELIVERY } from '@modules/identity/infrastructure/notification-requests';
+import { UserRecords } from '@modules/identity/infrastructure/user-records';
 
 /** The notifications context's way to the recipient and token of a requested message (ADR 0007). */
 @QueryHandler(GetNotificationContentQuery)

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { UnitOfWork } from '../../../../platform/database/unit-of-work';
-import type { PersonalData } from '../../domain/personal-data';
-import type { UserStatus } from '../../domain/user-status';
-import { AuditLog } from '../../infrastructure/audit-log';
-import { SecondFactors } from '../../infrastructure/second-factors';
-import { userNotFound, UserRecords } from '../../infrastructure/user-records';
+import { UnitOfWork } from '@platform/database/unit-of-work';
+import type { PersonalData } from '@modules/identity/domain/personal-data';
+import type { UserStatus } from '@modules/identity/domain/user-status';
+import { AuditLog } from '@modules/identity/infrastructure/audit-log';
+import { SecondFactors } from '@modules/identity/infrastructure/second-factors';
+import { userNotFound, UserRecords } from '@modules/identity/infrastructure/user-records';
 import type { RequestMeta } from '../request-meta';
 
 export interface Profile {

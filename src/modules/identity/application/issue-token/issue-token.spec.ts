@@ -1,4 +1,4 @@
-import type { OAuthClient } from '../../infrastructure/oauth-clients';
+import type { OAuthClient } from '@modules/identity/infrastructure/oauth-clients';
 import { grantedScopes } from './issue-token';
 
 describe('grantedScopes', () => {

@@ -1,16 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SignJWT } from 'jose';
-import { DomainError } from '../../../../shared-kernel';
-import { AccessTokens } from '../../../../platform/auth/access-tokens';
-import { KeyRing, TOKEN_ALGORITHM } from '../../../../platform/auth/key-ring';
-import { APP_CONFIG, type AppConfig } from '../../../../platform/config/app-config';
-import { UnitOfWork } from '../../../../platform/database/unit-of-work';
-import { pkceMatches } from '../../domain/pkce';
-import { AuditLog } from '../../infrastructure/audit-log';
-import { OAuthClients, type OAuthClient } from '../../infrastructure/oauth-clients';
-import { sha256 } from '../../infrastructure/secrets';
-import { invalidGrant, SessionTokens } from '../../infrastructure/session-tokens';
-import { UserRecords } from '../../infrastructure/user-records';
+import { DomainError } from '@shared-kernel';
+import { AccessTokens } from '@platform/auth/access-tokens';
+import { KeyRing, TOKEN_ALGORITHM } from '@platform/auth/key-ring';
+import { APP_CONFIG, type AppConfig } from '@platform/config/app-config';
+import { UnitOfWork } from '@platform/database/unit-of-work';
+import { pkceMatches } from '@modules/identity/domain/pkce';
+import { AuditLog } from '@modules/identity/infrastructure/audit-log';
+import { OAuthClients, type OAuthClient } from '@modules/identity/infrastructure/oauth-clients';
+import { sha256 } from '@modules/identity/infrastructure/secrets';
+import { invalidGrant, SessionTokens } from '@modules/identity/infrastructure/session-tokens';
+import { UserRecords } from '@modules/identity/infrastructure/user-records';
 import { assertMaySignIn } from '../login/login';
 import type { RequestMeta } from '../request-meta';
 
@@ -76,7 +76,13 @@ export class IssueToken {
     if (client.type !== 'confidential' || !client.grantTypes.includes('client_credentials')) throw unauthorizedClient();
     const scopes = grantedScopes(client, request.scope);
     const token = await this.accessTokens.issue({ subject: client.id, clientId: client.id, scopes, ttlSeconds: CLIENT_TOKEN_TTL_SECONDS });
-    await this.audit.record({ type: 'oauth.token_issued', actorId: client.id, subjectId: client.id, ip: meta.ip, details: { grant: 'client_credentials', scopes } });
+    await this.audit.record({
+      type: 'oauth.token_issued',
+      actorId: client.id,
+      subjectId: client.id,
+      ip: meta.ip,
+      details: { grant: 'client_credentials', scopes },
+    });
     return { accessToken: token.token, expiresIn: token.expiresIn, scope: scopes.join(' ') };
   }
 
@@ -88,7 +94,15 @@ export class IssueToken {
     if (!client.grantTypes.includes('authorization_code')) throw unauthorizedClient();
     // Single use: the first redemption marks it, in its own transaction, so a failed attempt
     // (wrong verifier or redirect URI) burns the code too (RFC 6749 §4.1.2, §10.5).
-    const { rows } = await this.uow.query<{ user_id: string; redirect_uri: string; code_challenge: string; scopes: string[]; nonce: string | null; amr: string[]; auth_time: Date }>(
+    const { rows } = await this.uow.query<{
+      user_id: string;
+      redirect_uri: string;
+      code_challenge: string;
+      scopes: string[];
+      nonce: string | null;
+      amr: string[];
+      auth_time: Date;
+    }>(
       `update identity.authorization_codes set used_at = now()
        where code_hash = $1 and client_id = $2 and used_at is null and expires_at > now()
        returning user_id, redirect_uri, code_challenge, scopes, nonce, amr, auth_time`,
@@ -100,13 +114,34 @@ export class IssueToken {
       const user = await this.users.byId(tx, code.user_id);
       if (!user) throw invalidGrant();
       assertMaySignIn(user);
-      await this.audit.append(tx, { type: 'oauth.token_issued', actorId: client.id, subjectId: user.id, ip: meta.ip, details: { grant: 'authorization_code', scopes: code.scopes } });
+      await this.audit.append(tx, {
+        type: 'oauth.token_issued',
+        actorId: client.id,
+        subjectId: user.id,
+        ip: meta.ip,
+        details: { grant: 'authorization_code', scopes: code.scopes },
+      });
       const tokens = await this.sessions.start(
-        { userId: user.id, roles: user.roles, amr: code.amr, secondFactor: code.amr.includes('mfa'), ip: meta.ip, userAgent: meta.userAgent, clientId: client.id, scopes: code.scopes },
+        {
+          userId: user.id,
+          roles: user.roles,
+          amr: code.amr,
+          secondFactor: code.amr.includes('mfa'),
+          ip: meta.ip,
+          userAgent: meta.userAgent,
+          clientId: client.id,
+          scopes: code.scopes,
+        },
         tx,
       );
       const idToken = code.scopes.includes('openid') ? await this.idToken(user.id, client.id, code) : undefined;
-      return { accessToken: tokens.accessToken, expiresIn: tokens.expiresIn, refreshToken: tokens.refreshToken, scope: code.scopes.join(' '), ...(idToken ? { idToken } : {}) };
+      return {
+        accessToken: tokens.accessToken,
+        expiresIn: tokens.expiresIn,
+        refreshToken: tokens.refreshToken,
+        scope: code.scopes.join(' '),
+        ...(idToken ? { idToken } : {}),
+      };
     });
   }
 
@@ -129,7 +164,10 @@ export function grantedScopes(client: OAuthClient, requested: string | undefined
   if (!requested?.trim()) return client.scopes;
   const scopes = [...new Set(requested.trim().split(/\s+/))];
   const unknown = scopes.filter((s) => !client.scopes.includes(s));
-  if (unknown.length) throw new DomainError('validation', 'INVALID_SCOPE', `Scopes not granted to this client: ${unknown.join(', ')}`, { extensions: { error: 'invalid_scope' } });
+  if (unknown.length)
+    throw new DomainError('validation', 'INVALID_SCOPE', `Scopes not granted to this client: ${unknown.join(', ')}`, {
+      extensions: { error: 'invalid_scope' },
+    });
   return scopes;
 }
 

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '../../../../shared-kernel';
-import { UnitOfWork } from '../../../../platform/database/unit-of-work';
-import { AuditLog } from '../../infrastructure/audit-log';
-import { MfaChallenges } from '../../infrastructure/mfa-challenges';
-import { PasswordHasher } from '../../infrastructure/password-hasher';
-import { LoginThrottle } from '../../infrastructure/login-throttle';
-import { SecondFactors } from '../../infrastructure/second-factors';
-import { SessionTokens, type TokenSet } from '../../infrastructure/session-tokens';
-import { UserRecords, type UserRow } from '../../infrastructure/user-records';
+import { DomainError } from '@shared-kernel';
+import { UnitOfWork } from '@platform/database/unit-of-work';
+import { AuditLog } from '@modules/identity/infrastructure/audit-log';
+import { MfaChallenges } from '@modules/identity/infrastructure/mfa-challenges';
+import { PasswordHasher } from '@modules/identity/infrastructure/password-hasher';
+import { LoginThrottle } from '@modules/identity/infrastructure/login-throttle';
+import { SecondFactors } from '@modules/identity/infrastructure/second-factors';
+import { SessionTokens, type TokenSet } from '@modules/identity/infrastructure/session-tokens';
+import { UserRecords, type UserRow } from '@modules/identity/infrastructure/user-records';
 import type { RequestMeta } from '../request-meta';
 
 export type LoginResult =
@@ -45,7 +45,12 @@ export class Login {
     const ok = user?.password_hash ? await this.hasher.verify(user.password_hash, command.password) : await this.hasher.verifyDecoy(command.password);
     if (!ok || !user) {
       await this.throttle.failed(command.email, meta.ip);
-      await this.audit.record({ type: 'login.failed', subjectId: user?.id ?? null, ip: meta.ip, details: { reason: user ? 'wrong_password' : 'unknown_account' } });
+      await this.audit.record({
+        type: 'login.failed',
+        subjectId: user?.id ?? null,
+        ip: meta.ip,
+        details: { reason: user ? 'wrong_password' : 'unknown_account' },
+      });
       throw invalidCredentials();
     }
     await this.throttle.succeeded(command.email);

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { NotFoundError } from '../../../../shared-kernel';
-import { assertCanAccess } from '../../../../platform/auth/ownership';
-import type { Principal } from '../../../../platform/auth/principal';
-import { SessionStore, type Session } from '../../../../platform/auth/sessions';
-import { UnitOfWork } from '../../../../platform/database/unit-of-work';
-import { AuditLog } from '../../infrastructure/audit-log';
-import { SessionTokens } from '../../infrastructure/session-tokens';
+import { NotFoundError } from '@shared-kernel';
+import { assertCanAccess } from '@platform/auth/ownership';
+import type { Principal } from '@platform/auth/principal';
+import { SessionStore, type Session } from '@platform/auth/sessions';
+import { UnitOfWork } from '@platform/database/unit-of-work';
+import { AuditLog } from '@modules/identity/infrastructure/audit-log';
+import { SessionTokens } from '@modules/identity/infrastructure/session-tokens';
 import type { RequestMeta } from '../request-meta';
 
 const sessionNotFound = () => new NotFoundError('SESSION_NOT_FOUND', 'No such session');
@@ -39,7 +39,13 @@ export class ManageSessions {
   async revokeAll(principal: Principal, userId: string, meta: RequestMeta): Promise<number> {
     return this.uow.run(async (tx) => {
       const ended = await this.tokens.revokeAllSessions(tx, userId, principal.subject === userId ? 'user_logout_all' : 'staff_revoked');
-      await this.audit.append(tx, { type: 'session.revoked_all', actorId: principal.subject, subjectId: userId, ip: meta.ip, details: { sessions: ended.length } });
+      await this.audit.append(tx, {
+        type: 'session.revoked_all',
+        actorId: principal.subject,
+        subjectId: userId,
+        ip: meta.ip,
+        details: { sessions: ended.length },
+      });
       return ended.length;
     });
   }

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { Secret } from 'otpauth';
-import { ConflictError, DomainError } from '../../../../shared-kernel';
-import { SessionStore } from '../../../../platform/auth/sessions';
-import { UnitOfWork } from '../../../../platform/database/unit-of-work';
-import { AuditLog } from '../../infrastructure/audit-log';
-import { acceptedStep, SecondFactors, TOTP_SECRET, totpFor } from '../../infrastructure/second-factors';
-import { userNotFound, UserRecords } from '../../infrastructure/user-records';
+import { ConflictError, DomainError } from '@shared-kernel';
+import { SessionStore } from '@platform/auth/sessions';
+import { UnitOfWork } from '@platform/database/unit-of-work';
+import { AuditLog } from '@modules/identity/infrastructure/audit-log';
+import { acceptedStep, SecondFactors, TOTP_SECRET, totpFor } from '@modules/identity/infrastructure/second-factors';
+import { userNotFound, UserRecords } from '@modules/identity/infrastructure/user-records';
 import type { RequestMeta } from '../request-meta';
 
 /**
@@ -42,12 +42,18 @@ export class ManageTotp {
 
   async confirm(userId: string, sessionId: string | undefined, code: string, meta: RequestMeta): Promise<{ recoveryCodes: string[] }> {
     const codes = await this.uow.run(async (tx) => {
-      const { rows } = await tx.query<{ secret: Buffer; confirmed_at: Date | null }>('select secret, confirmed_at from identity.totp_factors where user_id = $1 for update', [userId]);
+      const { rows } = await tx.query<{ secret: Buffer; confirmed_at: Date | null }>(
+        'select secret, confirmed_at from identity.totp_factors where user_id = $1 for update',
+        [userId],
+      );
       const factor = rows[0];
       if (!factor || factor.confirmed_at) throw new ConflictError('MFA_NOT_PENDING', 'Start the enrolment first');
       const secret = await this.users.unseal(tx, userId, TOTP_SECRET, factor.secret);
       const step = secret ? acceptedStep(secret, code) : null;
-      if (step === null) throw new DomainError('validation', 'MFA_CODE_MISMATCH', 'The code does not match; check the device clock and try again', { errors: [{ field: 'code', message: 'code does not match' }] });
+      if (step === null)
+        throw new DomainError('validation', 'MFA_CODE_MISMATCH', 'The code does not match; check the device clock and try again', {
+          errors: [{ field: 'code', message: 'code does not match' }],
+        });
       await tx.query('update identity.totp_factors set confirmed_at = now(), last_used_step = $2 where user_id = $1', [userId, step]);
       const recoveryCodes = await this.secondFactors.newRecoveryCodes(tx, userId);
       await this.audit.append(tx, { type: 'mfa.totp_enrolled', actorId: userId, subjectId: userId, ip: meta.ip });
@@ -68,7 +74,8 @@ export class ManageTotp {
 
   async regenerateRecoveryCodes(userId: string, meta: RequestMeta): Promise<{ recoveryCodes: string[] }> {
     return this.uow.run(async (tx) => {
-      if (!(await this.secondFactors.methods(tx, userId)).includes('totp')) throw new DomainError('unprocessable', 'MFA_NOT_ENROLLED', 'No authenticator app is set up');
+      if (!(await this.secondFactors.methods(tx, userId)).includes('totp'))
+        throw new DomainError('unprocessable', 'MFA_NOT_ENROLLED', 'No authenticator app is set up');
       const recoveryCodes = await this.secondFactors.newRecoveryCodes(tx, userId);
       await this.audit.append(tx, { type: 'mfa.recovery_codes_generated', actorId: userId, subjectId: userId, ip: meta.ip });
       return { recoveryCodes };

@@ -1,11 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import type { AuthenticationResponseJSON, PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
-import { DomainError, NotFoundError } from '../../../../shared-kernel';
-import { UnitOfWork } from '../../../../platform/database/unit-of-work';
-import { AuditLog } from '../../infrastructure/audit-log';
-import { SessionTokens, type TokenSet } from '../../infrastructure/session-tokens';
-import { userNotFound, UserRecords } from '../../infrastructure/user-records';
-import { WebAuthnCeremonies } from '../../infrastructure/webauthn-ceremonies';
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
+} from '@simplewebauthn/server';
+import { DomainError, NotFoundError } from '@shared-kernel';
+import { UnitOfWork } from '@platform/database/unit-of-work';
+import { AuditLog } from '@modules/identity/infrastructure/audit-log';
+import { SessionTokens, type TokenSet } from '@modules/identity/infrastructure/session-tokens';
+import { userNotFound, UserRecords } from '@modules/identity/infrastructure/user-records';
+import { WebAuthnCeremonies } from '@modules/identity/infrastructure/webauthn-ceremonies';
 import { assertMaySignIn } from '../login/login';
 import type { RequestMeta } from '../request-meta';
 import { StepUp } from '../step-up/step-up';
@@ -70,7 +75,13 @@ export class Passkeys {
     return this.uow.run((tx) => this.ceremonies.authenticationOptions(tx, userId));
   }
 
-  async stepUpWithPasskey(userId: string, sessionId: string, challengeId: string, response: AuthenticationResponseJSON, meta: RequestMeta): Promise<{ secondFactorAt: string }> {
+  async stepUpWithPasskey(
+    userId: string,
+    sessionId: string,
+    challengeId: string,
+    response: AuthenticationResponseJSON,
+    meta: RequestMeta,
+  ): Promise<{ secondFactorAt: string }> {
     await this.uow.run(async (tx) => {
       const verified = await this.ceremonies.verifyAuthentication(tx, challengeId, response);
       if (verified.userId !== userId) throw new DomainError('validation', 'WEBAUTHN_INVALID', 'The passkey response could not be verified');
@@ -84,7 +95,14 @@ export class Passkeys {
       'select id, name, device_type, backed_up, created_at, last_used_at from identity.webauthn_credentials where user_id = $1 order by created_at',
       [userId],
     );
-    return rows.map((r) => ({ id: r.id, name: r.name, deviceType: r.device_type, backedUp: r.backed_up, createdAt: r.created_at.toISOString(), lastUsedAt: r.last_used_at?.toISOString() ?? null }));
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      deviceType: r.device_type,
+      backedUp: r.backed_up,
+      createdAt: r.created_at.toISOString(),
+      lastUsedAt: r.last_used_at?.toISOString() ?? null,
+    }));
   }
 
   /** Removes one of the caller's own passkeys; someone else's is "not found". */

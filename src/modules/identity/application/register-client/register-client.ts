@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { UnitOfWork } from '../../../../platform/database/unit-of-work';
-import { AuditLog } from '../../infrastructure/audit-log';
-import type { OAuthClient } from '../../infrastructure/oauth-clients';
-import { newSecret, sha256 } from '../../infrastructure/secrets';
+import { UnitOfWork } from '@platform/database/unit-of-work';
+import { AuditLog } from '@modules/identity/infrastructure/audit-log';
+import type { OAuthClient } from '@modules/identity/infrastructure/oauth-clients';
+import { newSecret, sha256 } from '@modules/identity/infrastructure/secrets';
 import type { RequestMeta } from '../request-meta';
 
 export interface NewClient {
@@ -29,9 +29,24 @@ export class RegisterClient {
       const inserted = await tx.query<{ created_at: Date }>(
         `insert into identity.oauth_clients (id, name, type, secret_hash, scopes, grant_types, redirect_uris, created_by)
          values ($1, $2, $3, $4, $5, $6, $7, $8) returning created_at`,
-        [id, command.name, command.type, secret ? sha256(secret) : null, [...new Set(command.scopes)], [...new Set(command.grantTypes)], command.redirectUris, adminId],
+        [
+          id,
+          command.name,
+          command.type,
+          secret ? sha256(secret) : null,
+          [...new Set(command.scopes)],
+          [...new Set(command.grantTypes)],
+          command.redirectUris,
+          adminId,
+        ],
       );
-      await this.audit.append(tx, { type: 'oauth.client_created', actorId: adminId, subjectId: id, ip: meta.ip, details: { type: command.type, scopes: command.scopes, grantTypes: command.grantTypes } });
+      await this.audit.append(tx, {
+        type: 'oauth.client_created',
+        actorId: adminId,
+        subjectId: id,
+        ip: meta.ip,
+        details: { type: command.type, scopes: command.scopes, grantTypes: command.grantTypes },
+      });
       return inserted;
     });
     const client: OAuthClient = {

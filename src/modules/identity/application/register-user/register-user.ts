@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { newId } from '../../../../shared-kernel';
-import { pgCode, UnitOfWork } from '../../../../platform/database/unit-of-work';
-import { Outbox } from '../../../../platform/messaging/outbox';
-import { UserRegistered } from '../../contract';
-import type { PersonalData } from '../../domain/personal-data';
-import { AuditLog } from '../../infrastructure/audit-log';
-import { NotificationRequests } from '../../infrastructure/notification-requests';
-import { PasswordHasher } from '../../infrastructure/password-hasher';
-import { PasswordRules } from '../../infrastructure/password-rules';
-import { UserRecords } from '../../infrastructure/user-records';
+import { newId } from '@shared-kernel';
+import { pgCode, UnitOfWork } from '@platform/database/unit-of-work';
+import { Outbox } from '@platform/messaging/outbox';
+import { UserRegistered } from '@modules/identity/contract';
+import type { PersonalData } from '@modules/identity/domain/personal-data';
+import { AuditLog } from '@modules/identity/infrastructure/audit-log';
+import { NotificationRequests } from '@modules/identity/infrastructure/notification-requests';
+import { PasswordHasher } from '@modules/identity/infrastructure/password-hasher';
+import { PasswordRules } from '@modules/identity/infrastructure/password-rules';
+import { UserRecords } from '@modules/identity/infrastructure/user-records';
 import type { RequestMeta } from '../request-meta';
 
 export interface Registration {

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '../../../../shared-kernel';
-import { UnitOfWork } from '../../../../platform/database/unit-of-work';
-import { AuditLog } from '../../infrastructure/audit-log';
-import { NotificationRequests } from '../../infrastructure/notification-requests';
-import { PasswordReplacement } from '../../infrastructure/password-replacement';
-import { UserRecords } from '../../infrastructure/user-records';
+import { DomainError } from '@shared-kernel';
+import { UnitOfWork } from '@platform/database/unit-of-work';
+import { AuditLog } from '@modules/identity/infrastructure/audit-log';
+import { NotificationRequests } from '@modules/identity/infrastructure/notification-requests';
+import { PasswordReplacement } from '@modules/identity/infrastructure/password-replacement';
+import { UserRecords } from '@modules/identity/infrastructure/user-records';
 import type { RequestMeta } from '../request-meta';
 
 /** Forgotten password: a one-time link by email, then a new password that ends every session. */

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '../../../../shared-kernel';
-import { SessionStore } from '../../../../platform/auth/sessions';
-import { UnitOfWork } from '../../../../platform/database/unit-of-work';
-import { AuditLog } from '../../infrastructure/audit-log';
-import { SecondFactors } from '../../infrastructure/second-factors';
+import { DomainError } from '@shared-kernel';
+import { SessionStore } from '@platform/auth/sessions';
+import { UnitOfWork } from '@platform/database/unit-of-work';
+import { AuditLog } from '@modules/identity/infrastructure/audit-log';
+import { SecondFactors } from '@modules/identity/infrastructure/second-factors';
 import type { RequestMeta } from '../request-meta';
 
 /**
@@ -29,7 +29,8 @@ export class StepUp {
         await this.audit.append(tx, { type: 'mfa.step_up', actorId: userId, subjectId: userId, ip: meta.ip, details: { method, sessionId } });
       });
     } catch (error) {
-      if (error instanceof DomainError && error.code === 'MFA_CODE_INVALID') await this.audit.record({ type: 'login.mfa_failed', subjectId: userId, ip: meta.ip, details: { reason: 'step_up' } });
+      if (error instanceof DomainError && error.code === 'MFA_CODE_INVALID')
+        await this.audit.record({ type: 'login.mfa_failed', subjectId: userId, ip: meta.ip, details: { reason: 'step_up' } });
       throw error;
     }
     return this.record(sessionId);

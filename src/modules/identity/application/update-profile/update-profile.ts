@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { UnitOfWork } from '../../../../platform/database/unit-of-work';
-import { Outbox } from '../../../../platform/messaging/outbox';
-import { UserProfileChanged } from '../../contract';
-import { applyProfileChange, type PersonalData } from '../../domain/personal-data';
-import { AuditLog } from '../../infrastructure/audit-log';
-import { userNotFound, UserRecords } from '../../infrastructure/user-records';
+import { UnitOfWork } from '@platform/database/unit-of-work';
+import { Outbox } from '@platform/messaging/outbox';
+import { UserProfileChanged } from '@modules/identity/contract';
+import { applyProfileChange, type PersonalData } from '@modules/identity/domain/personal-data';
+import { AuditLog } from '@modules/identity/infrastructure/audit-log';
+import { userNotFound, UserRecords } from '@modules/identity/infrastructure/user-records';
 import type { RequestMeta } from '../request-meta';
 
 export interface ProfileChange extends Partial<Omit<PersonalData, 'email'>> {

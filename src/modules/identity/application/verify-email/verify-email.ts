@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '../../../../shared-kernel';
-import { UnitOfWork } from '../../../../platform/database/unit-of-work';
-import { Outbox } from '../../../../platform/messaging/outbox';
-import { UserVerified } from '../../contract';
-import { AuditLog } from '../../infrastructure/audit-log';
-import { NotificationRequests } from '../../infrastructure/notification-requests';
-import { UserRecords } from '../../infrastructure/user-records';
+import { DomainError } from '@shared-kernel';
+import { UnitOfWork } from '@platform/database/unit-of-work';
+import { Outbox } from '@platform/messaging/outbox';
+import { UserVerified } from '@modules/identity/contract';
+import { AuditLog } from '@modules/identity/infrastructure/audit-log';
+import { NotificationRequests } from '@modules/identity/infrastructure/notification-requests';
+import { UserRecords } from '@modules/identity/infrastructure/user-records';
 import type { RequestMeta } from '../request-meta';
 
 /** Email verification: redeeming the emailed token makes the pending account active. */

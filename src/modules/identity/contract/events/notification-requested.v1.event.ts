@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineIntegrationEvent, Id, Timestamp } from '../../../../shared-kernel';
+import { defineIntegrationEvent, Id, Timestamp } from '@shared-kernel';
 
 export const NotificationTemplate = z.enum(['verify-email', 'password-reset', 'account-exists', 'password-changed']);
 export type NotificationTemplate = z.infer<typeof NotificationTemplate>;

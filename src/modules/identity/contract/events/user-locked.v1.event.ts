@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineIntegrationEvent, Id } from '../../../../shared-kernel';
+import { defineIntegrationEvent, Id } from '@shared-kernel';
 
 /** Staff locked or disabled an account: its sessions are revoked, it cannot sign in. */
 export const UserLocked = defineIntegrationEvent(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineIntegrationEvent, Id } from '../../../../shared-kernel';
+import { defineIntegrationEvent, Id } from '@shared-kernel';
 
 /** A user's profile or preferences changed. Names the fields, never their values. */
 export const UserProfileChanged = defineIntegrationEvent(

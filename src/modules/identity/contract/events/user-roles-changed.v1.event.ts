@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineIntegrationEvent, Id } from '../../../../shared-kernel';
+import { defineIntegrationEvent, Id } from '@shared-kernel';
 
 /** Staff changed a user's roles (effective at once in every session). */
 export const UserRolesChanged = defineIntegrationEvent(

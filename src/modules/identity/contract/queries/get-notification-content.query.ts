@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineQuery, Id } from '../../../../shared-kernel';
+import { defineQuery, Id } from '@shared-kernel';
 import { NotificationTemplate } from '../events/notification-requested.v1.event';
 
 export const NotificationContentView = z

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineQuery, Id } from '../../../../shared-kernel';
+import { defineQuery, Id } from '@shared-kernel';
 
 export const UserStatus = z.enum(['pending', 'active', 'locked', 'disabled', 'closed']);
 export type UserStatus = z.infer<typeof UserStatus>;

@@ -1,9 +1,9 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { NotFoundError, parseMinorUnits, UnprocessableError, ValidationError } from '../../../../shared-kernel';
-import { UnitOfWork } from '../../../../platform/database/unit-of-work';
-import { ChangeLedgerAccountCommand, type LedgerAccountView } from '../../contract';
-import { LedgerRepository } from '../../infrastructure/ledger.repository';
-import { accountView } from '../../infrastructure/ledger-rows';
+import { NotFoundError, parseMinorUnits, UnprocessableError, ValidationError } from '@shared-kernel';
+import { UnitOfWork } from '@platform/database/unit-of-work';
+import { ChangeLedgerAccountCommand, type LedgerAccountView } from '@modules/ledger/contract';
+import { LedgerRepository } from '@modules/ledger/infrastructure/ledger.repository';
+import { accountView } from '@modules/ledger/infrastructure/ledger-rows';
 
 @CommandHandler(ChangeLedgerAccountCommand)
 export class ChangeLedgerAccountCommandHandler implements ICommandHandler<ChangeLedgerAccountCommand, LedgerAccountView> {
@@ -15,7 +15,9 @@ export class ChangeLedgerAccountCommandHandler implements ICommandHandler<Change
   execute({ accountId, change }: ChangeLedgerAccountCommand): Promise<LedgerAccountView> {
     const overdraft = change.overdraftLimit === undefined ? undefined : parseMinorUnits(change.overdraftLimit);
     if (change.overdraftLimit !== undefined && overdraft === undefined) {
-      throw new ValidationError('The change is invalid', [{ field: 'overdraftLimit', message: 'overdraftLimit must be a non-negative integer of minor units, as a string' }]);
+      throw new ValidationError('The change is invalid', [
+        { field: 'overdraftLimit', message: 'overdraftLimit must be a non-negative integer of minor units, as a string' },
+      ]);
     }
     // Under the account's row lock: no transfer can slip in between the checks and the change.
     return this.uow.run(async (tx) => {

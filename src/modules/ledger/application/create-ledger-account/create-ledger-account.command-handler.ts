@@ -1,9 +1,9 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ConflictError, isCurrencyCode, isUuid, parseMinorUnits, ValidationError, type FieldError } from '../../../../shared-kernel';
-import { UnitOfWork } from '../../../../platform/database/unit-of-work';
-import { CreateLedgerAccountCommand, type LedgerAccountView } from '../../contract';
-import { LedgerRepository } from '../../infrastructure/ledger.repository';
-import { accountView } from '../../infrastructure/ledger-rows';
+import { ConflictError, isCurrencyCode, isUuid, parseMinorUnits, ValidationError, type FieldError } from '@shared-kernel';
+import { UnitOfWork } from '@platform/database/unit-of-work';
+import { CreateLedgerAccountCommand, type LedgerAccountView } from '@modules/ledger/contract';
+import { LedgerRepository } from '@modules/ledger/infrastructure/ledger.repository';
+import { accountView } from '@modules/ledger/infrastructure/ledger-rows';
 
 @CommandHandler(CreateLedgerAccountCommand)
 export class CreateLedgerAccountCommandHandler implements ICommandHandler<CreateLedgerAccountCommand, LedgerAccountView> {

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { v5 as uuidv5 } from 'uuid';
-import { Clock } from '../../../../platform/clock';
-import { LedgerRepository } from '../../infrastructure/ledger.repository';
+import { Clock } from '@platform/clock';
+import { LedgerRepository } from '@modules/ledger/infrastructure/ledger.repository';
 import { TransferCommitter } from '../submit-transfers/transfer-committer';
 
 // Namespace for the ids of expiry transfers: the same hold always expires under the same

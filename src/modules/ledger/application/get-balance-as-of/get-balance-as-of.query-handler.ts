@@ -1,6 +1,6 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { GetBalanceAsOfQuery, type BalanceAsOfView } from '../../contract';
-import { LedgerRepository } from '../../infrastructure/ledger.repository';
+import { GetBalanceAsOfQuery, type BalanceAsOfView } from '@modules/ledger/contract';
+import { LedgerRepository } from '@modules/ledger/infrastructure/ledger.repository';
 
 @QueryHandler(GetBalanceAsOfQuery)
 export class GetBalanceAsOfQueryHandler implements IQueryHandler<GetBalanceAsOfQuery, BalanceAsOfView | null> {

@@ -1,6 +1,6 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { GetLedgerAccountsQuery, type LedgerAccountView } from '../../contract';
-import { LedgerRepository } from '../../infrastructure/ledger.repository';
+import { GetLedgerAccountsQuery, type LedgerAccountView } from '@modules/ledger/contract';
+import { LedgerRepository } from '@modules/ledger/infrastructure/ledger.repository';
 
 @QueryHandler(GetLedgerAccountsQuery)
 export class GetLedgerAccountsQueryHandler implements IQueryHandler<GetLedgerAccountsQuery, LedgerAccountView[]> {

@@ -1,6 +1,6 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { GetTransferQuery, type TransferView } from '../../contract';
-import { LedgerRepository } from '../../infrastructure/ledger.repository';
+import { GetTransferQuery, type TransferView } from '@modules/ledger/contract';
+import { LedgerRepository } from '@modules/ledger/infrastructure/ledger.repository';
 
 @QueryHandler(GetTransferQuery)
 export class GetTransferQueryHandler implements IQueryHandler<GetTransferQuery, TransferView | null> {

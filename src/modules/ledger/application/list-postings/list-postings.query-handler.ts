@@ -1,6 +1,6 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { ListPostingsQuery, type PostingPageView } from '../../contract';
-import { LedgerRepository } from '../../infrastructure/ledger.repository';
+import { ListPostingsQuery, type PostingPageView } from '@modules/ledger/contract';
+import { LedgerRepository } from '@modules/ledger/infrastructure/ledger.repository';
 
 @QueryHandler(ListPostingsQuery)
 export class ListPostingsQueryHandler implements IQueryHandler<ListPostingsQuery, PostingPageView> {

@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Gauge } from 'prom-client';
-import { UnitOfWork } from '../../../../platform/database/unit-of-work';
-import { Metrics } from '../../../../platform/metrics/metrics';
-import { Outbox } from '../../../../platform/messaging/outbox';
-import { ReconciliationMismatchV1 } from '../../contract';
+import { UnitOfWork } from '@platform/database/unit-of-work';
+import { Metrics } from '@platform/metrics/metrics';
+import { Outbox } from '@platform/messaging/outbox';
+import { ReconciliationMismatchV1 } from '@modules/ledger/contract';
 
 export interface ReconciliationReport {
   readonly checkedAt: string;
@@ -31,7 +31,11 @@ export class ReconcileBalancesJob {
     private readonly outbox: Outbox,
     metrics: Metrics,
   ) {
-    this.mismatches = new Gauge({ name: 'skyro_ledger_reconciliation_mismatches', help: 'Accounts and currencies that failed the last reconciliation', registers: [metrics.registry] });
+    this.mismatches = new Gauge({
+      name: 'skyro_ledger_reconciliation_mismatches',
+      help: 'Accounts and currencies that failed the last reconciliation',
+      registers: [metrics.registry],
+    });
   }
 
   async run(): Promise<ReconciliationReport> {

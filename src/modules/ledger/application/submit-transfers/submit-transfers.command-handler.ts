@@ -1,9 +1,9 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ValidationError } from '../../../../shared-kernel';
-import { SubmitTransfersCommand, type TransferResultView } from '../../contract';
-import type { TransferOutcome } from '../../domain/transfer';
+import { ValidationError } from '@shared-kernel';
+import { SubmitTransfersCommand, type TransferResultView } from '@modules/ledger/contract';
+import type { TransferOutcome } from '@modules/ledger/domain/transfer';
 import { TransferCommitter } from './transfer-committer';
-import { transferView } from '../../infrastructure/ledger-rows';
+import { transferView } from '@modules/ledger/infrastructure/ledger-rows';
 import { toTransferRequest } from './transfer-input';
 
 @CommandHandler(SubmitTransfersCommand)

@@ -1,17 +1,17 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Histogram } from 'prom-client';
-import { Clock } from '../../../../platform/clock';
-import { ledgerConfig, type LedgerConfig } from '../../ledger.config';
-import { UnitOfWork } from '../../../../platform/database/unit-of-work';
-import { Metrics } from '../../../../platform/metrics/metrics';
-import { Outbox } from '../../../../platform/messaging/outbox';
-import { pgCode } from '../../../../platform/database/unit-of-work';
-import type { IntegrationEvent } from '../../../../shared-kernel';
-import { PendingTransferResolvedV1, TransferCreatedV1 } from '../../contract';
-import { applyBatch, type BatchResult } from '../../domain/ledger-engine';
-import type { Posting, Transfer, TransferOutcome, TransferRequest } from '../../domain/transfer';
-import { LedgerRepository } from '../../infrastructure/ledger.repository';
-import { transferView } from '../../infrastructure/ledger-rows';
+import { Clock } from '@platform/clock';
+import { ledgerConfig, type LedgerConfig } from '@modules/ledger/ledger.config';
+import { UnitOfWork } from '@platform/database/unit-of-work';
+import { Metrics } from '@platform/metrics/metrics';
+import { Outbox } from '@platform/messaging/outbox';
+import { pgCode } from '@platform/database/unit-of-work';
+import type { IntegrationEvent } from '@shared-kernel';
+import { PendingTransferResolvedV1, TransferCreatedV1 } from '@modules/ledger/contract';
+import { applyBatch, type BatchResult } from '@modules/ledger/domain/ledger-engine';
+import type { Posting, Transfer, TransferOutcome, TransferRequest } from '@modules/ledger/domain/transfer';
+import { LedgerRepository } from '@modules/ledger/infrastructure/ledger.repository';
+import { transferView } from '@modules/ledger/infrastructure/ledger-rows';
 
 interface Submission {
   readonly requests: readonly TransferRequest[];

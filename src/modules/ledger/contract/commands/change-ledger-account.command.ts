@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineCommand, Id, MinorUnits } from '../../../../shared-kernel';
+import { defineCommand, Id, MinorUnits } from '@shared-kernel';
 import { LedgerAccountStatus, LedgerAccountView } from '../views';
 
 export const LedgerAccountChange = z

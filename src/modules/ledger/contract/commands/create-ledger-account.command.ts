@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CurrencyCode, defineCommand, Id, MinorUnits } from '../../../../shared-kernel';
+import { CurrencyCode, defineCommand, Id, MinorUnits } from '@shared-kernel';
 import { LedgerAccountView, LedgerNormalSide } from '../views';
 
 export const NewLedgerAccount = z

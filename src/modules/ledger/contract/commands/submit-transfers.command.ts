@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineCommand, Id } from '../../../../shared-kernel';
+import { defineCommand, Id } from '@shared-kernel';
 import { TransferResultView } from '../views';
 
 /** One transfer as other contexts and HTTP clients submit it (the shape; business rules are the ledger's). */
@@ -14,7 +14,11 @@ export const TransferInput = z
       .regex(/^[1-9][0-9]{0,18}$/, 'must be a positive integer of minor units, as a string')
       .optional()
       .meta({ description: 'Minor units; post_pending may post less than the hold', example: '2500' }),
-    currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code').optional().meta({ example: 'EUR' }),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code')
+      .optional()
+      .meta({ example: 'EUR' }),
     pendingId: Id.optional().describe('For post_pending and void_pending'),
     timeoutSeconds: z.number().int().min(0).max(31_622_400).optional().describe('Pending only: the hold expires after this'),
     linked: z.boolean().optional().describe('Commit together with the next transfer, all or nothing (default false)'),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CurrencyCode, defineIntegrationEvent, Id, MinorUnits } from '../../../../shared-kernel';
+import { CurrencyCode, defineIntegrationEvent, Id, MinorUnits } from '@shared-kernel';
 
 /** A hold was posted, voided or expired: it will not change again. */
 export const PendingTransferResolvedV1 = defineIntegrationEvent(

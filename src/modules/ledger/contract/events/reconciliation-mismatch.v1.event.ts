@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineIntegrationEvent, Id, Timestamp } from '../../../../shared-kernel';
+import { defineIntegrationEvent, Id, Timestamp } from '@shared-kernel';
 
 /** Alert: an account's totals disagree with its postings. Should never happen; page someone. */
 export const ReconciliationMismatchV1 = defineIntegrationEvent(

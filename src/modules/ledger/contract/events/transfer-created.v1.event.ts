@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineIntegrationEvent, Id } from '../../../../shared-kernel';
+import { defineIntegrationEvent, Id } from '@shared-kernel';
 import { BalancesView, TransferView } from '../views';
 
 /** Every transfer the ledger writes, in commit order per account. */

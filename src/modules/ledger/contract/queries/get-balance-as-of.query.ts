@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineQuery, Id, Timestamp } from '../../../../shared-kernel';
+import { defineQuery, Id, Timestamp } from '@shared-kernel';
 import { BalanceAsOfView } from '../views';
 
 /** The account's posted and pending balances at a past instant (null if unknown account). */

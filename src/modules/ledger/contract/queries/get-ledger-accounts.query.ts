@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineQuery, Id } from '../../../../shared-kernel';
+import { defineQuery, Id } from '@shared-kernel';
 import { LedgerAccountView } from '../views';
 
 /** Accounts with their balances; unknown ids are simply absent from the answer. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineQuery, Id } from '../../../../shared-kernel';
+import { defineQuery, Id } from '@shared-kernel';
 import { TransferView } from '../views';
 
 export const GetTransferQuery = defineQuery('ledger.get-transfer.v1', {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineQuery, Id, Timestamp } from '../../../../shared-kernel';
+import { defineQuery, Id, Timestamp } from '@shared-kernel';
 import { PostingPageView } from '../views';
 
 export const PostingsFilter = z.object({
@@ -9,7 +9,10 @@ export const PostingsFilter = z.object({
   to: Timestamp.optional(),
   bucket: z.enum(['posted', 'pending']).optional(),
   /** nextCursor of the previous page. */
-  cursor: z.string().regex(/^[1-9][0-9]{0,18}$/).optional(),
+  cursor: z
+    .string()
+    .regex(/^[1-9][0-9]{0,18}$/)
+    .optional(),
   limit: z.number().int().min(1).max(1000),
 });
 export type PostingsFilter = z.infer<typeof PostingsFilter>;

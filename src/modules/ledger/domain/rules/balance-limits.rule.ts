@@ -1,4 +1,4 @@
-import { MAX_MINOR_UNITS } from '../../../../shared-kernel/money';
+import { MAX_MINOR_UNITS } from '@shared-kernel/money';
 import type { LedgerAccountState } from '../ledger-account';
 import type { TransferError } from '../transfer';
 
@@ -17,10 +17,7 @@ export function creditsMustNotExceedDebits(a: LedgerAccountState): boolean {
 
 /** Every running total must fit a Postgres bigint. */
 export function totalsFit(a: LedgerAccountState): boolean {
-  return (
-    a.debitsPending + a.debitsPosted <= MAX_MINOR_UNITS &&
-    a.creditsPending + a.creditsPosted <= MAX_MINOR_UNITS
-  );
+  return a.debitsPending + a.debitsPosted <= MAX_MINOR_UNITS && a.creditsPending + a.creditsPosted <= MAX_MINOR_UNITS;
 }
 
 export function balanceRuleBroken(debit: LedgerAccountState, credit: LedgerAccountState): TransferError | null {

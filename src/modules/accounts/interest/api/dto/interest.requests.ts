@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { CurrencyCode, Id, MinorUnits, Timestamp } from '../../../../../shared-kernel';
-import { AccountProductView } from '../../../contract';
+import { CurrencyCode, Id, MinorUnits, Timestamp } from '@shared-kernel';
+import { AccountProductView } from '@modules/accounts/contract';
 
 /* The interest API's HTTP shapes. */
 
@@ -36,12 +36,17 @@ export const InterestRate = z
   .meta({ id: 'InterestRate' });
 export type InterestRate = z.infer<typeof InterestRate>;
 
-export const InterestRateList = z.object({ items: z.array(InterestRate).describe('By product, currency, then effectiveFrom') }).meta({ id: 'InterestRateList' });
+export const InterestRateList = z
+  .object({ items: z.array(InterestRate).describe('By product, currency, then effectiveFrom') })
+  .meta({ id: 'InterestRateList' });
 export type InterestRateList = z.infer<typeof InterestRateList>;
 
 export const InterestCapitalisation = z
   .object({
-    period: z.string().regex(/^([0-9]{4}-[0-9]{2}|final)$/).meta({ example: '2026-11', description: 'The month paid (YYYY-MM), or final (at closure)' }),
+    period: z
+      .string()
+      .regex(/^([0-9]{4}-[0-9]{2}|final)$/)
+      .meta({ example: '2026-11', description: 'The month paid (YYYY-MM), or final (at closure)' }),
     amount: MinorUnits.describe('Minor units paid'),
     transferId: Id.describe('The ledger transfer'),
     postedAt: Timestamp.nullable().describe('null while the transfer is being retried'),

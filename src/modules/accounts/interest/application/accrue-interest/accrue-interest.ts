@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { UnitOfWork } from '../../../../../platform/database/unit-of-work';
-import { GetBalanceAsOfQuery } from '../../../../ledger/contract';
-import { addDays, dayOf, daysBetween, endOfDay } from '../../domain/calendar';
-import { accrueDays } from '../../domain/interest-math';
-import { InterestRepository, type InterestAccount } from '../../infrastructure/interest.repository';
+import { UnitOfWork } from '@platform/database/unit-of-work';
+import { GetBalanceAsOfQuery } from '@modules/ledger/contract';
+import { addDays, dayOf, daysBetween, endOfDay } from '@modules/accounts/interest/domain/calendar';
+import { accrueDays } from '@modules/accounts/interest/domain/interest-math';
+import { InterestRepository, type InterestAccount } from '@modules/accounts/interest/infrastructure/interest.repository';
 
 /** Longest catch-up in one call; the next run continues (keeps a transaction short). */
 const MAX_DAYS_PER_RUN = 400;

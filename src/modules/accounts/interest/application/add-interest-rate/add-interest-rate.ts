@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock } from '../../../../../platform/clock';
-import { accountsConfig, type AccountsConfig } from '../../../accounts.config';
-import type { AccountProduct } from '../../../domain/account';
-import { currencyNotOffered } from '../../../domain/account-errors';
-import { dayOf } from '../../domain/calendar';
-import { rateExists, rateRetroactive } from '../../domain/interest-errors';
-import { InterestRepository, type InterestRateRecord } from '../../infrastructure/interest.repository';
+import { Clock } from '@platform/clock';
+import { accountsConfig, type AccountsConfig } from '@modules/accounts/accounts.config';
+import type { AccountProduct } from '@modules/accounts/domain/account';
+import { currencyNotOffered } from '@modules/accounts/domain/account-errors';
+import { dayOf } from '@modules/accounts/interest/domain/calendar';
+import { rateExists, rateRetroactive } from '@modules/accounts/interest/domain/interest-errors';
+import { InterestRepository, type InterestRateRecord } from '@modules/accounts/interest/infrastructure/interest.repository';
 
 export interface NewInterestRate {
   readonly product: AccountProduct;

@@ -1,13 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { v5 as uuidv5 } from 'uuid';
-import { Clock } from '../../../../../platform/clock';
-import { UnitOfWork } from '../../../../../platform/database/unit-of-work';
-import { Outbox } from '../../../../../platform/messaging/outbox';
-import { CreateLedgerAccountCommand, SubmitTransfersCommand } from '../../../../ledger/contract';
-import { InterestCapitalisedV1 } from '../../../contract';
-import { interestNotPaid } from '../../domain/interest-errors';
-import { InterestRepository, type CapitalisationRecord, type InterestAccount } from '../../infrastructure/interest.repository';
+import { Clock } from '@platform/clock';
+import { UnitOfWork } from '@platform/database/unit-of-work';
+import { Outbox } from '@platform/messaging/outbox';
+import { CreateLedgerAccountCommand, SubmitTransfersCommand } from '@modules/ledger/contract';
+import { InterestCapitalisedV1 } from '@modules/accounts/contract';
+import { interestNotPaid } from '@modules/accounts/interest/domain/interest-errors';
+import { InterestRepository, type CapitalisationRecord, type InterestAccount } from '@modules/accounts/interest/infrastructure/interest.repository';
 
 /** Namespace of interest ids: transfers (`<account>:interest:<period>`) and expense accounts (`interest-expense:<currency>`). */
 const INTEREST_ID_NAMESPACE = '8e3f6c2a-41d7-4b9e-a5c3-7f20d91b6e54';
@@ -42,23 +42,28 @@ export class CapitaliseInterest {
   async capitalise(account: InterestAccount, period: string): Promise<CapitalisationRecord> {
     const record = await this.uow.run(async (tx) => {
       await this.repository.lockAccount(tx, account.id);
-      return (await this.repository.findCapitalisation(tx, account.id, period)) ?? this.repository.recordCapitalisation(tx, account.id, period, interestTransferId(account.id, period));
+      return (
+        (await this.repository.findCapitalisation(tx, account.id, period)) ??
+        this.repository.recordCapitalisation(tx, account.id, period, interestTransferId(account.id, period))
+      );
     });
     if (record.postedAt) return record;
 
     await this.ensureExpenseAccount(account.currency);
     const [result] = await this.commands.execute(
-      new SubmitTransfersCommand({ transfers: [
-        {
-          id: record.transferId,
-          debitAccountId: interestExpenseAccountId(account.currency),
-          creditAccountId: account.ledgerAccountId,
-          amount: record.amount.toString(),
-          currency: account.currency,
-          code: INTEREST_TRANSFER_CODE,
-          reference: `accounts:interest:${account.id}:${period}`,
-        },
-      ] }),
+      new SubmitTransfersCommand({
+        transfers: [
+          {
+            id: record.transferId,
+            debitAccountId: interestExpenseAccountId(account.currency),
+            creditAccountId: account.ledgerAccountId,
+            amount: record.amount.toString(),
+            currency: account.currency,
+            code: INTEREST_TRANSFER_CODE,
+            reference: `accounts:interest:${account.id}:${period}`,
+          },
+        ],
+      }),
     );
     if (!result || result.status === 'failed') throw interestNotPaid(`the ledger refused the transfer (${result?.error ?? 'no answer'})`);
 
@@ -87,13 +92,15 @@ export class CapitaliseInterest {
   async ensureExpenseAccount(currency: string): Promise<void> {
     if (this.expenseAccounts.has(currency)) return;
     await this.commands.execute(
-      new CreateLedgerAccountCommand({ account: {
-        id: interestExpenseAccountId(currency),
-        currency,
-        normalSide: 'debit',
-        code: INTEREST_EXPENSE_ACCOUNT_CODE,
-        reference: `accounts:interest-expense:${currency}`,
-      } }),
+      new CreateLedgerAccountCommand({
+        account: {
+          id: interestExpenseAccountId(currency),
+          currency,
+          normalSide: 'debit',
+          code: INTEREST_EXPENSE_ACCOUNT_CODE,
+          reference: `accounts:interest-expense:${currency}`,
+        },
+      }),
     );
     this.expenseAccounts.add(currency);
   }

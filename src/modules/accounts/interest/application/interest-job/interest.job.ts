@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { Clock } from '../../../../../platform/clock';
-import { accountsConfig, type AccountsConfig } from '../../../accounts.config';
-import { Scheduler } from '../../../../../platform/jobs/scheduler';
-import { addDays, dayOf, monthOf } from '../../domain/calendar';
-import { InterestRepository } from '../../infrastructure/interest.repository';
+import { Clock } from '@platform/clock';
+import { accountsConfig, type AccountsConfig } from '@modules/accounts/accounts.config';
+import { Scheduler } from '@platform/jobs/scheduler';
+import { addDays, dayOf, monthOf } from '@modules/accounts/interest/domain/calendar';
+import { InterestRepository } from '@modules/accounts/interest/infrastructure/interest.repository';
 import { AccrueInterest } from '../accrue-interest/accrue-interest';
 import { CapitaliseInterest } from '../capitalise-interest/capitalise-interest';
 
@@ -51,7 +51,7 @@ export class InterestJob implements OnApplicationBootstrap {
     for (const account of accounts) {
       try {
         // Catch up until nothing is left (a long outage takes several rounds of MAX_DAYS_PER_RUN).
-        for (let added = -1; added !== 0; ) daysAccrued += added = await this.accrual.accrue(account, yesterday);
+        for (let added = -1; added !== 0;) daysAccrued += added = await this.accrual.accrue(account, yesterday);
         for (const period of await this.repository.periodsToPay(account.id, monthStart)) {
           await this.capitalisation.capitalise(account, period);
           capitalisations++;

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { Clock } from '../../../../../platform/clock';
-import { InterestSettlement } from '../../../application/close-account/interest-settlement';
-import type { AccountRecord } from '../../../infrastructure/account.repository';
-import { addDays, dayOf } from '../../domain/calendar';
+import { Clock } from '@platform/clock';
+import { InterestSettlement } from '@modules/accounts/application/close-account/interest-settlement';
+import type { AccountRecord } from '@modules/accounts/infrastructure/account.repository';
+import { addDays, dayOf } from '@modules/accounts/interest/domain/calendar';
 import { AccrueInterest } from '../accrue-interest/accrue-interest';
 import { CapitaliseInterest } from '../capitalise-interest/capitalise-interest';
-import { InterestRepository } from '../../infrastructure/interest.repository';
+import { InterestRepository } from '@modules/accounts/interest/infrastructure/interest.repository';
 
 /**
  * Interest at closure: accrue every finished day up to the day before closure (the day
@@ -27,7 +27,7 @@ export class ClosureInterestSettlement extends InterestSettlement {
 
   async settleBeforeClosure(account: AccountRecord): Promise<void> {
     const yesterday = addDays(dayOf(this.clock.now()), -1);
-    for (let added = -1; added !== 0; ) added = await this.accrual.accrue(account, yesterday);
+    for (let added = -1; added !== 0;) added = await this.accrual.accrue(account, yesterday);
     // A monthly payment a crash left unposted is finished first; then the rest is paid as `final`.
     for (const period of await this.repository.periodsToPay(account.id, null)) {
       if (period !== 'final') await this.capitalisation.capitalise(account, period);

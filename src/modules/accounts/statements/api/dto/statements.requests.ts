@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { CurrencyCode, Id, SignedMinorUnits, Timestamp } from '../../../../../shared-kernel';
-import { AccountProductView } from '../../../contract';
-import { STATEMENT_FORMATS } from '../../domain/statement';
+import { CurrencyCode, Id, SignedMinorUnits, Timestamp } from '@shared-kernel';
+import { AccountProductView } from '@modules/accounts/contract';
+import { STATEMENT_FORMATS } from '@modules/accounts/statements/domain/statement';
 
 /* The statements API's HTTP shapes; the JSON statement is what statement-renderers' statementView writes. */
 
@@ -74,7 +74,10 @@ export const StatementPdf = z.string().meta({ format: 'binary', description: 'A4
 export const StatementDocument = z
   .object({
     format: StatementFormatView,
-    sha256: z.string().regex(/^[0-9a-f]{64}$/).describe('SHA-256 (hex) of the stored bytes'),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .describe('SHA-256 (hex) of the stored bytes'),
   })
   .meta({ id: 'StatementDocument' });
 

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { GetBalanceAsOfQuery, ListPostingsQuery, type PostingView } from '../../../../ledger/contract';
-import type { AccountRecord } from '../../../infrastructure/account.repository';
-import { buildStatement, justBefore, periodProblem, type Statement, type StatementKind } from '../../domain/statement';
-import { periodInvalid } from '../../domain/statement-errors';
+import { GetBalanceAsOfQuery, ListPostingsQuery, type PostingView } from '@modules/ledger/contract';
+import type { AccountRecord } from '@modules/accounts/infrastructure/account.repository';
+import { buildStatement, justBefore, periodProblem, type Statement, type StatementKind } from '@modules/accounts/statements/domain/statement';
+import { periodInvalid } from '@modules/accounts/statements/domain/statement-errors';
 
 const PAGE = 500;
 
@@ -16,7 +16,12 @@ const PAGE = 500;
 export class GenerateStatement {
   constructor(private readonly queries: QueryBus) {}
 
-  async generate(account: AccountRecord, period: { from: string; to: string }, issuedAt: string, stored?: { id: string; kind: StatementKind }): Promise<Statement> {
+  async generate(
+    account: AccountRecord,
+    period: { from: string; to: string },
+    issuedAt: string,
+    stored?: { id: string; kind: StatementKind },
+  ): Promise<Statement> {
     const from = Date.parse(period.from);
     const to = Date.parse(period.to);
     const problem = periodProblem(from, to);
@@ -45,8 +50,10 @@ export class GenerateStatement {
 
   private async postings(account: AccountRecord, from: string, to?: string): Promise<PostingView[]> {
     const postings: PostingView[] = [];
-    for (let cursor: string | undefined; ; ) {
-      const page = await this.queries.execute(new ListPostingsQuery({ accountId: account.ledgerAccountId, options: { from, to, bucket: 'posted', cursor, limit: PAGE } }));
+    for (let cursor: string | undefined; ;) {
+      const page = await this.queries.execute(
+        new ListPostingsQuery({ accountId: account.ledgerAccountId, options: { from, to, bucket: 'posted', cursor, limit: PAGE } }),
+      );
       postings.push(...page.items);
       if (!page.nextCursor) return postings;
       cursor = page.nextCursor;

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { Clock } from '../../../../../platform/clock';
-import { UnitOfWork } from '../../../../../platform/database/unit-of-work';
-import { Outbox } from '../../../../../platform/messaging/outbox';
-import { newId } from '../../../../../shared-kernel';
-import { StatementIssuedV1 } from '../../../contract';
-import type { AccountRecord } from '../../../infrastructure/account.repository';
-import { MAX_PERIOD_DAYS, STATEMENT_FORMATS, type StatementKind } from '../../domain/statement';
-import { periodNotEnded } from '../../domain/statement-errors';
-import { StatementRepository, type StoredStatementRecord } from '../../infrastructure/statement.repository';
-import { render } from '../../infrastructure/statement-renderers';
+import { Clock } from '@platform/clock';
+import { UnitOfWork } from '@platform/database/unit-of-work';
+import { Outbox } from '@platform/messaging/outbox';
+import { newId } from '@shared-kernel';
+import { StatementIssuedV1 } from '@modules/accounts/contract';
+import type { AccountRecord } from '@modules/accounts/infrastructure/account.repository';
+import { MAX_PERIOD_DAYS, STATEMENT_FORMATS, type StatementKind } from '@modules/accounts/statements/domain/statement';
+import { periodNotEnded } from '@modules/accounts/statements/domain/statement-errors';
+import { StatementRepository, type StoredStatementRecord } from '@modules/accounts/statements/infrastructure/statement.repository';
+import { render } from '@modules/accounts/statements/infrastructure/statement-renderers';
 import { GenerateStatement } from '../generate-statement/generate-statement';
 
 const DAY_MS = 86_400_000;
@@ -35,7 +35,13 @@ export class IssueStatement {
     return this.store(account, kind, period, requestedBy, now);
   }
 
-  private async store(account: AccountRecord, kind: StatementKind, period: { from: string; to: string }, requestedBy: string, now: number): Promise<StoredStatementRecord> {
+  private async store(
+    account: AccountRecord,
+    kind: StatementKind,
+    period: { from: string; to: string },
+    requestedBy: string,
+    now: number,
+  ): Promise<StoredStatementRecord> {
     const id = newId();
     const issuedAt = new Date(now).toISOString();
     const statement = await this.generator.generate(account, period, issuedAt, { id, kind });
@@ -59,12 +65,24 @@ export class IssueStatement {
       );
       if (inserted) {
         await this.outbox.append(tx, 'accounts', [
-          StatementIssuedV1(account.id, { statementId: id, accountId: account.id, ownerId: account.ownerId, kind, periodFrom: statement.periodFrom, periodTo: statement.periodTo, issuedAt }),
+          StatementIssuedV1(account.id, {
+            statementId: id,
+            accountId: account.id,
+            ownerId: account.ownerId,
+            kind,
+            periodFrom: statement.periodFrom,
+            periodTo: statement.periodTo,
+            issuedAt,
+          }),
         ]);
       }
       return inserted;
     });
-    const found = stored ? await this.statements.find(account.id, id) : kind === 'final' ? await this.statements.findFinal(account.id) : await this.statements.findMonthly(account.id, statement.periodFrom);
+    const found = stored
+      ? await this.statements.find(account.id, id)
+      : kind === 'final'
+        ? await this.statements.findFinal(account.id)
+        : await this.statements.findMonthly(account.id, statement.periodFrom);
     return found!;
   }
 

@@ -1,9 +1,9 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { Clock } from '../../../../../platform/clock';
-import { Scheduler } from '../../../../../platform/jobs/scheduler';
-import { AccountRepository } from '../../../infrastructure/account.repository';
-import { dayOf, firstDayAfter, previousMonth } from '../../../interest/domain/calendar';
-import { StatementRepository } from '../../infrastructure/statement.repository';
+import { Clock } from '@platform/clock';
+import { Scheduler } from '@platform/jobs/scheduler';
+import { AccountRepository } from '@modules/accounts/infrastructure/account.repository';
+import { dayOf, firstDayAfter, previousMonth } from '@modules/accounts/interest/domain/calendar';
+import { StatementRepository } from '@modules/accounts/statements/infrastructure/statement.repository';
 import { IssueStatement } from '../issue-statement/issue-statement';
 
 export const MONTHLY_STATEMENTS_JOB = 'accounts.monthly-statements';
