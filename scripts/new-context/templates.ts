@@ -516,7 +516,7 @@ import { createTestDatabase, sql } from '../support/database';
 
 /** A test-only context standing in for a consumer: records every ${name} event it receives. */
 @Injectable()
-@OnIntegrationEvent({ context: '${probe}', name: 'record', topic: ${t.pascal}CreatedV1.topic, types: [${t.pascal}CreatedV1.type] })
+@OnIntegrationEvent({ context: '${probe}', name: 'record', events: [${t.pascal}CreatedV1] })
 class RecordEvents implements IntegrationEventHandler {
   async handle(event: EventEnvelope, tx: Tx): Promise<void> {
     await tx.query('insert into ${probe}.events (event_id, type, subject, data) values ($1, $2, $3, $4)', [event.id, event.type, event.subject, JSON.stringify(event.data)]);

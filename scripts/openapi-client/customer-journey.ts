@@ -24,9 +24,9 @@ export interface Bank {
 
 export async function customerJourney(basePath: string, customer: Customer, bank: Bank) {
   const auth = new AuthApi(new Configuration({ basePath }));
-  const signedUp = await auth.signUpAuth({ body: { email: customer.email, password: customer.password, name: customer.name } });
-  const verified = await auth.verifyAuth({ body: { token: await bank.verificationToken(customer.email) } });
-  const login = await auth.signInAuth({ body: { email: customer.email, password: customer.password } });
+  const signedUp = await auth.signUp({ body: { email: customer.email, password: customer.password, name: customer.name } });
+  const verified = await auth.verifyEmail({ body: { token: await bank.verificationToken(customer.email) } });
+  const login = await auth.signIn({ body: { email: customer.email, password: customer.password } });
   if (login.status !== 'authenticated' || !login.tokens) throw new Error(`login answered ${login.status}, not tokens`);
 
   // The bearer token goes only to operations whose security asks for it.

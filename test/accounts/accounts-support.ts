@@ -5,7 +5,6 @@ import { contextSchemaSql } from '@platform/database/context-schema';
 import type { Tx } from '@platform/database/unit-of-work';
 import { OnIntegrationEvent, type IntegrationEventHandler } from '@platform/messaging/subscriptions';
 import {
-  ACCOUNTS_TOPIC,
   AccountClosedV1,
   AccountFrozenV1,
   AccountOpenedV1,
@@ -24,16 +23,7 @@ import { newUuid } from '../ledger/ledger-support';
 @OnIntegrationEvent({
   context: 'accounts_probe',
   name: 'record',
-  topic: ACCOUNTS_TOPIC,
-  types: [
-    AccountOpenedV1.type,
-    AccountFrozenV1.type,
-    AccountUnfrozenV1.type,
-    AccountClosedV1.type,
-    BalanceChangedV1.type,
-    InterestCapitalisedV1.type,
-    StatementIssuedV1.type,
-  ],
+  events: [AccountOpenedV1, AccountFrozenV1, AccountUnfrozenV1, AccountClosedV1, BalanceChangedV1, InterestCapitalisedV1, StatementIssuedV1],
 })
 class RecordAccountEvents implements IntegrationEventHandler {
   async handle(event: EventEnvelope, tx: Tx): Promise<void> {

@@ -5,7 +5,18 @@ import { QueryBus } from '@nestjs/cqrs';
 import type { Logger } from 'pino';
 import { TOTP, Secret } from 'otpauth';
 import type { EventEnvelope } from '@shared-kernel';
-import { GetNotificationContentQuery, NotificationRequested, type NotificationContentView } from '@modules/identity/contract';
+import {
+  GetNotificationContentQuery,
+  NotificationRequested,
+  UserClosed,
+  UserLocked,
+  UserProfileChanged,
+  UserRegistered,
+  UserRolesChanged,
+  UserUnlocked,
+  UserVerified,
+  type NotificationContentView,
+} from '@modules/identity/contract';
 import { identityContext } from '@modules/identity/identity.context';
 import { AccessTokens } from '@platform/auth/access-tokens';
 import type { Role } from '@platform/auth/principal';
@@ -29,7 +40,7 @@ export interface Mail extends NotificationContentView {
 export const mailbox: Mail[] = [];
 
 @Injectable()
-@OnIntegrationEvent({ context: 'test_mailbox', name: 'capture', topic: NotificationRequested.topic, types: [NotificationRequested.type] })
+@OnIntegrationEvent({ context: 'test_mailbox', name: 'capture', events: [NotificationRequested] })
 class CaptureMail implements IntegrationEventHandler<{ notificationId: string; userId: string }> {
   constructor(private readonly queries: QueryBus) {}
 
@@ -55,16 +66,7 @@ export const published: EventEnvelope[] = [];
 @OnIntegrationEvent({
   context: 'test_mailbox',
   name: 'user-events',
-  topic: 'user.events',
-  types: [
-    'identity.user-registered.v1',
-    'identity.user-verified.v1',
-    'identity.user-profile-changed.v1',
-    'identity.user-locked.v1',
-    'identity.user-unlocked.v1',
-    'identity.user-closed.v1',
-    'identity.user-roles-changed.v1',
-  ],
+  events: [UserRegistered, UserVerified, UserProfileChanged, UserLocked, UserUnlocked, UserClosed, UserRolesChanged],
 })
 class CaptureUserEvents implements IntegrationEventHandler {
   async handle(event: EventEnvelope): Promise<void> {

@@ -14,7 +14,7 @@ export const newUuid = () => uuidv4();
 
 /** A test-only context that records every ledger event it receives, as a consumer would. */
 @Injectable()
-@OnIntegrationEvent({ context: 'ledger_probe', name: 'record-created', topic: TransferCreatedV1.topic, types: [TransferCreatedV1.type] })
+@OnIntegrationEvent({ context: 'ledger_probe', name: 'record-created', events: [TransferCreatedV1] })
 class RecordCreated implements IntegrationEventHandler {
   async handle(event: EventEnvelope, tx: Tx): Promise<void> {
     await tx.query('insert into ledger_probe.events (event_id, type, subject, data) values ($1, $2, $3, $4)', [
@@ -27,11 +27,11 @@ class RecordCreated implements IntegrationEventHandler {
 }
 
 @Injectable()
-@OnIntegrationEvent({ context: 'ledger_probe', name: 'record-resolved', topic: PendingTransferResolvedV1.topic, types: [PendingTransferResolvedV1.type] })
+@OnIntegrationEvent({ context: 'ledger_probe', name: 'record-resolved', events: [PendingTransferResolvedV1] })
 class RecordResolved extends RecordCreated {}
 
 @Injectable()
-@OnIntegrationEvent({ context: 'ledger_probe', name: 'record-alert', topic: ReconciliationMismatchV1.topic, types: [ReconciliationMismatchV1.type] })
+@OnIntegrationEvent({ context: 'ledger_probe', name: 'record-alert', events: [ReconciliationMismatchV1] })
 class RecordAlert extends RecordCreated {}
 
 @Module({ providers: [RecordCreated, RecordResolved, RecordAlert] })

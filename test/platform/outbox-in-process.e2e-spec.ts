@@ -79,6 +79,27 @@ describe('outbox without Kafka: in-process delivery', () => {
     expect(rows).toHaveLength(1);
   });
 
+  it('parses an event with its contract before the subscriber sees it: one that does not match is dead-lettered at once', async () => {
+    const orderId = '0193a5f0-8e3b-7cc1-b6a2-3c1f2d9e4aff';
+    const envelope = {
+      specversion: '1.0',
+      id: '0193a5f0-8e3b-7cc1-b6a2-3c1f2d9e4b00',
+      type: 'fx_orders.order-placed.v1',
+      source: 'skyro-core/fx_orders',
+      subject: orderId,
+      occurredAt: new Date().toISOString(),
+      traceId: null,
+      requestId: null,
+      datacontenttype: 'application/json',
+      // amount is a string in the contract: a producer on another version sent a number.
+      data: { orderId, amount: 42, currency: 'USD' },
+    };
+    await t.app.get(EventTransport).publish([{ id: '0', topic: 'fx.orders', aggregateId: orderId, payload: JSON.stringify(envelope) }]);
+    expect(await sql(db.url, 'select 1 from fx_sink.effects where order_id = $1', [orderId])).toEqual([]);
+    expect(await sql(db.url, 'select consumer, attempts, error from platform.dead_letters where event_id = $1', [envelope.id])).toEqual([
+      { consumer: 'fx_sink.record-order', attempts: 0, error: expect.stringContaining('event data does not match fx_orders.order-placed.v1: amount') },
+    ]);
+  });
   it('flushes the outbox on shutdown', async () => {
     // Only a relay that polls once a minute is left running...
     const second = await startTestApp({ contexts: FIXTURE_CONTEXTS, databaseUrl: db.url, env: { OUTBOX_POLL_INTERVAL_MS: '60000' } });

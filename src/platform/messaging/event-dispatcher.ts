@@ -38,7 +38,15 @@ export class EventDispatcher {
       const options = wrapper.metatype ? (Reflect.getMetadata(SUBSCRIPTION_METADATA, wrapper.metatype) as SubscriptionOptions | undefined) : undefined;
       if (!options || !wrapper.instance) return [];
       schemaName(options.context);
-      return [{ ...options, consumer: `${options.context}.${options.name}`, handler: wrapper.instance as IntegrationEventHandler }];
+      return [
+        {
+          ...options,
+          consumer: `${options.context}.${options.name}`,
+          topic: options.events[0]!.topic,
+          types: options.events.map((e) => e.type),
+          handler: wrapper.instance as IntegrationEventHandler,
+        },
+      ];
     });
   }
 
@@ -54,8 +62,21 @@ export class EventDispatcher {
     return this.subscriptions.filter((s) => s.topic === topic && s.types.includes(type) && (context === undefined || s.context === context));
   }
 
-  /** Delivers with retries; a delivery that still fails is returned for dead-lettering. */
-  async deliver(subscription: Subscription, envelope: EventEnvelope): Promise<{ outcome: DeliveryOutcome; failure?: FailedDelivery }> {
+  /**
+   * Delivers with retries; a delivery that still fails is returned for dead-lettering. An
+   * event whose data does not match its contract is dead-lettered at once: no retry fixes it.
+   */
+  async deliver(subscription: Subscription, received: EventEnvelope): Promise<{ outcome: DeliveryOutcome; failure?: FailedDelivery }> {
+    const definition = subscription.events.find((e) => e.type === received.type)!;
+    const data = definition.data.safeParse(received.data);
+    if (!data.success) {
+      const error = new Error(
+        `event data does not match ${received.type}: ${data.error.issues.map((i) => `${i.path.join('.') || 'data'} ${i.message}`).join('; ')}`.slice(0, 1000),
+      );
+      this.logger.warn({ consumer: subscription.consumer, eventId: received.id, type: received.type }, 'event does not match its contract');
+      return { outcome: 'failed', failure: { subscription, envelope: received, error, attempts: 0 } };
+    }
+    const envelope: EventEnvelope = { ...received, data: data.data };
     const { maxAttempts, retryBaseMs } = this.config.consumers;
     for (let attempt = 1; ; attempt++) {
       try {

@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import type { EventEnvelope } from '@shared-kernel';
+import type { AnyEventDefinition, EventEnvelope } from '@shared-kernel';
 import type { Tx } from '../database/unit-of-work';
 
 export interface SubscriptionOptions {
@@ -7,9 +7,11 @@ export interface SubscriptionOptions {
   readonly context: string;
   /** Stable name of this subscriber within the context; part of the inbox key. */
   readonly name: string;
-  readonly topic: string;
-  /** Event types handled; other types on the topic are acknowledged and skipped. */
-  readonly types: readonly string[];
+  /**
+   * The contract events handled, all of one topic (other types on it are acknowledged and
+   * skipped). An event's data is parsed with its contract schema before the handler sees it.
+   */
+  readonly events: readonly AnyEventDefinition[];
 }
 
 /**
@@ -23,10 +25,17 @@ export interface IntegrationEventHandler<TData = unknown> {
 export interface Subscription extends SubscriptionOptions {
   /** `<context>.<name>`, the inbox's consumer column. */
   readonly consumer: string;
+  readonly topic: string;
+  readonly types: readonly string[];
   readonly handler: IntegrationEventHandler;
 }
 
 export const SUBSCRIPTION_METADATA = Symbol('skyro:integration-event-subscription');
 
 /** Marks a provider as a subscriber to integration events (found at boot by discovery). */
-export const OnIntegrationEvent = (options: SubscriptionOptions): ClassDecorator => SetMetadata(SUBSCRIPTION_METADATA, options);
+export const OnIntegrationEvent = (options: SubscriptionOptions): ClassDecorator => {
+  const topics = new Set(options.events.map((e) => e.topic));
+  if (topics.size !== 1)
+    throw new Error(`subscriber ${options.context}.${options.name} must name events of one topic (got ${[...topics].join(', ') || 'none'})`);
+  return SetMetadata(SUBSCRIPTION_METADATA, options);
+};

@@ -22,7 +22,7 @@ export class AdminAccountsHttpController {
 
   @Get()
   @RequirePermissions('accounts:read')
-  @ApiOperation({ summary: "A user's accounts with balances, oldest first (support, compliance, admin)" })
+  @ApiOperation({ operationId: 'listAccountsOfOwner', summary: "A user's accounts with balances, oldest first (support, compliance, admin)" })
   @ApiResult(200, AccountList)
   @ApiProblems(400)
   async ofOwner(@ValidQuery(AdminAccountsQuery) { ownerId }: z.output<typeof AdminAccountsQuery>): Promise<z.output<typeof AccountList>> {
@@ -32,7 +32,7 @@ export class AdminAccountsHttpController {
   @Post(':id/freeze')
   @HttpCode(200)
   @RequirePermissions('accounts:freeze')
-  @ApiOperation({ summary: 'Freeze an account: no money leaves it (incoming money is still accepted); repeatable' })
+  @ApiOperation({ operationId: 'freezeAccount', summary: 'Freeze an account: no money leaves it (incoming money is still accepted); repeatable' })
   @ApiResult(200, AccountWithBalances)
   @ApiProblems(400, 404, 422, 503)
   async freeze(
@@ -45,7 +45,7 @@ export class AdminAccountsHttpController {
   @Post(':id/unfreeze')
   @HttpCode(200)
   @RequirePermissions('accounts:freeze')
-  @ApiOperation({ summary: 'Unfreeze a frozen account; repeatable' })
+  @ApiOperation({ operationId: 'unfreezeAccount', summary: 'Unfreeze a frozen account; repeatable' })
   @ApiResult(200, AccountWithBalances)
   @ApiProblems(400, 404, 422, 503)
   async unfreeze(
@@ -58,7 +58,7 @@ export class AdminAccountsHttpController {
   @Put(':id/overdraft')
   @RequirePermissions('accounts:overdraft')
   @RequiresStepUp(300)
-  @ApiOperation({ summary: "Set a checking account's overdraft limit within the product policy (savings: never)" })
+  @ApiOperation({ operationId: 'setAccountOverdraft', summary: "Set a checking account's overdraft limit within the product policy (savings: never)" })
   @ApiResult(200, AccountWithBalances)
   @ApiProblems(400, 404, 422, 503)
   async setOverdraft(

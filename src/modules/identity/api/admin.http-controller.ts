@@ -49,7 +49,7 @@ export class AdminHttpController {
 
   @Get('users/:id')
   @RequirePermissions('users:read')
-  @ApiOperation({ summary: "A user's profile (support, compliance, admin); every read is audited" })
+  @ApiOperation({ operationId: 'getUser', summary: "A user's profile (support, compliance, admin); every read is audited" })
   @ApiResult(200, ProfileResponse)
   @ApiProblems(400, 404)
   user(
@@ -63,7 +63,7 @@ export class AdminHttpController {
   @Put('users/:id/roles')
   @RequirePermissions('roles:assign')
   @RequiresStepUp(300)
-  @ApiOperation({ summary: "Set a user's roles (effective at once in their sessions)" })
+  @ApiOperation({ operationId: 'setUserRoles', summary: "Set a user's roles (effective at once in their sessions)" })
   @ApiResult(200, RolesResponse)
   @ApiProblems(400, 404, 422)
   setRoles(
@@ -78,7 +78,7 @@ export class AdminHttpController {
   @Put('users/:id/status')
   @RequirePermissions('users:write')
   @RequiresStepUp(300)
-  @ApiOperation({ summary: 'Lock, disable or reactivate an account (locking ends its sessions)' })
+  @ApiOperation({ operationId: 'setUserStatus', summary: 'Lock, disable or reactivate an account (locking ends its sessions)' })
   @ApiResult(200, StatusResponse)
   @ApiProblems(400, 404, 422)
   setStatus(
@@ -92,7 +92,7 @@ export class AdminHttpController {
 
   @Delete('users/:id/sessions')
   @RequirePermissions('sessions:revoke')
-  @ApiOperation({ summary: 'Sign a user out everywhere' })
+  @ApiOperation({ operationId: 'revokeUserSessions', summary: 'Sign a user out everywhere' })
   @ApiResult(200, RevokedSessionsResponse)
   @ApiProblems(400)
   async revokeSessions(
@@ -107,7 +107,7 @@ export class AdminHttpController {
   @HttpCode(204)
   @RequirePermissions('users:erase')
   @RequiresStepUp(300)
-  @ApiOperation({ summary: 'GDPR erasure on request: close the account and destroy its data key' })
+  @ApiOperation({ operationId: 'eraseUser', summary: 'GDPR erasure on request: close the account and destroy its data key' })
   @ApiNoContentResponse({ description: 'Closed and erased' })
   @ApiProblems(400, 404, 409)
   async erase(
@@ -122,7 +122,7 @@ export class AdminHttpController {
   @Post('oauth-clients')
   @RequirePermissions('clients:manage')
   @RequiresStepUp(300)
-  @ApiOperation({ summary: "Register an OAuth client (a confidential client's secret is shown once)" })
+  @ApiOperation({ operationId: 'registerOAuthClient', summary: "Register an OAuth client (a confidential client's secret is shown once)" })
   @ApiResult(201, RegisteredClientResponse)
   @ApiProblems(400)
   createClient(
@@ -135,7 +135,7 @@ export class AdminHttpController {
 
   @Get('oauth-clients')
   @RequirePermissions('clients:manage')
-  @ApiOperation({ summary: 'Registered OAuth clients (never their secrets)' })
+  @ApiOperation({ operationId: 'listOAuthClients', summary: 'Registered OAuth clients (never their secrets)' })
   @ApiResult(200, ClientList)
   listClients(): Promise<ClientView[]> {
     return this.clients.list();
@@ -145,7 +145,7 @@ export class AdminHttpController {
   @HttpCode(204)
   @RequirePermissions('clients:manage')
   @RequiresStepUp(300)
-  @ApiOperation({ summary: 'Disable a client: no new tokens; its user sessions end' })
+  @ApiOperation({ operationId: 'disableOAuthClient', summary: 'Disable a client: no new tokens; its user sessions end' })
   @ApiNoContentResponse({ description: 'Disabled' })
   @ApiProblems(400, 404)
   async removeClient(

@@ -16,7 +16,7 @@ export class AuditHttpController {
   constructor(private readonly audit: AuditLog) {}
 
   @Get()
-  @ApiOperation({ summary: 'Security events, newest first, filtered; cursor pagination' })
+  @ApiOperation({ operationId: 'listAuditLog', summary: 'Security events, newest first, filtered; cursor pagination' })
   @ApiResult(200, AuditPage)
   @ApiProblems(400)
   async list(@ValidQuery(AuditQuery) query: z.output<typeof AuditQuery>): Promise<AuditPage> {
@@ -34,7 +34,7 @@ export class AuditHttpController {
   }
 
   @Get('verification')
-  @ApiOperation({ summary: 'Recompute the hash chain: shows whether any row was changed or removed, and where' })
+  @ApiOperation({ operationId: 'verifyAuditLog', summary: 'Recompute the hash chain: shows whether any row was changed or removed, and where' })
   @ApiResult(200, AuditVerificationResponse)
   verify(): Promise<AuditVerificationResponse> {
     return this.audit.verify();

@@ -59,7 +59,7 @@ export class AuthHttpController {
   @Post('register')
   @HttpCode(202)
   @LimitPerIp('register')
-  @ApiOperation({ summary: 'Sign up; a verification link is emailed (same answer for an address already registered)' })
+  @ApiOperation({ operationId: 'signUp', summary: 'Sign up; a verification link is emailed (same answer for an address already registered)' })
   @ApiResult(202, AcceptedResponse, 'Accepted')
   @ApiProblems(400, 415, 503)
   async signUp(@ValidBody(RegisterRequest) body: RegisterRequest, @Meta() meta: RequestMeta): Promise<AcceptedResponse> {
@@ -70,7 +70,7 @@ export class AuthHttpController {
   @Post('verify-email')
   @HttpCode(200)
   @LimitPerIp('verify-email')
-  @ApiOperation({ summary: 'Redeem the emailed verification token; the account becomes active' })
+  @ApiOperation({ operationId: 'verifyEmail', summary: 'Redeem the emailed verification token; the account becomes active' })
   @ApiResult(200, VerifiedResponse)
   @ApiProblems(400)
   verify(@ValidBody(OneTimeTokenRequest) body: OneTimeTokenRequest, @Meta() meta: RequestMeta): Promise<VerifiedResponse> {
@@ -80,7 +80,7 @@ export class AuthHttpController {
   @Post('verify-email/resend')
   @HttpCode(202)
   @LimitPerIp('verify-email-resend')
-  @ApiOperation({ summary: 'Email a new verification link to a pending account (same answer for any address)' })
+  @ApiOperation({ operationId: 'resendVerificationEmail', summary: 'Email a new verification link to a pending account (same answer for any address)' })
   @ApiResult(202, AcceptedResponse, 'Accepted')
   @ApiProblems(400)
   async resendVerification(@ValidBody(PasswordResetRequest) body: PasswordResetRequest): Promise<AcceptedResponse> {
@@ -91,7 +91,7 @@ export class AuthHttpController {
   @NoStore()
   @Post('login')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Sign in with email and password: tokens, or an MFA challenge when a second factor is set up' })
+  @ApiOperation({ operationId: 'signIn', summary: 'Sign in with email and password: tokens, or an MFA challenge when a second factor is set up' })
   @ApiResult(200, LoginResponse)
   @ApiProblems(400, 401, 403, 429, 503)
   async signIn(@ValidBody(LoginRequest) body: LoginRequest, @Meta() meta: RequestMeta): Promise<LoginResponse> {
@@ -108,7 +108,7 @@ export class AuthHttpController {
   @NoStore()
   @Post('login/mfa')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Finish an MFA sign-in with a TOTP code or a recovery code' })
+  @ApiOperation({ operationId: 'completeMfaSignIn', summary: 'Finish an MFA sign-in with a TOTP code or a recovery code' })
   @ApiResult(200, TokenResponse)
   @ApiProblems(400, 401, 403, 429)
   async signInMfa(@ValidBody(MfaLoginRequest) body: MfaLoginRequest, @Meta() meta: RequestMeta): Promise<TokenResponse> {
@@ -118,7 +118,7 @@ export class AuthHttpController {
   @Post('password-reset/request')
   @HttpCode(202)
   @LimitPerIp('password-reset')
-  @ApiOperation({ summary: 'Email a password-reset link (same answer for unknown addresses)' })
+  @ApiOperation({ operationId: 'requestPasswordReset', summary: 'Email a password-reset link (same answer for unknown addresses)' })
   @ApiResult(202, AcceptedResponse, 'Accepted')
   @ApiProblems(400)
   async requestReset(@ValidBody(PasswordResetRequest) body: PasswordResetRequest, @Meta() meta: RequestMeta): Promise<AcceptedResponse> {
@@ -129,7 +129,7 @@ export class AuthHttpController {
   @Post('password-reset/confirm')
   @HttpCode(204)
   @LimitPerIp('password-reset-confirm')
-  @ApiOperation({ summary: 'Set a new password with the emailed token; every session ends' })
+  @ApiOperation({ operationId: 'confirmPasswordReset', summary: 'Set a new password with the emailed token; every session ends' })
   @ApiNoContentResponse({ description: 'Password changed' })
   @ApiProblems(400, 503)
   async confirmReset(@ValidBody(PasswordResetConfirmRequest) body: PasswordResetConfirmRequest, @Meta() meta: RequestMeta): Promise<void> {
@@ -139,7 +139,7 @@ export class AuthHttpController {
   @Post('webauthn/login/options')
   @HttpCode(200)
   @LimitPerIp('webauthn')
-  @ApiOperation({ summary: 'Start a passkey sign-in (discoverable credentials: no email needed)' })
+  @ApiOperation({ operationId: 'getPasskeySignInOptions', summary: 'Start a passkey sign-in (discoverable credentials: no email needed)' })
   @ApiResult(200, WebAuthnOptionsResponse)
   async passkeyOptions(): Promise<WebAuthnOptionsResponse> {
     const { challengeId, options } = await this.passkeys.loginOptions();
@@ -150,7 +150,7 @@ export class AuthHttpController {
   @Post('webauthn/login/verify')
   @HttpCode(200)
   @LimitPerIp('webauthn')
-  @ApiOperation({ summary: 'Finish a passkey sign-in with the authenticator assertion' })
+  @ApiOperation({ operationId: 'signInWithPasskey', summary: 'Finish a passkey sign-in with the authenticator assertion' })
   @ApiResult(200, TokenResponse)
   @ApiProblems(400, 403)
   async passkeyLogin(@ValidBody(WebAuthnAssertionRequest) body: WebAuthnAssertionRequest, @Meta() meta: RequestMeta): Promise<TokenResponse> {

@@ -42,7 +42,10 @@ export class MfaHttpController {
 
   @NoStore()
   @Post('totp')
-  @ApiOperation({ summary: 'Start setting up an authenticator app: secret and otpauth:// URI for a QR code (needs a recent sign-in or second factor)' })
+  @ApiOperation({
+    operationId: 'enrolTotp',
+    summary: 'Start setting up an authenticator app: secret and otpauth:// URI for a QR code (needs a recent sign-in or second factor)',
+  })
   @ApiResult(201, TotpEnrolmentResponse)
   @ApiProblems(403, 404, 409)
   async enrol(@CurrentPrincipal() principal: Principal): Promise<TotpEnrolmentResponse> {
@@ -54,7 +57,7 @@ export class MfaHttpController {
   @NoStore()
   @Post('totp/confirm')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Confirm the authenticator app with a first code; returns recovery codes (shown once)' })
+  @ApiOperation({ operationId: 'confirmTotp', summary: 'Confirm the authenticator app with a first code; returns recovery codes (shown once)' })
   @ApiResult(200, RecoveryCodesResponse)
   @ApiProblems(400, 403, 409)
   confirm(
@@ -69,7 +72,7 @@ export class MfaHttpController {
   @Delete('totp')
   @HttpCode(204)
   @RequiresStepUp(300)
-  @ApiOperation({ summary: 'Remove the authenticator app and recovery codes (needs a recent second factor)' })
+  @ApiOperation({ operationId: 'removeTotp', summary: 'Remove the authenticator app and recovery codes (needs a recent second factor)' })
   @ApiNoContentResponse({ description: 'Removed' })
   @ApiProblems(403, 422)
   async remove(@CurrentPrincipal() principal: Principal, @Meta() meta: RequestMeta): Promise<void> {
@@ -80,7 +83,7 @@ export class MfaHttpController {
   @Post('recovery-codes')
   @HttpCode(200)
   @RequiresStepUp(300)
-  @ApiOperation({ summary: 'Replace my recovery codes (needs a recent second factor)' })
+  @ApiOperation({ operationId: 'regenerateRecoveryCodes', summary: 'Replace my recovery codes (needs a recent second factor)' })
   @ApiResult(200, RecoveryCodesResponse)
   @ApiProblems(403, 422)
   regenerate(@CurrentPrincipal() principal: Principal, @Meta() meta: RequestMeta): Promise<RecoveryCodesResponse> {
@@ -103,7 +106,7 @@ export class MfaHttpController {
 
   @Post('step-up/webauthn/options')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Start a step-up with one of my passkeys' })
+  @ApiOperation({ operationId: 'getStepUpPasskeyOptions', summary: 'Start a step-up with one of my passkeys' })
   @ApiResult(200, WebAuthnOptionsResponse)
   @ApiProblems(403, 422)
   async stepUpOptions(@CurrentPrincipal() principal: Principal): Promise<WebAuthnOptionsResponse> {
@@ -127,7 +130,10 @@ export class MfaHttpController {
 
   @Post('webauthn/registration/options')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Start registering a passkey (user verification required; needs a recent sign-in or second factor)' })
+  @ApiOperation({
+    operationId: 'getPasskeyRegistrationOptions',
+    summary: 'Start registering a passkey (user verification required; needs a recent sign-in or second factor)',
+  })
   @ApiResult(200, WebAuthnCreationOptionsResponse)
   @ApiProblems(403, 404)
   async registrationOptions(@CurrentPrincipal() principal: Principal): Promise<WebAuthnCreationOptionsResponse> {
@@ -137,7 +143,7 @@ export class MfaHttpController {
   }
 
   @Post('webauthn/registration/verify')
-  @ApiOperation({ summary: 'Finish registering a passkey with the authenticator attestation' })
+  @ApiOperation({ operationId: 'registerPasskey', summary: 'Finish registering a passkey with the authenticator attestation' })
   @ApiResult(201, PasskeyCreatedResponse)
   @ApiProblems(400, 403, 409)
   register(
@@ -149,7 +155,7 @@ export class MfaHttpController {
   }
 
   @Get('webauthn/credentials')
-  @ApiOperation({ summary: 'My passkeys' })
+  @ApiOperation({ operationId: 'listPasskeys', summary: 'My passkeys' })
   @ApiResult(200, PasskeyList)
   @ApiProblems(403)
   list(@CurrentPrincipal() principal: Principal): Promise<Passkey[]> {
@@ -159,7 +165,7 @@ export class MfaHttpController {
   @Delete('webauthn/credentials/:id')
   @HttpCode(204)
   @RequiresStepUp(300)
-  @ApiOperation({ summary: 'Remove one of my passkeys (needs a recent second factor)' })
+  @ApiOperation({ operationId: 'removePasskey', summary: 'Remove one of my passkeys (needs a recent second factor)' })
   @ApiNoContentResponse({ description: 'Removed' })
   @ApiProblems(400, 403, 404)
   async removePasskey(

@@ -20,7 +20,7 @@ export class OAuthHttpController {
   @NoStore()
   @Post('authorize')
   @HttpCode(200)
-  @ApiOperation({ summary: 'The signed-in user authorizes a registered first-party client: a single-use code for its redirect URI' })
+  @ApiOperation({ operationId: 'authorize', summary: 'The signed-in user authorizes a registered first-party client: a single-use code for its redirect URI' })
   @ApiResult(200, AuthorizeResponse)
   @ApiProblems(400, 403)
   authorize(

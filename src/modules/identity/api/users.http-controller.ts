@@ -32,7 +32,7 @@ export class UsersHttpController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'My profile (personal data decrypted), preferences and MFA summary' })
+  @ApiOperation({ operationId: 'getMyProfile', summary: 'My profile (personal data decrypted), preferences and MFA summary' })
   @ApiResult(200, ProfileResponse)
   @ApiProblems(403, 404)
   me(@CurrentPrincipal() principal: Principal): Promise<Profile> {
@@ -40,7 +40,7 @@ export class UsersHttpController {
   }
 
   @Patch()
-  @ApiOperation({ summary: 'Change my profile and preferences (email changes are not supported here)' })
+  @ApiOperation({ operationId: 'updateMyProfile', summary: 'Change my profile and preferences (email changes are not supported here)' })
   @ApiResult(200, ProfileResponse)
   @ApiProblems(400, 403, 404)
   async update(
@@ -54,7 +54,7 @@ export class UsersHttpController {
 
   @Post('password')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Change my password (current one required); my other sessions end' })
+  @ApiOperation({ operationId: 'changeMyPassword', summary: 'Change my password (current one required); my other sessions end' })
   @ApiNoContentResponse({ description: 'Changed' })
   @ApiProblems(400, 403, 404, 503)
   async changePassword(
@@ -67,7 +67,10 @@ export class UsersHttpController {
 
   @NoStore()
   @Get('export')
-  @ApiOperation({ summary: 'GDPR export of everything identity holds about me (needs a recent second factor, or a recent sign-in without MFA)' })
+  @ApiOperation({
+    operationId: 'exportMyData',
+    summary: 'GDPR export of everything identity holds about me (needs a recent second factor, or a recent sign-in without MFA)',
+  })
   @ApiResult(200, UserDataExportResponse)
   @ApiProblems(403, 404)
   async export(@CurrentPrincipal() principal: Principal, @Meta() meta: RequestMeta): Promise<UserDataExport> {
@@ -78,7 +81,10 @@ export class UsersHttpController {
 
   @Delete()
   @HttpCode(204)
-  @ApiOperation({ summary: 'Close my account and erase my personal data (crypto-shredding); needs a recent second factor, or a recent sign-in without MFA' })
+  @ApiOperation({
+    operationId: 'closeMyAccount',
+    summary: 'Close my account and erase my personal data (crypto-shredding); needs a recent second factor, or a recent sign-in without MFA',
+  })
   @ApiNoContentResponse({ description: 'Closed and erased' })
   @ApiProblems(403, 404, 409)
   async close(@CurrentPrincipal() principal: Principal, @Meta() meta: RequestMeta): Promise<void> {

@@ -22,7 +22,7 @@ export class WellKnownHttpController {
 
   @Get('jwks.json')
   @Header('cache-control', 'public, max-age=300')
-  @ApiOperation({ summary: 'JSON Web Key Set (RFC 7517) of the token-signing keys' })
+  @ApiOperation({ operationId: 'getJwks', summary: 'JSON Web Key Set (RFC 7517) of the token-signing keys' })
   @ApiResult(200, JsonWebKeySet)
   jwks(): { keys: unknown[] } {
     return { keys: [...this.keys.publicJwks] };
@@ -30,7 +30,7 @@ export class WellKnownHttpController {
 
   @Get('openid-configuration')
   @Header('cache-control', 'public, max-age=300')
-  @ApiOperation({ summary: 'OpenID Connect discovery document (what this server really supports)' })
+  @ApiOperation({ operationId: 'getOpenIdConfiguration', summary: 'OpenID Connect discovery document (what this server really supports)' })
   @ApiResult(200, OpenIdConfiguration)
   openidConfiguration(): OpenIdConfiguration {
     const issuer = this.config.auth.issuer.replace(/\/$/, '');

@@ -14,7 +14,7 @@ import { AccountRepository } from '@modules/accounts/infrastructure/account.repo
  * transfer-created event changes nothing (EventDispatcher drops it before this runs).
  */
 @Injectable()
-@OnIntegrationEvent({ context: 'accounts', name: 'balance-changed', topic: TransferCreatedV1.topic, types: [TransferCreatedV1.type] })
+@OnIntegrationEvent({ context: 'accounts', name: 'balance-changed', events: [TransferCreatedV1] })
 export class OnTransferCreatedEventHandler implements IntegrationEventHandler<TransferCreatedV1> {
   constructor(
     private readonly accounts: AccountRepository,

@@ -39,7 +39,7 @@ export class InterestHttpController {
   ) {}
 
   @Get('interest-rates')
-  @ApiOperation({ summary: 'The rate history per product and currency (each rate applies from its day until the next one)' })
+  @ApiOperation({ operationId: 'listInterestRates', summary: 'The rate history per product and currency (each rate applies from its day until the next one)' })
   @ApiResult(200, InterestRateList)
   @ApiProblems(400)
   async list(@ValidQuery(InterestRatesQuery) filter: z.output<typeof InterestRatesQuery>): Promise<InterestRateList> {
@@ -49,7 +49,7 @@ export class InterestHttpController {
   @Post('admin/interest-rates')
   @RequirePermissions(MANAGE_RATES_PERMISSION)
   @Idempotent()
-  @ApiOperation({ summary: 'Add a rate taking effect on a day (today or later) for a product and currency (admin)' })
+  @ApiOperation({ operationId: 'addInterestRate', summary: 'Add a rate taking effect on a day (today or later) for a product and currency (admin)' })
   @ApiResult(201, InterestRate)
   @ApiProblems(400)
   async add(@CurrentPrincipal() principal: Principal, @ValidBody(AddInterestRateRequest) body: z.output<typeof AddInterestRateRequest>): Promise<InterestRate> {
@@ -57,7 +57,7 @@ export class InterestHttpController {
   }
 
   @Get('accounts/:id/interest')
-  @ApiOperation({ summary: "An account's interest: today's rate, accrued and not yet paid, and the payments so far" })
+  @ApiOperation({ operationId: 'getAccountInterest', summary: "An account's interest: today's rate, accrued and not yet paid, and the payments so far" })
   @ApiResult(200, AccountInterest)
   @ApiProblems(400, 404)
   async ofAccount(@CurrentPrincipal() principal: Principal, @ValidParams(AccountIdParams) { id }: z.output<typeof AccountIdParams>): Promise<AccountInterest> {
