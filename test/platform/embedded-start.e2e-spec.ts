@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -78,6 +78,32 @@ describe('zero-configuration start (embedded default)', () => {
     expect((await fetch(`${String(up['url'])}/health/ready`)).status).toBe(200);
     second.child.kill('SIGTERM');
     expect((await exited(second.child)).code).toBe(0);
+  });
+
+  // As root, PostgreSQL runs as the `postgres` user, who cannot enter a checkout under /root
+  // (mode 0700): the cluster then lives under /var/lib/skyro-embedded, named after the data
+  // directory, which keeps the app's own files.
+  (process.getuid?.() === 0 ? it : it.skip)('starts from a directory only root may enter', async () => {
+    const privateDir = mkdtempSync(join(tmpdir(), 'skyro-private-'));
+    chmodSync(privateDir, 0o700);
+    const inside = join(privateDir, 'checkout', '.data');
+    const main = startMain({ EMBEDDED_DATA_DIR: inside, PORT: '0', LOG_LEVEL: 'info' });
+    try {
+      const up = await waitFor(() => main.lines.find((l) => String(l['msg']).startsWith('Skyro Core listening')), 'the listening line');
+      expect((await fetch(`${String(up['url'])}/health/ready`)).status).toBe(200);
+      const moved = main.lines.find((l) => String(l['msg']).includes('not reachable by the postgres user'));
+      expect(moved).toMatchObject({ dataDir: inside, cluster: expect.stringMatching(/^\/var\/lib\/skyro-embedded\/[0-9a-f]{16}$/) });
+      expect(readFileSync(join(inside, 'embedded-postgres-location'), 'utf8').trim()).toBe(moved!['cluster']);
+      main.child.kill('SIGTERM');
+      expect((await exited(main.child)).code).toBe(0);
+    } finally {
+      if (main.child.exitCode === null) main.child.kill('SIGKILL');
+      const cluster = existsSync(join(inside, 'embedded-postgres-location'))
+        ? readFileSync(join(inside, 'embedded-postgres-location'), 'utf8').trim()
+        : undefined;
+      if (cluster) rmSync(cluster, { recursive: true, force: true });
+      rmSync(privateDir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a bad configuration with one line naming the variable and exit code 78', async () => {

