@@ -38,19 +38,7 @@ export function defineCommand<P extends z.ZodObject, R extends z.ZodType>(
   type: string,
   spec: { readonly payload: P; readonly result: R },
 ): CommandClass<z.output<P>, z.output<R>> {
-  checkType(type);
-  class ContractCommand extends Command<z.output<R>> {
-    static readonly type = type;
-    static readonly kind = 'command' as const;
-    static readonly payload = spec.payload;
-    static readonly result = spec.result;
-    constructor(payload: z.output<P>) {
-      super();
-      Object.assign(this, payload);
-    }
-  }
-  Object.defineProperty(ContractCommand, 'name', { value: className(type, 'Command') });
-  return ContractCommand as unknown as CommandClass<z.output<P>, z.output<R>>;
+  return contractMessage(Command, 'command', type, spec) as CommandClass<z.output<P>, z.output<R>>;
 }
 
 /** A query of a context's contract, executed on the QueryBus (see defineCommand). */
@@ -58,19 +46,29 @@ export function defineQuery<P extends z.ZodObject, R extends z.ZodType>(
   type: string,
   spec: { readonly payload: P; readonly result: R },
 ): QueryClass<z.output<P>, z.output<R>> {
+  return contractMessage(Query, 'query', type, spec) as QueryClass<z.output<P>, z.output<R>>;
+}
+
+/** A class on the CQRS base (Command or Query) whose instances carry the payload's fields, and whose statics describe it. */
+function contractMessage(
+  Base: new () => object,
+  kind: 'command' | 'query',
+  type: string,
+  spec: { readonly payload: z.ZodObject; readonly result: z.ZodType },
+): unknown {
   checkType(type);
-  class ContractQuery extends Query<z.output<R>> {
+  class ContractMessageClass extends Base {
     static readonly type = type;
-    static readonly kind = 'query' as const;
+    static readonly kind = kind;
     static readonly payload = spec.payload;
     static readonly result = spec.result;
-    constructor(payload: z.output<P>) {
+    constructor(payload: object) {
       super();
       Object.assign(this, payload);
     }
   }
-  Object.defineProperty(ContractQuery, 'name', { value: className(type, 'Query') });
-  return ContractQuery as unknown as QueryClass<z.output<P>, z.output<R>>;
+  Object.defineProperty(ContractMessageClass, 'name', { value: className(type, kind === 'command' ? 'Command' : 'Query') });
+  return ContractMessageClass;
 }
 
 /** The payload of a command or query instance, as it travels (its own fields). */

@@ -40,18 +40,7 @@ describe('outbox without Kafka: in-process delivery', () => {
     const [{ event_id: eventId }] = (await sql<{ event_id: string }>(db.url, 'select event_id from fx_sink.effects where order_id = $1', [orderId])) as [
       { event_id: string },
     ];
-    const envelope = {
-      specversion: '1.0',
-      id: eventId,
-      type: 'fx_orders.order-placed.v1',
-      source: 'skyro-core/fx_orders',
-      subject: orderId,
-      occurredAt: new Date().toISOString(),
-      traceId: null,
-      requestId: null,
-      datacontenttype: 'application/json',
-      data: { orderId, amount: '501', currency: 'USD' },
-    };
+    const envelope = orderPlaced(eventId, orderId, { orderId, amount: '501', currency: 'USD' });
     const handledBefore = await sql(db.url, 'select * from fx_sink.effects');
     await t.app.get(EventTransport).publish([{ id: '0', topic: 'fx.orders', aggregateId: orderId, payload: JSON.stringify(envelope) }]);
     expect(await sql(db.url, 'select * from fx_sink.effects')).toHaveLength(handledBefore.length);
@@ -81,19 +70,8 @@ describe('outbox without Kafka: in-process delivery', () => {
 
   it('parses an event with its contract before the subscriber sees it: one that does not match is dead-lettered at once', async () => {
     const orderId = '0193a5f0-8e3b-7cc1-b6a2-3c1f2d9e4aff';
-    const envelope = {
-      specversion: '1.0',
-      id: '0193a5f0-8e3b-7cc1-b6a2-3c1f2d9e4b00',
-      type: 'fx_orders.order-placed.v1',
-      source: 'skyro-core/fx_orders',
-      subject: orderId,
-      occurredAt: new Date().toISOString(),
-      traceId: null,
-      requestId: null,
-      datacontenttype: 'application/json',
-      // amount is a string in the contract: a producer on another version sent a number.
-      data: { orderId, amount: 42, currency: 'USD' },
-    };
+    // amount is a string in the contract: a producer on another version sent a number.
+    const envelope = orderPlaced('0193a5f0-8e3b-7cc1-b6a2-3c1f2d9e4b00', orderId, { orderId, amount: 42, currency: 'USD' });
     await t.app.get(EventTransport).publish([{ id: '0', topic: 'fx.orders', aggregateId: orderId, payload: JSON.stringify(envelope) }]);
     expect(await sql(db.url, 'select 1 from fx_sink.effects where order_id = $1', [orderId])).toEqual([]);
     expect(await sql(db.url, 'select consumer, attempts, error from platform.dead_letters where event_id = $1', [envelope.id])).toEqual([
@@ -131,3 +109,19 @@ describe('outbox without Kafka: in-process delivery', () => {
     expect(await sql(db.url, 'select 1 from fx_sink.effects where order_id = $1', [orderId])).toHaveLength(1);
   });
 });
+
+/** An OrderPlaced envelope as the fixture's outbox would write it. */
+function orderPlaced(id: string, orderId: string, data: Record<string, unknown>) {
+  return {
+    specversion: '1.0',
+    id,
+    type: 'fx_orders.order-placed.v1',
+    source: 'skyro-core/fx_orders',
+    subject: orderId,
+    occurredAt: new Date().toISOString(),
+    traceId: null,
+    requestId: null,
+    datacontenttype: 'application/json',
+    data,
+  };
+}

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CurrencyCode, Id, MINOR_UNITS_PATTERN, SignedMinorUnits, Timestamp } from '@shared-kernel';
 import { AccountBalancesView, AccountProductView, AccountView } from '@modules/accounts/contract';
+import { postingsQueryString } from '@modules/ledger/contract';
 
 /* The accounts API's HTTP shapes: what the contract's views do not already say. */
 
@@ -41,17 +42,7 @@ export const SetOverdraftRequest = z
 /** `GET /v1/admin/accounts?ownerId=`: one owner's accounts (the owner is required: no listing of every account). */
 export const AdminAccountsQuery = z.strictObject({ ownerId: Id.describe('The user whose accounts to list') });
 
-export const HistoryQuery = z.strictObject({
-  from: Timestamp.optional().describe('From (inclusive)'),
-  to: Timestamp.optional().describe('To (exclusive)'),
-  bucket: z.enum(['posted', 'pending']).optional(),
-  cursor: z
-    .string()
-    .regex(/^[1-9][0-9]{0,18}$/, 'must be a cursor from a previous page')
-    .optional()
-    .describe('nextCursor of the previous page'),
-  limit: z.coerce.number().int().min(1).max(500).optional().describe('Page size (default 50)'),
-});
+export const HistoryQuery = postingsQueryString(500, 50);
 
 export const AccountWithBalances = AccountView.extend({ balances: AccountBalancesView }).meta({ id: 'AccountWithBalances' });
 

@@ -1,22 +1,12 @@
 import { z } from 'zod';
 import { Id, Timestamp } from '@shared-kernel';
-import { MAX_TRANSFERS_PER_BATCH, TransferInput, TransferResultView } from '@modules/ledger/contract';
+import { MAX_TRANSFERS_PER_BATCH, postingsQueryString, TransferInput, TransferResultView } from '@modules/ledger/contract';
 
 /* HTTP shapes that are not contract messages themselves: path and query parameters, the batch envelope. */
 
 export const LedgerIdParams = z.strictObject({ id: Id });
 
-export const PostingsQuery = z.strictObject({
-  from: Timestamp.optional().describe('From (inclusive)'),
-  to: Timestamp.optional().describe('To (exclusive)'),
-  bucket: z.enum(['posted', 'pending']).optional(),
-  cursor: z
-    .string()
-    .regex(/^[1-9][0-9]{0,18}$/, 'must be a cursor from a previous page')
-    .optional()
-    .describe('nextCursor of the previous page'),
-  limit: z.coerce.number().int().min(1).max(1000).optional().describe('Page size (default 100)'),
-});
+export const PostingsQuery = postingsQueryString(1000, 100);
 
 export const BalanceAsOfQuery = z.strictObject({ asOf: Timestamp });
 

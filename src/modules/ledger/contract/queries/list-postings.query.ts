@@ -3,18 +3,24 @@ import { defineQuery, Id, Timestamp } from '@shared-kernel';
 import { PostingPageView } from '../views';
 
 export const PostingsFilter = z.object({
-  /** Inclusive lower bound on the posting time. */
-  from: Timestamp.optional(),
-  /** Exclusive upper bound on the posting time. */
-  to: Timestamp.optional(),
+  from: Timestamp.optional().describe('From (inclusive)'),
+  to: Timestamp.optional().describe('To (exclusive)'),
   bucket: z.enum(['posted', 'pending']).optional(),
-  /** nextCursor of the previous page. */
   cursor: z
     .string()
-    .regex(/^[1-9][0-9]{0,18}$/)
-    .optional(),
+    .regex(/^[1-9][0-9]{0,18}$/, 'must be a cursor from a previous page')
+    .optional()
+    .describe('nextCursor of the previous page'),
   limit: z.number().int().min(1).max(1000),
 });
+
+/** The filter as a query string: every field but the page size as the contract has it, which routes bound and default themselves. */
+export function postingsQueryString(maxLimit: number, defaultLimit: number) {
+  return z.strictObject({
+    ...PostingsFilter.omit({ limit: true }).shape,
+    limit: z.coerce.number().int().min(1).max(maxLimit).optional().describe(`Page size (default ${defaultLimit})`),
+  });
+}
 export type PostingsFilter = z.infer<typeof PostingsFilter>;
 
 /** One account's postings in ledger order, each with the balances after it. */
