@@ -9,6 +9,7 @@ import { AccessTokenStrategy } from './auth/access-token.strategy';
 import { AccessTokens } from './auth/access-tokens';
 import { AuthGuard } from './auth/auth.guard';
 import { KeyRing } from './auth/key-ring';
+import { PermissionCheck } from './auth/permission-check';
 import { Permissions } from './auth/permissions';
 import { SessionStore } from './auth/sessions';
 import { Cache } from './cache/cache';
@@ -146,6 +147,7 @@ export class PlatformModule {
         AccessTokenStrategy,
         SessionStore,
         { provide: APP_GUARD, useClass: AuthGuard },
+        PermissionCheck,
         RateLimiter,
         Scheduler,
         Clock,
