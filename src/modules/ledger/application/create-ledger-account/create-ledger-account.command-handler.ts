@@ -1,5 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ConflictError, isCurrencyCode, isUuid, parseMinorUnits, ValidationError, type FieldError } from '@shared-kernel';
+import { ConflictError, ValidationError } from '@shared-kernel';
 import { UnitOfWork } from '@platform/database/unit-of-work';
 import { CreateLedgerAccountCommand, type LedgerAccountView } from '@modules/ledger/contract';
 import { LedgerRepository } from '@modules/ledger/infrastructure/ledger.repository';
@@ -13,16 +13,13 @@ export class CreateLedgerAccountCommandHandler implements ICommandHandler<Create
   ) {}
 
   async execute({ account: a }: CreateLedgerAccountCommand): Promise<LedgerAccountView> {
-    const errors: FieldError[] = [];
-    if (!isUuid(a.id)) errors.push({ field: 'id', message: 'id must be a UUID' });
-    if (!isCurrencyCode(a.currency)) errors.push({ field: 'currency', message: 'currency must be an ISO 4217 code' });
-    if (a.normalSide !== 'debit' && a.normalSide !== 'credit') errors.push({ field: 'normalSide', message: 'normalSide must be debit or credit' });
-    const overdraft = parseMinorUnits(a.overdraftLimit ?? '0');
-    if (overdraft === undefined) errors.push({ field: 'overdraftLimit', message: 'overdraftLimit must be a non-negative integer of minor units, as a string' });
+    // The shape is the contract's (NewLedgerAccount, parsed at the edge); this rule spans two fields.
     if (a.debitsMustNotExceedCredits && a.creditsMustNotExceedDebits) {
-      errors.push({ field: 'creditsMustNotExceedDebits', message: 'an account cannot bound both its debits and its credits' });
+      throw new ValidationError('The ledger account is invalid', [
+        { field: 'creditsMustNotExceedDebits', message: 'an account cannot bound both its debits and its credits' },
+      ]);
     }
-    if (errors.length) throw new ValidationError('The ledger account is invalid', errors);
+    const overdraft = BigInt(a.overdraftLimit ?? '0');
 
     const wanted = {
       id: a.id.toLowerCase(),
@@ -30,7 +27,7 @@ export class CreateLedgerAccountCommandHandler implements ICommandHandler<Create
       normalSide: a.normalSide,
       debitsMustNotExceedCredits: a.debitsMustNotExceedCredits ?? false,
       creditsMustNotExceedDebits: a.creditsMustNotExceedDebits ?? false,
-      overdraftLimit: overdraft!,
+      overdraftLimit: overdraft,
       code: a.code ?? 0,
       reference: a.reference ?? null,
     };
