@@ -46,10 +46,12 @@ function run(cwd: string, command: readonly string[], timeoutMs: number): Promis
   });
 }
 
-/** Fails with the command's last output lines when it did not succeed. */
+/** Fails with the command's output when it did not succeed: from jest's first failure if there is one, else its last lines. */
 function expectSuccess(outcome: Outcome): void {
   const { command, code } = outcome;
-  expect({ command, code, output: code === 0 ? '' : outcome.output.slice(-8000) }).toEqual({ command, code: 0, output: '' });
+  const firstFailure = outcome.output.indexOf('\u25cf ');
+  const output = firstFailure >= 0 ? outcome.output.slice(firstFailure, firstFailure + 8000) : outcome.output.slice(-8000);
+  expect({ command, code, output: code === 0 ? '' : output }).toEqual({ command, code: 0, output: '' });
 }
 
 function copyProject(): string {
@@ -243,7 +245,7 @@ describe('npm run new-context, on a copy of the project', () => {
   it(
     'passes lint as generated',
     async () => {
-      for (const command of LINT) expectSuccess(await run(dir, command, 5 * MINUTE));
+      for (const command of LINT) expectSuccess(await run(dir, command, 8 * MINUTE));
     },
     10 * MINUTE,
   );

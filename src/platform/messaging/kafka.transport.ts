@@ -151,7 +151,17 @@ export class KafkaTransport extends EventTransport {
   }
 }
 
-/** Creates topics that do not exist yet; one created a moment earlier by another pod is fine. */
+/** How long a new topic may take to have a leader for each partition (a busy broker, a pod start storm). */
+const TOPIC_READY_TIMEOUT_MS = 30_000;
+/** What a KRaft broker answers about a topic created a moment ago, until its metadata settles. */
+const NOT_READY_YET = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
+
+/**
+ * Creates topics that do not exist yet (one created a moment earlier by another pod is fine)
+ * and waits until every partition has a leader. kafkajs's own `waitForLeaders` gives up on the
+ * first "does not host this topic-partition" a KRaft broker may answer right after creation
+ * (tulios/kafkajs#1222), so the wait is ours and tolerates both answers.
+ */
 export async function createTopics(
   admin: Admin,
   topics: readonly string[],
@@ -161,7 +171,8 @@ export async function createTopics(
 ): Promise<void> {
   try {
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
+      timeout: TOPIC_READY_TIMEOUT_MS,
       topics: topics.map((topic) => ({
         topic,
         numPartitions: partitions,
@@ -173,6 +184,21 @@ export async function createTopics(
     // Another pod created it a moment earlier: that is the outcome we wanted.
     const errors = (error as { errors?: Array<{ type?: string }> }).errors;
     if (!errors?.length || !errors.every((e) => e.type === 'TOPIC_ALREADY_EXISTS')) throw error;
+  }
+  await waitForLeaders(admin, topics);
+}
+
+async function waitForLeaders(admin: Admin, topics: readonly string[]): Promise<void> {
+  const deadline = Date.now() + TOPIC_READY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      const { topics: found } = await admin.fetchTopicMetadata({ topics: [...topics] });
+      if (found.length === topics.length && found.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (error) {
+      if (!NOT_READY_YET.has((error as { type?: string }).type ?? '')) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`Kafka topics without a leader after ${TOPIC_READY_TIMEOUT_MS} ms: ${topics.join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
