@@ -117,7 +117,8 @@ export const uniqueEmail = (tag = 'user') => `${tag}.${randomUUID().slice(0, 8)}
 /** The latest message of `template` sent to `email` (waits for the outbox relay). */
 export async function mailTo(email: string, template: Mail['template']): Promise<Mail> {
   const found = await eventually(
-    async () => [...mailbox].reverse().find((m) => m.recipient.email === email && m.template === template),
+    // Identity stores addresses in NFC, whatever form they were typed in.
+    async () => [...mailbox].reverse().find((m) => m.recipient.email === email.trim().normalize('NFC') && m.template === template),
     (m) => m !== undefined,
   );
   if (!found) throw new Error(`no ${template} message for ${email}`);

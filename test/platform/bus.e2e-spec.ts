@@ -6,6 +6,7 @@ import type { BusRequest } from '@platform/bus/bus-wire';
 import { kafkaPrefix, startTestApp, type TestApp } from '../support/app';
 import { createTestDatabase, sql } from '../support/database';
 import { readTopic } from '../support/kafka';
+import { recordChildOutput } from '../support/run-logs';
 import { serviceUrls } from '../support/services';
 import { BUS_CONTEXTS, fxBank, fxTeller, installBusSchemas } from '../fixtures/bus-contexts';
 
@@ -162,6 +163,7 @@ describe('command bus across processes (Kafka, @nestjs/microservices)', () => {
       cwd: join(__dirname, '../..'),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    recordChildOutput(child, 'main');
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));

@@ -2,6 +2,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { recordChildOutput } from '../support/run-logs';
 
 /** Starts the real entry point (what `npm start` runs) as a child process. */
 function startMain(env: Record<string, string>): { child: ChildProcessWithoutNullStreams; lines: Array<Record<string, unknown>>; stderr: () => string } {
@@ -10,6 +11,7 @@ function startMain(env: Record<string, string>): { child: ChildProcessWithoutNul
     env: { ...clean, ...env },
     cwd: join(__dirname, '../..'),
   });
+  recordChildOutput(child, 'main');
   const lines: Array<Record<string, unknown>> = [];
   let buffer = '';
   let stderr = '';

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { createTestDatabase, sql } from '../support/database';
 import { eventually, kafkaPrefix, startTestApp } from '../support/app';
 import { readTopic } from '../support/kafka';
+import { recordChildOutput } from '../support/run-logs';
 import { serviceUrls } from '../support/services';
 import { FIXTURE_CONTEXTS, OrderPlaced, installFixtureSchemas } from '../fixtures/fixture-contexts';
 
@@ -22,11 +23,12 @@ describe('relay killed between publishing and marking sent', () => {
         KAFKA_BROKERS: services.kafkaBrokers,
         KAFKA_TOPIC_PREFIX: prefix,
         MODULES: 'fx_orders',
-        LOG_LEVEL: 'silent',
+        LOG_LEVEL: 'info',
         OUTBOX_POLL_INTERVAL_MS: '50',
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
+    recordChildOutput(child, 'crash-after-publish');
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, sig) => resolve(sig)));

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { createTestDatabase } from '../support/database';
+import { recordChildOutput } from '../support/run-logs';
 
 interface OtlpExport {
   resourceSpans: Array<{
@@ -36,6 +37,7 @@ describe('OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT)', () => {
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
+    recordChildOutput(child, 'main');
     try {
       let out = '';
       child.stdout.on('data', (c: Buffer) => (out += c.toString()));

@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { CONTEXTS } from '@modules';
 import { contextSchemaSql } from '@platform/database/context-schema';
 import { withDatabase } from '../support/global-setup';
+import { recordSecrets, secretsIn } from '../support/run-logs';
 import { serviceUrls } from '../support/services';
 
 /** An empty database (not the migrated template): the processes migrate their own on boot. */
@@ -57,6 +58,8 @@ export interface Answer {
 
 /** A JSON call; the body parsed whatever the status. */
 export async function call(url: string, init: { method?: string; token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Answer> {
+  // What it sends and gets back is looked for by value in the run's logs (test/support/run-logs.ts).
+  recordSecrets([...secretsIn(init.body), ...(init.token ? [init.token] : [])]);
   const res = await fetch(url, {
     method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
     headers: {
@@ -73,5 +76,6 @@ export async function call(url: string, init: { method?: string; token?: string;
   } catch {
     // not JSON (a CSV, say): kept as text
   }
+  recordSecrets(secretsIn(body));
   return { status: res.status, headers: res.headers, body };
 }

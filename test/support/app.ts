@@ -5,8 +5,8 @@ import request from 'supertest';
 import { createApp, shutdown } from '@app/bootstrap';
 import { loadConfig, type AppConfig } from '@platform/config/app-config';
 import type { ContextManifest } from '@platform/context-definition';
-import { createLogger } from '@platform/logging/logger';
 import { KeyRing } from '@platform/auth/key-ring';
+import { recordSecrets, secretsIn, secretsInAuthorization, suiteLogger } from './run-logs';
 import { serviceUrls } from './services';
 
 export interface TestAppOptions {
@@ -20,6 +20,7 @@ export interface TestAppOptions {
   /** Use the real Kafka with this topic prefix (default: in-process delivery). */
   readonly kafkaTopicPrefix?: string;
   readonly env?: Record<string, string>;
+  /** Default: the run's log file at info (test/support/run-logs.ts), which the scan after the suite reads. */
   readonly logger?: Logger;
   /** Listen on a real port (default: supertest drives the server directly). */
   readonly listen?: boolean;
@@ -63,7 +64,7 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     },
     options.available ?? options.contexts,
   );
-  const app = await createApp(config, { contexts: options.contexts, available: options.available, logger: options.logger ?? createLogger('silent') });
+  const app = await createApp(config, { contexts: options.contexts, available: options.available, logger: options.logger ?? suiteLogger() });
   try {
     if (options.listen) await app.listen({ port: 0, host: '127.0.0.1' });
     else {
@@ -79,13 +80,43 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
   return {
     app,
     config,
-    http: () => request(app.getHttpServer()),
+    http: () => recording(request(app.getHttpServer())),
     async close() {
       if (closed) return;
       closed = true;
       await shutdown(app);
     },
   };
+}
+
+type Agent = ReturnType<typeof request>;
+
+/**
+ * supertest, noting every address, password and token a test sends or receives, so the log
+ * scan after the suite can look for each of them by value (patterns alone cannot know a
+ * password).
+ */
+function recording(agent: Agent): Agent {
+  for (const method of ['get', 'post', 'put', 'patch', 'delete', 'options', 'head'] as const) {
+    const open = agent[method].bind(agent);
+    agent[method] = (url: string) => {
+      const test = open(url);
+      const send = test.send.bind(test);
+      const set = test.set.bind(test) as (field: unknown, value?: unknown) => typeof test;
+      test.send = (data?: string | object) => {
+        recordSecrets(secretsIn(data));
+        return send(data);
+      };
+      test.set = (field: unknown, value?: unknown) => {
+        const headers = typeof field === 'string' ? { [field]: value } : ((field ?? {}) as Record<string, unknown>);
+        for (const [name, v] of Object.entries(headers)) if (/^authorization$/i.test(name) && typeof v === 'string') recordSecrets(secretsInAuthorization(v));
+        return set(field, value);
+      };
+      test.on('response', (res: { body?: unknown }) => recordSecrets(secretsIn(res.body)));
+      return test;
+    };
+  }
+  return agent;
 }
 
 /** A topic prefix unique to this test file and run, so files never share topics or groups. */

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { recordChildOutput } from './run-logs';
 
 export interface ChildApp {
   readonly child: ChildProcess;
@@ -21,6 +22,8 @@ export async function startChildApp(env: Record<string, string>, timeoutMs = 60_
     cwd: join(__dirname, '../..'),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Everything it logs goes to the run's log directory too, for the scan after the suite.
+  recordChildOutput(child, 'app');
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );

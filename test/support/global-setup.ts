@@ -1,9 +1,15 @@
 import 'reflect-metadata';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { CONTEXTS } from '@modules';
 import { migrateDatabases, planDatabases } from '@platform/database/databases';
-import { createLogger } from '@platform/logging/logger';
+import { RUN_LOG_DIR, suiteLogger } from './run-logs';
 import { serviceUrls } from './services';
+
+/** Where each run's logs go (one directory per run, kept when the scan finds something). */
+export const TEST_LOGS_ROOT = join(tmpdir(), 'skyro-test-logs');
 
 /**
  * Once per run: a migrated template database. Each test file clones it (CREATE DATABASE
@@ -27,10 +33,33 @@ export default async function globalSetup(): Promise<void> {
   } finally {
     await admin.end();
   }
+  // Every app of the run logs under this directory; the global teardown scans it.
+  removeOldRunLogs();
+  const logDir = join(TEST_LOGS_ROOT, runId);
+  mkdirSync(logDir, { recursive: true });
+  process.env[RUN_LOG_DIR] = logDir;
   // Every context in the one database, as `npm start` has them.
-  await migrateDatabases(planDatabases(withDatabase(databaseUrl, template), CONTEXTS, {}), createLogger('silent'));
+  await migrateDatabases(planDatabases(withDatabase(databaseUrl, template), CONTEXTS, {}), suiteLogger());
   process.env['SKYRO_TEST_RUN_ID'] = runId;
   process.env['SKYRO_TEST_TEMPLATE_DB'] = template;
+}
+
+/** Log directories of runs older than a day (kept because their scan failed, or killed before it). */
+function removeOldRunLogs(): void {
+  let entries: string[] = [];
+  try {
+    entries = readdirSync(TEST_LOGS_ROOT);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const path = join(TEST_LOGS_ROOT, entry);
+    try {
+      if (Date.now() - statSync(path).mtimeMs > 24 * 3600_000) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // Another run removed it meanwhile.
+    }
+  }
 }
 
 export function withDatabase(url: string, database: string): string {

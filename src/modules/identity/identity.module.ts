@@ -1,4 +1,5 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { Scheduler } from '@platform/jobs/scheduler';
 import { identityConfig, type IdentityConfig } from './identity.config';
 import { AssignRoles } from './application/assign-roles/assign-roles';
 import { AuthorizeClient } from './application/authorize-client/authorize-client';
@@ -19,6 +20,7 @@ import { Passkeys } from './application/passkeys/passkeys';
 import { RecentAuthentication } from './application/recent-authentication';
 import { RegisterClient } from './application/register-client/register-client';
 import { RegisterUser } from './application/register-user/register-user';
+import { ReindexEmails } from './application/reindex-emails/reindex-emails';
 import { ResetPassword } from './application/reset-password/reset-password';
 import { StepUp } from './application/step-up/step-up';
 import { UpdateProfile } from './application/update-profile/update-profile';
@@ -50,6 +52,8 @@ import { SecondFactors } from './infrastructure/second-factors';
 import { SessionTokens } from './infrastructure/session-tokens';
 import { UserRecords } from './infrastructure/user-records';
 import { WebAuthnCeremonies } from './infrastructure/webauthn-ceremonies';
+
+const REINDEX_EMAILS = 'identity.reindex-emails';
 
 /**
  * Identity and access (issue 3, ADR 0005): users and their personal data, sign-in
@@ -109,6 +113,19 @@ import { WebAuthnCeremonies } from './infrastructure/webauthn-ceremonies';
     ChangeUserStatus,
     GetUserStatusQueryHandler,
     GetNotificationContentQueryHandler,
+    ReindexEmails,
   ],
 })
-export class IdentityModule {}
+export class IdentityModule implements OnApplicationBootstrap {
+  constructor(
+    private readonly scheduler: Scheduler,
+    private readonly reindexEmails: ReindexEmails,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.scheduler.every(REINDEX_EMAILS, 10 * 60_000, () => this.reindexEmails.run());
+    // At once too, in the background: rows indexed by an earlier release are found by their
+    // legacy index meanwhile (UserRecords.byEmail), so start-up need not wait for it.
+    void this.scheduler.runNow(REINDEX_EMAILS);
+  }
+}

@@ -7,6 +7,7 @@ import { newId } from '@shared-kernel';
 import type { AppConfig } from '../config/app-config';
 import { requestContext } from '../context/request-context';
 import { Lifecycle } from '../lifecycle/lifecycle';
+import { looksSensitive, maskUrlPath } from '../logging/sensitive-data';
 import type { Metrics } from '../metrics/metrics';
 import { traceIdOf } from '../tracing/trace-id';
 
@@ -17,11 +18,13 @@ export function fastifyOptions(config: AppConfig): FastifyServerOptions {
   return {
     bodyLimit: config.http.bodyLimitBytes,
     trustProxy: config.http.trustProxy,
-    // A caller's X-Request-Id is kept when it is safe to log; otherwise we mint one.
+    // A caller's X-Request-Id is kept when it is safe to log; otherwise we mint one (and the
+    // response carries ours). It is on every log line of the request: one that holds a card
+    // number, an IBAN or an e-mail address would put it there.
     requestIdHeader: false,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : newId();
+      return typeof given === 'string' && REQUEST_ID.test(given) && !looksSensitive(given, { digitBoundary: 'digit' }) ? given : newId();
     },
     // Route JSON schemas (derived from the contracts' zod schemas where a zod parse would be
     // too slow, e.g. transfer batches) must reject what zod rejects: wrong types and unknown
@@ -58,9 +61,10 @@ export async function configureHttpEdge(app: NestFastifyApplication, config: App
     done(null, payload);
   });
 
-  // The access line holds fixed fields only — ids, method, the path without its query (no
-  // route carries a secret in its path), status, time — so it skips the redaction pass,
-  // which cost 24 of its 30 µs.
+  // The access line holds fixed fields only — ids, method, the route template, the path
+  // without its query and with any segment holding a card number, IBAN or e-mail masked
+  // (`/v1/cards/:pan`), status, time — so it skips the redaction pass, which cost 24 of its
+  // 30 µs. (Every line still crosses the logger's scrubber, well under a microsecond.)
   const accessLog = log.child({}, { redact: [] });
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
@@ -71,7 +75,7 @@ export async function configureHttpEdge(app: NestFastifyApplication, config: App
         {
           requestId: request.id,
           method: request.method,
-          path: request.url.split('?')[0],
+          path: maskUrlPath(request.url),
           route,
           status: reply.statusCode,
           ms: Math.round(reply.elapsedTime * 10) / 10,

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type DomainErrorKind, type FieldError } from '@shared-kernel';
+import { maskUrlPath } from '../logging/sensitive-data';
 import { ReplayedResponse } from './replayed-response';
 import { PROBLEM_CONTENT_TYPE, problem, type ProblemDocument } from './problem';
 
@@ -71,7 +72,9 @@ export function sendProblem(reply: FastifyReply, body: ProblemDocument & Record<
 }
 
 export function toProblem(exception: unknown, request: FastifyRequest, logger: Logger): ProblemDocument & Record<string, unknown> {
-  const base = { instance: request.url.split('?')[0], requestId: String(request.id) };
+  // The instance is echoed to the caller and lands in gateways' and clients' logs: no query
+  // string, no card number, IBAN or e-mail address in it.
+  const base = { instance: maskUrlPath(request.url), requestId: String(request.id) };
 
   if (exception instanceof ReplayedResponse) return exception.body as ProblemDocument & Record<string, unknown>;
 

@@ -1,9 +1,10 @@
 import pino, { type Logger, type LoggerOptions } from 'pino';
 import { requestContext } from '../context/request-context';
+import { maskSensitive } from './sensitive-data';
 
 /**
  * Paths pino removes from every log line. Anything that can hold a credential, a card
- * number or personal data is listed; the card-number scrubber below is the second net.
+ * number or personal data is listed; scrubLogText below is the second net.
  */
 export const REDACTED_PATHS = [
   'req.headers.authorization',
@@ -34,27 +35,27 @@ export const REDACTED_PATHS = [
   'secret',
 ];
 
-const PAN_LIKE = /\b\d(?:[ -]?\d){12,18}\b/g;
+// `password=…`, `token: …` in free text (an error message quoting a connection setting).
+const CREDENTIAL_PAIR =
+  /\b(password|passwd|pwd|passphrase|secret|client_secret|token|access_token|refresh_token|api[_-]?key)(=|: ?)(?!\[REDACTED)([^\s&,;"'\\]+)/gi;
+// `scheme://user:password@host`: a connection string in an error.
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@"'\\]+):(?!\[REDACTED)([^\s@/"'\\]+)@/gi;
 
-/** Masks digit runs that pass the Luhn check (card numbers) inside free text. */
-export function scrubCardNumbers(text: string): string {
-  return text.replace(PAN_LIKE, (match) => {
-    const digits = match.replace(/[ -]/g, '');
-    return digits.length >= 13 && digits.length <= 19 && luhnValid(digits) ? '[REDACTED-PAN]' : match;
+/**
+ * The last net, over every serialised line: card numbers (Luhn-valid digit runs), IBANs and
+ * e-mail addresses become `[REDACTED-PAN]`, `[REDACTED-IBAN]`, `[REDACTED-EMAIL]` wherever
+ * they are (message, error, stack, any field), and `password=…`-like pairs lose their value.
+ * It keeps a JSON line JSON: a card number given as a JSON number becomes a string.
+ */
+export function scrubLogText(text: string): string {
+  let paired = text;
+  if (text.includes('=') || text.includes(': ')) paired = paired.replace(CREDENTIAL_PAIR, '$1$2[REDACTED]');
+  if (text.includes('://')) paired = paired.replace(URL_CREDENTIALS, '$1:[REDACTED]@');
+  return maskSensitive(paired, (kind, span) => {
+    const token = `[REDACTED-${kind.toUpperCase()}]`;
+    const jsonNumber = kind === 'pan' && paired.slice(span.start - 2, span.start) === '":' && /[,}\]]/.test(paired.charAt(span.end));
+    return jsonNumber ? `"${token}"` : token;
   });
-}
-
-function luhnValid(digits: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
 }
 
 export function loggerOptions(level: LoggerOptions['level']): LoggerOptions {
@@ -66,21 +67,10 @@ export function loggerOptions(level: LoggerOptions['level']): LoggerOptions {
     redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
     formatters: {
       level: (label) => ({ level: label }),
-      log: (object) => {
-        const err = object['err'] as { message?: unknown } | undefined;
-        if (err && typeof err.message === 'string') err.message = scrubCardNumbers(err.message);
-        return object;
-      },
     },
     hooks: {
-      logMethod(args, method) {
-        // Free-text messages are scrubbed too: a PAN pasted into an error string must not leak.
-        for (let i = 0; i < args.length; i++) {
-          const a = args[i];
-          if (typeof a === 'string') (args as unknown[])[i] = scrubCardNumbers(a);
-        }
-        return method.apply(this, args);
-      },
+      // After serialisation, so nothing escapes it: nested fields, error stacks, messages.
+      streamWrite: scrubLogText,
     },
     mixin: () => {
       const ctx = requestContext.current();

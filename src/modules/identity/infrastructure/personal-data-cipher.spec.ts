@@ -46,4 +46,13 @@ describe('PersonalDataCipher (envelope encryption)', () => {
     expect(cipher.emailIndex('jane@example.com')).not.toEqual(cipher.emailIndex('john@example.com'));
     expect(new PersonalDataCipher(keys('k1')).emailIndex('jane@example.com')).not.toEqual(cipher.emailIndex('jane@example.com'));
   });
+
+  it('indexes every spelling of an address as one (NFC, case-folded), where the legacy index did not', () => {
+    const composed = 'jos\u00e9@example.com';
+    const decomposed = 'JOSE\u0301@example.com';
+    expect(cipher.emailIndex(decomposed)).toEqual(cipher.emailIndex(composed));
+    expect(cipher.legacyEmailIndex(decomposed)).not.toEqual(cipher.legacyEmailIndex(composed));
+    // ASCII addresses keep the index they always had: nothing to recompute for them.
+    expect(cipher.legacyEmailIndex(' Jane@Example.com')).toEqual(cipher.emailIndex('jane@example.com'));
+  });
 });

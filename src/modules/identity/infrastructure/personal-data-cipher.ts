@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { emailLookupForm, legacyEmailLookupForm } from '../domain/email-address';
 import { IDENTITY_KEYS } from './identity.tokens';
 import type { IdentityKeys } from './identity-keys';
 
@@ -54,16 +55,23 @@ export class PersonalDataCipher {
     return open(dataKey, ciphertext, `${purpose}:${userId}`).toString('utf8');
   }
 
-  /** Deterministic, keyed lookup value for an email: equality search without the plaintext. */
+  /**
+   * Deterministic, keyed lookup value for an email: equality search without the plaintext.
+   * Over the address's lookup form (NFC, case-folded): every spelling of one address gives
+   * one value.
+   */
   emailIndex(email: string): Buffer {
-    return createHmac('sha256', this.keys.blindIndexKey)
-      .update(`email:${normalizeEmail(email)}`)
-      .digest();
+    return this.blindIndex(emailLookupForm(email));
   }
-}
 
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
+  /** The value rows indexed before addresses were normalised hold (trimmed, lower-cased only); see ReindexEmails. */
+  legacyEmailIndex(email: string): Buffer {
+    return this.blindIndex(legacyEmailLookupForm(email));
+  }
+
+  private blindIndex(form: string): Buffer {
+    return createHmac('sha256', this.keys.blindIndexKey).update(`email:${form}`).digest();
+  }
 }
 
 function seal(key: Buffer, plaintext: Buffer, aad: string): Buffer {

@@ -11,6 +11,7 @@ export interface UserRow {
   readonly status: UserStatus;
   readonly roles: Role[];
   readonly password_hash: string | null;
+  readonly email_index: Buffer | null;
   readonly personal_data: Buffer | null;
   readonly locale: string;
   readonly channels: string[];
@@ -31,13 +32,17 @@ export class UserRecords {
 
   async insert(sql: Sql, user: { id: string; personal: PersonalData; passwordHash: string; locale: string }): Promise<void> {
     const { dataKey, wrapped } = this.cipher.newDataKey(user.id);
-    await sql.query(`insert into identity.users (id, email_index, status, password_hash, personal_data, locale) values ($1, $2, 'pending', $3, $4, $5)`, [
-      user.id,
-      this.cipher.emailIndex(user.personal.email),
-      user.passwordHash,
-      this.cipher.encrypt(dataKey, user.id, PERSONAL, JSON.stringify(user.personal)),
-      user.locale,
-    ]);
+    await sql.query(
+      `insert into identity.users (id, email_index, email_index_form, status, password_hash, personal_data, locale)
+       values ($1, $2, 'nfc_casefold', 'pending', $3, $4, $5)`,
+      [
+        user.id,
+        this.cipher.emailIndex(user.personal.email),
+        user.passwordHash,
+        this.cipher.encrypt(dataKey, user.id, PERSONAL, JSON.stringify(user.personal)),
+        user.locale,
+      ],
+    );
     await sql.query('insert into identity.user_keys (user_id, kek_id, wrapped_key) values ($1, $2, $3)', [user.id, wrapped.kekId, wrapped.wrapped]);
   }
 
@@ -46,9 +51,41 @@ export class UserRecords {
     return rows[0] ?? null;
   }
 
+  /**
+   * The user `email` names, however it is spelled (composed or decomposed, any case). A row
+   * still indexed over the legacy form (not yet reindexed, or kept so because its normalised
+   * index belongs to another user) is found by that form too, and first: until ReindexEmails
+   * reaches it, and for such duplicates forever, each owner signs in exactly as before.
+   */
   async byEmail(sql: Sql, email: string): Promise<UserRow | null> {
-    const { rows } = await sql.query<UserRow & Record<string, unknown>>('select * from identity.users where email_index = $1', [this.cipher.emailIndex(email)]);
+    const { rows } = await sql.query<UserRow & Record<string, unknown>>(
+      `select * from identity.users
+        where email_index = $1 or (email_index = $2 and email_index_form <> 'nfc_casefold')
+        order by (email_index = $2 and email_index_form <> 'nfc_casefold') desc
+        limit 1`,
+      [this.cipher.emailIndex(email), this.cipher.legacyEmailIndex(email)],
+    );
     return rows[0] ?? null;
+  }
+
+  /** Users after `afterId` whose blind index is still over the legacy form (locked, skipping rows another pod holds). */
+  async legacyIndexed(sql: Sql, afterId: string | null, limit: number): Promise<UserRow[]> {
+    const { rows } = await sql.query<UserRow & Record<string, unknown>>(
+      `select * from identity.users where email_index_form = 'legacy' and email_index is not null and ($1::uuid is null or id > $1)
+        order by id limit $2 for update skip locked`,
+      [afterId, limit],
+    );
+    return rows;
+  }
+
+  /** Who holds `index` (other than `exceptId`). */
+  async emailIndexHolder(sql: Sql, index: Buffer, exceptId: string): Promise<string | null> {
+    const { rows } = await sql.query<{ id: string }>('select id from identity.users where email_index = $1 and id <> $2', [index, exceptId]);
+    return rows[0]?.id ?? null;
+  }
+
+  async setEmailIndex(sql: Sql, userId: string, index: Buffer, form: 'nfc_casefold' | 'legacy_conflict'): Promise<void> {
+    await sql.query('update identity.users set email_index = $2, email_index_form = $3 where id = $1', [userId, index, form]);
   }
 
   /** The user's data key, or null once erased. */

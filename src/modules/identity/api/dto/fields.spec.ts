@@ -31,6 +31,20 @@ describe('identity request fields', () => {
     expect(ok(EmailAddress, `${'a'.repeat(250)}@example.com`)).toBe(false);
   });
 
+  it('emails may be internationalised, in either normal form, but hold no invisible or control characters', () => {
+    for (const email of ['jos\u00e9@example.com', 'jose\u0301@example.com', 'дмитрий@пример.рф', '用户@例子.中国', 'Ödön.Ürge@exämple.de'])
+      expect(ok(EmailAddress, email)).toBe(true);
+    for (const email of [
+      'jos\u202eé@example.com',
+      'a\u200b@example.com',
+      'a\u0000@example.com',
+      '\ufeffa@example.com',
+      'a@example.c\u00f6\u200d',
+      'josé@@example.com',
+    ])
+      expect(ok(EmailAddress, email)).toBe(false);
+  });
+
   it('nested objects must be objects of their own shape', () => {
     expect(ok(UpdateProfileRequest, { address: { line1: 'a', city: 'b', postalCode: 'c', country: 'GB' }, preferences: {} })).toBe(true);
     expect(ok(UpdateProfileRequest, { address: [] })).toBe(false);

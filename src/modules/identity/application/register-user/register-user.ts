@@ -3,6 +3,7 @@ import { newId } from '@shared-kernel';
 import { pgCode, UnitOfWork } from '@platform/database/unit-of-work';
 import { Outbox } from '@platform/messaging/outbox';
 import { UserRegistered } from '@modules/identity/contract';
+import { canonicalEmail } from '@modules/identity/domain/email-address';
 import type { PersonalData } from '@modules/identity/domain/personal-data';
 import { AuditLog } from '@modules/identity/infrastructure/audit-log';
 import { NotificationRequests } from '@modules/identity/infrastructure/notification-requests';
@@ -40,7 +41,7 @@ export class RegisterUser {
     this.rules.assertAcceptable(command.password, [command.email, command.name]);
     // Hashing happens outside the transaction: no connection is held for its ~50 ms.
     const passwordHash = await this.hasher.hash(command.password);
-    const personal: PersonalData = { email: command.email.trim(), name: command.name.trim(), ...(command.phone ? { phone: command.phone } : {}) };
+    const personal: PersonalData = { email: canonicalEmail(command.email), name: command.name.trim(), ...(command.phone ? { phone: command.phone } : {}) };
     try {
       await this.uow.run(async (tx) => {
         const existing = await this.users.byEmail(tx, command.email);
