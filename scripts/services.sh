@@ -306,9 +306,9 @@ redis_up() {
 
 redis_down() {
   local pid; pid=$(read_pid "$REDIS_PIDFILE")
-  if [[ "$MODE" == kill ]] && pid_alive "$pid"; then
-    log "redis: killing (pid $pid)"
-    kill -KILL "$pid" 2>/dev/null || true
+  if [[ "$MODE" == kill ]]; then
+    # Only the pid this state dir started: never whatever answers on the port.
+    if pid_alive "$pid"; then log "redis: killing (pid $pid)"; kill -KILL "$pid" 2>/dev/null || true; fi
   elif redis_ping; then
     log "redis: stopping"
     # SHUTDOWN flushes and fsyncs the append-only file; NOSAVE only skips an RDB snapshot.
