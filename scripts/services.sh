@@ -285,7 +285,7 @@ redis_up() {
   mkdir -p "$STATE_DIR/redis"
   log "redis: starting on 127.0.0.1:$REDIS_PORT"
   # Our own instance rather than the system service. Sessions live here, so it persists
-  # them the way production must (helm/skyro-core/README.md): an append-only file, fsynced
+  # them the way production must (docs/deploy.md, "Redis: sessions survive its restart"): an append-only file, fsynced
   # every second. Redis writes each command to the file before it answers, so a restart or
   # a crash of Redis itself loses nothing acknowledged; only a crash of the machine may lose
   # the last second. "always" would fsync on every write — every rate-limit hit of every
