@@ -56,7 +56,9 @@ describe('infrastructure faults', () => {
     ['retries exhausted', new KafkaJSNumberOfRetriesExceeded(new KafkaJSConnectionError('Connection timeout'), { retryCount: 5, retryTime: 3000 })],
     [
       'a retriable protocol error (no leader)',
-      new KafkaJSProtocolError(Object.assign(new Error('There is no leader for this topic-partition'), { type: 'LEADER_NOT_AVAILABLE', code: 5, retriable: true })),
+      new KafkaJSProtocolError(
+        Object.assign(new Error('There is no leader for this topic-partition'), { type: 'LEADER_NOT_AVAILABLE', code: 5, retriable: true }),
+      ),
     ],
   ])('%s is the broker: 503 BROKER_UNAVAILABLE', (_why, error) => {
     expect(infrastructureFault(error)).toMatchObject({ kind: 'unavailable', code: 'BROKER_UNAVAILABLE' });
