@@ -3,9 +3,18 @@
 # PostgreSQL, Redis and a single-node Apache Kafka (KRaft), all on 127.0.0.1.
 #
 #   scripts/services.sh up [--only pg,redis,kafka]   start (reuses running instances)
-#   scripts/services.sh down [--only ...]            stop (caches and data are kept)
+#   scripts/services.sh down [--only ...] [--mode M] stop (caches and data are kept); M: fast (default),
+#                                                    smart (pg: wait for sessions; returns at once),
+#                                                    kill (SIGKILL: a crash, no clean shutdown)
+#   scripts/services.sh restart [--only ...]         down, then up (pg: pg_ctlcluster restart -m fast)
+#   scripts/services.sh purge [--only ...]           down and delete the data (private state dirs only)
 #   scripts/services.sh status [--only ...]          one line per service; exit 1 if any is down
 #   scripts/services.sh env                          shell exports: eval "$(scripts/services.sh env)"
+#
+# Private instances for tests that stop and start them (fault tests) without touching the
+# shared ones: another SKYRO_STATE_DIR and other ports (SKYRO_PG_PORT, SKYRO_REDIS_PORT,
+# SKYRO_KAFKA_PORT, SKYRO_KAFKA_CONTROLLER_PORT) make a separate PostgreSQL cluster, Redis
+# and Kafka broker; `purge` removes them again.
 #
 # Everything comes from package registries only (Debian apt, Maven Central),
 # because that's all our machines and CI can reach. Must run as root (apt-get,
@@ -205,9 +214,41 @@ SQL
 pg_down() {
   local v; v=$(pg_version)
   if [[ -n "$v" ]] && pg_running; then
-    log "postgres: stopping"
-    pg_ctlcluster "$v" "$PG_CLUSTER" stop -m fast
+    case "$MODE" in
+      fast) log "postgres: stopping"; pg_ctlcluster "$v" "$PG_CLUSTER" stop -m fast ;;
+      # Smart: no new sessions (they get 57P03 "the database system is shutting down"), the
+      # open ones go on; the server stops when the last ends. We do not wait for that.
+      smart) log "postgres: smart shutdown requested"; pg_ctlcluster "$v" "$PG_CLUSTER" stop -m smart -- --no-wait ;;
+      kill)
+        local pid; pid=$(head -1 "$(pg_conftool -s "$v" "$PG_CLUSTER" show data_directory)/postmaster.pid" 2>/dev/null || true)
+        log "postgres: killing the postmaster (pid ${pid:-?}) and its backends"
+        # The whole server at once, as a power cut would leave it: the next start recovers from the WAL.
+        if pid_alive "$pid"; then pkill -KILL -P "$pid" 2>/dev/null || true; kill -KILL "$pid" 2>/dev/null || true; fi
+        # Gone for good before anyone starts it again (its socket lock file names this pid).
+        for _ in $(seq 100); do pid_alive "$pid" || break; sleep 0.05; done
+        ;;
+    esac
   fi
+}
+
+pg_restart() {
+  local v; v=$(pg_version)
+  if [[ -n "$v" ]] && pg_running; then
+    log "postgres: restarting (fast: sessions are ended with 57P01)"
+    pg_ctlcluster "$v" "$PG_CLUSTER" restart -m fast 9>&-
+  fi
+  pg_up
+}
+
+pg_purge() {
+  [[ "$PRIVATE" -eq 1 ]] || die "purge removes data: only for a private SKYRO_STATE_DIR, never the shared $STATE_DIR"
+  local v; v=$(pg_version)
+  if [[ -n "$v" ]] && pg_lsclusters -h 2>/dev/null | awk -v c="$PG_CLUSTER" '$2 == c { found = 1 } END { exit !found }'; then
+    log "postgres: dropping cluster $v/$PG_CLUSTER"
+    pg_dropcluster --stop "$v" "$PG_CLUSTER" 2>/dev/null || true
+    rm -rf "/etc/postgresql/$v/$PG_CLUSTER"
+  fi
+  rm -rf "$STATE_DIR/pg"
 }
 
 pg_status() {
@@ -231,15 +272,29 @@ redis_up() {
   fi
   if redis_ping; then
     log "redis: already running on 127.0.0.1:$REDIS_PORT"
+    # One started before persistence was configured here gets it now, without a restart
+    # (Redis writes its append-only file in the background from the data it holds).
+    if [[ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" config get appendonly | tail -1)" != yes ]]; then
+      log "redis: turning on append-only persistence (appendfsync everysec)"
+      redis-cli -h 127.0.0.1 -p "$REDIS_PORT" config set appendfsync everysec >/dev/null
+      redis-cli -h 127.0.0.1 -p "$REDIS_PORT" config set appendonly yes >/dev/null
+    fi
     return 0
   fi
   port_open "$REDIS_PORT" && die "port $REDIS_PORT is taken by something that isn't answering PING; set SKYRO_REDIS_PORT"
   mkdir -p "$STATE_DIR/redis"
   log "redis: starting on 127.0.0.1:$REDIS_PORT"
-  # Our own instance rather than the system service; a pure cache for tests, so no persistence.
+  # Our own instance rather than the system service. Sessions live here, so it persists
+  # them the way production must (docs/deploy.md, "Redis: sessions survive its restart"): an append-only file, fsynced
+  # every second. Redis writes each command to the file before it answers, so a restart or
+  # a crash of Redis itself loses nothing acknowledged; only a crash of the machine may lose
+  # the last second. "always" would fsync on every write — every rate-limit hit of every
+  # request — for a second of sessions that at worst means logging in again. No RDB
+  # snapshots: the AOF alone is complete. noeviction: a full Redis must refuse writes
+  # (CACHE_UNAVAILABLE), never drop sessions to make room.
   redis-server --daemonize yes --bind 127.0.0.1 --port "$REDIS_PORT" \
     --pidfile "$REDIS_PIDFILE" --logfile "$LOG_DIR/redis.log" --dir "$STATE_DIR/redis" \
-    --save '' --appendonly no --maxclients 4096 9>&- \
+    --save '' --appendonly yes --appendfsync everysec --maxmemory-policy noeviction --maxclients 4096 9>&- \
     || die "redis failed to start; see $LOG_DIR/redis.log"
   local deadline=$((SECONDS + WAIT_SECS))
   until redis_ping; do
@@ -250,16 +305,27 @@ redis_up() {
 }
 
 redis_down() {
-  if redis_ping; then
+  local pid; pid=$(read_pid "$REDIS_PIDFILE")
+  if [[ "$MODE" == kill ]]; then
+    # Only the pid this state dir started: never whatever answers on the port.
+    if pid_alive "$pid"; then log "redis: killing (pid $pid)"; kill -KILL "$pid" 2>/dev/null || true; fi
+  elif redis_ping; then
     log "redis: stopping"
+    # SHUTDOWN flushes and fsyncs the append-only file; NOSAVE only skips an RDB snapshot.
     redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
   fi
-  local pid; pid=$(read_pid "$REDIS_PIDFILE")
   if pid_alive "$pid"; then
     for _ in $(seq 50); do pid_alive "$pid" || break; sleep 0.1; done
     pid_alive "$pid" && kill -9 "$pid" 2>/dev/null || true
   fi
   rm -f "$REDIS_PIDFILE"
+}
+
+redis_restart() { redis_down; redis_up; }
+
+redis_purge() {
+  [[ "$PRIVATE" -eq 1 ]] || die "purge removes data: only for a private SKYRO_STATE_DIR, never the shared $STATE_DIR"
+  rm -rf "$STATE_DIR/redis"
 }
 
 redis_status() {
@@ -427,7 +493,7 @@ kafka_up() {
       local cluster_id
       cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | cut -c1-22)
       log "kafka: formatting storage (cluster id $cluster_id)"
-      java -cp "$KAFKA_LIBS/*" kafka.tools.StorageTool format -t "$cluster_id" -c "$KAFKA_DIR/server.properties" \
+      java -cp "$KAFKA_LIBS/*" kafka.tools.StorageTool format --cluster-id="$cluster_id" -c "$KAFKA_DIR/server.properties" \
         >"$LOG_DIR/kafka-format.log" 2>&1 \
         || { cat "$LOG_DIR/kafka-format.log" >&2; die "kafka storage format failed; see $LOG_DIR/kafka-format.log"; }
     fi
@@ -460,7 +526,11 @@ kafka_up() {
 
 kafka_down() {
   local pid; pid=$(kafka_pid)
-  if [[ -n "$pid" ]]; then
+  if [[ -n "$pid" && "$MODE" == kill ]]; then
+    log "kafka: killing (pid $pid)"
+    kill -KILL "$pid" 2>/dev/null || true
+    for _ in $(seq 50); do pid_alive "$pid" || break; sleep 0.1; done
+  elif [[ -n "$pid" ]]; then
     log "kafka: stopping (pid $pid)"
     kill -TERM "$pid" 2>/dev/null || true
     # A clean shutdown avoids log recovery on the next start; give it a while.
@@ -471,6 +541,13 @@ kafka_down() {
     fi
   fi
   rm -f "$KAFKA_PIDFILE"
+}
+
+kafka_restart() { kafka_down; kafka_up; }
+
+kafka_purge() {
+  [[ "$PRIVATE" -eq 1 ]] || die "purge removes data: only for a private SKYRO_STATE_DIR, never the shared $STATE_DIR"
+  rm -rf "$KAFKA_DIR"
 }
 
 kafka_status() {
@@ -485,16 +562,19 @@ kafka_status() {
 # ---------------------------------------------------------------------- main
 
 usage() {
-  sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
 cmd="${1:-}"; [[ -n "$cmd" ]] || usage; shift
 services="$ALL_SERVICES"
+MODE=fast
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --only) [[ $# -ge 2 ]] || usage; services="${2//,/ }"; shift 2 ;;
     --only=*) services="${1#--only=}"; services="${services//,/ }"; shift ;;
+    --mode) [[ $# -ge 2 ]] || usage; MODE="$2"; shift 2 ;;
+    --mode=*) MODE="${1#--mode=}"; shift ;;
     -h|--help) usage ;;
     *) die "unknown argument: $1" ;;
   esac
@@ -503,6 +583,10 @@ for s in $services; do
   case "$s" in pg|postgres) ;; redis|kafka) ;; *) die "unknown service '$s' (use pg, redis, kafka)" ;; esac
 done
 services="${services//postgres/pg}"
+case "$MODE" in fast|kill) ;; smart) [[ "$services" == pg ]] || die "--mode smart is for pg only (--only pg)" ;; *) die "unknown mode '$MODE' (use fast, smart, kill)" ;; esac
+[[ "$MODE" == fast || "$cmd" == down ]] || die "--mode is an option of down"
+PRIVATE=0
+[[ -n "${SKYRO_STATE_DIR:-}" && "$(realpath -m "$STATE_DIR")" != /tmp/skyro-services ]] && PRIVATE=1
 
 # One 'up'/'down' at a time (parallel test jobs may all call 'up'). The lock fd is
 # closed (9>&-) for every daemon we start so they don't hold it forever.
@@ -527,6 +611,23 @@ case "$cmd" in
       if [[ " $services " == *" $s "* ]]; then "${s}_down"; fi
     done
     log "stopped ($services); caches in $CACHE_DIR and data in $STATE_DIR kept"
+    ;;
+  restart)
+    [[ $(id -u) -eq 0 ]] || die "run as root (apt-get and pg_ctlcluster need it)"
+    take_lock
+    for s in $services; do "${s}_restart"; done
+    env_lines >"$STATE_DIR/env"
+    ;;
+  purge)
+    # Checked before anything is stopped: the shared instances are never purged (nor killed by a purge).
+    [[ "$PRIVATE" -eq 1 ]] || die "purge removes data: only for a private SKYRO_STATE_DIR, never the shared $STATE_DIR"
+    take_lock
+    for s in kafka redis pg; do
+      if [[ " $services " == *" $s "* ]]; then MODE=kill "${s}_down"; "${s}_purge"; fi
+    done
+    # The whole state dir once nothing of it is left.
+    if [[ "$services" == "$ALL_SERVICES" || -z "$(ls -A "$STATE_DIR/pg" "$STATE_DIR/redis" "$KAFKA_DIR" 2>/dev/null)" ]]; then rm -rf "$STATE_DIR"; fi
+    log "purged ($services) in $STATE_DIR"
     ;;
   status)
     rc=0

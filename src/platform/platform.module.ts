@@ -87,6 +87,7 @@ export class PlatformModule {
               {
                 poolMax: config.database.poolMax,
                 statementTimeoutMs: config.database.statementTimeoutMs,
+                connectTimeoutMs: config.database.connectTimeoutMs,
                 role: config.database.useAppRole ? APP_ROLE : undefined,
                 entities: contexts.flatMap((c) => c.entities ?? []),
               },

@@ -6,6 +6,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import type { ContextManifest } from '../context-definition';
 import { requestContext } from '../context/request-context';
 import { ContextDatabases } from '../database/databases';
+import { describeFault, infrastructureFault } from '../faults/infrastructure-fault';
 import { fieldErrors } from '../http/zod-request';
 import { Scheduler } from '../jobs/scheduler';
 import { Metrics } from '../metrics/metrics';
@@ -154,6 +155,12 @@ export class BusServer {
       return { ok: true, result: await run() };
     } catch (error) {
       if (error instanceof DomainError) return errorReply(error);
+      // The owner's database or cache is down: the caller answers 503 with its code, and retries.
+      const fault = infrastructureFault(error);
+      if (fault) {
+        this.logger.warn({ code: fault.code, cause: describeFault(error) }, 'a served command or query met an infrastructure fault');
+        return errorReply(fault);
+      }
       this.logger.error({ err: error }, 'a served command or query failed unexpectedly');
       return {
         ok: false,

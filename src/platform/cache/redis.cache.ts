@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
+import { markFault } from '../faults/infrastructure-fault';
 import { Cache, type Subscription } from './cache';
 
 // Sliding window as a sorted set of hit timestamps: trim, add, count, expire, atomically.
@@ -47,35 +48,34 @@ export class RedisCache extends Cache {
   }
 
   async get(key: string): Promise<string | null> {
-    return this.client.get(key);
+    return this.client.get(key).catch(cacheFault);
   }
 
   async set(key: string, value: string, ttlMs?: number): Promise<void> {
-    if (ttlMs) await this.client.set(key, value, 'PX', ttlMs);
-    else await this.client.set(key, value);
+    await (ttlMs ? this.client.set(key, value, 'PX', ttlMs) : this.client.set(key, value)).catch(cacheFault);
   }
 
   async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
-    return (await this.client.set(key, value, 'PX', ttlMs, 'NX')) === 'OK';
+    return (await this.client.set(key, value, 'PX', ttlMs, 'NX').catch(cacheFault)) === 'OK';
   }
 
   async delete(...keys: string[]): Promise<void> {
-    if (keys.length) await this.client.del(...keys);
+    if (keys.length) await this.client.del(...keys).catch(cacheFault);
   }
 
   async increment(key: string, ttlMs: number): Promise<number> {
-    return Number(await (this.client as unknown as Scripts).skyroIncrement(key, ttlMs));
+    return Number(await (this.client as unknown as Scripts).skyroIncrement(key, ttlMs).catch(cacheFault));
   }
 
   async hit(key: string, windowMs: number, nowMs = Date.now()): Promise<{ count: number; oldestMs: number }> {
     // The member must be unique per hit, or two hits in the same millisecond count once.
     const member = `${nowMs}:${randomBytes(6).toString('hex')}`;
-    const [count, oldest] = await (this.client as unknown as Scripts).skyroHit(key, nowMs, windowMs, member);
+    const [count, oldest] = await (this.client as unknown as Scripts).skyroHit(key, nowMs, windowMs, member).catch(cacheFault);
     return { count: Number(count), oldestMs: Number(oldest) };
   }
 
   async peekWindow(key: string, windowMs: number, nowMs = Date.now()): Promise<{ count: number; oldestMs: number }> {
-    const [count, oldest] = await (this.client as unknown as Scripts).skyroPeek(key, nowMs, windowMs);
+    const [count, oldest] = await (this.client as unknown as Scripts).skyroPeek(key, nowMs, windowMs).catch(cacheFault);
     return { count: Number(count), oldestMs: oldest === undefined || oldest === null ? nowMs : Number(oldest) };
   }
 
@@ -85,24 +85,25 @@ export class RedisCache extends Cache {
       .multi()
       .sadd(key, ...members)
       .pexpire(key, ttlMs)
-      .exec();
+      .exec()
+      .catch(cacheFault);
   }
 
   async removeFromSet(key: string, members: readonly string[]): Promise<void> {
-    if (members.length) await this.client.srem(key, ...members);
+    if (members.length) await this.client.srem(key, ...members).catch(cacheFault);
   }
 
   async setMembers(key: string): Promise<string[]> {
-    return this.client.smembers(key);
+    return this.client.smembers(key).catch(cacheFault);
   }
 
   async getMany(keys: readonly string[]): Promise<Array<string | null>> {
-    return keys.length ? this.client.mget(...keys) : [];
+    return keys.length ? this.client.mget(...keys).catch(cacheFault) : [];
   }
 
   async publish(channel: string, message: string): Promise<void> {
     // Key prefixes do not apply to channels: prefix by hand so tenants/tests stay apart.
-    await this.client.publish(this.keyPrefix + channel, message);
+    await this.client.publish(this.keyPrefix + channel, message).catch(cacheFault);
   }
 
   async subscribe(channel: string, onMessage: (message: string) => void): Promise<Subscription> {
@@ -137,7 +138,7 @@ export class RedisCache extends Cache {
   }
 
   async ping(): Promise<void> {
-    await this.client.ping();
+    await this.client.ping().catch(cacheFault);
   }
 
   async close(): Promise<void> {
@@ -151,4 +152,9 @@ interface Scripts {
   skyroHit(key: string, now: number, window: number, member: string): Promise<[number, string]>;
   skyroPeek(key: string, now: number, window: number): Promise<[number, string | null]>;
   skyroIncrement(key: string, ttl: number): Promise<number>;
+}
+
+/** Whatever the client could not get answered is the cache being unavailable (markFault keeps Redis's own refusals apart). */
+function cacheFault(error: unknown): never {
+  throw markFault(error, 'cache');
 }

@@ -33,6 +33,8 @@ export interface AppConfig {
     readonly url?: string;
     readonly poolMax: number;
     readonly statementTimeoutMs: number;
+    /** How long a query waits for a connection before failing as 503 DATABASE_UNAVAILABLE. */
+    readonly connectTimeoutMs: number;
     readonly migrateOnBoot: boolean;
     /** Run as the restricted `skyro_app` role (SET ROLE at connect); migrations run as the login user. */
     readonly useAppRole: boolean;
@@ -165,6 +167,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, contexts: re
       url: e.DATABASE_URL,
       poolMax: e.DATABASE_POOL_MAX,
       statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+      connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
       // The embedded database belongs to this process, so it migrates itself; a shared
       // database is migrated by the deploy's migration job unless told otherwise.
       migrateOnBoot: e.DATABASE_MIGRATE_ON_BOOT ?? e.DATABASE_URL === undefined,

@@ -56,6 +56,7 @@ export const envSchema = z.object({
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
   DATABASE_POOL_MAX: int(1, 1000).default(20),
   DATABASE_STATEMENT_TIMEOUT_MS: int(0, 3_600_000).default(30_000),
+  DATABASE_CONNECT_TIMEOUT_MS: int(100, 600_000).default(10_000),
   DATABASE_MIGRATE_ON_BOOT: bool.optional(),
   DATABASE_USE_APP_ROLE: bool.default(true),
   EMBEDDED_DATA_DIR: z.string().min(1).default('.data'),

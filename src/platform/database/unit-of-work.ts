@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { QueryResultRow } from 'pg';
 import { DataSource, type EntityManager, type QueryResult, type QueryRunner } from 'typeorm';
 import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel';
+import { markFault } from '../faults/infrastructure-fault';
 
 export interface QueryOutcome<R> {
   readonly rows: R[];
@@ -49,6 +50,7 @@ export class UnitOfWork {
         for (const callback of callbacks) callback();
         return result;
       } catch (error) {
+        lostConnection(error);
         if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
         const code = pgCode(error);
         if (attempt < maxAttempts && (RETRYABLE.has(code) || options.retryOn?.includes(code))) {
@@ -67,6 +69,8 @@ export class UnitOfWork {
     const runner = this.dataSource.createQueryRunner();
     try {
       return outcome(await runner.query(sql, params as unknown[], true));
+    } catch (error) {
+      throw lostConnection(error);
     } finally {
       await runner.release();
     }
@@ -87,6 +91,17 @@ function txOf(runner: QueryRunner, callbacks: Array<() => void>): Tx {
 function outcome<R>(result: QueryResult): QueryOutcome<R> {
   const rows = (result.records ?? []) as R[];
   return { rows, rowCount: result.affected ?? rows.length };
+}
+
+/**
+ * TypeORM releases a query runner by itself when its connection fails (the server ended it,
+ * the socket reset) and the next statement of the work gets QueryRunnerAlreadyReleasedError.
+ * Here, where runners are released only after the work, that error can only mean a lost
+ * connection: the database is unavailable.
+ */
+function lostConnection(error: unknown): unknown {
+  if ((error as { name?: unknown } | null)?.name === 'QueryRunnerAlreadyReleasedError') markFault(error, 'database');
+  return error;
 }
 
 export function pgCode(error: unknown): string {

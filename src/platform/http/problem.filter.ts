@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type DomainErrorKind, type FieldError } from '@shared-kernel';
+import { describeFault, infrastructureFault } from '../faults/infrastructure-fault';
 import { maskUrlPath } from '../logging/sensitive-data';
 import { ReplayedResponse } from './replayed-response';
 import { PROBLEM_CONTENT_TYPE, problem, type ProblemDocument } from './problem';
@@ -106,6 +107,13 @@ export function toProblem(exception: unknown, request: FastifyRequest, logger: L
     const detail = typeof response === 'string' ? response : text((response as { message?: unknown }).message ?? exception.message);
     const code = status === (HttpStatus.NOT_FOUND as number) ? 'ROUTE_NOT_FOUND' : httpCode(status);
     return problem(status, code, TITLE_OF[status] ?? 'Error', { ...base, detail: status >= 500 ? undefined : detail });
+  }
+
+  // PostgreSQL, Redis or Kafka not answering: 503 with Retry-After and the part's code, not a 500.
+  const fault = infrastructureFault(exception);
+  if (fault) {
+    logger.warn({ requestId: base.requestId, code: fault.code, cause: describeFault(exception) }, 'infrastructure unavailable; answered 503');
+    return toProblem(fault, request, logger);
   }
 
   logger.error({ err: exception, requestId: base.requestId }, 'unhandled error');

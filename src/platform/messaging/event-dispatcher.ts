@@ -4,8 +4,13 @@ import type { EventEnvelope } from '@shared-kernel';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { requestContext } from '../context/request-context';
 import { ContextDatabases } from '../database/databases';
+import { describeFault, isInfrastructureFault } from '../faults/infrastructure-fault';
 import { schemaName } from './sql-identifier';
 import { SUBSCRIPTION_METADATA, type IntegrationEventHandler, type Subscription, type SubscriptionOptions } from './subscriptions';
+
+/** How long a delivery keeps retrying in place while the database is unavailable, before it is given up to be redone. */
+const INFRASTRUCTURE_PATIENCE_MS = 30_000;
+const INFRASTRUCTURE_RETRY_MAX_MS = 2_000;
 
 export type DeliveryOutcome = 'handled' | 'duplicate' | 'failed';
 
@@ -78,11 +83,29 @@ export class EventDispatcher {
     }
     const envelope: EventEnvelope = { ...received, data: data.data };
     const { maxAttempts, retryBaseMs } = this.config.consumers;
+    let faultsSince: number | undefined;
+    let faults = 0;
     for (let attempt = 1; ; attempt++) {
       try {
         const outcome = await this.deliverOnce(subscription, envelope);
         return { outcome };
       } catch (error) {
+        // The database (or cache) being down is not the event's fault: it spends no attempt
+        // and is never dead-lettered. Past a while the delivery is given up (thrown): the
+        // transport delivers it again later (Kafka from the committed offset, the relay from
+        // the outbox rows it did not delete), and the inbox drops what was already handled.
+        if (isInfrastructureFault(error)) {
+          faultsSince ??= Date.now();
+          if (Date.now() - faultsSince > INFRASTRUCTURE_PATIENCE_MS) throw error;
+          if (faults++ % 10 === 0)
+            this.logger.warn(
+              { consumer: subscription.consumer, eventId: envelope.id, cause: describeFault(error) },
+              'event delivery waits for the infrastructure',
+            );
+          attempt--;
+          await sleep(Math.min(INFRASTRUCTURE_RETRY_MAX_MS, retryBaseMs * 2 ** Math.min(faults, 10)));
+          continue;
+        }
         const err = error instanceof Error ? error : new Error(String(error));
         this.logger.warn({ consumer: subscription.consumer, eventId: envelope.id, type: envelope.type, attempt, err }, 'event handler failed');
         if (attempt >= maxAttempts) {

@@ -6,6 +6,7 @@ import { UnitOfWork } from '@platform/database/unit-of-work';
 import { Metrics } from '@platform/metrics/metrics';
 import { Outbox } from '@platform/messaging/outbox';
 import { pgCode } from '@platform/database/unit-of-work';
+import { isInfrastructureFault } from '@platform/faults/infrastructure-fault';
 import type { IntegrationEvent } from '@shared-kernel';
 import { PendingTransferResolvedV1, TransferCreatedV1 } from '@modules/ledger/contract';
 import { applyBatch, type BatchResult } from '@modules/ledger/domain/ledger-engine';
@@ -81,14 +82,16 @@ export class TransferCommitter {
     }
   }
 
-  /** Commits a batch; if it fails for a reason other than contention, each submission is tried alone so one bad request cannot fail the others. */
+  /** Commits a batch; if it fails for a reason other than contention or an unavailable database, each submission is tried alone so one bad request cannot fail the others. */
   private async commitOrIsolate(batch: Submission[]): Promise<void> {
     try {
       const outcomes = await this.commit(batch.map((s) => s.requests));
       batch.forEach((s, i) => s.resolve(outcomes[i]!));
     } catch (error) {
-      if (batch.length === 1) {
-        batch[0]!.reject(error);
+      // Alone, or when the database itself is unavailable (one at a time would only fail
+      // again, each waiting for its own connection): every submission gets the error.
+      if (batch.length === 1 || isInfrastructureFault(error)) {
+        for (const submission of batch) submission.reject(error);
         return;
       }
       this.logger.warn({ err: error, submissions: batch.length, code: pgCode(error) }, 'ledger batch failed; retrying its submissions one by one');
