@@ -24,6 +24,8 @@ import { ReplayedResponse } from './replayed-response';
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
 /** A request left in progress (its pod died) may be retried after this long. */
 const LOCK_MS = 30_000;
+/** How often a claim that could not be released (the database was down) is tried again. */
+const RELEASE_RETRY_MS = 200;
 
 export interface IdempotentOptions {
   /** Reject requests without the header (default: the header is optional). */
@@ -59,6 +61,17 @@ interface StoredKey {
   response_body: string | null;
   locked: boolean;
 }
+
+/**
+ * Claims whose request failed in this process but could not be released, because the
+ * database was down at that moment. Their first attempt is known to be over, so a retry
+ * arriving here takes over at once instead of waiting LOCK_MS for the claim to lapse
+ * (409 IDEMPOTENCY_REQUEST_IN_PROGRESS); meanwhile each is released as soon as the database
+ * answers again, for retries that reach another pod. Process-wide: Nest may build an
+ * interceptor per module.
+ */
+const abandonedClaims = new Map<string, NodeJS.Timeout>();
+const claimId = (scope: string, key: string): string => `${scope}\n${key}`;
 
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -97,8 +110,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
       .digest('hex');
 
     return from(this.begin(scope, key, hash)).pipe(
-      mergeMap((stored) => {
-        if (stored) {
+      mergeMap((begun) => {
+        if ('replay' in begun) {
+          const stored = begun.replay;
           reply.header('idempotent-replayed', 'true');
           const body: unknown = stored.response_body === null ? null : JSON.parse(stored.response_body);
           if (stored.status_code! >= 400) throw new ReplayedResponse(stored.status_code!, body);
@@ -109,45 +123,52 @@ export class IdempotencyInterceptor implements NestInterceptor {
             await this.finish(scope, key, successStatus(this.reflector, context, request.method), body);
             return body;
           }),
-          catchError((error: unknown) => from(this.onError(scope, key, error, request)).pipe(mergeMap(() => throwError(() => error)))),
+          catchError((error: unknown) => from(this.onError(scope, key, begun.claim, error, request)).pipe(mergeMap(() => throwError(() => error)))),
         );
       }),
     );
   }
 
-  /** Claims the key; returns the stored outcome when this is a replay. */
-  private async begin(scope: string, key: string, hash: string): Promise<StoredKey | null> {
+  /** Claims the key (the claim is its lock's expiry, which names this attempt); returns the stored outcome when this is a replay. */
+  private async begin(scope: string, key: string, hash: string): Promise<{ replay: StoredKey } | { claim: string }> {
     return this.uow.run(async (tx) => {
-      const claimed = await tx.query(
-        `insert into platform.idempotency_keys (scope, key, request_hash, state, locked_until)
-         values ($1, $2, $3, 'in_progress', now() + $4 * interval '1 millisecond')
-         on conflict (scope, key) do nothing`,
-        [scope, key, hash, LOCK_MS],
-      );
-      if (claimed.rowCount === 1) return null;
-      const { rows } = await tx.query<StoredKey>(
-        `select request_hash, state, status_code, response_body, locked_until > now() as locked
-         from platform.idempotency_keys where scope = $1 and key = $2 for update`,
-        [scope, key],
-      );
-      const stored = rows[0];
-      if (!stored) return null; // deleted a moment ago by a failed first attempt: this one goes ahead
-      if (stored.request_hash !== hash) {
-        throw new DomainError('unprocessable', 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request');
+      for (let attempt = 1; ; attempt++) {
+        const claimed = await tx.query<{ locked_until: string }>(
+          `insert into platform.idempotency_keys (scope, key, request_hash, state, locked_until)
+           values ($1, $2, $3, 'in_progress', now() + $4 * interval '1 millisecond')
+           on conflict (scope, key) do nothing
+           returning locked_until::text`,
+          [scope, key, hash, LOCK_MS],
+        );
+        if (claimed.rowCount === 1) return { claim: claimed.rows[0]!.locked_until };
+        const { rows } = await tx.query<StoredKey>(
+          `select request_hash, state, status_code, response_body, locked_until > now() as locked
+           from platform.idempotency_keys where scope = $1 and key = $2 for update`,
+          [scope, key],
+        );
+        const stored = rows[0];
+        // Released a moment ago by a failed first attempt: claim it afresh.
+        if (!stored && attempt < 3) continue;
+        if (stored?.request_hash !== undefined && stored.request_hash !== hash) {
+          throw new DomainError('unprocessable', 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request');
+        }
+        if (stored?.state === 'completed') return { replay: stored };
+        const abandoned = abandonedClaims.get(claimId(scope, key));
+        if (stored && abandoned) {
+          clearTimeout(abandoned);
+          abandonedClaims.delete(claimId(scope, key));
+        } else if (!stored || stored.locked) {
+          throw new DomainError('conflict', 'IDEMPOTENCY_REQUEST_IN_PROGRESS', 'A request with this Idempotency-Key is still being processed; retry shortly', {
+            retryAfterSeconds: 1,
+          });
+        }
+        // The first attempt's process died mid-request, or failed here while the database was down: this retry takes over.
+        const taken = await tx.query<{ locked_until: string }>(
+          `update platform.idempotency_keys set locked_until = now() + $3 * interval '1 millisecond' where scope = $1 and key = $2 returning locked_until::text`,
+          [scope, key, LOCK_MS],
+        );
+        return { claim: taken.rows[0]!.locked_until };
       }
-      if (stored.state === 'completed') return stored;
-      if (stored.locked) {
-        throw new DomainError('conflict', 'IDEMPOTENCY_REQUEST_IN_PROGRESS', 'A request with this Idempotency-Key is still being processed; retry shortly', {
-          retryAfterSeconds: 1,
-        });
-      }
-      // The first attempt's process died mid-request: this retry takes over.
-      await tx.query(`update platform.idempotency_keys set locked_until = now() + $3 * interval '1 millisecond' where scope = $1 and key = $2`, [
-        scope,
-        key,
-        LOCK_MS,
-      ]);
-      return null;
     });
   }
 
@@ -160,7 +181,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     ]);
   }
 
-  private async onError(scope: string, key: string, error: unknown, request: AuthenticatedRequest): Promise<void> {
+  private async onError(scope: string, key: string, claim: string, error: unknown, request: AuthenticatedRequest): Promise<void> {
     try {
       // A business outcome (404, 409, 422...) is the answer to this request: replay it.
       if (error instanceof DomainError && !TRANSIENT.has(error.kind)) {
@@ -168,10 +189,38 @@ export class IdempotencyInterceptor implements NestInterceptor {
         await this.finish(scope, key, body.status, body);
         return;
       }
-      await this.uow.query('delete from platform.idempotency_keys where scope = $1 and key = $2', [scope, key]);
+      await this.release(scope, key, claim);
     } catch (storeError) {
-      this.logger.warn({ err: storeError }, 'could not record the outcome of an idempotent request');
+      this.logger.warn({ err: storeError }, 'could not record the outcome of an idempotent request; its claim is released once the database answers');
+      this.releaseLater(scope, key, claim, Date.now() + LOCK_MS);
     }
+  }
+
+  /** Releases this attempt's claim — only its own: a retry that took the key over has another lock expiry. */
+  private async release(scope: string, key: string, claim: string): Promise<void> {
+    await this.uow.query(
+      `delete from platform.idempotency_keys where scope = $1 and key = $2 and state = 'in_progress' and locked_until = $3::timestamptz`,
+      [scope, key, claim],
+    );
+  }
+
+  /** Keeps trying to release an abandoned claim until it succeeds, a retry takes it over, or it lapses by itself. */
+  private releaseLater(scope: string, key: string, claim: string, lapsesAt: number): void {
+    const id = claimId(scope, key);
+    clearTimeout(abandonedClaims.get(id));
+    if (Date.now() >= lapsesAt) {
+      abandonedClaims.delete(id);
+      return;
+    }
+    const timer = setTimeout(() => {
+      if (abandonedClaims.get(id) !== timer) return;
+      this.release(scope, key, claim).then(
+        () => abandonedClaims.get(id) === timer && abandonedClaims.delete(id),
+        () => abandonedClaims.get(id) === timer && this.releaseLater(scope, key, claim, lapsesAt),
+      );
+    }, RELEASE_RETRY_MS);
+    timer.unref();
+    abandonedClaims.set(id, timer);
   }
 }
 

@@ -270,14 +270,13 @@ export class Load {
 }
 
 /**
- * An answer that tells the client to come back: a 503 with Retry-After, or 409
- * IDEMPOTENCY_REQUEST_IN_PROGRESS with Retry-After — the claim of an earlier attempt of the
- * same key that failed while the database was down (it could not be released then; it
- * lapses after the idempotency lock's lifetime).
+ * An answer that tells the client to come back: a 503 problem document with Retry-After.
+ * (A retry whose earlier attempt failed while the database was down is not told 409
+ * IDEMPOTENCY_REQUEST_IN_PROGRESS: that attempt's claim is known to be abandoned.)
  */
 export function retryLater(answer: Answer): boolean {
   if (answer.retryAfter === undefined || !answer.contentType?.startsWith('application/problem+json')) return false;
-  return answer.status === 503 || (answer.status === 409 && answer.code === 'IDEMPOTENCY_REQUEST_IN_PROGRESS');
+  return answer.status === 503;
 }
 
 /**
@@ -287,7 +286,7 @@ export function retryLater(answer: Answer): boolean {
 export function unexpectedAnswers(answers: readonly Answer[], allowed: readonly string[]): Answer[] {
   return answers.filter((a) => {
     if (a.status >= 200 && a.status < 300) return false;
-    return !(retryLater(a) && (a.status === 409 || allowed.includes(a.code ?? '')));
+    return !(retryLater(a) && allowed.includes(a.code ?? ''));
   });
 }
 
