@@ -5,9 +5,12 @@ import { jsonShapeViolation } from '@platform/http/json-body';
  * What the JSON shape check costs before a body is parsed (issue 16, item 2): hostile
  * bodies are refused after a few characters; a legitimate 5,000-transfer batch is scanned
  * once. Prints one JSON line per body: its size, the check's median and p99 time in
- * microseconds, and JSON.parse's median for comparison (what the check saves, or adds).
+ * microseconds (and how many runs), and JSON.parse's median for comparison (what the check
+ * saves, or adds). BENCH_RUNS (1000) and BENCH_BUDGET_MS (3000 per measurement) bound it.
  */
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 1000);
+/** Each measurement stops after this long (JSON.parse of 100,000 keys takes ~60 ms a run), with at least 20 runs. */
+const BUDGET_MS = Number(process.env['BENCH_BUDGET_MS'] ?? 3000);
 
 function deep(levels: number): string {
   return '{"a":'.repeat(levels) + '1' + '}'.repeat(levels);
@@ -32,16 +35,17 @@ function batch(transfers: number): string {
   return JSON.stringify({ transfers: items });
 }
 
-function measure(run: () => unknown): { median: number; p99: number } {
-  for (let i = 0; i < 50; i++) run(); // warm-up: optimised code, not the interpreter
+function measure(run: () => unknown): { median: number; p99: number; runs: number } {
+  for (let i = 0, end = performance.now() + BUDGET_MS / 3; i < 50 && (i < 5 || performance.now() < end); i++) run(); // warm-up: optimised code, not the interpreter
   const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
+  const end = performance.now() + BUDGET_MS;
+  for (let i = 0; i < RUNS && (i < 20 || performance.now() < end); i++) {
     const start = process.hrtime.bigint();
     run();
     times.push(Number(process.hrtime.bigint() - start) / 1000);
   }
   times.sort((a, b) => a - b);
-  return { median: round(times[Math.floor(times.length / 2)]!), p99: round(times[Math.floor(times.length * 0.99)]!) };
+  return { median: round(times[Math.floor(times.length / 2)]!), p99: round(times[Math.floor(times.length * 0.99)]!), runs: times.length };
 }
 
 const round = (us: number) => Math.round(us * 10) / 10;
@@ -68,6 +72,7 @@ for (const [name, body] of [
       refused: jsonShapeViolation(body)?.code ?? null,
       checkUs: check,
       jsonParseMedianUs: parse.median,
+      jsonParseRuns: parse.runs,
     }),
   );
 }

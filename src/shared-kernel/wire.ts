@@ -79,7 +79,10 @@ export const LocalOrZonedDateTime = z
 
 /** A calendar day, YYYY-MM-DD, from 0001-01-01 (PostgreSQL has no year 0). */
 export function calendarDate(message = 'must be a date (YYYY-MM-DD)'): z.ZodString {
-  return z.string().regex(new RegExp(`^${DAY}$`), message).meta({ format: 'date' });
+  return z
+    .string()
+    .regex(new RegExp(`^${DAY}$`), message)
+    .meta({ format: 'date' });
 }
 
 /** One line of text: no C0 or C1 control character, no Unicode line or paragraph separator. */

@@ -108,7 +108,7 @@ describe('HTTP edge', () => {
       .getHttpAdapter()
       .getInstance()
       .inject({ method: 'POST', url: '/v1/fx-orders', headers: { 'content-type': 'application/json' }, payload: latin1 });
-    expect({ status: res.statusCode, code: (res.json() as { code: string }).code }).toEqual({ status: 400, code: 'MALFORMED_JSON' });
+    expect({ status: res.statusCode, code: res.json<{ code: string }>().code }).toEqual({ status: 400, code: 'MALFORMED_JSON' });
   });
 
   it('takes JSON in UTF-8 only: another charset or a malformed media type is 415', async () => {

@@ -139,6 +139,7 @@ export function installJsonBodyParser(fastify: FastifyInstance): void {
       );
       return;
     }
-    parse(request, text, done);
+    // Fastify's parser answers through done (its return value is nothing to wait for).
+    void parse(request, text, done);
   });
 }
