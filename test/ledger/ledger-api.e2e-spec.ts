@@ -86,6 +86,9 @@ describe('ledger API', () => {
       .send({ transfers: [{ id: newUuid(), debitAccountId: alice, creditAccountId: bob, currency: 'EUR' }] });
     expect(missing.status).toBe(400);
     expect(missing.body.errors[0].field).toBe('transfers.0.amount');
+    // The single-transfer route's body is the transfer: its errors name the transfer's fields.
+    const single = await t.http().post('/v1/ledger/transfers').set(auth).send({ id: newUuid(), debitAccountId: alice, creditAccountId: bob, currency: 'EUR' });
+    expect([single.status, single.body.errors?.[0]?.field]).toEqual([400, 'amount']);
   });
 
   it('commits a batch in order with linked chains all or nothing (cross-currency through FX accounts)', async () => {

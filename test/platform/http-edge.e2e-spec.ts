@@ -79,6 +79,82 @@ describe('HTTP edge', () => {
     expect(res.body.instance).toBe('/v1/fx-orders/0193a5f0-8e3b-7cc1-b6a2-3c1f2d9e4a10');
   });
 
+  it('refuses a body nested deeper than 64 levels before parsing it: 400 JSON_TOO_DEEP', async () => {
+    const res = await t
+      .http()
+      .post('/v1/fx-orders')
+      .set('content-type', 'application/json')
+      .send(`${'['.repeat(65)}${']'.repeat(65)}`);
+    expectProblem(res, 400, 'JSON_TOO_DEEP');
+    expect(res.body.errors).toEqual([expect.objectContaining({ field: 'body', code: 'JSON_TOO_DEEP' })]);
+    // 64 levels are fine for the parser (and then refused by the route's schema).
+    expectProblem(
+      await t
+        .http()
+        .post('/v1/fx-orders')
+        .set('content-type', 'application/json')
+        .send(`${'['.repeat(64)}${']'.repeat(64)}`),
+      400,
+      'VALIDATION_FAILED',
+    );
+  });
+
+  it('keeps Fastify prototype-poisoning protection and refuses bytes that are not UTF-8', async () => {
+    const poisoned = await t.http().post('/v1/fx-orders').set('content-type', 'application/json').send('{"__proto__":{"admin":true},"amount":"1"}');
+    expectProblem(poisoned, 400, 'MALFORMED_JSON');
+    const latin1 = Buffer.concat([Buffer.from('{"amount":"1","currency":"EUR","note":"'), Buffer.from([0xe9]), Buffer.from('"}')]);
+    // Raw bytes (supertest would serialise a Buffer as JSON).
+    const res = await t.app
+      .getHttpAdapter()
+      .getInstance()
+      .inject({ method: 'POST', url: '/v1/fx-orders', headers: { 'content-type': 'application/json' }, payload: latin1 });
+    expect({ status: res.statusCode, code: res.json<{ code: string }>().code }).toEqual({ status: 400, code: 'MALFORMED_JSON' });
+  });
+
+  it('takes JSON in UTF-8 only: another charset or a malformed media type is 415', async () => {
+    const body = JSON.stringify({ amount: '5', currency: 'EUR' });
+    for (const type of [
+      'application/json; charset=utf-16',
+      'application/json;;',
+      'application/json;',
+      'application/json; charset',
+      'application/json; charset=latin1',
+    ]) {
+      const res = await t.http().post('/v1/fx-orders').set('content-type', type).send(body);
+      expect({ type, status: res.status }).toEqual({ type, status: 415 });
+      expectProblem(res, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    }
+    for (const type of ['application/json', 'application/json; charset=utf-8', 'Application/JSON; Charset="UTF-8"']) {
+      const res = await t.http().post('/v1/fx-orders').set('content-type', type).send(body);
+      expect({ type, status: res.status }).toEqual({ type, status: 201 });
+    }
+  });
+
+  it("answers a bad percent-encoding in the URL with the BAD_URL problem, not Fastify's JSON", async () => {
+    const res = await t.http().get('/v1/fx-orders/%E0%A4%A').set('x-request-id', 'req-bad-url');
+    expectProblem(res, 400, 'BAD_URL');
+    expect(res.body).toMatchObject({ requestId: 'req-bad-url' });
+    expect(res.headers['x-request-id']).toBe('req-bad-url');
+    expect(res.body).not.toHaveProperty('statusCode');
+  });
+
+  it('answers a path parameter beyond the router limit with 414 URI_TOO_LONG', async () => {
+    expectProblem(await t.http().get(`/v1/fx-orders/${'a'.repeat(300)}`), 414, 'URI_TOO_LONG');
+  });
+
+  it('answers a method the path does not declare with 405 and Allow', async () => {
+    const res = await t.http().delete('/v1/fx-orders').set('x-request-id', 'req-405');
+    expectProblem(res, 405, 'METHOD_NOT_ALLOWED');
+    expect(res.headers['allow']).toBe('POST');
+    expect(res.body).toMatchObject({ allow: ['POST'], requestId: 'req-405', instance: '/v1/fx-orders' });
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    const item = await t.http().put('/v1/fx-orders/0193a5f0-8e3b-7cc1-b6a2-3c1f2d9e4a10');
+    expectProblem(item, 405, 'METHOD_NOT_ALLOWED');
+    expect(item.headers['allow']).toBe('GET, HEAD');
+    // A path no route has stays a 404.
+    expectProblem(await t.http().delete('/v1/fx-orders/a/b/c'), 404, 'ROUTE_NOT_FOUND');
+  });
+
   it('answers unknown routes with a 404 problem', async () => {
     expectProblem(await t.http().get('/v1/nothing-here'), 404, 'ROUTE_NOT_FOUND');
   });

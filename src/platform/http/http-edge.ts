@@ -1,7 +1,8 @@
 import helmet from 'helmet';
 import cors from '@fastify/cors';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyServerOptions } from 'fastify';
+import { Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import type { Logger as Pino } from 'pino';
 import { newId } from '@shared-kernel';
 import type { AppConfig } from '../config/app-config';
@@ -10,6 +11,9 @@ import { Lifecycle } from '../lifecycle/lifecycle';
 import { looksSensitive, maskUrlPath } from '../logging/sensitive-data';
 import type { Metrics } from '../metrics/metrics';
 import { traceIdOf } from '../tracing/trace-id';
+import { installJsonBodyParser } from './json-body';
+import { problem } from './problem';
+import { sendProblem, toProblem } from './problem.filter';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -33,7 +37,55 @@ export function fastifyOptions(config: AppConfig): FastifyServerOptions {
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { maxParamLength: 200 },
+    // Errors the router raises before any hook runs (a bad percent-encoding, a path
+    // parameter over maxParamLength) leave as problem documents too, not Fastify's own JSON.
+    frameworkErrors: (error, request, reply) => {
+      reply.header('x-request-id', request.id);
+      sendProblem(reply, toProblem(error, request, frameworkLogger));
+    },
   };
+}
+
+const frameworkLogger = new Logger('HttpEdge');
+
+/**
+ * The methods each route path declares, for 405 answers: a request whose path exists under
+ * another method is told which methods it has (`Allow`), instead of a 404.
+ */
+export class DeclaredMethods {
+  private readonly routes: Array<{ readonly pattern: RegExp; readonly methods: Set<string> }> = [];
+
+  add(method: string | readonly string[], url: string): void {
+    // CORS answers preflights on every path ('*'): that is no method of any route.
+    if (url.includes('*')) return;
+    const source = `^${url
+      .split('/')
+      .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+      .join('/')}$`;
+    let route = this.routes.find((r) => r.pattern.source === source);
+    if (!route) this.routes.push((route = { pattern: new RegExp(source), methods: new Set() }));
+    for (const m of typeof method === 'string' ? [method] : method) route.methods.add(m);
+  }
+
+  /** The methods declared on this path (empty: no route has it). */
+  of(path: string): string[] {
+    const methods = new Set<string>();
+    for (const route of this.routes) if (route.pattern.test(path)) for (const m of route.methods) methods.add(m);
+    return [...methods].sort();
+  }
+}
+
+function methodNotAllowed(request: FastifyRequest, reply: FastifyReply, allowed: readonly string[]): void {
+  reply.header('allow', allowed.join(', '));
+  sendProblem(
+    reply,
+    problem(405, 'METHOD_NOT_ALLOWED', 'Method not allowed', {
+      detail: `${request.method} is not a method of this route; it takes ${allowed.join(', ')}`,
+      instance: request.url.split('?')[0],
+      requestId: String(request.id),
+      allow: [...allowed],
+    }),
+  );
 }
 
 /**
@@ -47,6 +99,11 @@ export async function configureHttpEdge(app: NestFastifyApplication, config: App
 
   // JSON is the only body we accept; Fastify's text/plain default would let strings through.
   fastify.removeContentTypeParser(['text/plain']);
+  // UTF-8 JSON only, its depth and width bounded before it is parsed.
+  installJsonBodyParser(fastify);
+
+  const declared = new DeclaredMethods();
+  fastify.addHook('onRoute', (route) => declared.add(route.method, route.url));
 
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
@@ -103,6 +160,15 @@ export async function configureHttpEdge(app: NestFastifyApplication, config: App
   });
   fastify.addHook('onRequest', (request, reply, done) => {
     securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
+  });
+
+  // A path that exists under other methods: 405 with Allow (after the security headers).
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (request.is404) {
+      const allowed = declared.of(request.url.split('?')[0]!);
+      if (allowed.length > 0) return methodNotAllowed(request, reply, allowed);
+    }
+    done();
   });
 
   if (config.http.corsOrigins.length > 0) {

@@ -1,6 +1,11 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ValidationError } from '@shared-kernel';
+import { isUtf8MediaType } from '@platform/http/json-body';
+
+/** A token request has eight parameters at most; a form of thousands is an attack, not a request. */
+const MAX_FORM_PARAMETERS = 100;
 
 /** Routes that take RFC 6749 form bodies; everywhere else a form is still 415. */
 export const FORM_ROUTES = new Set(['/v1/auth/token']);
@@ -22,10 +27,24 @@ export class FormBodyParser implements OnModuleInit {
       if (!FORM_ROUTES.has(request.routeOptions.url ?? '')) {
         return done(Object.assign(new Error('Unsupported media type'), { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' }), undefined);
       }
-      const parsed: Record<string, string | string[]> = {};
+      if (!isUtf8MediaType(request.headers['content-type'], 'application/x-www-form-urlencoded')) {
+        return done(Object.assign(new Error('Unsupported media type'), { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' }), undefined);
+      }
+      // No own prototype: a parameter named __proto__ is a parameter like any other.
+      const parsed: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
+      let count = 0;
       for (const [key, value] of new URLSearchParams(body.toString())) {
+        if (++count > MAX_FORM_PARAMETERS) {
+          const says = `holds more than ${MAX_FORM_PARAMETERS} parameters`;
+          return done(
+            new ValidationError(`The form ${says}`, [{ field: 'body', message: `body ${says}`, code: 'FORM_TOO_LARGE' }], 'FORM_TOO_LARGE'),
+            undefined,
+          );
+        }
         const existing = parsed[key];
-        parsed[key] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+        if (existing === undefined) parsed[key] = value;
+        else if (Array.isArray(existing)) existing.push(value);
+        else parsed[key] = [existing, value];
       }
       done(null, parsed);
     });

@@ -3,7 +3,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
-import { ConflictError, NotFoundError, UnprocessableError } from '@shared-kernel';
+import { ConflictError, DomainError, NotFoundError, UnprocessableError } from '@shared-kernel';
 import { ApiAuth, RequirePermissions } from '@platform/auth/decorators';
 import { ApiProblems } from '@platform/http/api-problems.decorator';
 import { Idempotent } from '@platform/http/idempotency';
@@ -32,7 +32,9 @@ export class TransfersHttpController {
   @ApiResult(201, TransferView)
   @ApiProblems(400, 409, 413, 415, 422)
   async submit(@Body() body: TransferInput, @Res({ passthrough: true }) reply: FastifyReply): Promise<TransferView> {
-    const [result] = await this.commands.execute(new SubmitTransfersCommand({ transfers: [body] }));
+    const [result] = await this.commands
+      .execute(new SubmitTransfersCommand({ transfers: [body] }))
+      .catch((error: unknown) => Promise.reject(asOwnFields(error)));
     return answer(result!, reply);
   }
 
@@ -71,4 +73,15 @@ function answer(result: TransferResultView, reply: FastifyReply): TransferView {
   }
   if (result.status === 'exists') reply.header('idempotent-replayed', 'true');
   return result.transfer;
+}
+
+/**
+ * The one transfer travels as a batch of one, whose field errors name `transfers.0.amount`:
+ * this route's body is the transfer itself, so they name `amount`.
+ */
+function asOwnFields(error: unknown): unknown {
+  // A DomainError, not only a ValidationError: across processes the bus raises it again as one.
+  if (!(error instanceof DomainError) || error.kind !== 'validation' || !error.details.errors) return error;
+  const errors = error.details.errors.map((e) => ({ ...e, field: e.field.replace(/^transfers\.0\./, '') }));
+  return new DomainError('validation', error.code, 'The transfer has invalid fields', { ...error.details, errors });
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CurrencyCode, Id, Timestamp } from '@shared-kernel';
+import { CurrencyCode, Id, singleLineText, Timestamp } from '@shared-kernel';
 
 /**
  * A transfer id the customer chooses. It becomes the ledger transfer's id, so it must not
@@ -25,7 +25,7 @@ export const AccountTransferRequest = z
     id: ClientTransferId,
     toAccountId: Id.describe("The payee's account (any customer's active account, same currency)"),
     amount: PositiveMinorUnits,
-    reference: z.string().max(140).optional().describe('Shown to both sides'),
+    reference: singleLineText(0, 140).optional().describe('Shown to both sides'),
   })
   .meta({ id: 'AccountTransferRequest' });
 export type AccountTransferRequest = z.infer<typeof AccountTransferRequest>;

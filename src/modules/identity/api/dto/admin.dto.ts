@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, singleLineText, Timestamp } from '@shared-kernel';
+import { Id, SINGLE_LINE, singleLineText, Timestamp } from '@shared-kernel';
 import { ROLES } from '@platform/auth/principal';
 import { ADMIN_SETTABLE_STATUSES } from '@modules/identity/domain/user-status';
 import { oauthText } from './fields';
@@ -34,6 +34,7 @@ const Scope = z.string().regex(/^[a-z][a-z_]*:[a-z][a-z_]*$|^openid$/, 'must loo
 const RedirectUri = z
   .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' })
   .max(2000)
+  .regex(SINGLE_LINE, 'must be a URL without control characters')
   .meta({ example: 'https://app.skyro.dev/callback' });
 
 export const RegisterClientRequest = z

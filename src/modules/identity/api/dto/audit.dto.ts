@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { singleLineText, Timestamp } from '@shared-kernel';
+import { SequenceCursor, singleLineText, Timestamp } from '@shared-kernel';
 
 export const AuditQuery = z.strictObject({
   type: z
@@ -11,11 +11,7 @@ export const AuditQuery = z.strictObject({
   subjectId: singleLineText(1, 100).optional().describe('Whom it was about'),
   from: Timestamp.optional().describe('From (inclusive)'),
   to: Timestamp.optional().describe('To (exclusive)'),
-  cursor: z
-    .string()
-    .regex(/^\d{1,18}$/, 'must come from a previous page')
-    .optional()
-    .describe('nextCursor of the previous page'),
+  cursor: SequenceCursor.optional().describe('nextCursor of the previous page'),
   limit: z.coerce.number().int().min(1).max(500).optional().describe('Page size (default 50)'),
 });
 

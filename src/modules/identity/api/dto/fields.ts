@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { singleLineText } from '@shared-kernel';
+import { SINGLE_LINE, singleLineText } from '@shared-kernel';
 import { isCountryCode } from '@modules/identity/domain/country-codes';
 import { MAX_PASSWORD_LENGTH } from '@modules/identity/domain/password-policy';
 
@@ -22,15 +22,22 @@ export const EmailAddress = z.email({ pattern: EMAIL_PATTERN, error: 'must be an
 export const EmailInput = singleLineText(1, 254).meta({ example: 'jane@example.com' });
 
 /**
- * A password as typed. Any character is allowed (NIST SP 800-63B); the policy (length in code
- * points, common, personal) is a business rule checked where a password is set.
+ * A password as typed at sign-in: any character, so that every password once set still
+ * signs in. The policy (length in code points, common, personal) is a business rule checked
+ * where a password is set.
  */
 export const PasswordInput = z
   .string()
   .min(1)
   .max(MAX_PASSWORD_LENGTH * 4);
 
-export const NewPassword = PasswordInput.describe('At least 12 characters, not a common or breached password');
+/**
+ * A password being set: any printable character of any script (NIST SP 800-63B), but no
+ * control character (NUL, tab, line breaks, ESC...), which no keyboard types on purpose.
+ */
+export const NewPassword = PasswordInput.regex(SINGLE_LINE, 'must not contain control characters').describe(
+  'At least 12 characters, not a common or breached password, no control characters',
+);
 
 /** A one-time token, challenge or ceremony id this service issued (printable ASCII, no spaces). */
 export const IssuedToken = z
@@ -77,11 +84,19 @@ export function oauthText(min: number, max: number): z.ZodString {
  * here (the fields every response has); the ceremony verifies the contents.
  */
 export const WebAuthnCredential = z.looseObject({
-  id: z.string().min(1).max(1400),
-  rawId: z.string().min(1).max(1400),
+  id: base64url(1400),
+  rawId: base64url(1400),
   type: z.literal('public-key'),
-  response: z.looseObject({ clientDataJSON: z.string().min(1).max(10_000) }),
+  response: z.looseObject({ clientDataJSON: base64url(10_000) }),
 });
+
+function base64url(max: number): z.ZodString {
+  return z
+    .string()
+    .min(1)
+    .max(max)
+    .regex(/^[A-Za-z0-9_-]+={0,2}$/, 'must be base64url');
+}
 
 function isLanguageTag(value: string): boolean {
   try {

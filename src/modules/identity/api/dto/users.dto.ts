@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, singleLineText, Timestamp } from '@shared-kernel';
+import { calendarDate, Id, singleLineText, Timestamp } from '@shared-kernel';
 import { USER_STATUSES } from '@modules/identity/domain/user-status';
 import { AuditEntryView } from './audit.dto';
 import { CountryCode, Locale, NewPassword, PasswordInput, PhoneNumber } from './fields';
@@ -16,7 +16,7 @@ export const PostalAddress = z
   })
   .meta({ id: 'PostalAddress' });
 
-const DateOfBirth = z.iso.date({ error: 'must be a date (YYYY-MM-DD)' }).meta({ example: '1990-04-01' });
+const DateOfBirth = calendarDate('must be a date (YYYY-MM-DD)').meta({ example: '1990-04-01' });
 const NationalId = z
   .string()
   .regex(/^[A-Za-z0-9 -]{4,30}$/, 'must be 4-30 letters, digits, spaces or dashes')

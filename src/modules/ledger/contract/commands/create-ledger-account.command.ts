@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CurrencyCode, defineCommand, Id, MinorUnits } from '@shared-kernel';
+import { CurrencyCode, defineCommand, Id, MinorUnits, singleLineText } from '@shared-kernel';
 import { LedgerAccountView, LedgerNormalSide } from '../views';
 
 export const NewLedgerAccount = z
@@ -11,7 +11,7 @@ export const NewLedgerAccount = z
     creditsMustNotExceedDebits: z.boolean().optional(),
     overdraftLimit: MinorUnits.optional(),
     code: z.number().int().min(0).max(2_147_483_647).optional().describe('Chart-of-accounts code'),
-    reference: z.string().max(200).nullable().optional(),
+    reference: singleLineText(0, 200).nullable().optional(),
   })
   .meta({ id: 'NewLedgerAccount' });
 export type NewLedgerAccount = z.infer<typeof NewLedgerAccount>;

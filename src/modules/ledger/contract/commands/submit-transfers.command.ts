@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineCommand, Id } from '@shared-kernel';
+import { defineCommand, Id, singleLineText } from '@shared-kernel';
 import { TransferResultView } from '../views';
 
 /** One transfer as other contexts and HTTP clients submit it (the shape; business rules are the ledger's). */
@@ -23,7 +23,7 @@ export const TransferInput = z
     timeoutSeconds: z.number().int().min(0).max(31_622_400).optional().describe('Pending only: the hold expires after this'),
     linked: z.boolean().optional().describe('Commit together with the next transfer, all or nothing (default false)'),
     code: z.number().int().min(0).max(65_535).optional().describe('Transfer type'),
-    reference: z.string().max(200).optional(),
+    reference: singleLineText(0, 200).optional(),
   })
   .meta({ id: 'TransferInput' });
 export type TransferInput = z.infer<typeof TransferInput>;

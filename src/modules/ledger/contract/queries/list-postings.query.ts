@@ -1,16 +1,12 @@
 import { z } from 'zod';
-import { defineQuery, Id, Timestamp } from '@shared-kernel';
+import { defineQuery, Id, SequenceCursor, Timestamp } from '@shared-kernel';
 import { PostingPageView } from '../views';
 
 export const PostingsFilter = z.object({
   from: Timestamp.optional().describe('From (inclusive)'),
   to: Timestamp.optional().describe('To (exclusive)'),
   bucket: z.enum(['posted', 'pending']).optional(),
-  cursor: z
-    .string()
-    .regex(/^[1-9][0-9]{0,18}$/, 'must be a cursor from a previous page')
-    .optional()
-    .describe('nextCursor of the previous page'),
+  cursor: SequenceCursor.optional().describe('nextCursor of the previous page'),
   limit: z.number().int().min(1).max(1000),
 });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CurrencyCode, Id, MinorUnits, Timestamp } from '@shared-kernel';
+import { calendarDate, CurrencyCode, Id, MinorUnits, Timestamp } from '@shared-kernel';
 import { AccountProductView } from '@modules/accounts/contract';
 
 /* The interest API's HTTP shapes. */
@@ -10,7 +10,7 @@ const RatePercent = z
   .meta({ example: '3.65', description: 'Annual rate in percent (ACT/365), a decimal string with at most 6 decimals' });
 
 /** A UTC day, YYYY-MM-DD. */
-const Day = z.iso.date({ error: 'must be a date, YYYY-MM-DD' });
+const Day = calendarDate('must be a date, YYYY-MM-DD');
 
 export const AddInterestRateRequest = z
   .strictObject({

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { CurrencyCode, Id, SignedMinorUnits, Timestamp } from '@shared-kernel';
+import { calendarDate, CurrencyCode, Id, LocalOrZonedDateTime, SignedMinorUnits, Timestamp } from '@shared-kernel';
 import { AccountProductView } from '@modules/accounts/contract';
 import { STATEMENT_FORMATS } from '@modules/accounts/statements/domain/statement';
 
 /* The statements API's HTTP shapes; the JSON statement is what statement-renderers' statementView writes. */
 
 /** A period bound: an ISO 8601 date (00:00 UTC) or date-time (with or without an offset). */
-const PeriodBound = z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true }).meta({ format: 'date-time' })], {
+const PeriodBound = z.union([calendarDate(), LocalOrZonedDateTime], {
   error: 'must be an ISO 8601 date or date-time',
 });
 
