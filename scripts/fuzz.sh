@@ -63,7 +63,11 @@ CONFIG="$1" URL="${2%/}"
 shift 2
 [[ -f "${CONFIG}" ]] || die "no config file ${CONFIG}"
 
+CONFIG="$(cd "$(dirname "${CONFIG}")" && pwd)/$(basename "${CONFIG}")"
 log "schemathesis ${ST_VERSION} against ${URL}/openapi.json (config ${CONFIG})"
+# From the config's directory: what schemathesis and Hypothesis keep in the working
+# directory (.schemathesis/, .hypothesis/) stays with the run, out of the clone.
+cd "$(dirname "${CONFIG}")"
 # No colour: the output is read by a test and by people in CI logs.
 export NO_COLOR=1
 exec "${VENV}/bin/schemathesis" --config-file "${CONFIG}" run "${URL}/openapi.json" --no-color "$@"

@@ -19,11 +19,14 @@
  * SKYRO_FUZZ_INCLUDE (a regex on "METHOD /path") limits it to some operations.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { CONTEXTS } from '@modules';
 import { contextSchemaSql } from '@platform/database/context-schema';
+import { AccessTokens } from '@platform/auth/access-tokens';
+import type { Role } from '@platform/auth/principal';
+import { SessionStore } from '@platform/auth/sessions';
 import { startTestApp, type TestApp } from '../support/app';
 import { clientToken, loginAs } from '../support/auth';
 import { createTestDatabase, sql } from '../support/database';
@@ -53,10 +56,15 @@ const FUZZ_ENV: Record<string, string> = {
   IDENTITY_ARGON2_ITERATIONS: '1',
 };
 
+const FUZZ_CLIENT = 'fuzz-client';
+const CLIENT_SCOPES = ['ledger:read', 'ledger:write', 'ledger:reconcile', 'accounts:read', 'users:read'];
+
 interface User {
   readonly userId: string;
   readonly email: string;
   readonly auth: string;
+  readonly sessionId: string;
+  readonly roles: readonly string[];
 }
 
 interface Seed {
@@ -105,27 +113,47 @@ describe('API fuzzer (Schemathesis) on every operation with real principals', ()
       const config = path.join(work, 'schemathesis.toml');
       const document = (await t.http().get('/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
       writeFileSync(config, fuzzConfig(seed, document, { maxExamples: MAX_EXAMPLES, seed: SEED }));
+      const junit = path.join(work, 'junit.xml');
+      // A run outlives an access token (10 minutes) and the step-up window (a second factor
+      // in the last five minutes, RECENT_SECONDS): every half minute the seeded sessions do a
+      // second factor and get fresh tokens, as a client refreshes them; scripts/fuzz_hooks.py
+      // reads the principals file on each request (only the coverage cases that leave the
+      // token out on purpose go without).
+      const principals = path.join(work, 'principals.json');
+      const writePrincipals = async () => {
+        // Written aside and renamed: the fuzzer never reads half a file.
+        writeFileSync(`${principals}.new`, JSON.stringify({ operations: operationPrincipals(seed, document), tokens: await freshTokens(t, seed) }));
+        renameSync(`${principals}.new`, principals);
+      };
+      await writePrincipals();
+      const refresh = setInterval(
+        () => void writePrincipals().catch((e: unknown) => process.stdout.write(`fuzz: token refresh failed: ${String(e)}\n`)),
+        30_000,
+      );
+      // By hand: SKYRO_FUZZ_HOLD=seconds keeps the seeded app up for runs of scripts/fuzz.sh.
       const hold = Number(process.env['SKYRO_FUZZ_HOLD'] ?? 0);
       if (hold > 0) {
-        writeFileSync('/tmp/skyro-fuzz-target', `${config} ${url.replace('[::1]', '127.0.0.1')}\n`);
-        process.stdout.write(`fuzz target: ${config} ${url}\n`);
+        process.stdout.write(`fuzz target: SKYRO_FUZZ_PRINCIPALS=${principals} scripts/fuzz.sh ${config} ${url.replace('[::1]', '127.0.0.1')}\n`);
         await new Promise((r) => setTimeout(r, hold * 1000));
+        clearInterval(refresh);
         return;
       }
-      const junit = path.join(work, 'junit.xml');
       const started = Date.now();
       const include = process.env['SKYRO_FUZZ_INCLUDE'];
-      const run = await runFuzzer([
-        config,
-        url.replace('[::1]', '127.0.0.1'),
-        '--checks',
-        'all',
-        '--report',
-        'junit',
-        '--report-junit-path',
-        junit,
-        ...(include ? ['--include-name-regex', include] : []),
-      ]);
+      const run = await runFuzzer(
+        [
+          config,
+          url.replace('[::1]', '127.0.0.1'),
+          '--checks',
+          'all',
+          '--report',
+          'junit',
+          '--report-junit-path',
+          junit,
+          ...(include ? ['--include-name-regex', include] : []),
+        ],
+        principals,
+      ).finally(() => clearInterval(refresh));
       const seconds = Math.round((Date.now() - started) / 1000);
       const summary = run.output
         .split('\n')
@@ -141,9 +169,10 @@ describe('API fuzzer (Schemathesis) on every operation with real principals', ()
 });
 
 /** Runs scripts/fuzz.sh without blocking this process (the app under test answers in it). */
-function runFuzzer(args: string[]): Promise<{ code: number | null; output: string }> {
+function runFuzzer(args: string[], principals: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(SCRIPT, args, { cwd: ROOT, env: { ...process.env, PYTHONUNBUFFERED: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = { ...process.env, PYTHONUNBUFFERED: '1', SKYRO_FUZZ_PRINCIPALS: principals };
+    const child = spawn(SCRIPT, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -164,8 +193,8 @@ async function signUpUser(t: TestApp, databaseUrl: string, tag: string, roles: s
   if (verified.status !== 200) throw new Error(`verify: ${verified.status} ${JSON.stringify(verified.body)}`);
   if (roles.join() !== 'customer') await sql(databaseUrl, 'update identity.users set roles = $2 where id = $1', [mail.userId, roles]);
   // A session that did a second factor just now: the step-up routes answer as they do after MFA.
-  const { token } = await loginAs(t.app, mail.userId, roles as never, { secondFactorAt: Date.now() });
-  return { userId: mail.userId, email, auth: `Bearer ${token}` };
+  const { token, sessionId } = await loginAs(t.app, mail.userId, roles as never, { secondFactorAt: Date.now() });
+  return { userId: mail.userId, email, auth: `Bearer ${token}`, sessionId, roles };
 }
 
 async function seedData(t: TestApp, databaseUrl: string): Promise<Seed> {
@@ -186,7 +215,7 @@ async function seedData(t: TestApp, databaseUrl: string): Promise<Seed> {
     closeAccount: await signUpUser(t, databaseUrl, 'close-account'),
   };
   const otherSession = (await loginAs(t.app, throwaway.revokeSession.userId)).sessionId;
-  const client = `Bearer ${await clientToken(t.app, 'fuzz-client', ['ledger:read', 'ledger:write', 'ledger:reconcile', 'accounts:read', 'users:read'])}`;
+  const client = `Bearer ${await clientToken(t.app, FUZZ_CLIENT, CLIENT_SCOPES)}`;
 
   const as = (auth: string) => ({ authorization: auth });
   const open = async (who: User, body: { product: string; currency: string }) =>
@@ -354,6 +383,10 @@ export function fuzzConfig(seed: Seed, document: { paths: Record<string, Record<
     'continue-on-failure = true',
     'request-timeout = 10',
     '',
+    '# No state between runs (a fresh clone and a rerun fuzz alike): no replay of earlier failures.',
+    '[cache]',
+    'enabled = false',
+    '',
     '[generation]',
     `max-examples = ${options.maxExamples}`,
     'database = "none"',
@@ -382,10 +415,11 @@ export function fuzzConfig(seed: Seed, document: { paths: Record<string, Record<
   for (const [route, item] of Object.entries(document.paths)) {
     for (const method of Object.keys(item)) {
       const label = `${method.toUpperCase()} ${route}`;
-      const { auth, bind = {} } = principalOf(seed, method, route);
-      if (!auth && Object.keys(bind).length === 0 && !DOMAIN_400[label]) continue;
+      const { bind = {} } = principalOf(seed, method, route);
+      if (Object.keys(bind).length === 0 && !DOMAIN_400[label]) continue;
       lines.push('[[operations]]', `include-name = ${str(label)}`);
-      if (auth) lines.push(`headers = { Authorization = ${str(auth)} }`);
+      // As the document's bearer scheme, not a fixed header: the coverage phase then also
+      // sends the request without it and expects 401.
       if (DOMAIN_400[label]) lines.push(`checks = { positive_data_acceptance = { expected-statuses = ${list(['400', ...POSITIVE_STATUSES])} } }`);
       const bound = Object.entries(bind).map(([k, dictionary]) => `${str(k)} = { dictionary = ${str(dictionary)}, probability = 0.8 }`);
       if (bound.length) lines.push(`parameters = { ${bound.join(', ')} }`);
@@ -393,4 +427,34 @@ export function fuzzConfig(seed: Seed, document: { paths: Record<string, Record<
     }
   }
   return lines.join('\n');
+}
+
+/** Every principal of the run by key: the users by id, the service client by its client id. */
+function principalKeys(seed: Seed): Map<string, string> {
+  const users = [seed.customer, seed.admin, seed.victim, seed.erased, ...Object.values(seed.throwaway)];
+  return new Map([...users.map((u) => [u.auth, u.userId] as const), [seed.client, FUZZ_CLIENT] as const]);
+}
+
+/** Which principal (key) calls each operation; public ones are absent. */
+function operationPrincipals(seed: Seed, document: { paths: Record<string, Record<string, unknown>> }): Record<string, string> {
+  const keys = principalKeys(seed);
+  const result: Record<string, string> = {};
+  for (const [route, item] of Object.entries(document.paths))
+    for (const method of Object.keys(item)) {
+      const { auth } = principalOf(seed, method, route);
+      if (auth) result[`${method.toUpperCase()} ${route}`] = keys.get(auth)!;
+    }
+  return result;
+}
+
+/** A second factor now in every seeded session, and a new access token for each principal. */
+async function freshTokens(t: TestApp, seed: Seed): Promise<Record<string, string>> {
+  const users = [seed.customer, seed.admin, seed.victim, seed.erased, ...Object.values(seed.throwaway)];
+  const tokens: Record<string, string> = { [FUZZ_CLIENT]: await clientToken(t.app, FUZZ_CLIENT, CLIENT_SCOPES) };
+  for (const user of users) {
+    // A session the run ended (revoked, the user closed) stays ended.
+    await t.app.get(SessionStore).recordSecondFactor(user.sessionId, Date.now());
+    tokens[user.userId] = (await t.app.get(AccessTokens).issue({ subject: user.userId, roles: user.roles as Role[], sessionId: user.sessionId })).token;
+  }
+  return tokens;
 }

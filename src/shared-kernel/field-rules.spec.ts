@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { atLeastOneOf } from './field-rules';
+
+describe('atLeastOneOf', () => {
+  const Factor = atLeastOneOf(
+    z.strictObject({ code: z.string().optional(), recoveryCode: z.string().optional() }),
+    ['code', 'recoveryCode'],
+    'is required (or send recoveryCode)',
+  );
+
+  it('refuses an object with none of the fields, on the first field, with the message', () => {
+    const result = Factor.safeParse({});
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((i) => ({ path: i.path, message: i.message }))).toEqual([
+      { path: ['code'], message: 'is required (or send recoveryCode)' },
+    ]);
+    for (const ok of [{ code: '123456' }, { recoveryCode: 'ABCD' }, { code: '1', recoveryCode: '2' }]) expect(Factor.safeParse(ok).success).toBe(true);
+  });
+
+  it('states the rule in the JSON Schema, as one anyOf branch per field, next to the closed object', () => {
+    const json = z.toJSONSchema(Factor) as Record<string, unknown>;
+    expect(json['anyOf']).toEqual([{ required: ['code'] }, { required: ['recoveryCode'] }]);
+    expect(json['additionalProperties']).toBe(false);
+  });
+});
