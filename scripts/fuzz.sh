@@ -11,7 +11,8 @@
 #
 # Tools (cached in ${SKYRO_CACHE_DIR:-$HOME/.cache/skyro}):
 #   schemathesis ${SKYRO_SCHEMATHESIS_VERSION} (pinned; the venv is rebuilt when the pin
-#   changes) in the venv $CACHE/venv-schemathesis. First install: ~15 s from PyPI.
+#   changes) in the venv $CACHE/venv-schemathesis. First install from PyPI: 15 s on an idle
+#   machine, 3 min measured on a loaded one (python3 and python3-venv come from apt-get if missing).
 set -euo pipefail
 
 CACHE_DIR="${SKYRO_CACHE_DIR:-${HOME}/.cache/skyro}"
@@ -40,12 +41,24 @@ st_ok() {
     [[ "$("${VENV}/bin/python" -c 'import importlib.metadata as m; print(m.version("schemathesis"))' 2>/dev/null)" == "${ST_VERSION}" ]]
 }
 
+# A fresh Debian machine may lack python3 or its venv module (ensurepip): as root, install
+# them as scripts/services.sh installs PostgreSQL and Redis.
+apt_python() {
+  [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1 || die "python3 with its venv module is required (Debian: apt-get install python3-venv)"
+  log "installing python3 and python3-venv with apt-get..."
+  DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null 2>&1 || die "apt-get update failed"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3 python3-venv >/dev/null 2>&1 || die "apt-get install python3 python3-venv failed"
+}
+
 build_venv() {
   st_ok && return 0
-  command -v python3 >/dev/null 2>&1 || die "python3 is required"
   log "creating venv ${VENV} with schemathesis==${ST_VERSION}..."
   rm -rf "${VENV}"
-  python3 -m venv "${VENV}" || die "python3 -m venv failed (Debian: apt-get install python3-venv)"
+  if ! command -v python3 >/dev/null 2>&1 || ! python3 -m venv "${VENV}" >/dev/null 2>&1; then
+    rm -rf "${VENV}"
+    apt_python
+    python3 -m venv "${VENV}" || die "python3 -m venv failed"
+  fi
   "${VENV}/bin/python" -m pip install --disable-pip-version-check --no-input -q "schemathesis==${ST_VERSION}" ||
     die "pip install schemathesis==${ST_VERSION} failed"
   st_ok || die "schemathesis ${ST_VERSION} not runnable from ${VENV}"

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { atLeastOneOf } from './field-rules';
+import { atLeastOneOf, notAllTrue, RULES_CHECKED_IN_CODE } from './field-rules';
 
 describe('atLeastOneOf', () => {
   const Factor = atLeastOneOf(
@@ -21,5 +21,31 @@ describe('atLeastOneOf', () => {
     const json = z.toJSONSchema(Factor) as Record<string, unknown>;
     expect(json['anyOf']).toEqual([{ required: ['code'] }, { required: ['recoveryCode'] }]);
     expect(json['additionalProperties']).toBe(false);
+  });
+});
+
+describe('notAllTrue', () => {
+  it('states "not all true" as anyOf of one field absent or false, for the code to check', () => {
+    const rule = notAllTrue(['debits', 'credits']);
+    expect(rule).toEqual({
+      anyOf: [{ properties: { debits: { enum: [false] } } }, { properties: { credits: { enum: [false] } } }],
+      [RULES_CHECKED_IN_CODE]: true,
+    });
+    // What the branches accept, as a JSON Schema validator reads them.
+    const accepts = (value: Partial<Record<string, boolean>>) =>
+      (rule['anyOf'] as { properties: Record<string, { enum: boolean[] }> }[]).some((branch) =>
+        Object.entries(branch.properties).every(([field, { enum: allowed }]) => {
+          const v = value[field];
+          return v === undefined || allowed.includes(v);
+        }),
+      );
+    expect([{}, { debits: true }, { credits: true }, { debits: true, credits: false }, { debits: false, credits: false }].map(accepts)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect(accepts({ debits: true, credits: true })).toBe(false);
   });
 });

@@ -19,3 +19,13 @@ export function atLeastOneOf<T extends z.ZodObject>(schema: T, fields: readonly 
  * Ajv, for `@CompiledBody`) leaves them out so its generic messages do not come first.
  */
 export const RULES_CHECKED_IN_CODE = 'x-skyro-rules-checked-in-code';
+
+/**
+ * The JSON Schema of "these boolean fields are not all true", as `meta` of an object schema
+ * (`anyOf`: one of them absent or false). For a rule a handler checks itself, for bus callers
+ * too and with its own message: the document states it, compiled validators leave it to the
+ * handler (RULES_CHECKED_IN_CODE).
+ */
+export function notAllTrue(fields: readonly [string, string, ...string[]]): Record<string, unknown> {
+  return { anyOf: fields.map((field) => ({ properties: { [field]: { enum: [false] } } })), [RULES_CHECKED_IN_CODE]: true };
+}
