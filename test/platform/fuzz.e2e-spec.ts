@@ -157,7 +157,7 @@ describe('API fuzzer (Schemathesis) on every operation with real principals', ()
       const seconds = Math.round((Date.now() - started) / 1000);
       const summary = run.output
         .split('\n')
-        .filter((l) => /^(=+ SUMMARY|Test cases:|API Operations:|Failures:|Errors:|Warnings:|Seed:|\d+ passed|.*in \d+\.\d+s)/.test(l.trim()));
+        .filter((l) => /^(=+ SUMMARY|Test cases:|\d+ generated|API Operations:|Failures:|Errors:|Warnings:|Seed:|\d+ passed|.*in \d+\.\d+s)/.test(l.trim()));
       process.stdout.write(`fuzzer: exit ${run.code} in ${seconds}s\n${summary.join('\n')}\n`);
       // A failing run prints every failure with a curl line to reproduce it.
       if (run.code !== 0) process.stdout.write(run.output.slice(-60_000));
