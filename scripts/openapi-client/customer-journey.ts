@@ -6,7 +6,7 @@
  * a renamed operation, a lost parameter or a wrong security requirement breaks it.
  * Not part of the project's build (scripts/*.ts only): it needs the generated client.
  */
-import { AccountsApi, AuthApi, Configuration, LedgerApi, ResponseError, StatementsApi } from './client';
+import { AccountsApi, AuthApi, Configuration, LedgerApi, ResponseError, StatementsApi, type CurrencyCode } from './client';
 
 export interface Customer {
   readonly email: string;
@@ -19,7 +19,7 @@ export interface Bank {
   /** The token of the verification e-mail identity sent to `email`. */
   verificationToken(email: string): Promise<string>;
   /** Credits the customer's ledger account from the bank's own (a service client's transfer). */
-  fund(ledgerAccountId: string, amount: string, currency: string): Promise<void>;
+  fund(ledgerAccountId: string, amount: string, currency: CurrencyCode): Promise<void>;
 }
 
 export async function customerJourney(basePath: string, customer: Customer, bank: Bank) {
@@ -56,14 +56,14 @@ export async function customerJourney(basePath: string, customer: Customer, bank
 export async function bankTransfer(
   basePath: string,
   serviceToken: string,
-  transfer: { id: string; debitAccountId: string; creditAccountId: string; amount: string; currency: string },
+  transfer: { id: string; debitAccountId: string; creditAccountId: string; amount: string; currency: CurrencyCode },
 ) {
   const ledger = new LedgerApi(new Configuration({ basePath, accessToken: serviceToken }));
   return ledger.submitTransfer({ body: { kind: 'posted', ...transfer } });
 }
 
 /** The bank's own funding account (debit-normal: it may go below zero as it funds customers). */
-export async function bankAccount(basePath: string, serviceToken: string, id: string, currency: string) {
+export async function bankAccount(basePath: string, serviceToken: string, id: string, currency: CurrencyCode) {
   const ledger = new LedgerApi(new Configuration({ basePath, accessToken: serviceToken }));
   return ledger.createLedgerAccount({ body: { id, currency, normalSide: 'debit' } });
 }

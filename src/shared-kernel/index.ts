@@ -5,3 +5,4 @@ export * from './ids';
 export * from './integration-event';
 export * from './money';
 export * from './wire';
+export * from './field-rules';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MINOR_UNITS_PATTERN, isCurrencyCode } from './money';
+import { CURRENCY_CODES, MINOR_UNITS_PATTERN, decimalRangePattern } from './money';
 
 /*
  * Building blocks of the contracts' wire formats, so the same thing is spelled the same way
@@ -9,34 +9,13 @@ import { MINOR_UNITS_PATTERN, isCurrencyCode } from './money';
 /** An id as clients send them: any UUID form (8-4-4-4-12 hex). */
 export const Id = z.guid().meta({ example: '3f2b8c1e-5d4a-4e7b-9a61-0c8d2e7f4b15' });
 
-/**
- * The decimal strings (no sign, no leading zero) of the integers from 0 (or 1) to `max`, as
- * one regular expression: a range check that JSON Schema states in one `pattern`, so the
- * OpenAPI document and the Ajv-validated routes enforce it too (a refinement is zod's alone).
- */
-export function decimalsUpTo(max: bigint, { zero = true }: { zero?: boolean } = {}): RegExp {
-  const digits = max.toString();
-  const n = digits.length;
-  const alternatives = [...(zero ? ['0'] : []), ...(n > 1 ? [`[1-9][0-9]{0,${n - 2}}`] : [])];
-  for (let i = 0; i < n; i++) {
-    const low = i === 0 ? 1 : 0;
-    const digit = Number(digits[i]);
-    const rest = n - i - 1;
-    if (digit > low) alternatives.push(`${digits.slice(0, i)}[${low}-${digit - 1}]${rest ? `[0-9]{${rest}}` : ''}`);
-  }
-  alternatives.push(digits);
-  return new RegExp(`^(?:${alternatives.join('|')})$`);
-}
-
 /** A page cursor that is a position in a bigint sequence (postings, audit entries): 1 to 2^63 - 1. */
-export const SequenceCursor = z.string().regex(decimalsUpTo(2n ** 63n - 1n, { zero: false }), 'must be a cursor from a previous page');
+export const SequenceCursor = z.string().regex(decimalRangePattern(1, 2n ** 63n - 1n), 'must be a cursor from a previous page');
 
-/** Minor units, non-negative, within Postgres bigint; a decimal string (no float ever). */
+/** Minor units, non-negative, within Postgres bigint (the pattern states the bound); a decimal string (no float ever). */
 export const MinorUnits = z
   .string()
-  // abort: the range check parses the digits, which only makes sense once they are digits.
-  .regex(MINOR_UNITS_PATTERN, { message: 'must be a non-negative integer of minor units, as a string', abort: true })
-  .refine((v) => BigInt(v) <= 2n ** 63n - 1n, 'must fit a 64-bit signed integer')
+  .regex(MINOR_UNITS_PATTERN, 'must be a non-negative integer of minor units within 64 bits, as a string')
   .meta({ id: 'MinorUnits', description: 'Minor units (integer, as a decimal string)', example: '125000' });
 
 /** Minor units that may be negative (balances, signed postings). */
@@ -45,11 +24,9 @@ export const SignedMinorUnits = z
   .regex(/^-?(0|[1-9][0-9]{0,18})$/, 'must be an integer of minor units, as a string')
   .meta({ id: 'SignedMinorUnits', description: 'Minor units, may be negative (integer, as a decimal string)', example: '-2500' });
 
-/** An ISO 4217 alphabetic code of a currency with a minor unit. */
+/** An ISO 4217 alphabetic code of a currency with a minor unit: the enum lists them, so the document does too. */
 export const CurrencyCode = z
-  .string()
-  .regex(/^[A-Z]{3}$/, { message: 'must be an ISO 4217 currency code', abort: true })
-  .refine(isCurrencyCode, 'must be an ISO 4217 currency code')
+  .enum(CURRENCY_CODES, { error: 'must be an ISO 4217 currency code' })
   .meta({ id: 'CurrencyCode', description: 'ISO 4217 alphabetic code', example: 'EUR' });
 
 /*

@@ -37,7 +37,8 @@ async function sh(file: string, args: string[], what: string): Promise<void> {
 
 /**
  * scripts/openapi-client/customer-journey.ts as seen from here (its own types come from the
- * generated client, which exists only in the temp dir, so the project cannot import them).
+ * generated client, which exists only in the temp dir, so the project cannot import them;
+ * `currency` there is the client's CurrencyCode, the ISO 4217 codes the document lists).
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Answer = Record<string, any>;

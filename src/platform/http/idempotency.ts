@@ -47,7 +47,8 @@ export const Idempotent = (options: IdempotentOptions = {}): MethodDecorator =>
       name: 'Idempotency-Key',
       required: options.required ?? false,
       description: 'Unique key (1-255 printable ASCII characters) per operation; a retry with the same key and body returns the first result',
-      schema: { type: 'string', maxLength: 255 },
+      // The pattern the interceptor checks, so the document promises what is accepted.
+      schema: { type: 'string', minLength: 1, maxLength: 255, pattern: KEY_FORMAT.source },
     }),
     ApiProblems(409, 422),
   );

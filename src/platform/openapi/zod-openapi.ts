@@ -1,5 +1,6 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { z } from 'zod';
+import { RULES_CHECKED_IN_CODE } from '@shared-kernel';
 
 /*
  * The OpenAPI schemas of routes come from the contracts' zod schemas. At decoration time a
@@ -20,11 +21,23 @@ export function zodSchemaRef(schema: z.ZodType, io: SchemaIo): Record<string, un
   return { [PLACEHOLDER]: schemas.length - 1 };
 }
 
-/** The schema as JSON Schema for a validator (Fastify's Ajv), self-contained. */
+/** The schema as JSON Schema for a validator (Fastify's Ajv), self-contained; rules the code checks itself are left to it. */
 export function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
   const json = z.toJSONSchema(schema, { target: 'draft-07', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
   delete json['$schema'];
-  return json;
+  return withoutRulesCheckedInCode(json, true) as Record<string, unknown>;
+}
+
+/** Drops the RULES_CHECKED_IN_CODE marker, and with `rules` the `anyOf` it marks. */
+function withoutRulesCheckedInCode(node: unknown, rules: boolean): unknown {
+  if (Array.isArray(node)) return node.map((n) => withoutRulesCheckedInCode(n, rules));
+  if (!node || typeof node !== 'object') return node;
+  const marked = (node as Json)[RULES_CHECKED_IN_CODE] === true;
+  return Object.fromEntries(
+    Object.entries(node as Json)
+      .filter(([k]) => k !== RULES_CHECKED_IN_CODE && !(marked && rules && k === 'anyOf'))
+      .map(([k, v]) => [k, withoutRulesCheckedInCode(v, rules)]),
+  );
 }
 
 type Json = Record<string, unknown>;
@@ -90,7 +103,7 @@ export function resolveZodSchemas(document: OpenAPIObject): OpenAPIObject {
 
   const resolved = replace(document) as OpenAPIObject;
   resolved.components = { ...resolved.components, schemas: { ...resolved.components?.schemas, ...sortKeys(components) } };
-  return singleAllOfUnwrapped(resolved);
+  return withoutRulesCheckedInCode(singleAllOfUnwrapped(resolved), false) as OpenAPIObject;
 }
 
 /*

@@ -1,6 +1,5 @@
-/** ISO 3166-1 alpha-2 country codes (the officially assigned ones), for postal addresses. */
-const COUNTRY_CODES: ReadonlySet<string> = new Set(
-  `
+/** ISO 3166-1 alpha-2 country codes (the officially assigned ones), for postal addresses (an enum of the API). */
+export const COUNTRY_CODES = `
   AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ
   BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR
   CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR
@@ -12,10 +11,5 @@ const COUNTRY_CODES: ReadonlySet<string> = new Set(
   SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR
   TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW
   `
-    .trim()
-    .split(/\s+/),
-);
-
-export function isCountryCode(value: string): boolean {
-  return COUNTRY_CODES.has(value);
-}
+  .trim()
+  .split(/\s+/) as [string, ...string[]];

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CurrencyCode, Id, singleLineText, Timestamp } from '@shared-kernel';
+import { CurrencyCode, Id, POSITIVE_MINOR_UNITS_PATTERN, singleLineText, Timestamp } from '@shared-kernel';
 
 /**
  * A transfer id the customer chooses. It becomes the ledger transfer's id, so it must not
@@ -16,8 +16,7 @@ const ClientTransferId = z
 
 const PositiveMinorUnits = z
   .string()
-  .regex(/^[1-9][0-9]{0,18}$/, { message: 'must be a positive integer of minor units, as a string', abort: true })
-  .refine((v) => BigInt(v) <= 2n ** 63n - 1n, 'must fit a 64-bit signed integer')
+  .regex(POSITIVE_MINOR_UNITS_PATTERN, 'must be a positive integer of minor units within 64 bits, as a string')
   .meta({ description: 'Minor units, positive (integer, as a decimal string)', example: '2500' });
 
 export const AccountTransferRequest = z

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { singleLineText } from '@shared-kernel';
+import { atLeastOneOf, singleLineText } from '@shared-kernel';
 import { EmailAddress, EmailInput, IssuedToken, Locale, NewPassword, oauthText, PasswordInput, PhoneNumber, TotpCode, WebAuthnCredential } from './fields';
 
 export const RegisterRequest = z
@@ -67,18 +67,17 @@ const secondFactor = {
 };
 
 /** Without either field there is nothing to check: say so, rather than count a failed attempt. */
-function requireSecondFactor(value: { code?: string; recoveryCode?: string }, ctx: z.RefinementCtx): void {
-  if (value.code === undefined && value.recoveryCode === undefined)
-    ctx.addIssue({ code: 'custom', path: ['code'], message: 'is required (or send recoveryCode)' });
-}
+const SECOND_FACTOR_FIELDS = ['code', 'recoveryCode'] as const;
+const SECOND_FACTOR_MISSING = 'is required (or send recoveryCode)';
 
-export const SecondFactorRequest = z.strictObject(secondFactor).superRefine(requireSecondFactor).meta({ id: 'SecondFactorRequest' });
+export const SecondFactorRequest = atLeastOneOf(z.strictObject(secondFactor), SECOND_FACTOR_FIELDS, SECOND_FACTOR_MISSING).meta({ id: 'SecondFactorRequest' });
 export type SecondFactorRequest = z.infer<typeof SecondFactorRequest>;
 
-export const MfaLoginRequest = z
-  .strictObject({ challengeToken: IssuedToken, ...secondFactor })
-  .superRefine(requireSecondFactor)
-  .meta({ id: 'MfaLoginRequest' });
+export const MfaLoginRequest = atLeastOneOf(z.strictObject({ challengeToken: IssuedToken, ...secondFactor }), SECOND_FACTOR_FIELDS, SECOND_FACTOR_MISSING).meta(
+  {
+    id: 'MfaLoginRequest',
+  },
+);
 export type MfaLoginRequest = z.infer<typeof MfaLoginRequest>;
 
 /** Just an address: password-reset requests and verification re-sends. */

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { z } from 'zod';
 import { singleLineText } from '@shared-kernel';
 import { CountryCode, EmailAddress, Locale, oauthText } from './fields';
@@ -23,7 +24,7 @@ describe('identity request fields', () => {
 
   it('locales are language tags, countries ISO 3166-1 alpha-2 codes that exist, emails addresses', () => {
     expect(['en', 'en-GB', 'pt-BR', 'zh-Hant-TW'].map((v) => ok(Locale, v))).toEqual([true, true, true, true]);
-    expect(['en_GB', 'english!', '', 'e'].map((v) => ok(Locale, v))).toEqual([false, false, false, false]);
+    expect(['en_GB', 'english!', '', 'e', 'en-1996', 'AA-0000000'].map((v) => ok(Locale, v))).toEqual([false, false, false, false, false, false]);
     expect(['GB', 'DE', 'ZW'].map((v) => ok(CountryCode, v))).toEqual([true, true, true]);
     expect(['XX', 'gb', 'GBR', 'EU'].map((v) => ok(CountryCode, v))).toEqual([false, false, false, false]);
     expect(ok(EmailAddress, 'jane@example.com')).toBe(true);
@@ -43,6 +44,17 @@ describe('identity request fields', () => {
       'josé@@example.com',
     ])
       expect(ok(EmailAddress, email)).toBe(false);
+  });
+
+  it('every locale the pattern of the document allows is accepted and a well-formed language tag', () => {
+    const { pattern } = z.toJSONSchema(Locale) as { pattern: string };
+    fc.assert(
+      fc.property(fc.stringMatching(new RegExp(pattern)), (tag) => {
+        expect(ok(Locale, tag)).toBe(true);
+        expect(Intl.getCanonicalLocales(tag)).toHaveLength(1);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('nested objects must be objects of their own shape', () => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SINGLE_LINE, singleLineText } from '@shared-kernel';
-import { isCountryCode } from '@modules/identity/domain/country-codes';
-import { MAX_PASSWORD_LENGTH } from '@modules/identity/domain/password-policy';
+import { COUNTRY_CODES } from '@modules/identity/domain/country-codes';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '@modules/identity/domain/password-policy';
 
 /* Fields that several identity requests share, spelled once. */
 
@@ -33,11 +33,13 @@ export const PasswordInput = z
 
 /**
  * A password being set: any printable character of any script (NIST SP 800-63B), but no
- * control character (NUL, tab, line breaks, ESC...), which no keyboard types on purpose.
+ * control character (NUL, tab, line breaks, ESC...), which no keyboard types on purpose. The
+ * document states the policy's length in code points, as JSON Schema counts them; the policy
+ * checks it (PASSWORD_TOO_WEAK, with the rest of the rule) where a password is set.
  */
-export const NewPassword = PasswordInput.regex(SINGLE_LINE, 'must not contain control characters').describe(
-  'At least 12 characters, not a common or breached password, no control characters',
-);
+export const NewPassword = PasswordInput.regex(SINGLE_LINE, 'must not contain control characters')
+  .describe('At least 12 characters, not a common or breached password, no control characters')
+  .meta({ minLength: MIN_PASSWORD_LENGTH, maxLength: MAX_PASSWORD_LENGTH });
 
 /** A one-time token, challenge or ceremony id this service issued (printable ASCII, no spaces). */
 export const IssuedToken = z
@@ -51,19 +53,21 @@ export const PhoneNumber = z
   .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +447700900123')
   .meta({ description: 'E.164', example: '+447700900123' });
 
-/** A BCP 47 language tag such as en-GB. */
+/**
+ * A BCP 47 language tag of a language, an optional script and an optional region (en, en-GB,
+ * zh-Hant-TW, es-419): every tag the pattern matches is well-formed, so the document states
+ * exactly what is accepted (variants and extensions, which a pattern cannot check for
+ * duplicates, are not taken).
+ */
 export const Locale = z
   .string()
-  .max(35)
-  .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'must be a language tag such as en-GB')
-  .refine(isLanguageTag, 'must be a language tag such as en-GB')
+  .regex(/^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?$/, 'must be a language tag such as en-GB')
   .meta({ example: 'en-GB' });
 
+/** The codes are an enum, so the document lists the ones accepted. */
 export const CountryCode = z
-  .string()
-  .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code')
-  .refine(isCountryCode, 'must be an ISO 3166-1 alpha-2 country code')
-  .meta({ description: 'ISO 3166-1 alpha-2', example: 'GB' });
+  .enum(COUNTRY_CODES, { error: 'must be an ISO 3166-1 alpha-2 country code' })
+  .meta({ id: 'CountryCode', description: 'ISO 3166-1 alpha-2', example: 'GB' });
 
 export const TotpCode = z
   .string()
@@ -96,12 +100,4 @@ function base64url(max: number): z.ZodString {
     .min(1)
     .max(max)
     .regex(/^[A-Za-z0-9_-]+={0,2}$/, 'must be base64url');
-}
-
-function isLanguageTag(value: string): boolean {
-  try {
-    return Intl.getCanonicalLocales(value).length === 1;
-  } catch {
-    return false;
-  }
 }

@@ -1,31 +1,27 @@
 import { isCurrencyCode, parseMinorUnits, type FieldError } from '@shared-kernel';
-import type { TransferInput } from '@modules/ledger/contract';
+import { TRANSFER_KIND_FIELDS, TRANSFER_KINDS, type TransferInput } from '@modules/ledger/contract';
 import type { TransferRequest } from '@modules/ledger/domain/transfer';
 
 /**
  * Turns a transfer as the contract shapes it (TransferInput: checked by its schema at the
  * edge — HTTP, or the bus — or by the types of an in-process caller) into the domain's
- * request, with the rules the schema cannot state: which fields a kind needs, the amount
- * within bigint and above zero, a currency that exists. Field errors name the path
+ * request, with the rules its zod schema cannot state: which fields a kind needs and refuses
+ * (TRANSFER_KIND_FIELDS, which the document states), the amount within bigint and above zero
+ * and a currency that exists (for in-process callers, whose payloads are typed but not
+ * parsed). Field errors name the path
  * (`transfers.3.amount`). Business rules (funds, accounts, currencies) are the engine's.
  */
 export function toTransferRequest(input: TransferInput, path: string): { request?: TransferRequest; errors: FieldError[] } {
   const errors: FieldError[] = [];
   const fail = (field: string, message: string) => errors.push({ field: `${path}${field}`, message });
   const kind = input.kind ?? 'posted';
-  const resolving = kind === 'post_pending' || kind === 'void_pending';
-  if (resolving) {
-    if (input.pendingId === undefined) fail('pendingId', 'pendingId is required: the UUID of the pending transfer');
-  } else {
-    for (const field of ['debitAccountId', 'creditAccountId', 'amount', 'currency'] as const)
-      if (input[field] === undefined) fail(field, `${field} is required`);
-    if (input.pendingId !== undefined) fail('pendingId', 'pendingId is only for post_pending and void_pending');
-  }
+  const { required, refused } = TRANSFER_KIND_FIELDS[kind];
+  for (const field of required) if (input[field] === undefined) fail(field, REQUIRED_MESSAGE[field] ?? `${field} is required`);
+  for (const field of refused) if (input[field] !== undefined) fail(field, `${field} is only for ${kindsTaking(field).join(' and ')} transfers`);
   const amount = input.amount === undefined ? undefined : parseMinorUnits(input.amount);
   if (input.amount !== undefined && (amount === undefined || amount === 0n))
     fail('amount', 'amount must be a positive integer of minor units within 64 bits, as a string');
   if (input.currency !== undefined && !isCurrencyCode(input.currency)) fail('currency', 'currency must be an ISO 4217 code');
-  if (input.timeoutSeconds !== undefined && kind !== 'pending') fail('timeoutSeconds', 'timeoutSeconds is only for pending transfers');
   if (errors.length) return { errors };
   return {
     errors,
@@ -43,4 +39,11 @@ export function toTransferRequest(input: TransferInput, path: string): { request
       reference: input.reference,
     },
   };
+}
+
+const REQUIRED_MESSAGE: Partial<Record<string, string>> = { pendingId: 'pendingId is required: the UUID of the pending transfer' };
+
+/** The kinds that take `field` (in the table's order), for the message that refuses it elsewhere. */
+function kindsTaking(field: string): string[] {
+  return TRANSFER_KINDS.filter((k) => !(TRANSFER_KIND_FIELDS[k].refused as readonly string[]).includes(field));
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CurrencyCode, defineCommand, Id, MinorUnits, singleLineText } from '@shared-kernel';
+import { CurrencyCode, defineCommand, Id, MinorUnits, notAllTrue, singleLineText } from '@shared-kernel';
 import { LedgerAccountView, LedgerNormalSide } from '../views';
 
 export const NewLedgerAccount = z
@@ -13,7 +13,9 @@ export const NewLedgerAccount = z
     code: z.number().int().min(0).max(2_147_483_647).optional().describe('Chart-of-accounts code'),
     reference: singleLineText(0, 200).nullable().optional(),
   })
-  .meta({ id: 'NewLedgerAccount' });
+  // An account bounds its debits or its credits, not both: CreateLedgerAccountCommandHandler
+  // checks it (bus callers too), the document states it.
+  .meta({ id: 'NewLedgerAccount', ...notAllTrue(['debitsMustNotExceedCredits', 'creditsMustNotExceedDebits']) });
 export type NewLedgerAccount = z.infer<typeof NewLedgerAccount>;
 
 /** Opens a ledger account. The id is the caller's (idempotent: same id and fields → same account). */
