@@ -199,10 +199,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   /** Releases this attempt's claim — only its own: a retry that took the key over has another lock expiry. */
   private async release(scope: string, key: string, claim: string): Promise<void> {
-    await this.uow.query(
-      `delete from platform.idempotency_keys where scope = $1 and key = $2 and state = 'in_progress' and locked_until = $3::timestamptz`,
-      [scope, key, claim],
-    );
+    await this.uow.query(`delete from platform.idempotency_keys where scope = $1 and key = $2 and state = 'in_progress' and locked_until = $3::timestamptz`, [
+      scope,
+      key,
+      claim,
+    ]);
   }
 
   /** Keeps trying to release an abandoned claim until it succeeds, a retry takes it over, or it lapses by itself. */
