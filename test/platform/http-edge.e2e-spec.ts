@@ -153,6 +153,10 @@ describe('HTTP edge', () => {
     expect(item.headers['allow']).toBe('GET, HEAD');
     // A path no route has stays a 404.
     expectProblem(await t.http().delete('/v1/fx-orders/a/b/c'), 404, 'ROUTE_NOT_FOUND');
+    // A concrete path is its own route, as OpenAPI matches paths: GET /v1/fx-orders/:id does not take it.
+    const concrete = await t.http().get('/v1/fx-orders/explode');
+    expectProblem(concrete, 405, 'METHOD_NOT_ALLOWED');
+    expect(concrete.headers['allow']).toBe('POST');
   });
 
   it('answers unknown routes with a 404 problem', async () => {

@@ -25,8 +25,9 @@ describe('migration: outbox payloads as text', () => {
       expect(new Set(migrated.map((r) => r.data_type))).toEqual(new Set(['text']));
 
       // Back to the old shape, as a database migrated by the previous release had it
-      // (first the later platform migration, then the one under test).
-      await revertLastMigration(dataSource);
+      // (first every later migration, of any context, then the one under test).
+      const last = async () => (await sql<{ name: string }>(db.url, 'select name from public.schema_migrations order by id desc limit 1'))[0]!.name;
+      while ((await last()) !== 'OutboxPayloadText1763900300000') await revertLastMigration(dataSource);
       expect(await sql(db.url, `select to_regclass('platform.bus_commands') as t`)).toEqual([{ t: null }]);
       await revertLastMigration(dataSource);
       expect(new Set((await payloadTypes()).map((r) => r.data_type))).toEqual(new Set(['jsonb']));

@@ -50,29 +50,64 @@ const frameworkLogger = new Logger('HttpEdge');
 
 /**
  * The methods each route path declares, for 405 answers: a request whose path exists under
- * another method is told which methods it has (`Allow`), instead of a 404.
+ * another method is told which methods it has (`Allow`), instead of a 404. A path is the
+ * route template that matches it most specifically, as OpenAPI matches paths (a concrete
+ * segment before a templated one): `/v1/ledger/transfers/batch` is that path, not
+ * `/v1/ledger/transfers/:id`, even for a method only the templated route declares.
  */
 export class DeclaredMethods {
-  private readonly routes: Array<{ readonly pattern: RegExp; readonly methods: Set<string> }> = [];
+  private readonly routes: Array<{ readonly url: string; readonly segments: readonly string[]; readonly pattern: RegExp; readonly methods: Set<string> }> = [];
 
   add(method: string | readonly string[], url: string): void {
     // CORS answers preflights on every path ('*'): that is no method of any route.
     if (url.includes('*')) return;
-    const source = `^${url
-      .split('/')
-      .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
-      .join('/')}$`;
-    let route = this.routes.find((r) => r.pattern.source === source);
-    if (!route) this.routes.push((route = { pattern: new RegExp(source), methods: new Set() }));
+    let route = this.routes.find((r) => r.url === url);
+    if (!route) {
+      const segments = url.split('/');
+      const source = `^${segments.map((segment) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/')}$`;
+      this.routes.push((route = { url, segments, pattern: new RegExp(source), methods: new Set() }));
+    }
     for (const m of typeof method === 'string' ? [method] : method) route.methods.add(m);
   }
 
-  /** The methods declared on this path (empty: no route has it). */
-  of(path: string): string[] {
-    const methods = new Set<string>();
-    for (const route of this.routes) if (route.pattern.test(path)) for (const m of route.methods) methods.add(m);
-    return [...methods].sort();
+  /** The route template this path belongs to and its methods (undefined: no route has it). */
+  resolve(path: string): { readonly url: string; readonly methods: readonly string[] } | undefined {
+    let best: (typeof this.routes)[number] | undefined;
+    for (const route of this.routes) if (route.pattern.test(path) && (!best || moreSpecific(route.segments, best.segments))) best = route;
+    return best && { url: best.url, methods: [...best.methods].sort() };
   }
+
+  /**
+   * Whether a path the router matched to `url` may belong to a more specific route (the only
+   * case where resolve() can name another one), computed once per template: most routes have
+   * none, so most requests skip the scan.
+   */
+  mayBeShadowed(url: string): boolean {
+    let shadowed = this.shadowed.get(url);
+    if (shadowed === undefined) {
+      const segments = url.split('/');
+      shadowed = this.routes.some(
+        (r) =>
+          r.url !== url &&
+          r.segments.length === segments.length &&
+          r.segments.every((segment, i) => segment === segments[i] || segment.startsWith(':') || segments[i]!.startsWith(':')) &&
+          moreSpecific(r.segments, segments),
+      );
+      this.shadowed.set(url, shadowed);
+    }
+    return shadowed;
+  }
+
+  private readonly shadowed = new Map<string, boolean>();
+}
+
+/** Whether a template is more specific than another of the same path: at the first segment where they differ, it is concrete. */
+function moreSpecific(a: readonly string[], b: readonly string[]): boolean {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const aParam = a[i]!.startsWith(':');
+    if (aParam !== b[i]!.startsWith(':')) return !aParam;
+  }
+  return false;
 }
 
 function methodNotAllowed(request: FastifyRequest, reply: FastifyReply, allowed: readonly string[]): void {
@@ -163,10 +198,13 @@ export async function configureHttpEdge(app: NestFastifyApplication, config: App
   });
 
   // A path that exists under other methods: 405 with Allow (after the security headers).
+  // Also when the router found a templated route for a method the path's own (more
+  // specific) route lacks: GET /v1/ledger/transfers/batch is not a transfer id.
   fastify.addHook('onRequest', (request, reply, done) => {
-    if (request.is404) {
-      const allowed = declared.of(request.url.split('?')[0]!);
-      if (allowed.length > 0) return methodNotAllowed(request, reply, allowed);
+    const matched = request.is404 ? undefined : request.routeOptions.url;
+    if (matched === undefined || declared.mayBeShadowed(matched)) {
+      const path = declared.resolve(request.url.split('?')[0]!);
+      if (path && path.url !== matched && !path.methods.includes(request.method)) return methodNotAllowed(request, reply, path.methods);
     }
     done();
   });

@@ -303,7 +303,9 @@ export function tally(answers: readonly Answer[]): Record<string, number> {
 // ------------------------------------------------------------------------------- readiness
 
 export interface ReadinessSample {
+  /** When the probe asked, and when it had the answer. */
   readonly at: number;
+  readonly answeredAt: number;
   readonly status: number;
   readonly failing: readonly string[];
 }
@@ -332,9 +334,9 @@ export class ReadinessProbe {
     try {
       const response = await fetch(`${this.baseUrl}/health/ready`, { signal: AbortSignal.timeout(5000) });
       const body = (await response.json()) as { failing?: string[] };
-      return { at, status: response.status, failing: body.failing ?? [] };
+      return { at, answeredAt: Date.now(), status: response.status, failing: body.failing ?? [] };
     } catch {
-      return { at, status: 0, failing: ['(no answer)'] };
+      return { at, answeredAt: Date.now(), status: 0, failing: ['(no answer)'] };
     }
   }
 
@@ -348,9 +350,9 @@ export class ReadinessProbe {
     return this.stop();
   }
 
-  /** Samples between two instants. */
+  /** Samples asked and answered between two instants (one asked before a part came back may be answered after). */
   between(from: number, to: number): ReadinessSample[] {
-    return this.samples.filter((s) => s.at >= from && s.at <= to);
+    return this.samples.filter((s) => s.at >= from && s.answeredAt <= to);
   }
 }
 

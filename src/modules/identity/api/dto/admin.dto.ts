@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, SINGLE_LINE, singleLineText, Timestamp } from '@shared-kernel';
+import { Id, singleLineText, Timestamp } from '@shared-kernel';
 import { ROLES } from '@platform/auth/principal';
 import { ADMIN_SETTABLE_STATUSES } from '@modules/identity/domain/user-status';
 import { oauthText } from './fields';
@@ -31,11 +31,23 @@ const CLIENT_GRANT_TYPES = ['client_credentials', 'authorization_code'] as const
 
 const Scope = z.string().regex(/^[a-z][a-z_]*:[a-z][a-z_]*$|^openid$/, 'must look like area:action (or be openid)');
 
+/*
+ * An absolute http(s) URL, stated as one pattern so the document says what the server takes:
+ * a host name whose last label starts with a letter (a WHATWG URL parser reads an all-digit
+ * last label as an IPv4 address and refuses most of them) or a dotted IPv4 address, a port of
+ * at most 4 digits, then any path, query and fragment without spaces or control characters.
+ */
+const OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
+const REDIRECT_URI = new RegExp(
+  `^https?://(?:(?:[A-Za-z0-9-]+\\.)*[A-Za-z][A-Za-z0-9-]*|${OCTET}(?:\\.${OCTET}){3})(?::[0-9]{1,4})?(?:[/?#][^\\s\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*)?$`,
+);
+
 const RedirectUri = z
-  .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' })
+  .string()
   .max(2000)
-  .regex(SINGLE_LINE, 'must be a URL without control characters')
-  .meta({ example: 'https://app.skyro.dev/callback' });
+  .regex(REDIRECT_URI, 'must be an absolute http(s) URL')
+  .refine((value) => URL.canParse(value), 'must be an absolute http(s) URL')
+  .meta({ format: 'uri', example: 'https://app.skyro.dev/callback' });
 
 export const RegisterClientRequest = z
   .strictObject({
