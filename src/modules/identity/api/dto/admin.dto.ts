@@ -47,7 +47,7 @@ const RedirectUri = z
   .max(2000)
   .regex(REDIRECT_URI, 'must be an absolute http(s) URL')
   .refine((value) => URL.canParse(value), 'must be an absolute http(s) URL')
-  .meta({ format: 'uri', example: 'https://app.skyro.dev/callback' });
+  .meta({ example: 'https://app.skyro.dev/callback' });
 
 export const RegisterClientRequest = z
   .strictObject({
