@@ -355,11 +355,13 @@ describe('hostile input, every route family', () => {
     const document = JSON.parse(readFileSync(join(__dirname, '../../openapi.json'), 'utf8')) as { paths: Record<string, Record<string, unknown>> };
     const wrong = [];
     for (const row of rows) {
-      // Every template the concrete path matches (GET /v1/ledger/transfers/batch is the :id route's).
+      // The template the concrete path belongs to, as OpenAPI matches paths: a concrete segment
+      // before a templated one (/v1/ledger/transfers/batch is not /v1/ledger/transfers/{id}).
       const path = row.path();
-      const declared = Object.entries(document.paths)
+      const [, operations] = Object.entries(document.paths)
         .filter(([template]) => new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(path))
-        .flatMap(([, operations]) => Object.keys(operations).map((m) => m.toUpperCase()));
+        .sort(([a], [b]) => moreConcreteFirst(a, b))[0]!;
+      const declared = Object.keys(operations).map((m) => m.toUpperCase());
       const allow = [...new Set([...declared, ...(declared.includes('GET') ? ['HEAD'] : [])])].sort().join(', ');
       const method = (['put', 'patch', 'delete', 'post'] as const).find((m) => !declared.includes(m.toUpperCase()));
       if (!method) continue;
@@ -938,4 +940,14 @@ function countBy(keys: readonly string[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const k of keys) counts[k] = (counts[k] ?? 0) + 1;
   return counts;
+}
+
+/** Orders two templates of the same path: the one concrete at the first segment where they differ comes first. */
+function moreConcreteFirst(a: string, b: string): number {
+  const [as, bs] = [a.split('/'), b.split('/')];
+  for (let i = 0; i < Math.min(as.length, bs.length); i++) {
+    const [aTemplated, bTemplated] = [as[i]!.startsWith('{'), bs[i]!.startsWith('{')];
+    if (aTemplated !== bTemplated) return aTemplated ? 1 : -1;
+  }
+  return 0;
 }
