@@ -308,6 +308,8 @@ export interface ReadinessSample {
   readonly answeredAt: number;
   readonly status: number;
   readonly failing: readonly string[];
+  /** The failing parts whose check did not answer in time (rather than failing). */
+  readonly timedOut: readonly string[];
 }
 
 /** Polls /health/ready every `everyMs` until stopped; each sample names the failing parts. */
@@ -333,10 +335,12 @@ export class ReadinessProbe {
     const at = Date.now();
     try {
       const response = await fetch(`${this.baseUrl}/health/ready`, { signal: AbortSignal.timeout(5000) });
-      const body = (await response.json()) as { failing?: string[] };
-      return { at, answeredAt: Date.now(), status: response.status, failing: body.failing ?? [] };
+      const body = (await response.json()) as { failing?: string[]; checks?: Record<string, { message?: string }> };
+      const failing = body.failing ?? [];
+      const timedOut = failing.filter((part) => /timeout/i.test(body.checks?.[part]?.message ?? ''));
+      return { at, answeredAt: Date.now(), status: response.status, failing, timedOut };
     } catch {
-      return { at, answeredAt: Date.now(), status: 0, failing: ['(no answer)'] };
+      return { at, answeredAt: Date.now(), status: 0, failing: ['(no answer)'], timedOut: [] };
     }
   }
 

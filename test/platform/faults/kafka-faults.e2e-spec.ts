@@ -136,7 +136,13 @@ describe('faults: Kafka', () => {
     // Readiness names kafka once the check has seen it gone (it is cached for a second, with a timeout of its own).
     const outage = probe.between(downedAt + 5000, upAt);
     expect(outage.length).toBeGreaterThan(0);
-    for (const sample of outage) expect(sample).toMatchObject({ status: 503, failing: ['kafka'] });
+    // It names kafka, and nothing else as failed: another part may only be reported as not
+    // answering in time, when the one test process (two apps and 16 clients) is starved of CPU.
+    for (const sample of outage) {
+      expect(sample).toMatchObject({ status: 503, failing: expect.arrayContaining(['kafka']) });
+      expect(sample.failing.filter((part) => part !== 'kafka' && !sample.timedOut.includes(part))).toEqual([]);
+    }
+    const starved = outage.filter((sample) => sample.failing.length > 1).length;
     await until('the accounts app to be ready again', async () => (await fetch(`${accountsUrl}/health/ready`)).status === 200, 30_000);
 
     const { ids, rows, reconciliation, drainMs } = await ledgerAfterFault(ledger, bank, db.url, load, OUTBOXES, 90_000);
@@ -181,6 +187,7 @@ describe('faults: Kafka', () => {
           upedAt) /
         1000,
       readinessSamplesDuringOutage: outage.length,
+      readinessSamplesWithAnotherPartTimedOut: starved,
       outboxDrainMs: drainMs,
       durationSeconds: (Date.now() - load.startedAt) / 1000,
       serviceOperations: services.timings,
