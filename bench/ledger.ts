@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { BalancedPool, Pool } from 'undici';
@@ -9,6 +8,7 @@ import { AccessTokens } from '@platform/auth/access-tokens';
 import { KeyRing } from '@platform/auth/key-ring';
 import { loadConfig } from '@platform/config/app-config';
 import { serviceUrls } from '@test/support/services';
+import { freePort } from '@platform/net/free-port';
 
 /*
  * `npm run bench:ledger`: the ledger over HTTP, as clients use it. Starts the built app
@@ -279,17 +279,6 @@ async function startApp(env: Record<string, string>): Promise<{ child: ChildProc
 function withoutServices(source: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const { KAFKA_BROKERS: _kafka, REDIS_URL: _redis, DATABASE_URL: _database, ...rest } = source;
   return rest;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 main().catch((error: unknown) => {

@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -11,6 +10,7 @@ import { customer, openCustomerAccount } from '@test/accounts/accounts-support';
 import { ledgerClient, newUuid, openAccount } from '@test/ledger/ledger-support';
 import type { TestApp } from '@test/support/app';
 import { sql } from '@test/support/database';
+import { freePort } from '@platform/net/free-port';
 
 const exec = promisify(execFile);
 const SERVICES_SH = join(__dirname, '../../../scripts/services.sh');
@@ -101,17 +101,6 @@ async function purgeLeftovers(): Promise<void> {
       // another run's purge got there first
     }
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Applies every context's migrations to a private cluster's database (what the test template is elsewhere). */
