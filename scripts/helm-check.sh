@@ -343,8 +343,10 @@ expect_render_failure "context in no deployment" "${K[@]}" \
   --set-json 'deployments=[{"name":"api","contexts":["identity"]},{"name":"ledger","contexts":["ledger"]}]'
 expect_render_failure "unknown context" "${K[@]}" --set-json 'deployments=[{"name":"api","contexts":["identity","accounts","ledger","ledgr"]}]'
 expect_render_failure "two 'rest' deployments" "${K[@]}" --set-json 'deployments=[{"name":"api"},{"name":"other"}]'
+# every context values.yaml knows, as a JSON list (the chart gains one per new context)
+ALL_CONTEXTS=$(node -e 'const y=require("yaml");const v=y.parse(require("fs").readFileSync(process.argv[1],"utf8"));process.stdout.write(JSON.stringify(Object.keys(v.contexts)))' "$CHART/values.yaml")
 expect_render_failure "'rest' deployment left with no context" "${K[@]}" \
-  --set-json 'deployments=[{"name":"api"},{"name":"all","contexts":["identity","accounts","ledger"]}]'
+  --set-json "deployments=[{\"name\":\"api\"},{\"name\":\"all\",\"contexts\":$ALL_CONTEXTS}]"
 expect_render_failure "duplicate deployment name" "${K[@]}" --set-json 'deployments=[{"name":"api"},{"name":"api","contexts":["ledger"]}]'
 expect_render_failure "reserved deployment name" "${K[@]}" --set-json 'deployments=[{"name":"api"},{"name":"migrate","contexts":["ledger"]}]'
 expect_render_failure "database of a context the deployment does not run" "${K[@]}" \

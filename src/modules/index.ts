@@ -2,6 +2,7 @@ import type { ContextManifest } from '@platform/context-definition';
 import { accountsContext } from './accounts/accounts.context';
 import { identityContext } from './identity/identity.context';
 import { ledgerContext } from './ledger/ledger.context';
+import { notificationsContext } from './notifications/notifications.context';
 
 /**
  * Every bounded context of Skyro Core: one line each. A context is a folder under
@@ -9,4 +10,4 @@ import { ledgerContext } from './ledger/ledger.context';
  * dependencies, contract, migrations, configuration and permissions; MODULES selects which
  * this process runs.
  */
-export const CONTEXTS: readonly ContextManifest[] = [identityContext, ledgerContext, accountsContext];
+export const CONTEXTS: readonly ContextManifest[] = [identityContext, ledgerContext, accountsContext, notificationsContext];

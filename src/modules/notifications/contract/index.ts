@@ -1,0 +1,16 @@
+import { defineContract } from '@shared-kernel';
+import { CreateMessageCommand } from './commands/create-message.command';
+import { MessageCreatedV1 } from './events/message-created.v1.event';
+import { GetMessageQuery } from './queries/get-message.query';
+
+export * from './views';
+export * from './commands/create-message.command';
+export * from './queries/get-message.query';
+export * from './events/message-created.v1.event';
+
+/** What notifications offers other contexts: these commands and queries (over the bus) and events (topics). */
+export const notificationsContract = defineContract({
+  commands: [CreateMessageCommand],
+  queries: [GetMessageQuery],
+  events: [MessageCreatedV1],
+});

@@ -1,0 +1,11 @@
+import { defineConfig, int, type ConfigOf } from '@platform/config/config-slice';
+
+/**
+ * The notifications context's settings (NOTIFICATIONS_* variables), validated at boot by every
+ * process that runs the context; a provider reads them with `@Inject(notificationsConfig.token)`.
+ */
+export const notificationsConfig = defineConfig('notifications', { NOTIFICATIONS_PAGE_SIZE: int(1, 1000).default(50) }, (e) => ({
+  /** Items per page when the context lists its messages. */
+  pageSize: e.NOTIFICATIONS_PAGE_SIZE,
+}));
+export type NotificationsConfig = ConfigOf<typeof notificationsConfig>;
