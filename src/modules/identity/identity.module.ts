@@ -9,7 +9,10 @@ import { CloseAccount } from './application/close-account/close-account';
 import { CompleteMfaLogin } from './application/complete-mfa-login/complete-mfa-login';
 import { DisableClient } from './application/disable-client/disable-client';
 import { ExportUserData } from './application/export-user-data/export-user-data';
-import { GetNotificationContentQueryHandler } from './application/get-notification-content/get-notification-content.query-handler';
+import {
+  GetNotificationContentQueryHandler,
+  GetNotificationRecipientQueryHandler,
+} from './application/get-notification-content/get-notification-content.query-handler';
 import { GetProfile } from './application/get-profile/get-profile';
 import { GetUserStatusQueryHandler } from './application/get-user-status/get-user-status.query-handler';
 import { IssueToken } from './application/issue-token/issue-token';
@@ -113,6 +116,7 @@ const REINDEX_EMAILS = 'identity.reindex-emails';
     ChangeUserStatus,
     GetUserStatusQueryHandler,
     GetNotificationContentQueryHandler,
+    GetNotificationRecipientQueryHandler,
     ReindexEmails,
   ],
 })

@@ -4,18 +4,22 @@ import { notificationsContract } from './contract';
 import { notificationsConfig } from './notifications.config';
 import { NotificationsModule } from './notifications.module';
 
-/** The notifications context: messages, each created once by the id its caller chose (schema `notifications`). */
+/** Notifications: messages from identity's and accounts' events over email, SMS, push and in-app, with preferences and delivery tracking (schema `notifications`). */
 export const notificationsContext = defineContext({
   name: 'notifications',
   module: NotificationsModule,
-  dependsOn: [],
+  dependsOn: ['identity', 'accounts'],
   contract: notificationsContract,
   migrations: NOTIFICATIONS_MIGRATIONS,
   config: notificationsConfig,
   permissions: {
     'notifications:read': ['support', 'compliance_officer'],
-    'notifications:write': [],
   },
-  routes: ['/v1/notifications'],
-  apiTags: [{ name: 'notifications', description: 'The notifications context: messages, each created once by the id its caller chose.' }],
+  routes: ['/v1/notifications', '/v1/admin/notifications'],
+  apiTags: [
+    {
+      name: 'notifications',
+      description: 'Messages to users (email, SMS, push, in-app): the in-app inbox, each message’s status timeline, preferences; staff views by user.',
+    },
+  ],
 });

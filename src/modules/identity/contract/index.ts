@@ -7,7 +7,7 @@ import { UserRegistered } from './events/user-registered.v1.event';
 import { UserRolesChanged } from './events/user-roles-changed.v1.event';
 import { UserUnlocked } from './events/user-unlocked.v1.event';
 import { UserVerified } from './events/user-verified.v1.event';
-import { GetNotificationContentQuery } from './queries/get-notification-content.query';
+import { GetNotificationContentQuery, GetNotificationRecipientQuery } from './queries/get-notification-content.query';
 import { GetUserStatusQuery } from './queries/get-user-status.query';
 
 export * from './events/user-registered.v1.event';
@@ -23,6 +23,6 @@ export * from './queries/get-notification-content.query';
 
 /** What identity offers other contexts: user status and notification content (queries), `user.events` and `notifications.dispatch`. */
 export const identityContract = defineContract({
-  queries: [GetUserStatusQuery, GetNotificationContentQuery],
+  queries: [GetUserStatusQuery, GetNotificationContentQuery, GetNotificationRecipientQuery],
   events: [UserRegistered, UserVerified, UserProfileChanged, UserLocked, UserUnlocked, UserClosed, UserRolesChanged, NotificationRequested],
 });

@@ -1,18 +1,18 @@
 import { defineContract } from '@shared-kernel';
-import { CreateMessageCommand } from './commands/create-message.command';
+import { SendNotificationCommand } from './commands/send-notification.command';
 import { InboxItemAddedV1 } from './events/inbox-item-added.v1.event';
-import { MessageCreatedV1 } from './events/message-created.v1.event';
-import { GetMessageQuery } from './queries/get-message.query';
+import { NotificationFailedV1 } from './events/notification-failed.v1.event';
+import { GetNotificationQuery } from './queries/get-notification.query';
 
 export * from './views';
-export * from './commands/create-message.command';
-export * from './queries/get-message.query';
-export * from './events/message-created.v1.event';
+export * from './commands/send-notification.command';
+export * from './queries/get-notification.query';
 export * from './events/inbox-item-added.v1.event';
+export * from './events/notification-failed.v1.event';
 
-/** What notifications offers other contexts: these commands and queries (over the bus) and events (topics). */
+/** What notifications offers other contexts: send a message from a template, read one back (bus), and its events (`notifications.events`). */
 export const notificationsContract = defineContract({
-  commands: [CreateMessageCommand],
-  queries: [GetMessageQuery],
-  events: [MessageCreatedV1, InboxItemAddedV1],
+  commands: [SendNotificationCommand],
+  queries: [GetNotificationQuery],
+  events: [InboxItemAddedV1, NotificationFailedV1],
 });

@@ -1,7 +1,13 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { isUuid } from '@shared-kernel';
 import { UnitOfWork } from '@platform/database/unit-of-work';
-import { GetNotificationContentQuery, type NotificationContentView, type NotificationTemplate } from '@modules/identity/contract';
+import {
+  GetNotificationContentQuery,
+  GetNotificationRecipientQuery,
+  type NotificationContentView,
+  type NotificationRecipientView,
+  type NotificationTemplate,
+} from '@modules/identity/contract';
 import { DELIVERY } from '@modules/identity/infrastructure/notification-requests';
 import { UserRecords } from '@modules/identity/infrastructure/user-records';
 
@@ -35,5 +41,23 @@ export class GetNotificationContentQueryHandler implements IQueryHandler<GetNoti
       locale: user.locale,
       variables: token ? { token } : {},
     };
+  }
+}
+
+/** The notifications context's way to a user's address for messages of other contexts (decrypted at send time). */
+@QueryHandler(GetNotificationRecipientQuery)
+export class GetNotificationRecipientQueryHandler implements IQueryHandler<GetNotificationRecipientQuery, NotificationRecipientView | null> {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly users: UserRecords,
+  ) {}
+
+  async execute(query: GetNotificationRecipientQuery): Promise<NotificationRecipientView | null> {
+    if (!isUuid(query.userId)) return null;
+    const user = await this.users.byId(this.uow, query.userId);
+    if (!user || user.status === 'closed') return null;
+    const personal = await this.users.personalData(this.uow, user);
+    if (!personal) return null;
+    return { userId: user.id, email: personal.email, name: personal.name, phone: personal.phone ?? null, locale: user.locale };
   }
 }

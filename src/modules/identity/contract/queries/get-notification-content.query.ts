@@ -25,3 +25,26 @@ export const GetNotificationContentQuery = defineQuery('identity.get-notificatio
   result: NotificationContentView.nullable(),
 });
 export type GetNotificationContentQuery = InstanceType<typeof GetNotificationContentQuery>;
+
+export const NotificationRecipientView = z
+  .object({
+    userId: Id,
+    email: z.string(),
+    name: z.string(),
+    /** E.164, when the user gave one. */
+    phone: z.string().nullable(),
+    locale: z.string(),
+  })
+  .meta({ id: 'NotificationRecipient' });
+export type NotificationRecipientView = z.infer<typeof NotificationRecipientView>;
+
+/**
+ * Where and how to address a user for messages that are not identity's own (balance
+ * changes, statements): decrypted on request, at send time, like the content above, so no
+ * event carries an address. Null for an unknown, closed or erased user.
+ */
+export const GetNotificationRecipientQuery = defineQuery('identity.get-notification-recipient.v1', {
+  payload: z.object({ userId: Id }),
+  result: NotificationRecipientView.nullable(),
+});
+export type GetNotificationRecipientQuery = InstanceType<typeof GetNotificationRecipientQuery>;

@@ -1,6 +1,0 @@
-import { z } from 'zod';
-import { Id } from '@shared-kernel';
-
-/* HTTP shapes that are not contract messages themselves (path parameters). */
-
-export const MessageIdParams = z.strictObject({ id: Id });
