@@ -46,8 +46,8 @@ const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.
 
 /**
  * When quiet hours hold a message back: the first instant at or after `now` outside the
- * window, in the user's time zone; null when `now` is outside it. Found by stepping whole
- * minutes from the window's local length, so daylight-saving shifts cannot skip the end.
+ * window, in the user's time zone; null when `now` is outside it. Estimated from the window's
+ * local length, then corrected minute by minute, so a daylight-saving shift cannot move the end.
  */
 export function quietUntil(now: Date, preferences: Preferences): Date | null {
   const window = preferences.quietHours;
@@ -62,5 +62,8 @@ export function quietUntil(now: Date, preferences: Preferences): Date | null {
   // Seconds of the current minute are dropped; then step until outside (DST may lengthen the night by an hour).
   let candidate = new Date(Math.floor(now.getTime() / 60_000) * 60_000 + remaining * 60_000);
   for (let i = 0; i < 180 && inside(localMinutes(candidate, preferences.timeZone)); i++) candidate = new Date(candidate.getTime() + 60_000);
+  // A shorter night (clocks forward): the window ended up to an hour earlier.
+  const minute = (d: Date) => new Date(d.getTime() - 60_000);
+  for (let i = 0; i < 180 && minute(candidate) > now && !inside(localMinutes(minute(candidate), preferences.timeZone)); i++) candidate = minute(candidate);
   return candidate;
 }
