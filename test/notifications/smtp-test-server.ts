@@ -45,7 +45,7 @@ export class SmtpTestServer {
               html: typeof mail.html === 'string' ? mail.html : '',
               text: mail.text ?? '',
               messageId: mail.messageId ?? '',
-              skyroMessageId: String(mail.headers.get('x-skyro-message-id') ?? ''),
+              skyroMessageId: headerText(mail.headers.get('x-skyro-message-id')),
             });
             callback();
           })
@@ -74,4 +74,8 @@ export class SmtpTestServer {
   async stop(): Promise<void> {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
+}
+
+function headerText(value: unknown): string {
+  return typeof value === 'string' ? value : '';
 }
