@@ -107,7 +107,8 @@ export class NotificationsSchema1796181300537 implements MigrationInterface {
     await q.query(`
       create table notifications.inbox_items (
         id           uuid primary key references notifications.messages (id),
-        seq          bigint generated always as identity unique,
+        -- Its message's seq: the inbox is in the order the messages were asked for, whatever order they were dispatched in.
+        seq          bigint not null unique,
         user_id      uuid not null,
         category     text not null,
         title        text not null,

@@ -20,12 +20,12 @@ export type InboxFilter = 'active' | 'unread' | 'archived' | 'all';
 export class InboxRepository {
   constructor(private readonly uow: UnitOfWork) {}
 
-  /** Adds the item unless it exists (a re-run of the same message); true when added. */
-  async add(tx: Tx, item: { id: string; userId: string; category: string; title: string; body: string }): Promise<InboxItemRow | null> {
+  /** Adds the item unless it exists (a re-run of the same message); the new row, or null. */
+  async add(tx: Tx, item: { id: string; seq: string; userId: string; category: string; title: string; body: string }): Promise<InboxItemRow | null> {
     const { rows } = await tx.query<InboxItemRow>(
-      `insert into notifications.inbox_items (id, user_id, category, title, body) values ($1, $2, $3, $4, $5)
+      `insert into notifications.inbox_items (id, seq, user_id, category, title, body) values ($1, $2, $3, $4, $5, $6)
        on conflict (id) do nothing returning id, seq::text, user_id, category, title, body, created_at, read_at, archived_at`,
-      [item.id, item.userId, item.category, item.title, item.body],
+      [item.id, item.seq, item.userId, item.category, item.title, item.body],
     );
     return rows[0] ?? null;
   }
@@ -40,7 +40,7 @@ export class InboxRepository {
     }[options.filter];
     const { rows } = await this.uow.query<InboxItemRow>(
       `select id, seq::text, user_id, category, title, body, created_at, read_at, archived_at from notifications.inbox_items
-       where user_id = $1 and ${condition} and ($3::bigint is null or seq < $3) order by seq desc limit $2`,
+       where user_id = $1 and ${condition} and ($3::bigint is null or seq < $3) order by inbox_items.seq desc limit $2`,
       [userId, options.limit, options.before?.toString() ?? null],
     );
     return rows;

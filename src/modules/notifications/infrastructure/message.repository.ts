@@ -233,7 +233,7 @@ export class MessageRepository {
   /** One page of a user's messages (every channel), newest first; `before` is the seq of the previous page's last. */
   async ofUser(userId: string, page: { limit: number; before?: bigint }): Promise<MessageRow[]> {
     const { rows } = await this.uow.query<MessageRow>(
-      `select ${SUMMARY} from notifications.messages where user_id = $1 and ($3::bigint is null or seq < $3) order by seq desc limit $2`,
+      `select ${SUMMARY} from notifications.messages where user_id = $1 and ($3::bigint is null or seq < $3) order by messages.seq desc limit $2`,
       [userId, page.limit, page.before?.toString() ?? null],
     );
     return rows;

@@ -184,6 +184,7 @@ export class DispatchMessages implements OnModuleDestroy {
     await this.uow.run(async (tx) => {
       const item = await this.inbox.add(tx, {
         id: message.id,
+        seq: message.seq,
         userId: message.user_id,
         category: message.category,
         title: rendered.subject ?? '',
