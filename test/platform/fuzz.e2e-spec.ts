@@ -340,6 +340,7 @@ export function principalOf(seed: Seed, method: string, route: string): Principa
     'DELETE /v1/admin/users/{id}': { auth: seed.admin.auth, bind: { 'path.id': 'erased' } },
     'DELETE /v1/admin/oauth-clients/{id}': { auth: seed.admin.auth, bind: { 'path.id': 'oauth_clients' } },
     'GET /v1/admin/accounts': { auth: seed.admin.auth, bind: { 'query.ownerId': 'victims' } },
+    'GET /v1/admin/notifications': { auth: seed.admin.auth, bind: { 'query.userId': 'victims' } },
     'POST /v1/accounts/{id}/transfers': { auth: seed.customer.auth, bind: { 'path.id': 'customer_accounts', 'body.toAccountId': 'payees' } },
     'GET /v1/accounts/{id}/statements/stored/{statementId}': {
       auth: seed.customer.auth,
@@ -368,6 +369,8 @@ export function principalOf(seed: Seed, method: string, route: string): Principa
   if (route.startsWith('/v1/ledger/')) return withId(seed.client, 'ledger_accounts');
   if (route.startsWith('/v1/accounts')) return withId(seed.customer.auth, 'customer_accounts');
   if (/^\/v1\/(users|sessions|mfa|oauth|interest-rates)\b/.test(route)) return { auth: seed.customer.auth };
+  // The customer's own notifications: ids of others' (or none) answer 404.
+  if (route.startsWith('/v1/notifications')) return { auth: seed.customer.auth };
   throw new Error(`fuzz: no principal for ${label}; add it to principalOf`);
 }
 
