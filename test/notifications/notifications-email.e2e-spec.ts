@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { EventTransport } from '@platform/messaging/event-transport';
 import { Scheduler } from '@platform/jobs/scheduler';
 import { newId } from '@shared-kernel';
+import { DELIVERY_REPORT_SINK, type DeliveryReport, type DeliveryReportSink } from '@modules/notifications/channels/delivery-report';
 import { eventually, startTestApp, type TestApp } from '../support/app';
+import { loginAs } from '../support/auth';
 import { createTestDatabase, sql } from '../support/database';
 import { mailTo, uniqueEmail, PASSWORD } from '../identity/support';
 import { attemptsOf, FAST_IDENTITY, messageState, NOTIFICATION_TEST_CONTEXTS, prepareProbeSchemas, probeEvents, send, settled } from './notification-support';
@@ -192,6 +194,38 @@ describe('notifications: email over SMTP', () => {
     );
   });
 
+  it('applies provider delivery reports to the timeline idempotently: forward only, repeats change nothing, unknown ids are ignored', async () => {
+    const sink = t.app.get<DeliveryReportSink>(DELIVERY_REPORT_SINK);
+    const message = (await send(t, { userId: user.userId, template: 'product-news', variables: { headline: 'Tracked', body: 'b' }, channels: ['email'] }))
+      .messages[0]!;
+    await settled(db.url, message.id);
+    const [row] = await sql<{ provider: string; provider_message_id: string }>(
+      db.url,
+      'select provider, provider_message_id from notifications.messages where id = $1',
+      [message.id],
+    );
+    const report = (status: DeliveryReport['status'], providerMessageId = row!.provider_message_id) =>
+      sink.record({ provider: row!.provider, providerMessageId, status, at: new Date() });
+    await report('delivered');
+    await report('delivered');
+    await report('failed'); // after delivery: too late to fail
+    await report('delivered', '<unknown@elsewhere>');
+    await report('bounced'); // a late bounce is real for email
+    await report('bounced');
+    const { staffToken } = await staffOf(t);
+    const view = await t
+      .http()
+      .get(`/v1/admin/notifications/${message.id}`)
+      .set({ authorization: `Bearer ${staffToken}` });
+    expect(view.body.status).toBe('bounced');
+    expect(view.body.failureCode).toBe('BOUNCED');
+    expect(view.body.timeline.map((e: { status: string }) => e.status)).toEqual(['queued', 'sent', 'delivered', 'bounced']);
+    await eventually(
+      () => probeEvents(db.url, 'notifications.notification-failed.v1', message.id),
+      (e) => e.length === 1,
+    );
+  });
+
   it('retries transient failures with growing backoff kept in the database, across a restart of the app', async () => {
     primary.mode = 451;
     secondary.mode = 451;
@@ -226,3 +260,7 @@ describe('notifications: email over SMTP', () => {
     expect(mails.filter((m) => m.skyroMessageId === message.id)).toHaveLength(1);
   }, 60_000);
 });
+
+async function staffOf(t: TestApp): Promise<{ staffToken: string }> {
+  return { staffToken: (await loginAs(t.app, newId(), ['support'])).token };
+}

@@ -38,6 +38,13 @@ export type InboxPage = z.infer<typeof InboxPage>;
 
 export const UnreadCount = z.object({ unreadCount: z.number().int() }).meta({ id: 'InboxUnreadCount' });
 
+/**
+ * The IANA time zones this runtime knows (its ICU data), and UTC: an enum, so the document
+ * states exactly what the server accepts.
+ */
+const TIME_ZONES = ['UTC', ...Intl.supportedValuesOf('timeZone').filter(isTimeZone)] as [string, ...string[]];
+const TimeZone = z.enum(TIME_ZONES, { message: 'must be an IANA time zone such as Europe/Berlin' }).meta({ example: 'Europe/Berlin' });
+
 const HourMinute = z
   .string()
   .regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'must be HH:MM (00:00 to 23:59)')
@@ -54,11 +61,7 @@ const Muted = z
 
 export const PreferencesBody = z
   .strictObject({
-    timeZone: z
-      .string()
-      .max(64)
-      .refine((zone) => /^[A-Za-z0-9_+\-/]+$/.test(zone) && isTimeZone(zone), 'must be an IANA time zone such as Europe/Berlin')
-      .meta({ example: 'Europe/Berlin' }),
+    timeZone: TimeZone,
     quietHours: z
       .strictObject({ start: HourMinute, end: HourMinute })
       .nullable()
