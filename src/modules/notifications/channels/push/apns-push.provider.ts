@@ -34,8 +34,10 @@ export class ApnsPushProvider implements ChannelProvider {
     private readonly config: ApnsConfig,
     private readonly deadTokens: DeadTokenSink,
     private readonly timeoutMs: number,
+    /** The clock of provider-token refreshes (a test's, to cross 20 minutes without waiting them). */
+    now: () => number = Date.now,
   ) {
-    this.tokens = new ApnsProviderTokens(config);
+    this.tokens = new ApnsProviderTokens(config, now);
   }
 
   async send(message: OutboundMessage): Promise<SendOutcome> {
