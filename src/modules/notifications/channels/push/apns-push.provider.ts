@@ -54,7 +54,7 @@ export class ApnsPushProvider implements ChannelProvider {
       return { kind: 'permanent', reason: `payload over ${MAX_APNS_PAYLOAD_BYTES} bytes`, latencyMs: since(started) };
     }
     let expired: string | undefined;
-    for (let attempt = 0; attempt < 2; attempt++) {
+    for (let attempt = 0; ; attempt++) {
       const token = await this.tokens.get(expired);
       const answer = await this.request(message, token.toString(), payload);
       if ('failure' in answer) return { kind: 'transient', reason: `apns ${answer.failure}`, latencyMs: since(started) };

@@ -42,7 +42,7 @@ export class FcmPushProvider implements ChannelProvider {
       },
     });
     let refused: string | undefined;
-    for (let attempt = 0; attempt < 2; attempt++) {
+    for (let attempt = 0; ; attempt++) {
       let token: string;
       try {
         token = await this.tokens.get(refused);
@@ -57,9 +57,12 @@ export class FcmPushProvider implements ChannelProvider {
       );
       if (answer.kind === 'failure') return { kind: 'transient', reason: `fcm ${answer.reason}: ${answer.detail}`, latencyMs: since(started) };
       // An access token FCM no longer takes (revoked, expired early): one fresh token, one more try.
-      if (answer.status === 401 && errorCodeOf(answer) === 'UNAUTHENTICATED' && attempt === 0) {
-        refused = token;
-        continue;
+      if (answer.status === 401 && errorCodeOf(answer) === 'UNAUTHENTICATED') {
+        if (attempt === 0) {
+          refused = token;
+          continue;
+        }
+        return { kind: 'transient', reason: 'fcm refused a fresh access token (401 UNAUTHENTICATED)', latencyMs: since(started) };
       }
       const mapped = outcomeOf(answer);
       if (mapped.kind === 'permanent' && mapped.dead) return this.dead(message.to, mapped.reason, started);
