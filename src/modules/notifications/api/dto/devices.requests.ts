@@ -7,22 +7,28 @@ export const DevicePlatform = z
   .enum(['fcm', 'apns'])
   .meta({ id: 'DevicePlatform', description: 'fcm: an FCM registration token (Android, web); apns: an APNs device token (iOS)' });
 
+/** One request shape per platform, so the document states each platform's token format (a union on `platform`). */
 export const RegisterDeviceRequest = z
-  .strictObject({
-    platform: DevicePlatform,
-    token: z
-      .string()
-      .max(4096)
-      .regex(/^[A-Za-z0-9_:-]{20,4096}$/, 'must be a device token (an FCM registration token, or an APNs token in hex)')
-      .meta({ description: 'The token the platform gave this app install (APNs: hex, 64 or more digits)' }),
-  })
-  .superRefine((value, ctx) => {
-    if (value.platform === 'apns' && !/^[0-9a-fA-F]{64,200}$/.test(value.token)) {
-      ctx.addIssue({ code: 'custom', path: ['token'], message: 'must be an APNs device token (64 to 200 hex digits)' });
-    }
-  })
+  .discriminatedUnion('platform', [
+    z.strictObject({
+      platform: z.literal('fcm'),
+      token: z
+        .string()
+        .max(4096)
+        .regex(/^[A-Za-z0-9_:-]{20,4096}$/, 'must be an FCM registration token')
+        .meta({ description: 'The FCM registration token of this app install' }),
+    }),
+    z.strictObject({
+      platform: z.literal('apns'),
+      token: z
+        .string()
+        .max(200)
+        .regex(/^[0-9a-fA-F]{64,200}$/, 'must be an APNs device token (64 to 200 hex digits)')
+        .meta({ description: 'The APNs device token of this app install, in hex' }),
+    }),
+  ])
   .transform((value) => (value.platform === 'apns' ? { ...value, token: value.token.toLowerCase() } : value))
-  .meta({ id: 'RegisterDeviceRequest' });
+  .meta({ id: 'RegisterDeviceRequest', description: 'fcm: an FCM registration token (Android, web); apns: an APNs device token (iOS)' });
 export type RegisterDeviceRequest = z.output<typeof RegisterDeviceRequest>;
 
 export const Device = z
