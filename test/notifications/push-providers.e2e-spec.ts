@@ -98,7 +98,11 @@ describe('push through FCM and APNs', () => {
       const token = fcmToken();
       const first = await fcmProvider.send(push('fcm', token));
       const second = await fcmProvider.send(push('fcm', token, { subject: undefined, data: undefined }));
-      expect(first).toEqual({ kind: 'accepted', providerMessageId: expect.stringMatching(/^projects\/skyro-test-project\/messages\//), latencyMs: expect.any(Number) });
+      expect(first).toEqual({
+        kind: 'accepted',
+        providerMessageId: expect.stringMatching(/^projects\/skyro-test-project\/messages\//),
+        latencyMs: expect.any(Number),
+      });
       expect(second).toMatchObject({ kind: 'accepted' });
       expect(fcm.tokenExchanges - before).toBeLessThanOrEqual(1);
       const [a, b] = fcm.sends.slice(-2);
@@ -114,9 +118,15 @@ describe('push through FCM and APNs', () => {
       expect(await fcmProvider.send(push('fcm', fcmToken()))).toMatchObject({ kind: 'accepted' });
       expect(fcm.tokenExchanges - before).toBe(1);
 
-      const unauthenticated = { status: 401, ...json({ error: { code: 401, message: 'Request had invalid authentication credentials.', status: 'UNAUTHENTICATED' } }) };
+      const unauthenticated = {
+        status: 401,
+        ...json({ error: { code: 401, message: 'Request had invalid authentication credentials.', status: 'UNAUTHENTICATED' } }),
+      };
       fcm.script.push(unauthenticated, unauthenticated);
-      expect(await fcmProvider.send(push('fcm', fcmToken()))).toMatchObject({ kind: 'transient', reason: 'fcm refused a fresh access token (401 UNAUTHENTICATED)' });
+      expect(await fcmProvider.send(push('fcm', fcmToken()))).toMatchObject({
+        kind: 'transient',
+        reason: 'fcm refused a fresh access token (401 UNAUTHENTICATED)',
+      });
     });
 
     it('is permanent for UNREGISTERED and an invalid token, and marks the token dead', async () => {
@@ -148,12 +158,24 @@ describe('push through FCM and APNs', () => {
 
     it('is transient for 429 QUOTA_EXCEEDED and 503 UNAVAILABLE with Retry-After, and for bodies that are not FCM’s', async () => {
       fcm.script.push(
-        { status: 429, headers: { 'content-type': 'application/json', 'retry-after': '30' }, body: JSON.stringify(fcmError(429, 'QUOTA_EXCEEDED', 'Quota exceeded')) },
-        { status: 503, headers: { 'content-type': 'application/json', 'retry-after': '5' }, body: JSON.stringify(fcmError(503, 'UNAVAILABLE', 'The service is currently unavailable.')) },
+        {
+          status: 429,
+          headers: { 'content-type': 'application/json', 'retry-after': '30' },
+          body: JSON.stringify(fcmError(429, 'QUOTA_EXCEEDED', 'Quota exceeded')),
+        },
+        {
+          status: 503,
+          headers: { 'content-type': 'application/json', 'retry-after': '5' },
+          body: JSON.stringify(fcmError(503, 'UNAVAILABLE', 'The service is currently unavailable.')),
+        },
         { status: 502, headers: { 'content-type': 'text/html' }, body: '<html>502</html>' },
         { status: 200, headers: { 'content-type': 'application/json' }, body: '{"nam' },
       );
-      expect(await fcmProvider.send(push('fcm', fcmToken()))).toMatchObject({ kind: 'transient', reason: 'fcm QUOTA_EXCEEDED (HTTP 429)', retryAfterMs: 30_000 });
+      expect(await fcmProvider.send(push('fcm', fcmToken()))).toMatchObject({
+        kind: 'transient',
+        reason: 'fcm QUOTA_EXCEEDED (HTTP 429)',
+        retryAfterMs: 30_000,
+      });
       expect(await fcmProvider.send(push('fcm', fcmToken()))).toMatchObject({ kind: 'transient', reason: 'fcm UNAVAILABLE (HTTP 503)', retryAfterMs: 5_000 });
       expect(await fcmProvider.send(push('fcm', fcmToken()))).toMatchObject({ kind: 'transient', reason: 'fcm answered 502 with an unreadable body' });
       expect(await fcmProvider.send(push('fcm', fcmToken()))).toMatchObject({
@@ -220,7 +242,11 @@ describe('push through FCM and APNs', () => {
       );
       expect(await apnsProvider.send(push('apns', apnsToken()))).toMatchObject({ kind: 'transient', reason: 'apns TooManyRequests (HTTP 429)' });
       expect(await apnsProvider.send(push('apns', apnsToken()))).toMatchObject({ kind: 'transient', reason: 'apns InternalServerError (HTTP 500)' });
-      expect(await apnsProvider.send(push('apns', apnsToken()))).toMatchObject({ kind: 'transient', reason: 'apns ServiceUnavailable (HTTP 503)', retryAfterMs: 20_000 });
+      expect(await apnsProvider.send(push('apns', apnsToken()))).toMatchObject({
+        kind: 'transient',
+        reason: 'apns ServiceUnavailable (HTTP 503)',
+        retryAfterMs: 20_000,
+      });
       expect(await apnsProvider.send(push('apns', apnsToken()))).toMatchObject({ kind: 'transient', reason: 'apns answered 400 with an unreadable body' });
 
       const slow = new ApnsPushProvider(config.push.apns!, devices, 300);
@@ -231,7 +257,10 @@ describe('push through FCM and APNs', () => {
 
     it('refuses a payload over 4 KiB before sending, and a token that is not hex (marking it dead)', async () => {
       const sent = apns.pushes.length;
-      expect(await apnsProvider.send(push('apns', apnsToken(), { text: 'x'.repeat(5000) }))).toMatchObject({ kind: 'permanent', reason: 'payload over 4096 bytes' });
+      expect(await apnsProvider.send(push('apns', apnsToken(), { text: 'x'.repeat(5000) }))).toMatchObject({
+        kind: 'permanent',
+        reason: 'payload over 4096 bytes',
+      });
       expect(await apnsProvider.send(push('apns', `${apnsToken()}/../../x`))).toMatchObject({ kind: 'permanent', reason: 'not an APNs device token' });
       expect(apns.pushes.length).toBe(sent);
     });

@@ -63,7 +63,11 @@ describe('SMS through Twilio', () => {
       username: primary.accountSid,
       form: { To: TO, Body: 'Your Skyro code is 493817', From: '+15017122661', StatusCallback: 'https://api.skyro.test/v1/notifications/callbacks/twilio' },
     });
-    expect(b).toMatchObject({ accountSid: secondary.accountSid, username: secondary.apiKey.sid, form: { MessagingServiceSid: messagingService, Body: 'Second' } });
+    expect(b).toMatchObject({
+      accountSid: secondary.accountSid,
+      username: secondary.apiKey.sid,
+      form: { MessagingServiceSid: messagingService, Body: 'Second' },
+    });
     expect(b!.form).not.toHaveProperty('From');
   });
 
@@ -87,9 +91,17 @@ describe('SMS through Twilio', () => {
   it('is transient for 429 and 5xx, with the Retry-After Twilio gave (seconds or an HTTP date)', async () => {
     twilio.script.push(
       { status: 429, headers: { 'content-type': 'application/json', 'retry-after': '7' }, body: JSON.stringify(twilioError(20429, 'Too Many Requests', 429)) },
-      { status: 503, headers: { 'content-type': 'application/json', 'retry-after': new Date(Date.now() + 120_000).toUTCString() }, body: JSON.stringify(twilioError(20503, 'Service unavailable', 503)) },
+      {
+        status: 503,
+        headers: { 'content-type': 'application/json', 'retry-after': new Date(Date.now() + 120_000).toUTCString() },
+        body: JSON.stringify(twilioError(20503, 'Service unavailable', 503)),
+      },
       { status: 500, headers: { 'content-type': 'application/json' }, body: JSON.stringify(twilioError(20500, 'Internal Server Error', 500)) },
-      { status: 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify(twilioError(21611, "This 'From' number has exceeded the maximum number of queued messages", 400)) },
+      {
+        status: 400,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(twilioError(21611, "This 'From' number has exceeded the maximum number of queued messages", 400)),
+      },
     );
     const limited = await first().send(sms(TO));
     expect(limited).toEqual({ kind: 'transient', reason: 'twilio 20429: too many requests (HTTP 429)', retryAfterMs: 7000, latencyMs: expect.any(Number) });
@@ -105,7 +117,14 @@ describe('SMS through Twilio', () => {
 
   it('is transient for wrong credentials (the account is at fault, not the message: the secondary may take it)', async () => {
     const wrong = new TwilioSmsProvider(
-      { name: 'twilio-primary', accountSid: primary.accountSid, username: primary.accountSid, password: 'not-the-auth-token', baseUrl: twilio.url, from: '+15017122661' },
+      {
+        name: 'twilio-primary',
+        accountSid: primary.accountSid,
+        username: primary.accountSid,
+        password: 'not-the-auth-token',
+        baseUrl: twilio.url,
+        from: '+15017122661',
+      },
       { timeoutMs: 10_000 },
     );
     expect(await wrong.send(sms(TO))).toMatchObject({ kind: 'transient', reason: 'twilio 20003: authentication failed (HTTP 401)' });
@@ -126,7 +145,13 @@ describe('SMS through Twilio', () => {
   });
 
   it('is transient when Twilio does not answer in time, or cannot be reached', async () => {
-    const account = { name: 'twilio-primary' as const, accountSid: primary.accountSid, username: primary.accountSid, password: primary.authToken, from: '+15017122661' };
+    const account = {
+      name: 'twilio-primary' as const,
+      accountSid: primary.accountSid,
+      username: primary.accountSid,
+      password: primary.authToken,
+      from: '+15017122661',
+    };
     twilio.script.push({ hang: true });
     const slow = new TwilioSmsProvider({ ...account, baseUrl: twilio.url }, { timeoutMs: 300 });
     expect(await slow.send(sms(TO))).toMatchObject({ kind: 'transient', reason: 'twilio timeout: no answer within 300 ms (the message may have been sent)' });

@@ -126,7 +126,10 @@ describe('Twilio status callbacks', () => {
     const params = { AccountSid: primary.accountSid, MessageSid: sid, MessageStatus: 'delivered' };
     const response = await fetch(`${app}/v1/notifications/callbacks/twilio`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature(primary.authToken, `${app}/v1/notifications/callbacks/twilio`, params) },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': twilioSignature(primary.authToken, `${app}/v1/notifications/callbacks/twilio`, params),
+      },
       body: new URLSearchParams(params).toString(),
     });
     expect(response.status).toBe(403);

@@ -55,8 +55,25 @@ export class ApnsFake {
     try {
       execFileSync(
         'openssl',
-        ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-          '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')],
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:P-256',
+          '-nodes',
+          '-days',
+          '1',
+          '-subj',
+          '/CN=127.0.0.1',
+          '-addext',
+          'subjectAltName=IP:127.0.0.1',
+          '-keyout',
+          join(dir, 'key.pem'),
+          '-out',
+          join(dir, 'cert.pem'),
+        ],
         { stdio: 'ignore' },
       );
       this.certPem = readFileSync(join(dir, 'cert.pem'), 'utf8');
@@ -90,7 +107,12 @@ export class ApnsFake {
   private async handle(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, body: Buffer): Promise<void> {
     const answer = (status: number, reason?: string, extra: Record<string, string> = {}) => {
       if (stream.destroyed) return;
-      stream.respond({ ':status': status, 'apns-id': String(headers['apns-id'] ?? randomUUID()).toUpperCase(), ...(reason ? { 'content-type': 'application/json' } : {}), ...extra });
+      stream.respond({
+        ':status': status,
+        'apns-id': String(headers['apns-id'] ?? randomUUID()).toUpperCase(),
+        ...(reason ? { 'content-type': 'application/json' } : {}),
+        ...extra,
+      });
       stream.end(reason ? JSON.stringify({ reason, ...(reason === 'Unregistered' ? { timestamp: Date.now() } : {}) }) : undefined);
     };
     const path = /^\/3\/device\/([0-9a-fA-F]+)$/.exec(String(headers[':path']));
@@ -133,7 +155,11 @@ export class ApnsFake {
     recordSecrets([token, payload.aps.alert?.body ?? '', payload.aps.alert?.title ?? '']);
     this.pushes.push({
       token,
-      headers: Object.fromEntries(Object.entries(headers).filter(([k]) => k.startsWith('apns-')).map(([k, v]) => [k, String(v)])),
+      headers: Object.fromEntries(
+        Object.entries(headers)
+          .filter(([k]) => k.startsWith('apns-'))
+          .map(([k, v]) => [k, String(v)]),
+      ),
       payload,
       providerToken: jwt,
     });

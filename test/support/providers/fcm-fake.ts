@@ -22,7 +22,9 @@ export interface FcmSend {
 const FCM_ERROR = 'type.googleapis.com/google.firebase.fcm.v1.FcmError';
 
 export function fcmError(status: number, code: string, message: string, extra: unknown[] = []) {
-  return { error: { code: status, message, status: code === 'UNREGISTERED' ? 'NOT_FOUND' : code, details: [{ '@type': FCM_ERROR, errorCode: code }, ...extra] } };
+  return {
+    error: { code: status, message, status: code === 'UNREGISTERED' ? 'NOT_FOUND' : code, details: [{ '@type': FCM_ERROR, errorCode: code }, ...extra] },
+  };
 }
 
 export class FcmFake {
