@@ -34,7 +34,7 @@ export class ProviderCallbacksHttpController {
   @HttpCode(204)
   @FormBody()
   @ApiOperation({
-    operationId: 'twilioStatusCallback',
+    operationId: 'receiveTwilioStatus',
     summary: 'Twilio message status callback (signed with X-Twilio-Signature)',
     description:
       'Twilio posts here the StatusCallback each message was sent with (NOTIFICATIONS_SMS_STATUS_CALLBACK_URL). The signature is HMAC-SHA1 over that public URL and the sorted parameters, keyed with the auth token of the account named by AccountSid. Statuses before `sent` are acknowledged and not recorded.',
