@@ -119,15 +119,6 @@ export class NotificationsSchema1796181300537 implements MigrationInterface {
       )`);
     await q.query(`create index inbox_items_user_idx on notifications.inbox_items (user_id, seq desc)`);
     await q.query(`create index inbox_items_unread_idx on notifications.inbox_items (user_id) where read_at is null and archived_at is null`);
-    // Device tokens for push (registered by the app; the push providers deliver to them).
-    await q.query(`
-      create table notifications.push_devices (
-        user_id     uuid not null,
-        platform    text not null check (platform in ('fcm', 'apns')),
-        token       text not null,
-        created_at  timestamptz not null default now(),
-        primary key (user_id, token)
-      )`);
     for (const statement of appendOnlySql('notifications.message_timeline', 'notifications.delivery_attempts')) await q.query(statement);
   }
 

@@ -660,7 +660,7 @@ describe('helm chart helm/skyro-core', () => {
       }
     });
 
-    it.each(['/health/live', '/health/ready', '/.well-known/jwks.json', '/v1/auth/login', '/v1/auth/refresh'])(
+    it.each(['/health/live', '/health/ready', '/.well-known/jwks.json', '/v1/auth/login', '/v1/auth/refresh', '/v1/notifications/callbacks/twilio'])(
       'serves public route %s with rate limiting but without JWT',
       (p) => {
         const ing = routeFor(ingresses, p);
@@ -672,6 +672,8 @@ describe('helm chart helm/skyro-core', () => {
     it('does not treat look-alike paths as public', () => {
       expect(hasPlugin(routeFor(ingresses, '/v1/authorizations'), 'jwt')).toBe(true);
       expect(hasPlugin(routeFor(ingresses, '/healthz-admin'), 'jwt')).toBe(true);
+      expect(hasPlugin(routeFor(ingresses, '/v1/notifications/devices'), 'jwt')).toBe(true);
+      expect(hasPlugin(routeFor(ingresses, '/v1/notifications/callbacksx'), 'jwt')).toBe(true);
     });
 
     it('does not expose /metrics through Kong', () => {

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
 import { renderOpenApi } from '@app/openapi-document';
 
 type Operation = {
@@ -8,10 +11,15 @@ type Operation = {
   requestBody?: { content: Record<string, { schema: { $ref?: string } }> };
 };
 
+/** The prefixes the Helm chart's public Kong Ingress serves without the JWT plugin (ingress.publicPaths). */
+const PUBLIC_PATHS = (parse(readFileSync(join(__dirname, '../../helm/skyro-core/values.yaml'), 'utf8')) as { ingress: { publicPaths: string[] } }).ingress
+  .publicPaths;
+
 /**
- * The Helm chart's public Kong Ingress exposes only /v1/auth, /.well-known and /health
- * without the JWT plugin: a public route anywhere else would be unreachable, or worse,
- * someone would widen the Ingress for it. Every other route documents its bearer security.
+ * The Helm chart's public Kong Ingress exposes only its publicPaths (/v1/auth, /.well-known,
+ * /health, the providers' signed callbacks under /v1/notifications/callbacks) without the
+ * JWT plugin: a public route anywhere else would be unreachable, or worse, someone would
+ * widen the Ingress for it. Every other route documents its bearer security.
  */
 describe('route exposure', () => {
   let paths: Record<string, Record<string, Operation>>;
@@ -19,12 +27,13 @@ describe('route exposure', () => {
     paths = (JSON.parse(await renderOpenApi()) as { paths: typeof paths }).paths;
   });
 
-  it('puts every public route under /v1/auth, /.well-known or /health', () => {
+  it("puts every public route under one of the chart's public paths", () => {
+    expect(PUBLIC_PATHS).toEqual(['/health', '/.well-known', '/v1/auth', '/v1/notifications/callbacks']);
     const misplaced = Object.entries(paths).flatMap(([path, operations]) =>
       Object.entries(operations)
         .filter(([, op]) => !op.security?.length)
         // /metrics is scraped inside the cluster; Kong terminates it (ingress.blockedPaths).
-        .filter(() => !/^\/(v1\/auth\/|\.well-known\/|health\/|metrics$)/.test(path))
+        .filter(() => path !== '/metrics' && !PUBLIC_PATHS.some((prefix) => path.startsWith(`${prefix}/`)))
         .map(([method]) => `${method.toUpperCase()} ${path}`),
     );
     expect(misplaced).toEqual([]);

@@ -361,7 +361,9 @@ export function principalOf(seed: Seed, method: string, route: string): Principa
   };
   if (own[label]) return own[label];
   const withId = (auth: string, dictionary: string): Principal => ({ auth, ...(route.includes('{id}') ? { bind: { 'path.id': dictionary } } : {}) });
-  if (/^\/(health|metrics|\.well-known)\b|^\/v1\/auth\//.test(route)) return { auth: null };
+  if (/^\/(health|metrics|\.well-known)\b|^\/v1\/auth\/|^\/v1\/notifications\/callbacks\//.test(route)) return { auth: null };
+  // A customer's own push devices; an id generated for DELETE is someone else's or nobody's: 404.
+  if (route.startsWith('/v1/notifications/devices')) return { auth: seed.customer.auth };
   if (route.startsWith('/v1/admin/users/')) return withId(seed.admin.auth, 'victims');
   if (route.startsWith('/v1/admin/accounts/')) return withId(seed.admin.auth, 'other_account');
   if (/^\/v1\/(admin|audit-log)\b/.test(route)) return { auth: seed.admin.auth };

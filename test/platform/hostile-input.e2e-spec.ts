@@ -89,6 +89,9 @@ const QUERY_ATTACKS: Record<QueryKind, readonly string[]> = {
 };
 const PATH_ATTACKS = ['not-a-uuid', '%00', '%E2%80%AE%E2%80%AC', 'x'.repeat(250), '..%2F..%2Fetc%2Fpasswd', `${'%F0%9F%92%A9'.repeat(10)}`];
 
+/** Routes that take form bodies as well as JSON (@FormBody()): a form is no unsupported media type there. */
+const FORM_ROUTES = ['/v1/auth/token', '/v1/notifications/callbacks/twilio'];
+
 /** A 10,000-deep body, and one object of 100,000 keys (under the 1 MiB body limit). */
 const DEEP_BODY = '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000);
 const WIDE_BODY = `{${Array.from({ length: 100_000 }, (_, i) => `"${i.toString(36)}":0`).join(',')}}`;
@@ -131,7 +134,7 @@ function casesOf(row: Row): Case[] {
     for (const whole of ['[]', '"text"', '12345', 'null', 'true', '[{}]'])
       add(`the body as ${whole}`, { body: whole, expect: { outcome: 'refused', field: 'body' } });
     for (const contentType of ['application/json; charset=utf-16', 'application/json;;', 'text/plain', 'application/x-www-form-urlencoded']) {
-      if (contentType.startsWith('application/x-www-form-urlencoded') && row.template === '/v1/auth/token') continue;
+      if (contentType.startsWith('application/x-www-form-urlencoded') && FORM_ROUTES.includes(row.template)) continue;
       add(`sent as ${contentType}`, { body: JSON.stringify(valid), contentType, expect: { outcome: 'refused', code: 'UNSUPPORTED_MEDIA_TYPE' } });
     }
     add('an unknown field', { body: JSON.stringify({ ...valid, ['\u0000unknown']: 1 }), expect: { outcome: 'refused', code: 'VALIDATION_FAILED' } });
@@ -980,6 +983,31 @@ describe('hostile input, every route family', () => {
         path: () => `/v1/admin/notifications/${newUuid()}`,
         auth: () => adminAuth,
         pathParams: 1,
+      },
+      // Notifications: push devices (the caller's own) and the providers' signed callbacks (public).
+      {
+        family: 'notifications devices',
+        method: 'post',
+        template: '/v1/notifications/devices',
+        path: at('/v1/notifications/devices'),
+        auth: () => customerAuth,
+        body: () => ({ platform: 'fcm', token: `dGVzdA:APA91b${'x'.repeat(140)}` }),
+      },
+      {
+        family: 'notifications devices',
+        method: 'delete',
+        template: '/v1/notifications/devices/{id}',
+        path: () => `/v1/notifications/devices/${newUuid()}`,
+        auth: () => customerAuth,
+        pathParams: 1,
+      },
+      {
+        family: 'provider callbacks',
+        method: 'post',
+        template: '/v1/notifications/callbacks/twilio',
+        path: at('/v1/notifications/callbacks/twilio'),
+        auth: () => ({ 'x-twilio-signature': 'bm90LWEtc2lnbmF0dXJl' }),
+        body: () => ({ MessageSid: `SM${'0'.repeat(32)}`, MessageStatus: 'delivered', AccountSid: `AC${'0'.repeat(32)}` }),
       },
     ];
   }

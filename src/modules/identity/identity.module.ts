@@ -31,7 +31,6 @@ import { VerifyEmail } from './application/verify-email/verify-email';
 import { AdminHttpController } from './api/admin.http-controller';
 import { AuditHttpController } from './api/audit.http-controller';
 import { AuthHttpController } from './api/auth.http-controller';
-import { FormBodyParser } from './api/form-body';
 import { IpRateLimitGuard } from './api/ip-rate-limit.guard';
 import { MfaHttpController } from './api/mfa.http-controller';
 import { OAuthHttpController } from './api/oauth.http-controller';
@@ -90,7 +89,6 @@ const REINDEX_EMAILS = 'identity.reindex-emails';
     SessionTokens,
     OAuthClients,
     WebAuthnCeremonies,
-    FormBodyParser,
     Housekeeping,
     IpRateLimitGuard,
     RegisterUser,

@@ -1,8 +1,10 @@
 import { Inject, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Scheduler } from '@platform/jobs/scheduler';
 import { AdminNotificationsHttpController } from './api/admin-notifications.http-controller';
+import { DevicesHttpController } from './api/devices.http-controller';
 import { DevMailboxPages } from './api/dev-mailbox.pages';
 import { NotificationsHttpController } from './api/notifications.http-controller';
+import { ProviderCallbacksHttpController } from './api/provider-callbacks.http-controller';
 import { DispatchMessages } from './application/dispatch-messages/dispatch-messages';
 import { DispatchSignal } from './application/dispatch-messages/dispatch-signal';
 import { GetNotificationQueryHandler } from './application/get-notification/get-notification.query-handler';
@@ -16,6 +18,7 @@ import { SendNotificationCommandHandler } from './application/send-notification/
 import { CHANNEL_PROVIDERS, type ChannelProvider } from './channels/channel-provider';
 import { CHANNEL_PROVIDERS_PROVIDER } from './channels/channel-providers';
 import { DELIVERY_REPORT_SINK } from './channels/delivery-report';
+import { DeviceTokenRepository } from './channels/push';
 import { ProviderHealth } from './channels/provider-health';
 import { InboxRepository } from './infrastructure/inbox.repository';
 import { MessageRepository } from './infrastructure/message.repository';
@@ -35,10 +38,11 @@ export const DISPATCH_JOB = 'notifications.dispatch';
  * timeline; the in-app inbox; the development mailbox.
  */
 @Module({
-  controllers: [NotificationsHttpController, AdminNotificationsHttpController],
+  controllers: [NotificationsHttpController, AdminNotificationsHttpController, ProviderCallbacksHttpController, DevicesHttpController],
   providers: [
     CHANNEL_PROVIDERS_PROVIDER,
     ProviderHealth,
+    DeviceTokenRepository,
     TemplateRepository,
     TemplateRenderer,
     MessageRepository,

@@ -11,6 +11,7 @@ import { Lifecycle } from '../lifecycle/lifecycle';
 import { looksSensitive, maskUrlPath } from '../logging/sensitive-data';
 import type { Metrics } from '../metrics/metrics';
 import { traceIdOf } from '../tracing/trace-id';
+import { installFormBodyParser } from './form-body';
 import { installJsonBodyParser } from './json-body';
 import { problem } from './problem';
 import { sendProblem, toProblem } from './problem.filter';
@@ -136,6 +137,8 @@ export async function configureHttpEdge(app: NestFastifyApplication, config: App
   fastify.removeContentTypeParser(['text/plain']);
   // UTF-8 JSON only, its depth and width bounded before it is parsed.
   installJsonBodyParser(fastify);
+  // Forms only where a route takes them (@FormBody(): the OAuth token endpoint, provider callbacks).
+  installFormBodyParser(fastify);
 
   const declared = new DeclaredMethods();
   fastify.addHook('onRoute', (route) => declared.add(route.method, route.url));

@@ -1,7 +1,8 @@
 import { Controller, Headers, HttpCode, Post } from '@nestjs/common';
-import { ApiConsumes, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '@platform/auth/decorators';
 import { ApiProblems } from '@platform/http/api-problems.decorator';
+import { FormBody } from '@platform/http/form-body';
 import { ApiResult, ValidBody } from '@platform/http/zod-request';
 import { IssueToken } from '../application/issue-token/issue-token';
 import type { RequestMeta } from '../application/request-meta';
@@ -22,7 +23,7 @@ export class TokenHttpController {
   @HttpCode(200)
   @LimitPerIp('token')
   @ApiOperation({ summary: 'Token endpoint: refresh_token, client_credentials, authorization_code (PKCE S256)' })
-  @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
+  @FormBody()
   @ApiHeader({ name: 'Authorization', required: false, description: 'HTTP Basic client_id:client_secret (client_secret_basic)' })
   @ApiResult(200, TokenResponse)
   @ApiProblems(400, 401, 415)

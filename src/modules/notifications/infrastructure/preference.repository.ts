@@ -30,10 +30,10 @@ export class PreferenceRepository {
     );
   }
 
-  /** The device tokens of a user's push registrations (newest first). */
+  /** The live device tokens of a user's push registrations (newest first; POST /v1/notifications/devices writes them, a provider's "unregistered" kills them). */
   async pushDevices(userId: string): Promise<Array<{ platform: 'fcm' | 'apns'; token: string }>> {
     const { rows } = await this.uow.query<{ platform: 'fcm' | 'apns'; token: string }>(
-      'select platform, token from notifications.push_devices where user_id = $1 order by created_at desc',
+      'select platform, token from notifications.device_tokens where user_id = $1 and dead_at is null order by registered_at desc, id',
       [userId],
     );
     return rows;
