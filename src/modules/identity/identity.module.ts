@@ -9,6 +9,7 @@ import { CloseAccount } from './application/close-account/close-account';
 import { CompleteMfaLogin } from './application/complete-mfa-login/complete-mfa-login';
 import { DisableClient } from './application/disable-client/disable-client';
 import { ExportUserData } from './application/export-user-data/export-user-data';
+import { GetClientAccessQueryHandler } from './application/get-client-access/get-client-access.query-handler';
 import { GetNotificationContentQueryHandler } from './application/get-notification-content/get-notification-content.query-handler';
 import { GetProfile } from './application/get-profile/get-profile';
 import { GetUserStatusQueryHandler } from './application/get-user-status/get-user-status.query-handler';
@@ -113,6 +114,7 @@ const REINDEX_EMAILS = 'identity.reindex-emails';
     ChangeUserStatus,
     GetUserStatusQueryHandler,
     GetNotificationContentQueryHandler,
+    GetClientAccessQueryHandler,
     ReindexEmails,
   ],
 })
