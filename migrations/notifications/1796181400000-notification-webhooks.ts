@@ -43,13 +43,14 @@ export class NotificationWebhooks1796181400000 implements MigrationInterface {
          last_error       text,
          created_at       timestamptz not null,
          delivered_at     timestamptz,
+         replayed_at      timestamptz,
          unique (endpoint_id, event_id),
          unique (endpoint_id, sequence)
        )`,
       "create index webhook_messages_due_idx on notifications.webhook_messages (next_attempt_at) where status = 'pending'",
       'create index webhook_messages_endpoint_idx on notifications.webhook_messages (endpoint_id, created_at)',
       `create table notifications.webhook_attempts (
-         id                uuid primary key,
+         seq               bigint generated always as identity primary key,
          message_id        uuid not null references notifications.webhook_messages (id) on delete cascade,
          endpoint_id       uuid not null references notifications.webhook_endpoints (id) on delete cascade,
          attempted_at      timestamptz not null,
@@ -59,7 +60,7 @@ export class NotificationWebhooks1796181400000 implements MigrationInterface {
          response_time_ms  int not null,
          error             text
        )`,
-      'create index webhook_attempts_endpoint_idx on notifications.webhook_attempts (endpoint_id, attempted_at desc, id)',
+      'create index webhook_attempts_endpoint_idx on notifications.webhook_attempts (endpoint_id, seq desc)',
       'create index webhook_attempts_message_idx on notifications.webhook_attempts (message_id)',
     ])
       await q.query(statement);
