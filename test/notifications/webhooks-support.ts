@@ -61,7 +61,14 @@ export const WEBHOOK_ENV = {
 /** identity, ledger, accounts and notifications on a fresh database, a test clock and test DNS answers. */
 export async function startWebhooksWorld(): Promise<WebhooksWorld> {
   const db = await createTestDatabase();
-  await sql(db.url, [...contextSchemaSql('test_mailbox'), ...contextSchemaSql('webhooks_probe'), 'create table webhooks_probe.events (event_id uuid, type text, data jsonb)'].join(';\n'));
+  await sql(
+    db.url,
+    [
+      ...contextSchemaSql('test_mailbox'),
+      ...contextSchemaSql('webhooks_probe'),
+      'create table webhooks_probe.events (event_id uuid, type text, data jsonb)',
+    ].join(';\n'),
+  );
   const boot = async () => {
     const t = await startTestApp({
       contexts: [identityContext, ledgerContext, accountsContext, notificationsContext, testMailbox, probe],
@@ -123,7 +130,11 @@ export async function apiClient(
     });
   if (registered.status !== 201) throw new Error(`client: ${registered.status} ${JSON.stringify(registered.body)}`);
   const { client, clientSecret } = registered.body as { client: { id: string }; clientSecret: string };
-  const token = await w.t.http().post('/v1/auth/token').type('form').send({ grant_type: 'client_credentials', client_id: client.id, client_secret: clientSecret });
+  const token = await w.t
+    .http()
+    .post('/v1/auth/token')
+    .type('form')
+    .send({ grant_type: 'client_credentials', client_id: client.id, client_secret: clientSecret });
   if (token.status !== 200) throw new Error(`token: ${token.status} ${JSON.stringify(token.body)}`);
   return { id: client.id, secret: clientSecret, headers: bearer(token.body.access_token as string), redirectUri };
 }

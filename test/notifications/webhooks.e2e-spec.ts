@@ -61,7 +61,11 @@ describe('notifications: outbound webhooks', () => {
       messageId: string;
       sequence: string;
     }>;
-  const arrivals = (at: string, count: number) => eventually(async () => receiver.at(at), (r) => r.length >= count);
+  const arrivals = (at: string, count: number) =>
+    eventually(
+      async () => receiver.at(at),
+      (r) => r.length >= count,
+    );
 
   it('delivers subscribed events, signed (Standard Webhooks), numbered per endpoint, with ids and amounts only', async () => {
     const at = path();
@@ -85,7 +89,10 @@ describe('notifications: outbound webhooks', () => {
     expect(got.sort((a, b) => a.sequence - b.sequence).map((m) => (m.json.data['balances'] as { posted: string }).posted)).toEqual(['100', '250', '175']);
     expect(WebhookReceiver.verifies({ ...got[0]!, body: got[0]!.body.replace('100', '999') }, secret)).toBe(false);
 
-    const attempts = await eventually(() => attemptsOf(partner, endpoint.id), (a) => a.length === 3);
+    const attempts = await eventually(
+      () => attemptsOf(partner, endpoint.id),
+      (a) => a.length === 3,
+    );
     expect(attempts.every((a) => a.status === 'succeeded' && a.responseStatus === 204 && a.responseTimeMs >= 0 && a.trigger === 'scheduled')).toBe(true);
     expect((await http().get(`/v1/notifications/webhooks/endpoints/${endpoint.id}`).set(partner.headers)).body.lastSequence).toBe('3');
   });
@@ -129,10 +136,15 @@ describe('notifications: outbound webhooks', () => {
     const start = w.now;
     await publishAccountsEvents(w.t, [accountOpened(newId())]);
     await arrivals(at, 1); // the immediate attempt
-    await eventually(() => attemptsOf(partner, endpoint.id), (a) => a.length === 1);
+    await eventually(
+      () => attemptsOf(partner, endpoint.id),
+      (a) => a.length === 1,
+    );
 
     // Each step: just before the retry is due nothing is sent; at its time exactly one attempt.
-    let failedAt = (await sql<{ t: Date }>(w.dbUrl, 'select max(attempted_at) as t from notifications.webhook_attempts where endpoint_id = $1', [endpoint.id]))[0]!.t.getTime();
+    let failedAt = (
+      await sql<{ t: Date }>(w.dbUrl, 'select max(attempted_at) as t from notifications.webhook_attempts where endpoint_id = $1', [endpoint.id])
+    )[0]!.t.getTime();
     expect(failedAt).toBe(start);
     for (const [n, delay] of [5 * SECOND, 5 * MINUTE, 30 * MINUTE, 2 * HOUR, 5 * HOUR, 10 * HOUR, 10 * HOUR].entries()) {
       w.now = failedAt + delay - 1;
@@ -149,18 +161,30 @@ describe('notifications: outbound webhooks', () => {
     const attempts = await attemptsOf(partner, endpoint.id);
     expect(attempts).toHaveLength(8);
     expect(attempts.every((a) => a.status === 'failed' && a.responseStatus === 503 && a.error === 'HTTP 503')).toBe(true);
-    const [message] = await sql<{ status: string; attempts: number }>(w.dbUrl, 'select status, attempts from notifications.webhook_messages where endpoint_id = $1', [endpoint.id]);
+    const [message] = await sql<{ status: string; attempts: number }>(
+      w.dbUrl,
+      'select status, attempts from notifications.webhook_messages where endpoint_id = $1',
+      [endpoint.id],
+    );
     expect(message).toEqual({ status: 'failed', attempts: 8 });
 
     // The receiver is back: replaying the message sends it with its id and sequence number.
     receiver.on(at, null);
-    const replay = await http().post(`/v1/notifications/webhooks/endpoints/${endpoint.id}/replay`).set(partner.headers).send({ messageId: attempts[0]!.messageId });
+    const replay = await http()
+      .post(`/v1/notifications/webhooks/endpoints/${endpoint.id}/replay`)
+      .set(partner.headers)
+      .send({ messageId: attempts[0]!.messageId });
     expect(replay.status).toBe(202);
     expect(replay.body).toEqual({ replayed: 1 });
     const again = (await arrivals(at, 9))[8]!;
     expect(again.webhookId).toBe(attempts[0]!.messageId);
     expect(again.sequence).toBe(1);
-    const latest = (await eventually(() => attemptsOf(partner, endpoint.id), (a) => a.length === 9))[0]!;
+    const latest = (
+      await eventually(
+        () => attemptsOf(partner, endpoint.id),
+        (a) => a.length === 9,
+      )
+    )[0]!;
     expect(latest).toMatchObject({ status: 'succeeded', trigger: 'replay', responseStatus: 204 });
   });
 
@@ -182,15 +206,31 @@ describe('notifications: outbound webhooks', () => {
     const gone = await WebhookReceiver.start();
     const goneUrl = gone.url('/gone');
     await gone.close();
-    endpoints.push({ id: (await createEndpoint(partner, { url: goneUrl, eventTypes: ['account.frozen'] })).endpoint.id, label: 'refused', expected: /^connection refused$/ });
+    endpoints.push({
+      id: (await createEndpoint(partner, { url: goneUrl, eventTypes: ['account.frozen'] })).endpoint.id,
+      label: 'refused',
+      expected: /^connection refused$/,
+    });
 
     const accountId = newId();
     await publishAccountsEvents(w.t, [
-      { type: 'accounts.account-frozen.v1', topic: 'accounts.events', aggregateId: accountId, data: { accountId, ownerId: newId(), actor: 'support', at: new Date().toISOString() } },
+      {
+        type: 'accounts.account-frozen.v1',
+        topic: 'accounts.events',
+        aggregateId: accountId,
+        data: { accountId, ownerId: newId(), actor: 'support', at: new Date().toISOString() },
+      },
     ]);
     for (const endpoint of endpoints) {
-      const [attempt] = await eventually(() => attemptsOf(partner, endpoint.id), (a) => a.length === 1);
-      expect({ label: endpoint.label, status: attempt?.status, error: attempt?.error }).toEqual({ label: endpoint.label, status: 'failed', error: expect.stringMatching(endpoint.expected) });
+      const [attempt] = await eventually(
+        () => attemptsOf(partner, endpoint.id),
+        (a) => a.length === 1,
+      );
+      expect({ label: endpoint.label, status: attempt?.status, error: attempt?.error }).toEqual({
+        label: endpoint.label,
+        status: 'failed',
+        error: expect.stringMatching(endpoint.expected),
+      });
     }
     const messages = await sql<{ status: string; next: Date }>(
       w.dbUrl,
@@ -209,7 +249,12 @@ describe('notifications: outbound webhooks', () => {
     const { endpoint } = await createEndpoint(partner, { url: receiver.url(at), eventTypes: ['account.unfrozen'] });
     const unfrozen = () => {
       const accountId = newId();
-      return { type: 'accounts.account-unfrozen.v1', topic: 'accounts.events', aggregateId: accountId, data: { accountId, ownerId: newId(), actor: 'support', at: new Date().toISOString() } };
+      return {
+        type: 'accounts.account-unfrozen.v1',
+        topic: 'accounts.events',
+        aggregateId: accountId,
+        data: { accountId, ownerId: newId(), actor: 'support', at: new Date().toISOString() },
+      };
     };
     const since = w.now;
     await publishAccountsEvents(w.t, [unfrozen()]);
@@ -232,7 +277,17 @@ describe('notifications: outbound webhooks', () => {
       () => sql<{ data: Record<string, unknown> }>(w.dbUrl, "select data from webhooks_probe.events where data->>'endpointId' = $1", [endpoint.id]),
       (rows) => rows.length > 0,
     );
-    expect(told).toEqual([{ data: { endpointId: endpoint.id, clientId: partner.id, reason: disabled.disabledReason, failingSince: disabled.failingSince, disabledAt: disabled.disabledAt } }]);
+    expect(told).toEqual([
+      {
+        data: {
+          endpointId: endpoint.id,
+          clientId: partner.id,
+          reason: disabled.disabledReason,
+          failingSince: disabled.failingSince,
+          disabledAt: disabled.disabledAt,
+        },
+      },
+    ]);
 
     // Disabled: new events are not queued for it, nothing is sent, a replay is refused.
     const sent = receiver.at(at).length;
@@ -244,13 +299,24 @@ describe('notifications: outbound webhooks', () => {
     expect(refused.status).toBe(409);
     expect(refused.body.code).toBe('WEBHOOK_ENDPOINT_DISABLED');
 
-    // Its owner fixes the receiver and enables it: the failure streak is gone, the waiting message goes out.
+    // Its owner fixes the receiver and enables it: the failure streak is gone, the waiting messages go out.
+    const waiting = await sql<{ id: string }>(w.dbUrl, "select id from notifications.webhook_messages where endpoint_id = $1 and status = 'pending'", [
+      endpoint.id,
+    ]);
+    expect(waiting.length).toBeGreaterThan(0);
+    expect(await sql(w.dbUrl, 'select 1 from notifications.webhook_messages where endpoint_id = $1', [endpoint.id])).toHaveLength(2);
     receiver.on(at, null);
     const enabled = await http().patch(`/v1/notifications/webhooks/endpoints/${endpoint.id}`).set(partner.headers).send({ enabled: true });
     expect(enabled.body).toMatchObject({ enabled: true, disabledAt: null, disabledReason: null, failingSince: null });
     w.now += 10 * HOUR;
     await deliverNow(w.t);
-    expect(receiver.at(at).length).toBe(sent + 1);
+    expect(
+      receiver
+        .at(at)
+        .slice(sent)
+        .map((m) => m.webhookId)
+        .sort(),
+    ).toEqual(waiting.map((m) => m.id).sort());
   });
 
   it('replays a time range: the messages created in it, again with their ids and sequence numbers', async () => {
@@ -342,7 +408,10 @@ describe('notifications: outbound webhooks', () => {
       ];
       const outcomes = [];
       for (const [url, code] of table) {
-        const res = await http().post('/v1/notifications/webhooks/endpoints').set(partner.headers).send({ url, eventTypes: ['account.opened'] });
+        const res = await http()
+          .post('/v1/notifications/webhooks/endpoints')
+          .set(partner.headers)
+          .send({ url, eventTypes: ['account.opened'] });
         outcomes.push({ url, status: res.status, code: res.body.code, field: res.body.errors?.[0]?.field });
         expect(JSON.stringify(res.body)).not.toContain('whsec_');
         void code;
@@ -352,7 +421,10 @@ describe('notifications: outbound webhooks', () => {
       Object.assign(webhooksConfigOf(w.t), { allowHttp: true, allowLoopback: true });
       const { endpoint } = await createEndpoint(partner, { url: receiver.url(path()), eventTypes: ['account.opened'] });
       Object.assign(webhooksConfigOf(w.t), { allowHttp: false, allowLoopback: false });
-      const changed = await http().patch(`/v1/notifications/webhooks/endpoints/${endpoint.id}`).set(partner.headers).send({ url: 'https://metadata.partner.test/x' });
+      const changed = await http()
+        .patch(`/v1/notifications/webhooks/endpoints/${endpoint.id}`)
+        .set(partner.headers)
+        .send({ url: 'https://metadata.partner.test/x' });
       expect(changed.status).toBe(400);
       expect(changed.body).toMatchObject({ code: 'WEBHOOK_URL_FORBIDDEN', errors: [expect.objectContaining({ field: 'url' })] });
     });
@@ -367,7 +439,15 @@ describe('notifications: outbound webhooks', () => {
           type: 'accounts.account-closed.v1',
           topic: 'accounts.events',
           aggregateId: accountId,
-          data: { accountId, ownerId: newId(), ledgerAccountId: newId(), sweptToAccountId: null, sweptAmount: '0', currency: 'EUR', closedAt: new Date().toISOString() },
+          data: {
+            accountId,
+            ownerId: newId(),
+            ledgerAccountId: newId(),
+            sweptToAccountId: null,
+            sweptAmount: '0',
+            currency: 'EUR',
+            closedAt: new Date().toISOString(),
+          },
         };
       };
       // The name exists only in the test resolver: the delivery arriving proves the socket went to the vetted address.
@@ -377,7 +457,10 @@ describe('notifications: outbound webhooks', () => {
       // The name now points inside: the attempt is refused before any connection.
       fakeDns.set('rebinding.partner.test', [{ address: '10.1.2.3', family: 4 }]);
       await publishAccountsEvents(w.t, [closed()]);
-      const attempts = await eventually(() => attemptsOf(partner, endpoint.id), (a) => a.length === 2);
+      const attempts = await eventually(
+        () => attemptsOf(partner, endpoint.id),
+        (a) => a.length === 2,
+      );
       expect(attempts[0]).toMatchObject({ status: 'failed', responseStatus: null, error: 'not sent: the URL its host resolves to a private address' });
       expect(receiver.at(at)).toHaveLength(1);
     });
@@ -427,7 +510,8 @@ describe('notifications: outbound webhooks', () => {
         http().get(`${base}/attempts`).set(b.headers),
         http().post(`${base}/replay`).set(b.headers).send({ messageId: newId() }),
       ];
-      for (const res of await Promise.all(probes)) expect({ status: res.status, code: res.body.code }).toEqual({ status: 404, code: 'WEBHOOK_ENDPOINT_NOT_FOUND' });
+      for (const res of await Promise.all(probes))
+        expect({ status: res.status, code: res.body.code }).toEqual({ status: 404, code: 'WEBHOOK_ENDPOINT_NOT_FOUND' });
       expect((await http().get('/v1/notifications/webhooks/endpoints').set(b.headers)).body.items).toEqual([]);
       expect((await http().get(`/v1/notifications/webhooks/endpoints?clientId=${a.id}`).set(b.headers)).body.items).toEqual([]);
       const own = (await http().get('/v1/notifications/webhooks/endpoints').set(a.headers)).body.items as Array<{ id: string }>;
@@ -455,11 +539,22 @@ describe('notifications: outbound webhooks', () => {
           type: 'accounts.statement-issued.v1',
           topic: 'accounts.events',
           aggregateId: accountId,
-          data: { statementId: newId(), accountId, ownerId: newId(), kind: 'monthly', periodFrom: new Date(0).toISOString(), periodTo: new Date().toISOString(), issuedAt: new Date().toISOString() },
+          data: {
+            statementId: newId(),
+            accountId,
+            ownerId: newId(),
+            kind: 'monthly',
+            periodFrom: new Date(0).toISOString(),
+            periodTo: new Date().toISOString(),
+            issuedAt: new Date().toISOString(),
+          },
         },
       ]);
       const [message] = await eventually(
-        () => sql<{ status: string; last_error: string }>(w.dbUrl, 'select status, last_error from notifications.webhook_messages where endpoint_id = $1', [endpoint.id]),
+        () =>
+          sql<{ status: string; last_error: string }>(w.dbUrl, 'select status, last_error from notifications.webhook_messages where endpoint_id = $1', [
+            endpoint.id,
+          ]),
         (rows) => rows.length > 0,
       );
       expect(message).toEqual({ status: 'failed', last_error: expect.stringMatching(/^payload of \d+ bytes exceeds the limit of 64$/) });
@@ -476,7 +571,10 @@ describe('notifications: outbound webhooks', () => {
     const { endpoint } = await createEndpoint(partner, { url: receiver.url(at), eventTypes: ['account.opened'] });
     await publishAccountsEvents(w.t, [accountOpened(newId())]);
     await arrivals(at, 1);
-    await eventually(() => attemptsOf(partner, endpoint.id), (a) => a.length === 1);
+    await eventually(
+      () => attemptsOf(partner, endpoint.id),
+      (a) => a.length === 1,
+    );
     await w.restart();
     receiver.on(at, null);
     w.now += 5 * SECOND;
@@ -484,12 +582,18 @@ describe('notifications: outbound webhooks', () => {
     expect(receiver.at(at)).toHaveLength(2);
     expect(receiver.at(at)[0]!.webhookId).toBe(receiver.at(at)[1]!.webhookId);
     const headers = (await apiClientToken(w, partner)).headers;
-    expect((await http().get(`/v1/notifications/webhooks/endpoints/${endpoint.id}/attempts`).set(headers)).body.items[0]).toMatchObject({ status: 'succeeded' });
+    expect((await http().get(`/v1/notifications/webhooks/endpoints/${endpoint.id}/attempts`).set(headers)).body.items[0]).toMatchObject({
+      status: 'succeeded',
+    });
   });
 });
 
 /** A fresh token of the client (the test app restarted; tokens outlive it anyway, the keys are the test process's). */
 async function apiClientToken(w: WebhooksWorld, client: { id: string; secret: string }) {
-  const token = await w.t.http().post('/v1/auth/token').type('form').send({ grant_type: 'client_credentials', client_id: client.id, client_secret: client.secret });
+  const token = await w.t
+    .http()
+    .post('/v1/auth/token')
+    .type('form')
+    .send({ grant_type: 'client_credentials', client_id: client.id, client_secret: client.secret });
   return { headers: bearer(token.body.access_token as string) };
 }

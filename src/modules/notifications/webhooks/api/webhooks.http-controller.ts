@@ -56,7 +56,7 @@ export class WebhooksHttpController {
 
   @Post('endpoints')
   @Header('cache-control', 'no-store')
-  @ApiOperation({ operationId: 'createWebhookEndpoint', summary: "Register an endpoint of the calling client (its signing secret is shown once)" })
+  @ApiOperation({ operationId: 'createWebhookEndpoint', summary: 'Register an endpoint of the calling client (its signing secret is shown once)' })
   @ApiResult(201, WebhookEndpointWithSecret)
   @ApiProblems(400, 403, 422)
   async create(

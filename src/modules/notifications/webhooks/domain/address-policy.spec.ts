@@ -33,9 +33,12 @@ describe('judgeAddress', () => {
     expect(judgeAddress(address)).toEqual({ allowed: false, reason });
   });
 
-  it.each(['93.184.216.34', '8.8.8.8', '172.32.0.1', '100.128.0.1', '2606:4700::1111', '::ffff:8.8.8.8', '2002:0808:0808::1'])('allows the public address %s', (address) => {
-    expect(judgeAddress(address)).toEqual({ allowed: true });
-  });
+  it.each(['93.184.216.34', '8.8.8.8', '172.32.0.1', '100.128.0.1', '2606:4700::1111', '::ffff:8.8.8.8', '2002:0808:0808::1'])(
+    'allows the public address %s',
+    (address) => {
+      expect(judgeAddress(address)).toEqual({ allowed: true });
+    },
+  );
 
   it('admits exactly 127.0.0.1 when tests allow loopback, nothing else inside', () => {
     expect(judgeAddress('127.0.0.1', { allowTestLoopback: true })).toEqual({ allowed: true });

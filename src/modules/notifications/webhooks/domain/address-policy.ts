@@ -74,7 +74,7 @@ const v6Ranges = V6_REFUSED.map(([base, bits, reason]) => ({ base: v6ToBigInt(ba
 function checkV4(address: string): AddressVerdict {
   const n = v4ToInt(address);
   if (n === 0xffffffff) return { allowed: false, reason: 'broadcast' };
-  const hit = v4Ranges.find((r) => ((n & r.mask) >>> 0) === ((r.base & r.mask) >>> 0));
+  const hit = v4Ranges.find((r) => (n & r.mask) >>> 0 === (r.base & r.mask) >>> 0);
   return hit ? { allowed: false, reason: hit.reason } : { allowed: true };
 }
 

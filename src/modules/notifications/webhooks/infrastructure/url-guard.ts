@@ -11,7 +11,11 @@ export interface VettedTarget {
 
 export type Vetting =
   | { readonly ok: true; readonly target: VettedTarget }
-  | { readonly ok: false; readonly code: 'WEBHOOK_URL_NOT_HTTPS' | 'WEBHOOK_URL_INVALID' | 'WEBHOOK_URL_UNRESOLVABLE' | 'WEBHOOK_URL_FORBIDDEN'; readonly reason: string };
+  | {
+      readonly ok: false;
+      readonly code: 'WEBHOOK_URL_NOT_HTTPS' | 'WEBHOOK_URL_INVALID' | 'WEBHOOK_URL_UNRESOLVABLE' | 'WEBHOOK_URL_FORBIDDEN';
+      readonly reason: string;
+    };
 
 export type FormCheck = { readonly ok: true; readonly url: URL } | Extract<Vetting, { ok: false }>;
 

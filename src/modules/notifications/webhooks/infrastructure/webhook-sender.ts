@@ -71,7 +71,10 @@ export class WebhookSender {
           response.on('error', () => finish({ ok: false, responseStatus: status, error: 'answer interrupted' }));
         },
       );
-      const timer = setTimeout(() => finish({ ok: false, responseStatus: null, error: `no answer within ${this.config.webhooks.timeoutMs} ms` }), this.config.webhooks.timeoutMs);
+      const timer = setTimeout(
+        () => finish({ ok: false, responseStatus: null, error: `no answer within ${this.config.webhooks.timeoutMs} ms` }),
+        this.config.webhooks.timeoutMs,
+      );
       request.on('error', (error: NodeJS.ErrnoException) => finish({ ok: false, responseStatus: null, error: describe(error) }));
       request.end(body);
     });

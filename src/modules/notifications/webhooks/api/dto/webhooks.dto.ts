@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Id, SequenceCursor, singleLineText, Timestamp } from '@shared-kernel';
-import { PUBLIC_EVENT_TYPES } from '../../domain/webhook-event-types';
+import { PUBLIC_EVENT_TYPES } from '@modules/notifications/webhooks/domain/webhook-event-types';
 
 /* The outbound webhooks' HTTP shapes. */
 
@@ -8,9 +8,11 @@ export const EndpointIdParams = z.strictObject({ id: Id });
 
 const WebhookEventTypeName = z.enum(PUBLIC_EVENT_TYPES).meta({ id: 'WebhookEventType', example: 'account.balance_changed' });
 
-const WebhookUrl = singleLineText(1, 2000).describe(
-  'Where messages are POSTed: https, a public host (loopback, private, link-local and metadata addresses are refused, also when the name resolves to one)',
-).meta({ example: 'https://hooks.partner.example/skyro' });
+const WebhookUrl = singleLineText(1, 2000)
+  .describe(
+    'Where messages are POSTed: https, a public host (loopback, private, link-local and metadata addresses are refused, also when the name resolves to one)',
+  )
+  .meta({ example: 'https://hooks.partner.example/skyro' });
 
 const EventTypes = z.array(WebhookEventTypeName).min(1).max(PUBLIC_EVENT_TYPES.length).describe('The event types sent to this endpoint');
 
@@ -62,7 +64,7 @@ export const ListWebhookEndpointsQuery = z.strictObject({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,100}$/, 'must be an OAuth client id')
     .optional()
-    .describe("Staff: the client whose endpoints to list (a client sees only its own)"),
+    .describe('Staff: the client whose endpoints to list (a client sees only its own)'),
 });
 
 export const WebhookAttemptsQuery = z.strictObject({
@@ -82,7 +84,10 @@ export const WebhookEndpointView = z
     disabledReason: z.string().nullable().describe('Why deliveries stopped (its owner, or 5 days of failures)'),
     failingSince: Timestamp.nullable().describe('Start of the current run of failed attempts'),
     previousSecretExpiresAt: Timestamp.nullable().describe('While set, messages carry a signature by the previous secret too'),
-    lastSequence: z.string().regex(/^[0-9]+$/).describe('Sequence number of the newest message'),
+    lastSequence: z
+      .string()
+      .regex(/^[0-9]+$/)
+      .describe('Sequence number of the newest message'),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })
@@ -92,7 +97,10 @@ export type WebhookEndpointView = z.infer<typeof WebhookEndpointView>;
 export const WebhookEndpointWithSecret = z
   .object({
     endpoint: WebhookEndpointView,
-    secret: z.string().regex(/^whsec_[A-Za-z0-9+/=]+$/).describe('The signing secret (Standard Webhooks `whsec_…`), shown only in this answer'),
+    secret: z
+      .string()
+      .regex(/^whsec_[A-Za-z0-9+/=]+$/)
+      .describe('The signing secret (Standard Webhooks `whsec_…`), shown only in this answer'),
   })
   .meta({ id: 'WebhookEndpointWithSecret' });
 
@@ -103,7 +111,10 @@ export const WebhookAttemptView = z
     id: z.string().regex(/^[1-9][0-9]*$/),
     messageId: Id.describe('The message (its webhook-id header)'),
     eventType: z.string(),
-    sequence: z.string().regex(/^[1-9][0-9]*$/).describe("The message's sequence number at its endpoint"),
+    sequence: z
+      .string()
+      .regex(/^[1-9][0-9]*$/)
+      .describe("The message's sequence number at its endpoint"),
     attemptedAt: Timestamp,
     trigger: z.enum(['scheduled', 'replay']),
     status: z.enum(['succeeded', 'failed']),

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '@platform/auth/principal';
 import { Clock } from '@platform/clock';
 import { UnitOfWork } from '@platform/database/unit-of-work';
-import { UrlGuard } from '../../infrastructure/url-guard';
-import { WebhookRepository, type EndpointRecord } from '../../infrastructure/webhook.repository';
+import { UrlGuard } from '@modules/notifications/webhooks/infrastructure/url-guard';
+import { WebhookRepository, type EndpointRecord } from '@modules/notifications/webhooks/infrastructure/webhook.repository';
 import { assertCanReach, endpointAccessOf } from '../endpoint-access';
 import { assertTypesPermitted, vetUrlOrRefuse } from '../register-endpoint/register-endpoint';
 

@@ -6,11 +6,11 @@ import { Scheduler } from '@platform/jobs/scheduler';
 import { Outbox } from '@platform/messaging/outbox';
 import { WebhookEndpointDisabledV1 } from '@modules/notifications/contract';
 import { notificationsConfig, type NotificationsConfig } from '@modules/notifications/notifications.config';
-import { failedTooLong, nextAttemptAfterFailure } from '../../domain/retry-schedule';
-import { UrlGuard } from '../../infrastructure/url-guard';
-import { WebhookRepository, type DueMessage } from '../../infrastructure/webhook.repository';
-import { WebhookSecrets } from '../../infrastructure/webhook-secrets';
-import { WebhookSender, type AttemptOutcome } from '../../infrastructure/webhook-sender';
+import { failedTooLong, nextAttemptAfterFailure } from '@modules/notifications/webhooks/domain/retry-schedule';
+import { UrlGuard } from '@modules/notifications/webhooks/infrastructure/url-guard';
+import { WebhookRepository, type DueMessage } from '@modules/notifications/webhooks/infrastructure/webhook.repository';
+import { WebhookSecrets } from '@modules/notifications/webhooks/infrastructure/webhook-secrets';
+import { WebhookSender, type AttemptOutcome } from '@modules/notifications/webhooks/infrastructure/webhook-sender';
 
 export const DELIVER_WEBHOOKS_JOB = 'notifications.webhooks.deliver';
 
@@ -92,7 +92,10 @@ export class DeliverWebhooksJob implements OnApplicationBootstrap {
         });
         const failingSince = await this.repository.markEndpointOutcome(tx, message.endpointId, outcome.ok, new Date(at));
         if (failingSince && failedTooLong(failingSince.getTime(), at)) {
-          const reason = `failing since ${failingSince.toISOString()} (5 days without a successful delivery); last error: ${outcome.error ?? 'unknown'}`.slice(0, 200);
+          const reason = `failing since ${failingSince.toISOString()} (5 days without a successful delivery); last error: ${outcome.error ?? 'unknown'}`.slice(
+            0,
+            200,
+          );
           if (await this.repository.disableEndpoint(tx, message.endpointId, reason, new Date(at))) {
             await this.outbox.append(tx, 'notifications', [
               WebhookEndpointDisabledV1(message.endpointId, {

@@ -5,8 +5,8 @@ import { Clock } from '@platform/clock';
 import type { Tx } from '@platform/database/unit-of-work';
 import { GetClientAccessQuery, type ClientAccessView } from '@modules/identity/contract';
 import { notificationsConfig, type NotificationsConfig } from '@modules/notifications/notifications.config';
-import { eventTypeForSource, mayReceive } from '../../domain/webhook-event-types';
-import { WebhookRepository } from '../../infrastructure/webhook.repository';
+import { eventTypeForSource, mayReceive } from '@modules/notifications/webhooks/domain/webhook-event-types';
+import { WebhookRepository } from '@modules/notifications/webhooks/infrastructure/webhook.repository';
 import { DeliverWebhooksJob } from '../deliver-webhooks/deliver-webhooks.job';
 
 /**

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ValidationError } from '@shared-kernel';
 import type { Principal } from '@platform/auth/principal';
-import { WebhookRepository, type AttemptRecord, type EndpointRecord } from '../../infrastructure/webhook.repository';
+import { WebhookRepository, type AttemptRecord, type EndpointRecord } from '@modules/notifications/webhooks/infrastructure/webhook.repository';
 import { assertCanReach, endpointAccessOf } from '../endpoint-access';
 
 /** Endpoints and their delivery attempts, as far as the caller may see them. */

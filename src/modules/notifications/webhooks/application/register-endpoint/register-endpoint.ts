@@ -6,10 +6,10 @@ import { Clock } from '@platform/clock';
 import { UnitOfWork } from '@platform/database/unit-of-work';
 import { GetClientAccessQuery } from '@modules/identity/contract';
 import { notificationsConfig, type NotificationsConfig } from '@modules/notifications/notifications.config';
-import { eventTypeNamed, familyScope } from '../../domain/webhook-event-types';
-import { UrlGuard } from '../../infrastructure/url-guard';
-import { WebhookRepository, type EndpointRecord } from '../../infrastructure/webhook.repository';
-import { WebhookSecrets } from '../../infrastructure/webhook-secrets';
+import { eventTypeNamed, familyScope } from '@modules/notifications/webhooks/domain/webhook-event-types';
+import { UrlGuard } from '@modules/notifications/webhooks/infrastructure/url-guard';
+import { WebhookRepository, type EndpointRecord } from '@modules/notifications/webhooks/infrastructure/webhook.repository';
+import { WebhookSecrets } from '@modules/notifications/webhooks/infrastructure/webhook-secrets';
 import { endpointAccessOf } from '../endpoint-access';
 
 export interface NewEndpoint {

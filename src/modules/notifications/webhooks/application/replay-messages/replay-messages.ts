@@ -3,7 +3,7 @@ import { ConflictError, NotFoundError, ValidationError } from '@shared-kernel';
 import type { Principal } from '@platform/auth/principal';
 import { Clock } from '@platform/clock';
 import { UnitOfWork } from '@platform/database/unit-of-work';
-import { WebhookRepository } from '../../infrastructure/webhook.repository';
+import { WebhookRepository } from '@modules/notifications/webhooks/infrastructure/webhook.repository';
 import { assertCanReach, endpointAccessOf } from '../endpoint-access';
 import { DeliverWebhooksJob } from '../deliver-webhooks/deliver-webhooks.job';
 

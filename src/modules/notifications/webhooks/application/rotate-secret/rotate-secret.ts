@@ -3,8 +3,8 @@ import type { Principal } from '@platform/auth/principal';
 import { Clock } from '@platform/clock';
 import { UnitOfWork } from '@platform/database/unit-of-work';
 import { notificationsConfig, type NotificationsConfig } from '@modules/notifications/notifications.config';
-import { WebhookRepository, type EndpointRecord } from '../../infrastructure/webhook.repository';
-import { WebhookSecrets } from '../../infrastructure/webhook-secrets';
+import { WebhookRepository, type EndpointRecord } from '@modules/notifications/webhooks/infrastructure/webhook.repository';
+import { WebhookSecrets } from '@modules/notifications/webhooks/infrastructure/webhook-secrets';
 import { assertCanReach, endpointAccessOf } from '../endpoint-access';
 
 /**
