@@ -54,6 +54,9 @@ const FUZZ_ENV: Record<string, string> = {
   // Cheaper argon2 keeps registration and login fast; production parameters are measured in bench/auth.ts.
   IDENTITY_ARGON2_MEMORY_KIB: '8192',
   IDENTITY_ARGON2_ITERATIONS: '1',
+  // Webhook endpoints of the seed point at 127.0.0.1's discard port (nothing listens: attempts fail fast).
+  NOTIFICATIONS_WEBHOOKS_ALLOW_LOOPBACK: 'true',
+  NOTIFICATIONS_WEBHOOKS_ALLOW_HTTP: 'true',
 };
 
 const FUZZ_CLIENT = 'fuzz-client';
@@ -85,6 +88,7 @@ interface Seed {
     readonly transfers: string[];
     readonly otherSession: string;
     readonly oauthClient: string;
+    readonly webhookEndpoint: string;
   };
 }
 
@@ -264,6 +268,24 @@ async function seedData(t: TestApp, databaseUrl: string): Promise<Seed> {
     201,
     'oauth client',
   ) as { client: { id: string } };
+  // A partner's webhook endpoint, which staff (the admin) reach with webhooks:admin.
+  const partner = expectStatus(
+    await http()
+      .post('/v1/admin/oauth-clients')
+      .set(as(admin.auth))
+      .send({ name: 'fuzz partner', type: 'confidential', scopes: ['webhooks:manage', 'webhooks:accounts'], grantTypes: ['client_credentials'] }),
+    201,
+    'webhook client',
+  ) as { client: { id: string } };
+  const partnerAuth = `Bearer ${await clientToken(t.app, partner.client.id, ['webhooks:manage', 'webhooks:accounts'])}`;
+  const webhook = expectStatus(
+    await http()
+      .post('/v1/notifications/webhooks/endpoints')
+      .set(as(partnerAuth))
+      .send({ url: 'http://127.0.0.1:9/fuzz', eventTypes: ['account.statement_issued'] }),
+    201,
+    'webhook endpoint',
+  ) as { endpoint: { id: string } };
   return {
     customer,
     admin,
@@ -280,6 +302,7 @@ async function seedData(t: TestApp, databaseUrl: string): Promise<Seed> {
       transfers,
       otherSession,
       oauthClient: oauthClient.client.id,
+      webhookEndpoint: webhook.endpoint.id,
     },
   };
 }
@@ -367,6 +390,10 @@ export function principalOf(seed: Seed, method: string, route: string): Principa
   if (route.startsWith('/v1/ledger/transfers')) return withId(seed.client, 'transfers');
   if (route.startsWith('/v1/ledger/')) return withId(seed.client, 'ledger_accounts');
   if (route.startsWith('/v1/accounts')) return withId(seed.customer.auth, 'customer_accounts');
+  // Staff (webhooks:admin) on a partner's endpoint; URLs from the dictionary (a random one is refused by the SSRF guard).
+  if (route.startsWith('/v1/notifications/webhooks/endpoints'))
+    return { auth: seed.admin.auth, bind: { ...(route.includes('{id}') ? { 'path.id': 'webhook_endpoints' } : {}), 'body.url': 'webhook_urls' } };
+  if (route.startsWith('/v1/notifications/webhooks/')) return { auth: seed.admin.auth };
   if (/^\/v1\/(users|sessions|mfa|oauth|interest-rates)\b/.test(route)) return { auth: seed.customer.auth };
   throw new Error(`fuzz: no principal for ${label}; add it to principalOf`);
 }
@@ -410,6 +437,8 @@ export function fuzzConfig(seed: Seed, document: { paths: Record<string, Record<
     `victims = ${values([seed.victim.userId])}`,
     `erased = ${values([seed.erased.userId])}`,
     `oauth_clients = ${values([ids.oauthClient])}`,
+    `webhook_endpoints = ${values([ids.webhookEndpoint])}`,
+    `webhook_urls = ${values(['http://127.0.0.1:9/fuzz'])}`,
     `currencies = ${values(['EUR'])}`,
     `current_passwords = ${values([PASSWORD])}`,
     '',

@@ -70,7 +70,7 @@ export class WebhooksHttpController {
   @Get('endpoints')
   @ApiOperation({ operationId: 'listWebhookEndpoints', summary: "The calling client's endpoints (staff: a client's, by clientId)" })
   @ApiResult(200, WebhookEndpointList)
-  @ApiProblems(400, 403)
+  @ApiProblems(400, 403, 422)
   async list(
     @CurrentPrincipal() principal: Principal,
     @ValidQuery(ListWebhookEndpointsQuery) query: z.output<typeof ListWebhookEndpointsQuery>,
@@ -145,7 +145,7 @@ export class WebhooksHttpController {
     summary: 'Send one message again (messageId), or the messages of a time range (since, until; at most 1,000 per request)',
   })
   @ApiResult(202, WebhookReplayResult, 'Accepted: the messages are on the schedule again')
-  @ApiProblems(400, 403, 404, 409)
+  @ApiProblems(400, 403, 404, 409, 422)
   replay(
     @CurrentPrincipal() principal: Principal,
     @ValidParams(EndpointIdParams) { id }: Params,

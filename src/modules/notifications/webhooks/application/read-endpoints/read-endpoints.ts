@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ValidationError } from '@shared-kernel';
+import { DomainError } from '@shared-kernel';
 import type { Principal } from '@platform/auth/principal';
 import { WebhookRepository, type AttemptRecord, type EndpointRecord } from '@modules/notifications/webhooks/infrastructure/webhook.repository';
 import { assertCanReach, endpointAccessOf } from '../endpoint-access';
@@ -13,7 +13,10 @@ export class ReadEndpoints {
   async list(principal: Principal, clientId?: string): Promise<EndpointRecord[]> {
     const access = endpointAccessOf(principal);
     const owner = access.staff ? (clientId ?? access.clientId) : access.clientId;
-    if (!owner) throw new ValidationError('Staff name the client whose endpoints to list', [{ field: 'clientId', message: 'required for staff' }]);
+    if (!owner)
+      throw new DomainError('unprocessable', 'WEBHOOK_CLIENT_ID_REQUIRED', 'Staff name the client whose endpoints to list', {
+        errors: [{ field: 'clientId', message: 'required for staff' }],
+      });
     if (!access.staff && clientId !== undefined && clientId !== owner) return [];
     return this.repository.endpointsOfClient(owner);
   }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ConflictError, NotFoundError, ValidationError } from '@shared-kernel';
+import { ConflictError, DomainError, NotFoundError } from '@shared-kernel';
 import type { Principal } from '@platform/auth/principal';
 import { Clock } from '@platform/clock';
 import { UnitOfWork } from '@platform/database/unit-of-work';
@@ -40,9 +40,11 @@ export class ReplayMessages {
       }
       const since = new Date(request.since);
       const until = new Date(request.until);
-      if (!(since < until)) throw new ValidationError('since must come before until', [{ field: 'until', message: 'must be after since' }]);
-      if (until.getTime() - since.getTime() > MAX_RANGE_MS)
-        throw new ValidationError('The range is too long', [{ field: 'until', message: 'at most 31 days after since' }]);
+      // Rules between two well-formed fields (the document cannot state them): 422, naming the field.
+      if (!(since < until) || until.getTime() - since.getTime() > MAX_RANGE_MS)
+        throw new DomainError('unprocessable', 'WEBHOOK_REPLAY_RANGE_INVALID', 'until must be after since, by at most 31 days', {
+          errors: [{ field: 'until', message: 'must be after since, by at most 31 days' }],
+        });
       return this.repository.replayRange(tx, id, { since, until, onlyFailed: request.onlyFailed ?? false, limit: MAX_REPLAY }, at);
     });
     if (replayed > 0) this.delivery.kick();
