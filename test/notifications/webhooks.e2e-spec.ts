@@ -358,6 +358,11 @@ describe('notifications: outbound webhooks', () => {
       .send({ since: new Date(t0).toISOString(), until: new Date(t0 - 1).toISOString() });
     expect(bad.status).toBe(422);
     expect(bad.body).toMatchObject({ code: 'WEBHOOK_REPLAY_RANGE_INVALID', errors: [expect.objectContaining({ field: 'until' })] });
+    const both = await http()
+      .post(`/v1/notifications/webhooks/endpoints/${endpoint.id}/replay`)
+      .set(partner.headers)
+      .send({ messageId: newId(), since: new Date(t0).toISOString() });
+    expect([both.status, both.body.code]).toEqual([422, 'WEBHOOK_REPLAY_REQUEST_INVALID']);
     const unknown = await http().post(`/v1/notifications/webhooks/endpoints/${endpoint.id}/replay`).set(partner.headers).send({ messageId: newId() });
     expect(unknown.status).toBe(404);
     expect(unknown.body.code).toBe('WEBHOOK_MESSAGE_NOT_FOUND');

@@ -48,15 +48,13 @@ export const RotateWebhookSecretRequest = z
   .meta({ id: 'RotateWebhookSecretRequest' });
 
 export const ReplayWebhookRequest = z
-  .union([
-    z.strictObject({ messageId: Id.describe('One message (its webhook-id)') }),
-    z.strictObject({
-      since: Timestamp.describe('Messages created at or after this instant'),
-      until: Timestamp.describe('... and before this one (at most 31 days later)'),
-      onlyFailed: z.boolean().optional().describe('Only messages whose retries ran out (default: every delivered or failed message)'),
-    }),
-  ])
-  .meta({ id: 'ReplayWebhookRequest' });
+  .strictObject({
+    messageId: Id.optional().describe('One message (its webhook-id); or, instead, since and until'),
+    since: Timestamp.optional().describe('Messages created at or after this instant'),
+    until: Timestamp.optional().describe('... and before this one (at most 31 days later)'),
+    onlyFailed: z.boolean().optional().describe('With a range: only messages whose retries ran out (default: every delivered or failed message)'),
+  })
+  .meta({ id: 'ReplayWebhookRequest', description: 'Either messageId, or since and until (422 WEBHOOK_REPLAY_REQUEST_INVALID otherwise)' });
 export type ReplayWebhookRequest = z.infer<typeof ReplayWebhookRequest>;
 
 export const ListWebhookEndpointsQuery = z.strictObject({

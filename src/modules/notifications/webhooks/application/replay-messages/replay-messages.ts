@@ -7,7 +7,12 @@ import { WebhookRepository } from '@modules/notifications/webhooks/infrastructur
 import { assertCanReach, endpointAccessOf } from '../endpoint-access';
 import { DeliverWebhooksJob } from '../deliver-webhooks/deliver-webhooks.job';
 
-export type ReplayRequest = { readonly messageId: string } | { readonly since: string; readonly until: string; readonly onlyFailed?: boolean };
+export interface ReplayRequest {
+  readonly messageId?: string;
+  readonly since?: string;
+  readonly until?: string;
+  readonly onlyFailed?: boolean;
+}
 
 /** A range replays at most this many messages per request (the answer says how many; ask again from the last). */
 export const MAX_REPLAY = 1_000;
@@ -29,17 +34,23 @@ export class ReplayMessages {
 
   async execute(principal: Principal, id: string, request: ReplayRequest): Promise<{ replayed: number }> {
     const access = endpointAccessOf(principal);
+    const one = request.messageId !== undefined;
+    const range = request.since !== undefined || request.until !== undefined;
+    if (one === range || (range && (request.since === undefined || request.until === undefined)))
+      throw new DomainError('unprocessable', 'WEBHOOK_REPLAY_REQUEST_INVALID', 'Name either messageId, or since and until', {
+        errors: [{ field: one ? 'since' : request.since === undefined ? 'since' : 'until', message: 'name either messageId, or since and until' }],
+      });
     const at = new Date(this.clock.now());
     const replayed = await this.uow.run(async (tx) => {
       const endpoint = assertCanReach(access, await this.repository.findEndpoint(id, tx, { forUpdate: true }), id);
       if (!endpoint.enabled) throw new ConflictError('WEBHOOK_ENDPOINT_DISABLED', 'The endpoint is disabled: enable it before replaying');
-      if ('messageId' in request) {
+      if (request.messageId !== undefined) {
         if (!(await this.repository.replayMessage(tx, id, request.messageId, at)))
           throw new NotFoundError('WEBHOOK_MESSAGE_NOT_FOUND', `no message ${request.messageId} of this endpoint`);
         return 1;
       }
-      const since = new Date(request.since);
-      const until = new Date(request.until);
+      const since = new Date(request.since!);
+      const until = new Date(request.until!);
       // Rules between two well-formed fields (the document cannot state them): 422, naming the field.
       if (!(since < until) || until.getTime() - since.getTime() > MAX_RANGE_MS)
         throw new DomainError('unprocessable', 'WEBHOOK_REPLAY_RANGE_INVALID', 'until must be after since, by at most 31 days', {
