@@ -1,4 +1,7 @@
 import { Injectable, Module } from '@nestjs/common';
+import { accountsContext } from '@modules/accounts/accounts.context';
+import { identityContext } from '@modules/identity/identity.context';
+import { ledgerContext } from '@modules/ledger/ledger.context';
 import { notificationsContext } from '@modules/notifications/notifications.context';
 import { MessageCreatedV1 } from '@modules/notifications/contract';
 import { defineContext } from '@platform/context-definition';
@@ -41,7 +44,8 @@ describe('notifications API', () => {
       db.url,
       [...contextSchemaSql('notifications_probe'), 'create table notifications_probe.events (event_id uuid, type text, subject text, data jsonb)'].join(';\n'),
     );
-    t = await startTestApp({ contexts: [notificationsContext, probe], databaseUrl: db.url });
+    // notifications depends on identity, ledger and accounts (webhooks consume their events and ask identity about clients).
+    t = await startTestApp({ contexts: [identityContext, ledgerContext, accountsContext, notificationsContext, probe], databaseUrl: db.url });
     writer = bearer(await clientToken(t.app, 'notifications-writer', ['notifications:read', 'notifications:write']));
     reader = bearer(await clientToken(t.app, 'notifications-reader', ['notifications:read']));
   });
@@ -127,8 +131,12 @@ describe('notifications API', () => {
   });
 
   it('validates its configuration slice at boot, naming the variable', async () => {
-    await expect(startTestApp({ contexts: [notificationsContext], databaseUrl: db.url, env: { NOTIFICATIONS_PAGE_SIZE: '0' } })).rejects.toThrow(
-      'Invalid configuration: NOTIFICATIONS_PAGE_SIZE must be at least 1',
-    );
+    await expect(
+      startTestApp({
+        contexts: [identityContext, ledgerContext, accountsContext, notificationsContext],
+        databaseUrl: db.url,
+        env: { NOTIFICATIONS_PAGE_SIZE: '0' },
+      }),
+    ).rejects.toThrow('Invalid configuration: NOTIFICATIONS_PAGE_SIZE must be at least 1');
   });
 });

@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { accountsContext } from '@modules/accounts/accounts.context';
+import { identityContext } from '@modules/identity/identity.context';
+import { ledgerContext } from '@modules/ledger/ledger.context';
 import { notificationsContext } from '@modules/notifications/notifications.context';
 import { CreateMessageCommand, GetMessageQuery } from '@modules/notifications/contract';
 import { defineContext } from '@platform/context-definition';
@@ -25,7 +28,14 @@ describe('notifications in its own process', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    owner = await startTestApp({ contexts: [notificationsContext], databaseUrl: db.url, kafkaTopicPrefix: prefix, env: { MODULES: 'notifications' } });
+    // The contexts notifications depends on run elsewhere (reached over Kafka when asked).
+    owner = await startTestApp({
+      contexts: [notificationsContext],
+      available: [identityContext, ledgerContext, accountsContext, notificationsContext],
+      databaseUrl: db.url,
+      kafkaTopicPrefix: prefix,
+      env: { MODULES: 'notifications' },
+    });
     other = await startTestApp({ contexts: [caller], available: [caller, notificationsContext], databaseUrl: db.url, kafkaTopicPrefix: prefix });
   }, 120_000);
   afterAll(async () => {
