@@ -54,9 +54,6 @@ const FUZZ_ENV: Record<string, string> = {
   // Cheaper argon2 keeps registration and login fast; production parameters are measured in bench/auth.ts.
   IDENTITY_ARGON2_MEMORY_KIB: '8192',
   IDENTITY_ARGON2_ITERATIONS: '1',
-  // Webhook endpoints of the seed point at 127.0.0.1's discard port (nothing listens: attempts fail fast).
-  NOTIFICATIONS_WEBHOOKS_ALLOW_LOOPBACK: 'true',
-  NOTIFICATIONS_WEBHOOKS_ALLOW_HTTP: 'true',
 };
 
 const FUZZ_CLIENT = 'fuzz-client';
@@ -88,7 +85,6 @@ interface Seed {
     readonly transfers: string[];
     readonly otherSession: string;
     readonly oauthClient: string;
-    readonly webhookEndpoint: string;
   };
 }
 
@@ -268,24 +264,6 @@ async function seedData(t: TestApp, databaseUrl: string): Promise<Seed> {
     201,
     'oauth client',
   ) as { client: { id: string } };
-  // A partner's webhook endpoint, which staff (the admin) reach with webhooks:admin.
-  const partner = expectStatus(
-    await http()
-      .post('/v1/admin/oauth-clients')
-      .set(as(admin.auth))
-      .send({ name: 'fuzz partner', type: 'confidential', scopes: ['webhooks:manage', 'webhooks:accounts'], grantTypes: ['client_credentials'] }),
-    201,
-    'webhook client',
-  ) as { client: { id: string } };
-  const partnerAuth = `Bearer ${await clientToken(t.app, partner.client.id, ['webhooks:manage', 'webhooks:accounts'])}`;
-  const webhook = expectStatus(
-    await http()
-      .post('/v1/notifications/webhooks/endpoints')
-      .set(as(partnerAuth))
-      .send({ url: 'http://127.0.0.1:9/fuzz', eventTypes: ['account.statement_issued'] }),
-    201,
-    'webhook endpoint',
-  ) as { endpoint: { id: string } };
   return {
     customer,
     admin,
@@ -302,7 +280,6 @@ async function seedData(t: TestApp, databaseUrl: string): Promise<Seed> {
       transfers,
       otherSession,
       oauthClient: oauthClient.client.id,
-      webhookEndpoint: webhook.endpoint.id,
     },
   };
 }
@@ -327,6 +304,15 @@ interface Principal {
  * data is no failure; scripts/fuzz_hooks.py still fails any such answer whose code says the
  * shape was wrong (VALIDATION_FAILED...), here as everywhere.
  */
+/**
+ * Operations whose success is not HTTP: a WebSocket endpoint answers a plain request (all an
+ * HTTP fuzzer sends) 426 Upgrade Required, as documented; its frames are fuzzed by
+ * test/realtime/realtime-gateway.e2e-spec.ts (bad frames).
+ */
+const NOT_HTTP: Record<string, string> = {
+  'GET /v1/realtime': '426',
+};
+
 const DOMAIN_400: Record<string, string> = {
   'POST /v1/auth/register': 'PASSWORD_TOO_WEAK: common, repetitive or personal',
   'POST /v1/auth/verify-email': 'TOKEN_INVALID',
@@ -384,16 +370,14 @@ export function principalOf(seed: Seed, method: string, route: string): Principa
   if (own[label]) return own[label];
   const withId = (auth: string, dictionary: string): Principal => ({ auth, ...(route.includes('{id}') ? { bind: { 'path.id': dictionary } } : {}) });
   if (/^\/(health|metrics|\.well-known)\b|^\/v1\/auth\//.test(route)) return { auth: null };
+  // A WebSocket endpoint: plain requests are answered 426; the frames are fuzzed in test/realtime (bad frames).
+  if (route === '/v1/realtime') return { auth: null };
   if (route.startsWith('/v1/admin/users/')) return withId(seed.admin.auth, 'victims');
   if (route.startsWith('/v1/admin/accounts/')) return withId(seed.admin.auth, 'other_account');
   if (/^\/v1\/(admin|audit-log)\b/.test(route)) return { auth: seed.admin.auth };
   if (route.startsWith('/v1/ledger/transfers')) return withId(seed.client, 'transfers');
   if (route.startsWith('/v1/ledger/')) return withId(seed.client, 'ledger_accounts');
   if (route.startsWith('/v1/accounts')) return withId(seed.customer.auth, 'customer_accounts');
-  // Staff (webhooks:admin) on a partner's endpoint; URLs from the dictionary (a random one is refused by the SSRF guard).
-  if (route.startsWith('/v1/notifications/webhooks/endpoints'))
-    return { auth: seed.admin.auth, bind: { ...(route.includes('{id}') ? { 'path.id': 'webhook_endpoints' } : {}), 'body.url': 'webhook_urls' } };
-  if (route.startsWith('/v1/notifications/webhooks/')) return { auth: seed.admin.auth };
   if (/^\/v1\/(users|sessions|mfa|oauth|interest-rates)\b/.test(route)) return { auth: seed.customer.auth };
   throw new Error(`fuzz: no principal for ${label}; add it to principalOf`);
 }
@@ -437,8 +421,6 @@ export function fuzzConfig(seed: Seed, document: { paths: Record<string, Record<
     `victims = ${values([seed.victim.userId])}`,
     `erased = ${values([seed.erased.userId])}`,
     `oauth_clients = ${values([ids.oauthClient])}`,
-    `webhook_endpoints = ${values([ids.webhookEndpoint])}`,
-    `webhook_urls = ${values(['http://127.0.0.1:9/fuzz'])}`,
     `currencies = ${values(['EUR'])}`,
     `current_passwords = ${values([PASSWORD])}`,
     '',
@@ -447,8 +429,9 @@ export function fuzzConfig(seed: Seed, document: { paths: Record<string, Record<
     for (const method of Object.keys(item)) {
       const label = `${method.toUpperCase()} ${route}`;
       const { bind = {} } = principalOf(seed, method, route);
-      if (Object.keys(bind).length === 0 && !DOMAIN_400[label]) continue;
+      if (Object.keys(bind).length === 0 && !DOMAIN_400[label] && !NOT_HTTP[label]) continue;
       lines.push('[[operations]]', `include-name = ${str(label)}`);
+      if (NOT_HTTP[label]) lines.push(`checks = { positive_data_acceptance = { expected-statuses = ${list([NOT_HTTP[label]])} } }`);
       // As the document's bearer scheme, not a fixed header: the coverage phase then also
       // sends the request without it and expects 401.
       if (DOMAIN_400[label]) lines.push(`checks = { positive_data_acceptance = { expected-statuses = ${list(['400', ...POSITIVE_STATUSES])} } }`);
