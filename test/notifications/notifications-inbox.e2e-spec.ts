@@ -233,7 +233,11 @@ describe('notifications: inbox, preferences, development mailbox', () => {
   });
 
   it('falls back from push to email when push cannot be delivered (transactional), recording which push it stands in for', async () => {
-    await sql(db.url, "insert into notifications.device_tokens (id, user_id, platform, token) values ($1, $2, 'fcm', $3)", [newId(), alice.userId, `device-${newId()}`]);
+    await sql(db.url, "insert into notifications.device_tokens (id, user_id, platform, token) values ($1, $2, 'fcm', $3)", [
+      newId(),
+      alice.userId,
+      `device-${newId()}`,
+    ]);
     const variables = { accountId: newId(), currency: 'EUR', balance: '4200', asOf: new Date().toISOString() };
     const [push] = (await send(t, { userId: alice.userId, template: 'balance-changed', variables, channels: ['push'] })).messages;
     // No push provider is configured in this app: the push fails for good, and the request goes out by email instead.

@@ -304,6 +304,15 @@ interface Principal {
  * data is no failure; scripts/fuzz_hooks.py still fails any such answer whose code says the
  * shape was wrong (VALIDATION_FAILED...), here as everywhere.
  */
+/**
+ * Operations whose success is not HTTP: a WebSocket endpoint answers a plain request (all an
+ * HTTP fuzzer sends) 426 Upgrade Required, as documented; its frames are fuzzed by
+ * test/realtime/realtime-gateway.e2e-spec.ts (bad frames).
+ */
+const NOT_HTTP: Record<string, string> = {
+  'GET /v1/realtime': '426',
+};
+
 const DOMAIN_400: Record<string, string> = {
   'POST /v1/auth/register': 'PASSWORD_TOO_WEAK: common, repetitive or personal',
   'POST /v1/auth/verify-email': 'TOKEN_INVALID',
@@ -364,6 +373,8 @@ export function principalOf(seed: Seed, method: string, route: string): Principa
   if (/^\/(health|metrics|\.well-known)\b|^\/v1\/auth\/|^\/v1\/notifications\/callbacks\//.test(route)) return { auth: null };
   // A customer's own push devices; an id generated for DELETE is someone else's or nobody's: 404.
   if (route.startsWith('/v1/notifications/devices')) return { auth: seed.customer.auth };
+  // A WebSocket endpoint: plain requests are answered 426; the frames are fuzzed in test/realtime (bad frames).
+  if (route === '/v1/realtime') return { auth: null };
   if (route.startsWith('/v1/admin/users/')) return withId(seed.admin.auth, 'victims');
   if (route.startsWith('/v1/admin/accounts/')) return withId(seed.admin.auth, 'other_account');
   if (/^\/v1\/(admin|audit-log)\b/.test(route)) return { auth: seed.admin.auth };
@@ -423,8 +434,9 @@ export function fuzzConfig(seed: Seed, document: { paths: Record<string, Record<
     for (const method of Object.keys(item)) {
       const label = `${method.toUpperCase()} ${route}`;
       const { bind = {} } = principalOf(seed, method, route);
-      if (Object.keys(bind).length === 0 && !DOMAIN_400[label]) continue;
+      if (Object.keys(bind).length === 0 && !DOMAIN_400[label] && !NOT_HTTP[label]) continue;
       lines.push('[[operations]]', `include-name = ${str(label)}`);
+      if (NOT_HTTP[label]) lines.push(`checks = { positive_data_acceptance = { expected-statuses = ${list([NOT_HTTP[label]])} } }`);
       // As the document's bearer scheme, not a fixed header: the coverage phase then also
       // sends the request without it and expects 401.
       if (DOMAIN_400[label]) lines.push(`checks = { positive_data_acceptance = { expected-statuses = ${list(['400', ...POSITIVE_STATUSES])} } }`);

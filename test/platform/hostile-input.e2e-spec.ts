@@ -469,6 +469,19 @@ describe('hostile input, every route family', () => {
       type: 'public-key',
       response: { clientDataJSON: 'eyJ0eXBlIjoid2ViYXV0aG4uZ2V0In0' },
     });
+    // Outbound webhooks: a registered API client (webhooks:manage) and one endpoint of it.
+    const webhookClient = await app
+      .http()
+      .post('/v1/admin/oauth-clients')
+      .set(adminAuth)
+      .send({ name: 'Hostile partner', type: 'confidential', scopes: ['webhooks:manage', 'webhooks:accounts'], grantTypes: ['client_credentials'] });
+    if (webhookClient.status !== 201) throw new Error(`webhook client: ${webhookClient.status} ${webhookClient.text}`);
+    const webhookAuth = bearer(await clientToken(app.app, webhookClient.body.client.id, ['webhooks:manage', 'webhooks:accounts']));
+    // A public literal address (no DNS), subscribed to events nobody who authorized this client will cause.
+    const webhookBody = () => ({ url: 'https://93.184.216.34/hooks', description: 'Hostile', eventTypes: ['account.statement_issued'] });
+    const webhook = await app.http().post('/v1/notifications/webhooks/endpoints').set(webhookAuth).send(webhookBody());
+    if (webhook.status !== 201) throw new Error(`webhook endpoint: ${webhook.status} ${webhook.text}`);
+    const webhookId = webhook.body.endpoint.id as string;
     const none = () => ({});
     const at = (p: string) => () => p;
     const future = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
@@ -1008,6 +1021,77 @@ describe('hostile input, every route family', () => {
         path: at('/v1/notifications/callbacks/twilio'),
         auth: () => ({ 'x-twilio-signature': 'bm90LWEtc2lnbmF0dXJl' }),
         body: () => ({ MessageSid: `SM${'0'.repeat(32)}`, MessageStatus: 'delivered', AccountSid: `AC${'0'.repeat(32)}` }),
+      },
+      // Outbound webhooks (notifications).
+      {
+        family: 'webhooks',
+        method: 'post',
+        template: '/v1/notifications/webhooks/endpoints',
+        path: at('/v1/notifications/webhooks/endpoints'),
+        auth: () => webhookAuth,
+        body: webhookBody,
+      },
+      {
+        family: 'webhooks',
+        method: 'get',
+        template: '/v1/notifications/webhooks/endpoints',
+        path: at('/v1/notifications/webhooks/endpoints'),
+        auth: () => webhookAuth,
+        query: { clientId: 'text' },
+        validQuery: {},
+      },
+      {
+        family: 'webhooks',
+        method: 'get',
+        template: '/v1/notifications/webhooks/endpoints/{id}',
+        path: () => `/v1/notifications/webhooks/endpoints/${webhookId}`,
+        auth: () => webhookAuth,
+        pathParams: 1,
+      },
+      {
+        family: 'webhooks',
+        method: 'patch',
+        template: '/v1/notifications/webhooks/endpoints/{id}',
+        path: () => `/v1/notifications/webhooks/endpoints/${webhookId}`,
+        auth: () => webhookAuth,
+        pathParams: 1,
+        body: () => ({ ...webhookBody(), enabled: true }),
+      },
+      {
+        family: 'webhooks',
+        method: 'delete',
+        template: '/v1/notifications/webhooks/endpoints/{id}',
+        path: () => `/v1/notifications/webhooks/endpoints/${newUuid()}`,
+        auth: () => webhookAuth,
+        pathParams: 1,
+      },
+      {
+        family: 'webhooks',
+        method: 'post',
+        template: '/v1/notifications/webhooks/endpoints/{id}/rotate-secret',
+        path: () => `/v1/notifications/webhooks/endpoints/${webhookId}/rotate-secret`,
+        auth: () => webhookAuth,
+        pathParams: 1,
+        body: () => ({ windowSeconds: 60 }),
+      },
+      {
+        family: 'webhooks',
+        method: 'get',
+        template: '/v1/notifications/webhooks/endpoints/{id}/attempts',
+        path: () => `/v1/notifications/webhooks/endpoints/${webhookId}/attempts`,
+        auth: () => webhookAuth,
+        pathParams: 1,
+        query: { cursor: 'cursor', limit: 'limit' },
+        validQuery: { limit: '10' },
+      },
+      {
+        family: 'webhooks',
+        method: 'post',
+        template: '/v1/notifications/webhooks/endpoints/{id}/replay',
+        path: () => `/v1/notifications/webhooks/endpoints/${webhookId}/replay`,
+        auth: () => webhookAuth,
+        pathParams: 1,
+        body: () => ({ messageId: newUuid() }),
       },
     ];
   }

@@ -9,6 +9,7 @@ import { CloseAccount } from './application/close-account/close-account';
 import { CompleteMfaLogin } from './application/complete-mfa-login/complete-mfa-login';
 import { DisableClient } from './application/disable-client/disable-client';
 import { ExportUserData } from './application/export-user-data/export-user-data';
+import { GetClientAccessQueryHandler } from './application/get-client-access/get-client-access.query-handler';
 import {
   GetNotificationContentQueryHandler,
   GetNotificationRecipientQueryHandler,
@@ -115,6 +116,7 @@ const REINDEX_EMAILS = 'identity.reindex-emails';
     GetUserStatusQueryHandler,
     GetNotificationContentQueryHandler,
     GetNotificationRecipientQueryHandler,
+    GetClientAccessQueryHandler,
     ReindexEmails,
   ],
 })

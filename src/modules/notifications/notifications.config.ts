@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, defineConfig, int, url, type ConfigOf, type ConfigReadContext } from '@platform/config/config-slice';
+import { readWebhooksConfig, WEBHOOKS_CONFIG_VARIABLES } from './webhooks/webhooks.config';
 
 /**
  * The notifications context's settings (NOTIFICATIONS_* variables), validated at boot by every
@@ -29,6 +30,7 @@ export const notificationsConfig = defineConfig(
     NOTIFICATIONS_CIRCUIT_OPEN_MS: int(100, 3_600_000).default(30_000),
     NOTIFICATIONS_SMS_MAX_LENGTH: int(70, 1600).default(480),
     ...channelProviderVariables(),
+    ...WEBHOOKS_CONFIG_VARIABLES,
   },
   (e, context) => {
     const { env, dataDir } = context;
@@ -65,6 +67,7 @@ export const notificationsConfig = defineConfig(
       circuit: { failures: e.NOTIFICATIONS_CIRCUIT_FAILURES, openMs: e.NOTIFICATIONS_CIRCUIT_OPEN_MS },
       smsMaxLength: e.NOTIFICATIONS_SMS_MAX_LENGTH,
       ...readChannelProviders(e, context),
+      webhooks: readWebhooksConfig(e, context),
     };
   },
 );

@@ -28,6 +28,7 @@ import { TemplateRenderer } from './infrastructure/template-renderer';
 import { TemplateRepository } from './infrastructure/template.repository';
 import { notificationsConfig, type NotificationsConfig } from './notifications.config';
 import { BUILTIN_TEMPLATES } from './templates/builtin-templates';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 export const DISPATCH_JOB = 'notifications.dispatch';
 
@@ -38,6 +39,7 @@ export const DISPATCH_JOB = 'notifications.dispatch';
  * timeline; the in-app inbox; the development mailbox.
  */
 @Module({
+  imports: [WebhooksModule],
   controllers: [NotificationsHttpController, AdminNotificationsHttpController, ProviderCallbacksHttpController, DevicesHttpController],
   providers: [
     CHANNEL_PROVIDERS_PROVIDER,
