@@ -23,7 +23,7 @@ export class RealtimeClient {
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data, isBinary) => {
-      this.messages.push(isBinary ? { type: '(binary)' } : (JSON.parse(String(data)) as ServerMessage));
+      this.messages.push(isBinary ? { type: '(binary)' } : (JSON.parse((data as Buffer).toString()) as ServerMessage));
       this.wake();
     });
     ws.on('close', (code, reason) => {
