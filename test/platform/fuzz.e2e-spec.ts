@@ -361,6 +361,8 @@ export function principalOf(seed: Seed, method: string, route: string): Principa
   if (own[label]) return own[label];
   const withId = (auth: string, dictionary: string): Principal => ({ auth, ...(route.includes('{id}') ? { bind: { 'path.id': dictionary } } : {}) });
   if (/^\/(health|metrics|\.well-known)\b|^\/v1\/auth\//.test(route)) return { auth: null };
+  // A WebSocket endpoint: plain requests are answered 426; the frames are fuzzed in test/realtime (bad frames).
+  if (route === '/v1/realtime') return { auth: null };
   if (route.startsWith('/v1/admin/users/')) return withId(seed.admin.auth, 'victims');
   if (route.startsWith('/v1/admin/accounts/')) return withId(seed.admin.auth, 'other_account');
   if (/^\/v1\/(admin|audit-log)\b/.test(route)) return { auth: seed.admin.auth };

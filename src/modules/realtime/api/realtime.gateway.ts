@@ -259,10 +259,24 @@ export class RealtimeGateway implements OnModuleInit, OnApplicationBootstrap, On
     }
   }
 
-  /** Drops connections that did not answer the last ping, pings the others, ends expired tokens. */
+  /**
+   * Drops connections that did not answer the last ping, pings the others, ends expired
+   * tokens; in slices of 500 with the event loop let through between them, so tens of
+   * thousands of pings do not hold up the events being delivered meanwhile.
+   */
   private beat(): void {
+    const connections = [...this.all];
+    const slice = (from: number) => {
+      this.beatSlice(connections.slice(from, from + 500));
+      if (from + 500 < connections.length) setImmediate(slice, from + 500);
+    };
+    slice(0);
+  }
+
+  private beatSlice(connections: readonly RealtimeConnection[]): void {
     const now = Date.now();
-    for (const connection of [...this.all]) {
+    for (const connection of connections) {
+      if (connection.state === 'closed') continue;
       if (!connection.alive) {
         connection.terminate();
         continue;

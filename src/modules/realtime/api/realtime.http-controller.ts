@@ -1,5 +1,5 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
-import { ApiExtraModels, ApiHeader, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '@platform/auth/decorators';
 import { problem, PROBLEM_CONTENT_TYPE, ProblemDocument } from '@platform/http/problem';
@@ -25,14 +25,9 @@ export class RealtimeHttpController {
       'A WebSocket endpoint (RFC 6455): send `GET` with `Upgrade: websocket`. Authenticate with the first',
       'message `{"type":"auth","token":"<access token>"}` (within 10 s), or with `Authorization: Bearer <access token>`',
       'on the upgrade request. Never put the token in the URL. The connection then receives the events of the',
-      "token's user only, as JSON text frames. Message types, close codes and limits: docs/realtime.md.",
+      "token's user only, as JSON text frames. Resume with `after` in `auth`, or the `Last-Event-ID` header next to",
+      `Authorization. Subprotocol: \`${SUBPROTOCOL}\` is chosen when offered. Message types, close codes and limits: docs/realtime.md.`,
     ].join(' '),
-  })
-  @ApiHeader({ name: 'Sec-WebSocket-Protocol', required: false, description: `Optional; \`${SUBPROTOCOL}\` is chosen when offered` })
-  @ApiHeader({
-    name: 'Last-Event-ID',
-    required: false,
-    description: 'Resume after this event id (with Authorization on the upgrade; otherwise `after` in `auth`)',
   })
   @ApiExtraModels(ProblemDocument)
   @ApiResponse({ status: 101, description: 'Switching Protocols: the WebSocket is open (authenticate with the first message unless Authorization was sent)' })
