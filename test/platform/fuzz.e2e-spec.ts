@@ -304,6 +304,15 @@ interface Principal {
  * data is no failure; scripts/fuzz_hooks.py still fails any such answer whose code says the
  * shape was wrong (VALIDATION_FAILED...), here as everywhere.
  */
+/**
+ * Operations whose success is not HTTP: a WebSocket endpoint answers a plain request (all an
+ * HTTP fuzzer sends) 426 Upgrade Required, as documented; its frames are fuzzed by
+ * test/realtime/realtime-gateway.e2e-spec.ts (bad frames).
+ */
+const NOT_HTTP: Record<string, string> = {
+  'GET /v1/realtime': '426',
+};
+
 const DOMAIN_400: Record<string, string> = {
   'POST /v1/auth/register': 'PASSWORD_TOO_WEAK: common, repetitive or personal',
   'POST /v1/auth/verify-email': 'TOKEN_INVALID',
@@ -420,8 +429,9 @@ export function fuzzConfig(seed: Seed, document: { paths: Record<string, Record<
     for (const method of Object.keys(item)) {
       const label = `${method.toUpperCase()} ${route}`;
       const { bind = {} } = principalOf(seed, method, route);
-      if (Object.keys(bind).length === 0 && !DOMAIN_400[label]) continue;
+      if (Object.keys(bind).length === 0 && !DOMAIN_400[label] && !NOT_HTTP[label]) continue;
       lines.push('[[operations]]', `include-name = ${str(label)}`);
+      if (NOT_HTTP[label]) lines.push(`checks = { positive_data_acceptance = { expected-statuses = ${list([NOT_HTTP[label]])} } }`);
       // As the document's bearer scheme, not a fixed header: the coverage phase then also
       // sends the request without it and expects 401.
       if (DOMAIN_400[label]) lines.push(`checks = { positive_data_acceptance = { expected-statuses = ${list(['400', ...POSITIVE_STATUSES])} } }`);
