@@ -3,6 +3,7 @@ import { accountsContext } from './accounts/accounts.context';
 import { identityContext } from './identity/identity.context';
 import { ledgerContext } from './ledger/ledger.context';
 import { notificationsContext } from './notifications/notifications.context';
+import { realtimeContext } from './realtime/realtime.context';
 
 /**
  * Every bounded context of Skyro Core: one line each. A context is a folder under
@@ -10,4 +11,4 @@ import { notificationsContext } from './notifications/notifications.context';
  * dependencies, contract, migrations, configuration and permissions; MODULES selects which
  * this process runs.
  */
-export const CONTEXTS: readonly ContextManifest[] = [identityContext, ledgerContext, accountsContext, notificationsContext];
+export const CONTEXTS: readonly ContextManifest[] = [identityContext, ledgerContext, accountsContext, notificationsContext, realtimeContext];

@@ -179,6 +179,7 @@ export class PlatformModule {
         Lifecycle,
         KeyRing,
         AccessTokens,
+        AccessTokenStrategy,
         SessionStore,
         Permissions,
         RateLimiter,

@@ -40,6 +40,9 @@ interface Meta {
   annotations?: Labels;
 }
 
+/** ingress.websocket.paths: their backend is the owning deployment's WebSocket Service, <name>-ws (long Kong timeouts). */
+const WEBSOCKET_PATHS = ['/v1/realtime'];
+
 interface K8sObject {
   apiVersion: string;
   kind: string;
@@ -455,7 +458,12 @@ describe('helm chart helm/skyro-core', () => {
 
   describe('Service', () => {
     it('is a ClusterIP on port 80 targeting the http port of the API pods only', () => {
-      const svc = one<K8sObject & { spec: { type: string; selector: Labels; ports: { port: number; targetPort: string }[] } }>(objects, 'Service');
+      // (The WebSocket Service, <name>-ws, selects the same pods: tested with the Kong routes.)
+      const svc = one<K8sObject & { spec: { type: string; selector: Labels; ports: { port: number; targetPort: string }[] } }>(
+        objects,
+        'Service',
+        (s) => !s.metadata.name.endsWith('-ws'),
+      );
       expect(svc.spec.type).toBe('ClusterIP');
       expect(svc.spec.ports).toEqual([expect.objectContaining({ port: 80, targetPort: 'http' })]);
       expect(selects(svc.spec.selector, podLabels)).toBe(true);
@@ -676,6 +684,23 @@ describe('helm chart helm/skyro-core', () => {
       expect(hasPlugin(routeFor(ingresses, '/v1/notifications/callbacksx'), 'jwt')).toBe(true);
     });
 
+    it('routes the WebSocket endpoint without Kong JWT (the app authenticates the first message), rate limited, to a Service with long timeouts', () => {
+      const { ing, service } = backendFor(ingresses, '/v1/realtime');
+      expect(hasPlugin(ing, 'jwt')).toBe(false);
+      expect(hasPlugin(ing, 'rate-limiting')).toBe(true);
+      const ws = one<K8sObject & { metadata: { annotations?: Record<string, string> }; spec: { selector: Record<string, string> } }>(
+        objects,
+        'Service',
+        (s) => s.metadata.name === service,
+      );
+      expect(Number(ws.metadata.annotations?.['konghq.com/read-timeout'])).toBeGreaterThanOrEqual(3_600_000);
+      expect(Number(ws.metadata.annotations?.['konghq.com/write-timeout'])).toBeGreaterThanOrEqual(3_600_000);
+      // the same pods as the deployment's own Service; other routes keep that Service and its timeouts
+      const main = one<K8sObject & { spec: { selector: Record<string, string> } }>(objects, 'Service', (s) => s.metadata.name === deployment.metadata.name);
+      expect(ws.spec.selector).toEqual(main.spec.selector);
+      expect(backendFor(ingresses, '/v1/accounts').service).toBe(deployment.metadata.name);
+    });
+
     it('does not expose /metrics through Kong', () => {
       const ing = routeFor(ingresses, '/metrics');
       expect(hasPlugin(ing, 'request-termination')).toBe(true);
@@ -750,11 +775,11 @@ describe('helm chart helm/skyro-core', () => {
 
     it('default shape: every context prefix reaches the single Service, with the public ones JWT-free', () => {
       const ingresses = ofKind<Ingress>(objects, 'Ingress');
-      const svc = one<K8sObject>(objects, 'Service').metadata.name;
+      const svc = one<K8sObject>(objects, 'Service', (s) => !s.metadata.name.endsWith('-ws')).metadata.name;
       for (const [ctx, prefixes] of Object.entries(defaultContexts)) {
         for (const prefix of prefixes) {
           for (const p of [prefix, `${prefix}/x`]) {
-            expect({ ctx, p, service: backendFor(ingresses, p).service }).toEqual({ ctx, p, service: svc });
+            expect({ ctx, p, service: backendFor(ingresses, p).service }).toEqual({ ctx, p, service: svc + (WEBSOCKET_PATHS.includes(prefix) ? '-ws' : '') });
           }
         }
       }
@@ -853,7 +878,11 @@ describe('helm chart helm/skyro-core', () => {
           expect(prefixes.length).toBeGreaterThan(0);
           for (const prefix of prefixes) {
             for (const p of [prefix, `${prefix}/some/thing`]) {
-              expect({ ctx, p, service: backendFor(ingresses, p).service }).toEqual({ ctx, p, service: owner[ctx] });
+              expect({ ctx, p, service: backendFor(ingresses, p).service }).toEqual({
+                ctx,
+                p,
+                service: owner[ctx]! + (WEBSOCKET_PATHS.includes(prefix) ? '-ws' : ''),
+              });
             }
           }
         }
@@ -879,8 +908,8 @@ describe('helm chart helm/skyro-core', () => {
         expect(health.service).toBe(BASE);
         expect(hasPlugin(health.ing, 'jwt')).toBe(false);
         expect(hasPlugin(backendFor(ingresses, '/metrics').ing, 'request-termination')).toBe(true);
-        // still three Ingresses, whatever the number of deployments
-        expect(ingresses.map((i) => i.metadata.name).sort()).toEqual([BASE, `${BASE}-blocked`, `${BASE}-public`]);
+        // still four Ingresses (by plugins: JWT, public, blocked, WebSocket), whatever the number of deployments
+        expect(ingresses.map((i) => i.metadata.name).sort()).toEqual([BASE, `${BASE}-blocked`, `${BASE}-public`, `${BASE}-websocket`]);
       });
 
       it('gives the ledger deployment (and the migration Job, no one else) its own LEDGER_DATABASE_URL', () => {

@@ -104,6 +104,23 @@ export class AccessTokenStrategy extends PassportStrategy(NamedJwtStrategy) impl
     return claims;
   }
 
+  /**
+   * The same verification outside an HTTP request (the realtime gateway's first message):
+   * passport-jwt runs on a request-shaped object carrying only this token, so the keys,
+   * header checks, claims and the verified-token cache are exactly the guard's. Rejects
+   * with INVALID_TOKEN for any refusal.
+   */
+  verify(token: string): Promise<VerifiedToken> {
+    return new Promise((resolve, reject) => {
+      // What passport's own middleware does: a per-call object over the strategy with its verdict hooks.
+      const attempt = Object.create(this) as this & { success(user: unknown): void; fail(): void; error(error: unknown): void };
+      attempt.success = (user) => (user ? resolve(user as VerifiedToken) : reject(invalidToken()));
+      attempt.fail = () => reject(invalidToken());
+      attempt.error = (error) => reject(error instanceof DomainError ? error : invalidToken());
+      attempt.authenticate({ headers: { authorization: `Bearer ${token}` } } as Parameters<JwtStrategy['authenticate']>[0]);
+    });
+  }
+
   onModuleDestroy(): void {
     passport.unuse(this.name);
   }

@@ -37,6 +37,7 @@ export class SessionStore implements OnModuleInit {
   private readonly ttlMs: number;
   private readonly near = new Map<string, { session: Session; until: number }>();
   private changes?: Subscription;
+  private readonly listeners: Array<(ids: readonly string[]) => void> = [];
   private gapsSeen = 0;
   /** Counts change notices, so a read that raced with one does not keep a stale copy. */
   private noticesSeen = 0;
@@ -53,8 +54,24 @@ export class SessionStore implements OnModuleInit {
     if (this.cache.kind === 'memory') return;
     this.changes = await this.cache.subscribe(CHANGES_CHANNEL, (message) => {
       this.noticesSeen++;
-      for (const id of message.split(',')) this.near.delete(id);
+      const ids = message.split(',');
+      for (const id of ids) this.near.delete(id);
+      this.notify(ids);
     });
+  }
+
+  /**
+   * Calls `listener` with the ids of sessions that changed (revoked, new roles...) here or,
+   * through the Redis channel, on any pod: holders of long-lived connections re-check them.
+   * At most once, like the channel: holders also re-check on their own from time to time.
+   */
+  onChanged(listener: (ids: readonly string[]) => void): () => void {
+    this.listeners.push(listener);
+    return () => void this.listeners.splice(this.listeners.indexOf(listener) >>> 0, 1);
+  }
+
+  private notify(ids: readonly string[]): void {
+    for (const listener of this.listeners) listener(ids);
   }
 
   async create(session: Omit<Session, 'lastSeenAt'>): Promise<Session> {
@@ -134,7 +151,9 @@ export class SessionStore implements OnModuleInit {
   /** Tells every pod (this one at once) to drop its copies of these sessions. */
   private async announce(ids: readonly string[]): Promise<void> {
     for (const id of ids) this.near.delete(id);
+    // With Redis the notice comes back to this pod's listeners over the channel; without, tell them here.
     if (this.changes) await this.cache.publish(CHANGES_CHANNEL, ids.join(','));
+    else this.notify(ids);
   }
 
   /** Copies are trusted only while change notices are received without a gap since they were made. */
