@@ -7,6 +7,7 @@ import { ChangePassword } from './application/change-password/change-password';
 import { ChangeUserStatus } from './application/change-user-status/change-user-status';
 import { CloseAccount } from './application/close-account/close-account';
 import { CompleteMfaLogin } from './application/complete-mfa-login/complete-mfa-login';
+import { CreateStaffUser } from './application/create-staff-user/create-staff-user';
 import { DisableClient } from './application/disable-client/disable-client';
 import { ExportUserData } from './application/export-user-data/export-user-data';
 import { GetNotificationContentQueryHandler } from './application/get-notification-content/get-notification-content.query-handler';
@@ -110,6 +111,7 @@ const REINDEX_EMAILS = 'identity.reindex-emails';
     Passkeys,
     RecentAuthentication,
     AssignRoles,
+    CreateStaffUser,
     ChangeUserStatus,
     GetUserStatusQueryHandler,
     GetNotificationContentQueryHandler,
