@@ -360,7 +360,8 @@ export function principalOf(seed: Seed, method: string, route: string): Principa
   };
   if (own[label]) return own[label];
   const withId = (auth: string, dictionary: string): Principal => ({ auth, ...(route.includes('{id}') ? { bind: { 'path.id': dictionary } } : {}) });
-  if (/^\/(health|metrics|\.well-known)\b|^\/v1\/auth\//.test(route)) return { auth: null };
+  // Public: health, metrics, keys, the sign-up and sign-in API and the pages its emails link to.
+  if (/^\/(health|metrics|\.well-known)\b|^\/v1\/auth\/|^\/auth\//.test(route)) return { auth: null };
   if (route.startsWith('/v1/admin/users/')) return withId(seed.admin.auth, 'victims');
   if (route.startsWith('/v1/admin/accounts/')) return withId(seed.admin.auth, 'other_account');
   if (/^\/v1\/(admin|audit-log)\b/.test(route)) return { auth: seed.admin.auth };

@@ -33,6 +33,7 @@ import { FormBodyParser } from './api/form-body';
 import { IpRateLimitGuard } from './api/ip-rate-limit.guard';
 import { MfaHttpController } from './api/mfa.http-controller';
 import { OAuthHttpController } from './api/oauth.http-controller';
+import { PagesHttpController } from './api/pages.http-controller';
 import { SessionsHttpController } from './api/sessions.http-controller';
 import { TokenHttpController } from './api/token.http-controller';
 import { UsersHttpController } from './api/users.http-controller';
@@ -72,6 +73,7 @@ const REINDEX_EMAILS = 'identity.reindex-emails';
     MfaHttpController,
     AdminHttpController,
     AuditHttpController,
+    PagesHttpController,
   ],
   providers: [
     { provide: IDENTITY_KEYS, inject: [identityConfig.token], useFactory: (config: IdentityConfig) => loadIdentityKeys(config) },
