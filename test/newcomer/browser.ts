@@ -16,12 +16,20 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath, headless: true, args: process.getuid?.() === 0 ? ['--no-sandbox'] : [] });
 }
 
-/** Every Content-Security-Policy violation and script error a page reports, for assertions. */
+/**
+ * Every Content-Security-Policy violation, script error and failed response of a page (by
+ * URL; the favicon Chromium asks every page for is not one of ours), for assertions.
+ */
 export function pageProblems(page: Page): string[] {
   const problems: string[] = [];
   page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(message.text());
+    // A failed response is reported below, with its URL.
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(message.text());
   });
   page.on('pageerror', (error) => problems.push(error.message));
+  page.on('response', (response) => {
+    if (response.status() >= 400 && new URL(response.url()).pathname !== '/favicon.ico')
+      problems.push(`${response.status()} ${new URL(response.url()).pathname}`);
+  });
   return problems;
 }
