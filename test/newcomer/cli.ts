@@ -22,11 +22,12 @@ export const SOURCE_CLI: readonly string[] = ['-r', '@swc-node/register', join(R
 export function runCli(
   args: readonly string[],
   env: Record<string, string>,
-  options: { entry?: readonly string[]; cwd?: string; timeoutMs?: number } = {},
+  options: { entry?: readonly string[]; cwd?: string; timeoutMs?: number; uid?: number; gid?: number } = {},
 ): Promise<CliRun> {
   const child = spawn(process.execPath, [...(options.entry ?? SOURCE_CLI), ...args], {
     env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? '/tmp', ...env },
     cwd: options.cwd ?? ROOT,
+    ...(options.uid !== undefined ? { uid: options.uid, gid: options.gid } : {}),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   recordChildOutput({ stderr: child.stderr } as ChildProcess, 'cli');
