@@ -13,6 +13,10 @@
 # is read-only in Kubernetes, so DATABASE_URL must always be set.
 # Migrations: `node dist/src/migrate.js` with the same image and env (the Helm
 # chart runs it as a pre-install/pre-upgrade hook Job).
+# Operator commands: `node dist/src/cli.js <command>` with the same env, e.g. the first
+# administrator (NODE_ENV=production here, so it must be asked for on purpose):
+#   docker run --rm -it -e DATABASE_URL=... (the app's env) skyro-core \
+#     node dist/src/cli.js admin:create --email admin@bank.example --allow-production
 
 ARG NODE_IMAGE=node:24-bookworm-slim
 
@@ -35,6 +39,7 @@ COPY . .
 RUN npm run build \
  && test -f dist/src/main.js \
  && test -f dist/src/migrate.js \
+ && test -f dist/src/cli.js \
  && rm -f dist/.tsbuildinfo*
 # Production dependencies only (the build stage's node_modules are reused so
 # native modules compiled above are kept).

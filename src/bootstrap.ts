@@ -23,6 +23,8 @@ export interface CreateAppOptions {
   readonly logger?: Pino;
   /** Default true. false builds the app without connecting anywhere (openapi.json). */
   readonly connect?: boolean;
+  /** Default true. false: a one-off task (the CLI), nothing started in the background. */
+  readonly background?: boolean;
 }
 
 /** Builds the whole application (not yet listening): used by main, the tests and the openapi script. */
@@ -32,7 +34,15 @@ export async function createApp(config: AppConfig, options: CreateAppOptions): P
   // Refuses (ConfigError, one line) when a needed context runs nowhere this process can reach.
   const remote = remoteContexts(config, options.contexts, available);
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.register({ config, contexts: options.contexts, available, remote, logger, connect: options.connect ?? true }),
+    AppModule.register({
+      config,
+      contexts: options.contexts,
+      available,
+      remote,
+      logger,
+      connect: options.connect ?? true,
+      background: options.background ?? true,
+    }),
     new FastifyAdapter(fastifyOptions(config)),
     // bodyParser off: Fastify's own JSON parser stays, Nest adds no form parser.
     { logger: new PinoNestLogger(logger), abortOnError: false, bodyParser: false },

@@ -37,7 +37,7 @@ import { OutboxRelay } from './messaging/outbox-relay';
 import { OutboxSignal } from './messaging/outbox-signal';
 import { Metrics } from './metrics/metrics';
 import { MetricsHttpController } from './metrics/metrics.http-controller';
-import { ACTIVE_CONTEXTS, ROOT_LOGGER } from './platform.tokens';
+import { ACTIVE_CONTEXTS, BACKGROUND_WORK, ROOT_LOGGER } from './platform.tokens';
 
 export interface PlatformOptions {
   readonly config: AppConfig;
@@ -50,6 +50,11 @@ export interface PlatformOptions {
   readonly logger: Pino;
   /** false: build the application without touching Postgres, Redis or Kafka (openapi.json). */
   readonly connect: boolean;
+  /**
+   * Default true. false: a one-off task (the CLI) that uses the contexts' use cases and
+   * starts nothing in the background (BACKGROUND_WORK).
+   */
+  readonly background?: boolean;
 }
 
 /** The plumbing every module uses and no module owns. Global: modules just inject. */
@@ -70,6 +75,7 @@ export class PlatformModule {
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: ACTIVE_CONTEXTS, useValue: contexts.map((c) => c.name) },
+        { provide: BACKGROUND_WORK, useValue: options.background ?? true },
         { provide: ROOT_LOGGER, useValue: logger },
         { provide: Permissions, useValue: new Permissions(available.flatMap((c) => (c.permissions ? [c.permissions] : []))) },
         ...settings,

@@ -370,7 +370,8 @@ export function principalOf(seed: Seed, method: string, route: string): Principa
   };
   if (own[label]) return own[label];
   const withId = (auth: string, dictionary: string): Principal => ({ auth, ...(route.includes('{id}') ? { bind: { 'path.id': dictionary } } : {}) });
-  if (/^\/(health|metrics|\.well-known)\b|^\/v1\/auth\/|^\/v1\/notifications\/callbacks\//.test(route)) return { auth: null };
+  // Public: health, metrics, keys, the sign-up and sign-in API, the pages its emails link to, providers' signed callbacks.
+  if (/^\/(health|metrics|\.well-known)\b|^\/v1\/auth\/|^\/auth\/|^\/v1\/notifications\/callbacks\//.test(route)) return { auth: null };
   // A customer's own push devices; an id generated for DELETE is someone else's or nobody's: 404.
   if (route.startsWith('/v1/notifications/devices')) return { auth: seed.customer.auth };
   // A WebSocket endpoint: plain requests are answered 426; the frames are fuzzed in test/realtime (bad frames).

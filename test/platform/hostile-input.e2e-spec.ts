@@ -546,6 +546,9 @@ describe('hostile input, every route family', () => {
         body: () => ({ token: 'skr_pr_0123456789abcdef', newPassword: 'Another-Long-Passphrase-77' }),
       },
       { family: 'identity public', method: 'post', template: '/v1/auth/webauthn/login/options', path: at('/v1/auth/webauthn/login/options'), auth: none },
+      // The pages the emails link to take no query at all (their token is in the fragment).
+      { family: 'identity pages', method: 'get', template: '/auth/verify-email', path: at('/auth/verify-email'), auth: none, query: {} },
+      { family: 'identity pages', method: 'get', template: '/auth/reset-password', path: at('/auth/reset-password'), auth: none, query: {} },
       {
         family: 'identity public',
         method: 'post',

@@ -21,7 +21,18 @@ export const identityContext = defineContext({
     'clients:manage': [],
     'audit:read': ['compliance_officer'],
   },
-  routes: ['/v1/auth', '/v1/oauth', '/v1/users', '/v1/sessions', '/v1/mfa', '/v1/admin/users', '/v1/admin/oauth-clients', '/v1/audit-log', '/.well-known'],
+  routes: [
+    '/v1/auth',
+    '/v1/oauth',
+    '/v1/users',
+    '/v1/sessions',
+    '/v1/mfa',
+    '/v1/admin/users',
+    '/v1/admin/oauth-clients',
+    '/v1/audit-log',
+    '/.well-known',
+    '/auth',
+  ],
   apiTags: [
     {
       name: 'auth',

@@ -7,6 +7,7 @@ import { ChangePassword } from './application/change-password/change-password';
 import { ChangeUserStatus } from './application/change-user-status/change-user-status';
 import { CloseAccount } from './application/close-account/close-account';
 import { CompleteMfaLogin } from './application/complete-mfa-login/complete-mfa-login';
+import { CreateStaffUser } from './application/create-staff-user/create-staff-user';
 import { DisableClient } from './application/disable-client/disable-client';
 import { ExportUserData } from './application/export-user-data/export-user-data';
 import { GetClientAccessQueryHandler } from './application/get-client-access/get-client-access.query-handler';
@@ -35,6 +36,7 @@ import { AuthHttpController } from './api/auth.http-controller';
 import { IpRateLimitGuard } from './api/ip-rate-limit.guard';
 import { MfaHttpController } from './api/mfa.http-controller';
 import { OAuthHttpController } from './api/oauth.http-controller';
+import { PagesHttpController } from './api/pages.http-controller';
 import { SessionsHttpController } from './api/sessions.http-controller';
 import { TokenHttpController } from './api/token.http-controller';
 import { UsersHttpController } from './api/users.http-controller';
@@ -74,6 +76,7 @@ const REINDEX_EMAILS = 'identity.reindex-emails';
     MfaHttpController,
     AdminHttpController,
     AuditHttpController,
+    PagesHttpController,
   ],
   providers: [
     { provide: IDENTITY_KEYS, inject: [identityConfig.token], useFactory: (config: IdentityConfig) => loadIdentityKeys(config) },
@@ -112,6 +115,7 @@ const REINDEX_EMAILS = 'identity.reindex-emails';
     Passkeys,
     RecentAuthentication,
     AssignRoles,
+    CreateStaffUser,
     ChangeUserStatus,
     GetUserStatusQueryHandler,
     GetNotificationContentQueryHandler,

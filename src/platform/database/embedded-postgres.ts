@@ -10,6 +10,8 @@ import { freePort } from '../net/free-port';
 
 export interface EmbeddedPostgres {
   readonly url: string;
+  /** A server already running on this data directory was reused (an app running, or left by a crash). */
+  readonly adopted: boolean;
   stop(): Promise<void>;
   /** Asks the server to shut down without waiting (for synchronous exit handlers). */
   signalStop(): void;
@@ -71,6 +73,7 @@ export async function startEmbeddedPostgres(configuredDataDir: string, log: Logg
   const pid = child?.pid ?? running!.pid;
   return {
     url: `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE}`,
+    adopted: running !== undefined,
     async stop() {
       // SIGINT is PostgreSQL's "fast" shutdown: roll back open transactions, checkpoint, exit.
       if (!isAlive(pid)) return;

@@ -1,6 +1,7 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Counter } from 'prom-client';
 import { Metrics } from '../metrics/metrics';
+import { BACKGROUND_WORK } from '../platform.tokens';
 
 interface Job {
   readonly name: string;
@@ -23,7 +24,9 @@ export class Scheduler {
   private readonly runs: Counter<'job' | 'outcome'>;
   private stopped = false;
 
-  constructor(metrics: Metrics) {
+  constructor(metrics: Metrics, @Inject(BACKGROUND_WORK) background: boolean) {
+    // A one-off task (the CLI) registers the modules' jobs but never runs them on a timer.
+    this.stopped = !background;
     this.runs = new Counter({
       name: 'skyro_job_runs_total',
       help: 'Background job runs by outcome',

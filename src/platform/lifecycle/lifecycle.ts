@@ -3,7 +3,7 @@ import { BusServer } from '../bus/bus-server';
 import { RemoteBus } from '../bus/remote-bus';
 import { Cache } from '../cache/cache';
 import { ContextDatabases } from '../database/databases';
-import { ACTIVE_CONTEXTS } from '../platform.tokens';
+import { ACTIVE_CONTEXTS, BACKGROUND_WORK } from '../platform.tokens';
 import { EventDispatcher } from '../messaging/event-dispatcher';
 import { EventTransport } from '../messaging/event-transport';
 import { OutboxRelay } from '../messaging/outbox-relay';
@@ -32,10 +32,16 @@ export class Lifecycle implements OnApplicationBootstrap, BeforeApplicationShutd
     private readonly scheduler: Scheduler,
     private readonly busServer: BusServer,
     private readonly remoteBus: RemoteBus,
+    @Inject(BACKGROUND_WORK) private readonly background: boolean,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.databases.dataSource().isInitialized) return; // constructed offline, e.g. to write openapi.json
+    if (!this.background) {
+      // A one-off task (the CLI): what it appends to an outbox waits there for a server's relay.
+      this.state = 'ready';
+      return;
+    }
     this.dispatcher.discover();
     await this.remoteBus.connect();
     await this.transport.start();

@@ -1,4 +1,4 @@
-import { canChangeStatus, canSignIn } from './user-status';
+import { canChangeStatus, canSignIn, mayBecomeStaff } from './user-status';
 
 describe('user status', () => {
   it('lets staff lock, disable and reactivate accounts', () => {
@@ -16,5 +16,9 @@ describe('user status', () => {
 
   it('signs in active accounts only', () => {
     expect(['pending', 'active', 'locked', 'disabled', 'closed'].filter((s) => canSignIn(s as never))).toEqual(['active']);
+  });
+
+  it('makes only active accounts staff from the command line (a pending one has not proved its address)', () => {
+    expect(['pending', 'active', 'locked', 'disabled', 'closed'].filter((s) => mayBecomeStaff(s as never))).toEqual(['active']);
   });
 });

@@ -18,3 +18,12 @@ export function canChangeStatus(from: UserStatus, to: AdminSettableStatus): bool
 export function canSignIn(status: UserStatus): boolean {
   return status === 'active';
 }
+
+/**
+ * Whether an operator may make an existing account staff from the command line (the first
+ * administrator): only an active one. A pending account has not proved it owns its address
+ * (anyone may have signed up with it), a locked or disabled one was stopped on purpose.
+ */
+export function mayBecomeStaff(status: UserStatus): boolean {
+  return status === 'active';
+}

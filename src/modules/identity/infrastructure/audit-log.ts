@@ -13,6 +13,7 @@ export type AuditType =
   | 'user.closed'
   | 'user.status_changed'
   | 'user.roles_changed'
+  | 'user.staff_created'
   | 'user.email_index_conflict'
   | 'login.succeeded'
   | 'login.failed'

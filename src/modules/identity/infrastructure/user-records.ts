@@ -125,6 +125,15 @@ export class UserRecords {
     return key ? this.cipher.decrypt(key, userId, purpose, ciphertext) : null;
   }
 
+  /** An account whose address the operator vouches for (the first administrator): active and verified now. */
+  async activateVerified(sql: Sql, userId: string): Promise<void> {
+    await sql.query(`update identity.users set status = 'active', email_verified_at = now(), updated_at = now() where id = $1`, [userId]);
+  }
+
+  async setRoles(sql: Sql, userId: string, roles: readonly Role[]): Promise<void> {
+    await sql.query('update identity.users set roles = $2, updated_at = now() where id = $1', [userId, roles]);
+  }
+
   async setStatus(sql: Sql, userId: string, status: UserStatus): Promise<void> {
     await sql.query('update identity.users set status = $2, updated_at = now() where id = $1', [userId, status]);
   }
