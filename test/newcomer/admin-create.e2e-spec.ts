@@ -118,7 +118,13 @@ describe('admin:create (the first administrator)', () => {
 
   it('refuses NODE_ENV=production without --allow-production, and works with it', async () => {
     const email = uniqueEmail('prod-admin');
-    const production = { ...cliEnv, NODE_ENV: 'production' };
+    // production refuses to boot without a real SMTP server (no development mailbox there) and the webhooks' secret key
+    const production = {
+      ...cliEnv,
+      NODE_ENV: 'production',
+      NOTIFICATIONS_SMTP_URL: 'smtp://127.0.0.1:2525',
+      NOTIFICATIONS_WEBHOOKS_SECRET_KEY: Buffer.alloc(32, 7).toString('base64'),
+    };
     const refused = await runCli(['admin:create', '--email', email, '--password-file', passwordFile(PASSWORD)], production);
     expect(refused.code).toBe(77);
     expect(refused.stderr).toContain('--allow-production');

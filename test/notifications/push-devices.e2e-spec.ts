@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { newId } from '@shared-kernel';
 import { DeviceTokenRepository } from '@modules/notifications/channels/push';
+import { accountsContext } from '@modules/accounts/accounts.context';
+import { identityContext } from '@modules/identity/identity.context';
+import { ledgerContext } from '@modules/ledger/ledger.context';
 import { notificationsContext } from '@modules/notifications/notifications.context';
 import { startTestApp, type TestApp } from '../support/app';
 import { bearer, clientToken, loginAs } from '../support/auth';
@@ -20,7 +23,11 @@ describe('push devices', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    t = await startTestApp({ contexts: [notificationsContext], databaseUrl: db.url, env: { NOTIFICATIONS_DEVICES_PER_USER: '3' } });
+    t = await startTestApp({
+      contexts: [identityContext, ledgerContext, accountsContext, notificationsContext],
+      databaseUrl: db.url,
+      env: { NOTIFICATIONS_DEVICES_PER_USER: '3' },
+    });
     devices = t.app.get(DeviceTokenRepository);
     aliceAuth = bearer((await loginAs(t.app, alice)).token);
     bobAuth = bearer((await loginAs(t.app, bob)).token);

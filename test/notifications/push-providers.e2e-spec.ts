@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { newId } from '@shared-kernel';
 import type { ChannelProvider, OutboundMessage } from '@modules/notifications/channels/channel-provider';
 import { ApnsPushProvider, DeviceTokenRepository, FcmPushProvider, pushProviders } from '@modules/notifications/channels/push';
+import { accountsContext } from '@modules/accounts/accounts.context';
+import { identityContext } from '@modules/identity/identity.context';
+import { ledgerContext } from '@modules/ledger/ledger.context';
 import { notificationsContext } from '@modules/notifications/notifications.context';
 import { notificationsConfig, type NotificationsConfig } from '@modules/notifications/notifications.config';
 import { startTestApp, type TestApp } from '../support/app';
@@ -47,7 +50,7 @@ describe('push through FCM and APNs', () => {
     fcm = await new FcmFake().start();
     apns = await new ApnsFake().start();
     t = await startTestApp({
-      contexts: [notificationsContext],
+      contexts: [identityContext, ledgerContext, accountsContext, notificationsContext],
       databaseUrl: db.url,
       env: {
         NOTIFICATIONS_FCM_PROJECT_ID: fcm.projectId,

@@ -1,32 +1,27 @@
-import { Global, Module } from '@nestjs/common';
 import type { AddressInfo } from 'node:net';
 import { newId } from '@shared-kernel';
-import { DELIVERY_REPORT_SINK, type DeliveryReport, type DeliveryReportSink } from '@modules/notifications/channels/delivery-report';
 import { smsProviders, twilioSignature } from '@modules/notifications/channels/sms';
+import { accountsContext } from '@modules/accounts/accounts.context';
+import { identityContext } from '@modules/identity/identity.context';
+import { ledgerContext } from '@modules/ledger/ledger.context';
 import { notificationsContext } from '@modules/notifications/notifications.context';
 import { notificationsConfig, type NotificationsConfig } from '@modules/notifications/notifications.config';
-import { defineContext } from '@platform/context-definition';
 import { startTestApp, type TestApp } from '../support/app';
-import { createTestDatabase } from '../support/database';
+import { createTestDatabase, sql } from '../support/database';
 import { sidOf, TwilioFake } from '../support/providers/twilio-fake';
 
 /*
- * The dispatcher's DeliveryReportSink is not on this branch yet (the core part implements
- * it): a real one that records into an array stands in, from a global test module, where
- * the notifications module finds it by its token.
+ * The callbacks reach the notifications context's own DeliveryReportSink, which moves a
+ * message along its status timeline. Each SMS sent here through a provider is recorded as a
+ * `sent` message of that provider (as the dispatcher would have left it), so what a callback
+ * did is read back from the message's timeline.
  */
-class RecordingSink implements DeliveryReportSink {
-  readonly reports: DeliveryReport[] = [];
-  async record(report: DeliveryReport): Promise<void> {
-    this.reports.push(report);
-  }
+interface TimelineReport {
+  provider: string;
+  providerMessageId: string;
+  status: string;
+  reason?: string;
 }
-const sink = new RecordingSink();
-
-@Global()
-@Module({ providers: [{ provide: DELIVERY_REPORT_SINK, useValue: sink }], exports: [DELIVERY_REPORT_SINK] })
-class RecordingSinkModule {}
-const sinkContext = defineContext({ name: 'notifications_sink_probe', module: RecordingSinkModule });
 
 /** As Twilio is given it: the public URL behind Kong, not the app's own address. */
 const PUBLIC_CALLBACK = 'https://api.skyro.test/v1/notifications/callbacks/twilio';
@@ -51,7 +46,7 @@ describe('Twilio status callbacks', () => {
     db = await createTestDatabase();
     twilio = await new TwilioFake([primary, secondary]).start();
     t = await startTestApp({
-      contexts: [notificationsContext, sinkContext],
+      contexts: [identityContext, ledgerContext, accountsContext, notificationsContext],
       databaseUrl: db.url,
       listen: true,
       env: {
@@ -74,11 +69,36 @@ describe('Twilio status callbacks', () => {
     await twilio?.close();
     await db?.drop();
   });
-  beforeEach(() => (sink.reports.length = 0));
+  let seeded: string[] = [];
+  beforeEach(() => (seeded = []));
+
+  /** A `sent` SMS of this provider with Twilio's id, as the dispatcher leaves one it handed over. */
+  const recordSent = async (provider: string, providerMessageId: string): Promise<void> => {
+    const [requestId, messageId, userId] = [newId(), newId(), newId()];
+    await sql(db.url, "insert into notifications.requests (id, user_id, template_key, fingerprint) values ($1, $2, 'test-sms', 'test')", [requestId, userId]);
+    await sql(
+      db.url,
+      `insert into notifications.messages (id, request_id, user_id, template_key, category, channel, status, provider, provider_message_id)
+       values ($1, $2, $3, 'test-sms', 'security', 'sms', 'sent', $4, $5)`,
+      [messageId, requestId, userId, provider, providerMessageId],
+    );
+    seeded.push(messageId);
+  };
+  /** What the callbacks moved: the timeline entries of this test's messages, oldest first. */
+  const reports = async (): Promise<TimelineReport[]> =>
+    (
+      await sql<{ provider: string; provider_message_id: string; status: string; reason: string | null }>(
+        db.url,
+        `select t.provider, m.provider_message_id, t.status, t.reason from notifications.message_timeline t
+           join notifications.messages m on m.id = t.message_id where t.message_id = any($1::uuid[]) order by t.id`,
+        [seeded],
+      )
+    ).map((r) => ({ provider: r.provider, providerMessageId: r.provider_message_id, status: r.status, ...(r.reason ? { reason: r.reason } : {}) }));
 
   const sendThrough = async (index: number) => {
     const outcome = await smsProviders(config)[index]!.send({ messageId: newId(), channel: 'sms', to: '+4915112345678', text: 'Your code is 118822' });
     if (outcome.kind !== 'accepted') throw new Error(`not accepted: ${JSON.stringify(outcome)}`);
+    await recordSent(index === 0 ? 'twilio-primary' : 'twilio-secondary', outcome.providerMessageId);
     return outcome.providerMessageId;
   };
 
@@ -88,17 +108,17 @@ describe('Twilio status callbacks', () => {
     expect((await twilio.sendStatus(sid, 'delivered', { deliverTo: app })).status).toBe(204);
     const other = await sendThrough(1);
     expect((await twilio.sendStatus(other, 'undelivered', { deliverTo: app, errorCode: 30003 })).status).toBe(204);
-    expect(sink.reports).toEqual([
-      { provider: 'twilio-primary', providerMessageId: sid, status: 'sent', at: expect.any(Date) },
-      { provider: 'twilio-primary', providerMessageId: sid, status: 'delivered', at: expect.any(Date) },
-      { provider: 'twilio-secondary', providerMessageId: other, status: 'failed', reason: 'twilio 30003: unreachable handset', at: expect.any(Date) },
+    // `sent` for a message already sent moves nothing; delivered and undelivered do
+    expect(await reports()).toEqual([
+      { provider: 'twilio-primary', providerMessageId: sid, status: 'delivered' },
+      { provider: 'twilio-secondary', providerMessageId: other, status: 'failed', reason: 'twilio 30003: unreachable handset' },
     ]);
   });
 
   it('acknowledges the statuses before sent without recording them', async () => {
     const sid = await sendThrough(0);
     for (const status of ['queued', 'sending', 'accepted']) expect((await twilio.sendStatus(sid, status, { deliverTo: app })).status).toBe(204);
-    expect(sink.reports).toEqual([]);
+    expect(await reports()).toEqual([]);
   });
 
   it('refuses with 403 problem+json, recording nothing: another token, a changed parameter, no signature, or the other account’s token', async () => {
@@ -117,7 +137,7 @@ describe('Twilio status callbacks', () => {
       expect(JSON.parse(answer.body)).toMatchObject({ status: 403, code: 'TWILIO_SIGNATURE_INVALID' });
       expect(answer.body).not.toContain(primary.authToken);
     }
-    expect(sink.reports).toEqual([]);
+    expect(await reports()).toEqual([]);
   });
 
   it('verifies over the configured public URL, not the address the request reached', async () => {
@@ -143,7 +163,7 @@ describe('Twilio status callbacks', () => {
       body: new URLSearchParams(params).toString(),
     });
     expect(signed.status).toBe(204);
-    expect(sink.reports).toEqual([{ provider: 'twilio-primary', providerMessageId: sid, status: 'delivered', at: expect.any(Date) }]);
+    expect(await reports()).toEqual([{ provider: 'twilio-primary', providerMessageId: sid, status: 'delivered' }]);
   });
 
   it('refuses malformed callbacks with 400 naming the field, and forms on routes that do not take them with 415', async () => {
@@ -159,6 +179,6 @@ describe('Twilio status callbacks', () => {
     expect([many.status, many.body.code]).toEqual([400, 'FORM_TOO_LARGE']);
     const elsewhere = await post('platform=fcm', '/v1/notifications/devices');
     expect([elsewhere.status, elsewhere.body.code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
-    expect(sink.reports).toEqual([]);
+    expect(await reports()).toEqual([]);
   });
 });
