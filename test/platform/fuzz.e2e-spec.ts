@@ -54,6 +54,9 @@ const FUZZ_ENV: Record<string, string> = {
   // Cheaper argon2 keeps registration and login fast; production parameters are measured in bench/auth.ts.
   IDENTITY_ARGON2_MEMORY_KIB: '8192',
   IDENTITY_ARGON2_ITERATIONS: '1',
+  // Webhook endpoints of the seed point at 127.0.0.1's discard port (nothing listens: attempts fail fast).
+  NOTIFICATIONS_WEBHOOKS_ALLOW_LOOPBACK: 'true',
+  NOTIFICATIONS_WEBHOOKS_ALLOW_HTTP: 'true',
 };
 
 const FUZZ_CLIENT = 'fuzz-client';
@@ -76,6 +79,8 @@ interface Seed {
   readonly victim: User;
   readonly erased: User;
   readonly client: string;
+  /** A partner's OAuth client (webhooks:manage): it registers its own webhook endpoints (staff may not). */
+  readonly webhookClient: { readonly auth: string; readonly id: string };
   readonly ids: {
     readonly customerAccounts: string[];
     readonly otherAccount: string;
@@ -85,6 +90,7 @@ interface Seed {
     readonly transfers: string[];
     readonly otherSession: string;
     readonly oauthClient: string;
+    readonly webhookEndpoint: string;
   };
 }
 
@@ -264,6 +270,24 @@ async function seedData(t: TestApp, databaseUrl: string): Promise<Seed> {
     201,
     'oauth client',
   ) as { client: { id: string } };
+  // A partner's webhook endpoint, which staff (the admin) reach with webhooks:admin.
+  const partner = expectStatus(
+    await http()
+      .post('/v1/admin/oauth-clients')
+      .set(as(admin.auth))
+      .send({ name: 'fuzz partner', type: 'confidential', scopes: ['webhooks:manage', 'webhooks:accounts'], grantTypes: ['client_credentials'] }),
+    201,
+    'webhook client',
+  ) as { client: { id: string } };
+  const partnerAuth = `Bearer ${await clientToken(t.app, partner.client.id, ['webhooks:manage', 'webhooks:accounts'])}`;
+  const webhook = expectStatus(
+    await http()
+      .post('/v1/notifications/webhooks/endpoints')
+      .set(as(partnerAuth))
+      .send({ url: 'http://127.0.0.1:9/fuzz', eventTypes: ['account.statement_issued'] }),
+    201,
+    'webhook endpoint',
+  ) as { endpoint: { id: string } };
   return {
     customer,
     admin,
@@ -271,6 +295,7 @@ async function seedData(t: TestApp, databaseUrl: string): Promise<Seed> {
     erased,
     throwaway,
     client,
+    webhookClient: { auth: partnerAuth, id: partner.client.id },
     ids: {
       customerAccounts: [checking.id, savings.id],
       otherAccount: other.id,
@@ -280,6 +305,7 @@ async function seedData(t: TestApp, databaseUrl: string): Promise<Seed> {
       transfers,
       otherSession,
       oauthClient: oauthClient.client.id,
+      webhookEndpoint: webhook.endpoint.id,
     },
   };
 }
@@ -326,6 +352,9 @@ const DOMAIN_400: Record<string, string> = {
   'POST /v1/mfa/step-up': 'the code does not match',
   'POST /v1/mfa/step-up/webauthn/verify': 'WEBAUTHN_INVALID: no such ceremony',
   'POST /v1/mfa/webauthn/registration/verify': 'WEBAUTHN_INVALID: no such ceremony',
+  // A URL that is not the dictionary's: not https, or its host resolves to a refused address (the SSRF guard).
+  'POST /v1/notifications/webhooks/endpoints': 'WEBHOOK_URL_NOT_HTTPS, WEBHOOK_URL_FORBIDDEN, WEBHOOK_URL_UNRESOLVABLE',
+  'PATCH /v1/notifications/webhooks/endpoints/{id}': 'WEBHOOK_URL_NOT_HTTPS, WEBHOOK_URL_FORBIDDEN, WEBHOOK_URL_UNRESOLVABLE',
   'GET /v1/accounts/{id}/statements': 'STATEMENT_PERIOD_INVALID: from must be before to',
   'POST /v1/accounts/{id}/statements': 'STATEMENT_PERIOD_INVALID: from must be before to',
 };
@@ -382,6 +411,12 @@ export function principalOf(seed: Seed, method: string, route: string): Principa
   if (route.startsWith('/v1/ledger/transfers')) return withId(seed.client, 'transfers');
   if (route.startsWith('/v1/ledger/')) return withId(seed.client, 'ledger_accounts');
   if (route.startsWith('/v1/accounts')) return withId(seed.customer.auth, 'customer_accounts');
+  // Staff (webhooks:admin) on a partner's endpoint; URLs from the dictionary (a random one is refused by the SSRF guard).
+  // The partner registers its own endpoints (staff get 403 WEBHOOK_CLIENT_REQUIRED there).
+  if (method === 'post' && route === '/v1/notifications/webhooks/endpoints') return { auth: seed.webhookClient.auth, bind: { 'body.url': 'webhook_urls' } };
+  if (route.startsWith('/v1/notifications/webhooks/endpoints'))
+    return { auth: seed.admin.auth, bind: { ...(route.includes('{id}') ? { 'path.id': 'webhook_endpoints' } : {}), 'body.url': 'webhook_urls' } };
+  if (route.startsWith('/v1/notifications/webhooks/')) return { auth: seed.admin.auth };
   if (/^\/v1\/(users|sessions|mfa|oauth|interest-rates)\b/.test(route)) return { auth: seed.customer.auth };
   // The customer's own notifications: ids of others' (or none) answer 404.
   if (route.startsWith('/v1/notifications')) return { auth: seed.customer.auth };
@@ -427,6 +462,8 @@ export function fuzzConfig(seed: Seed, document: { paths: Record<string, Record<
     `victims = ${values([seed.victim.userId])}`,
     `erased = ${values([seed.erased.userId])}`,
     `oauth_clients = ${values([ids.oauthClient])}`,
+    `webhook_endpoints = ${values([ids.webhookEndpoint])}`,
+    `webhook_urls = ${values(['http://127.0.0.1:9/fuzz'])}`,
     `currencies = ${values(['EUR'])}`,
     `current_passwords = ${values([PASSWORD])}`,
     '',
@@ -452,7 +489,11 @@ export function fuzzConfig(seed: Seed, document: { paths: Record<string, Record<
 /** Every principal of the run by key: the users by id, the service client by its client id. */
 function principalKeys(seed: Seed): Map<string, string> {
   const users = [seed.customer, seed.admin, seed.victim, seed.erased, ...Object.values(seed.throwaway)];
-  return new Map([...users.map((u) => [u.auth, u.userId] as const), [seed.client, FUZZ_CLIENT] as const]);
+  return new Map([
+    ...users.map((u) => [u.auth, u.userId] as const),
+    [seed.client, FUZZ_CLIENT] as const,
+    [seed.webhookClient.auth, seed.webhookClient.id] as const,
+  ]);
 }
 
 /** Which principal (key) calls each operation; public ones are absent. */
@@ -470,7 +511,10 @@ function operationPrincipals(seed: Seed, document: { paths: Record<string, Recor
 /** A second factor now in every seeded session, and a new access token for each principal. */
 async function freshTokens(t: TestApp, seed: Seed): Promise<Record<string, string>> {
   const users = [seed.customer, seed.admin, seed.victim, seed.erased, ...Object.values(seed.throwaway)];
-  const tokens: Record<string, string> = { [FUZZ_CLIENT]: await clientToken(t.app, FUZZ_CLIENT, CLIENT_SCOPES) };
+  const tokens: Record<string, string> = {
+    [FUZZ_CLIENT]: await clientToken(t.app, FUZZ_CLIENT, CLIENT_SCOPES),
+    [seed.webhookClient.id]: await clientToken(t.app, seed.webhookClient.id, ['webhooks:manage', 'webhooks:accounts']),
+  };
   for (const user of users) {
     // A session the run ended (revoked, the user closed) stays ended.
     await t.app.get(SessionStore).recordSecondFactor(user.sessionId, Date.now());

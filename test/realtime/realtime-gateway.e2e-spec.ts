@@ -7,7 +7,7 @@ import { kafkaPrefix, startTestApp, type TestApp } from '../support/app';
 import { bearer, clientToken, loginAs } from '../support/auth';
 import { createTestDatabase } from '../support/database';
 import { newUuid } from '../ledger/ledger-support';
-import { RealtimeClient, realtimeUrl, within } from './realtime-support';
+import { isBalanceChange, RealtimeClient, realtimeUrl, within } from './realtime-support';
 
 /*
  * The realtime gateway in one app running every context, on the real PostgreSQL, Redis and
@@ -90,7 +90,7 @@ describe('realtime gateway', () => {
       expect(aliceClient.messages[0]).toEqual({ type: 'ready', userId: alice.id, tokenExpiresAt: expect.any(String), replayed: 0, gap: false });
 
       await fund(aliceAccount, '2500');
-      const event = await aliceClient.next((m) => m.type === 'event', 60_000);
+      const event = await aliceClient.next(isBalanceChange, 60_000);
       expect(event).toEqual({
         type: 'event',
         id: expect.stringMatching(/^\d+-\d+$/),
@@ -107,9 +107,9 @@ describe('realtime gateway', () => {
 
       // Bob's own change comes through his connection, and it is the only one there.
       await fund(bobAccount, '700');
-      await bobClient.next((m) => m.type === 'event', 60_000);
-      expect(bobClient.events().map((e) => (e['data'] as { accountId: string }).accountId)).toEqual([bobAccount.id]);
-      expect(aliceClient.events().map((e) => (e['data'] as { accountId: string }).accountId)).toEqual([aliceAccount.id]);
+      await bobClient.next(isBalanceChange, 60_000);
+      expect(bobClient.events('balance.changed').map((e) => (e['data'] as { accountId: string }).accountId)).toEqual([bobAccount.id]);
+      expect(aliceClient.events('balance.changed').map((e) => (e['data'] as { accountId: string }).accountId)).toEqual([aliceAccount.id]);
     }, 90_000);
 
     it('sends every connection of the user (a phone and a browser) the same event, once', async () => {

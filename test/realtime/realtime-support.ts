@@ -121,3 +121,6 @@ export async function within(probe: () => boolean, timeoutMs = 20_000): Promise<
   }
   return true;
 }
+
+/** A balance.changed event frame (each balance change also brings a notification.added for the in-app item). */
+export const isBalanceChange = (m: Record<string, unknown>): boolean => m['type'] === 'event' && m['event'] === 'balance.changed';
