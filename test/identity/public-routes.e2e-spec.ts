@@ -12,8 +12,12 @@ type Operation = {
 };
 
 /** The prefixes the Helm chart's public Kong Ingress serves without the JWT plugin (ingress.publicPaths). */
-const PUBLIC_PATHS = (parse(readFileSync(join(__dirname, '../../helm/skyro-core/values.yaml'), 'utf8')) as { ingress: { publicPaths: string[] } }).ingress
-  .publicPaths;
+const INGRESS = (
+  parse(readFileSync(join(__dirname, '../../helm/skyro-core/values.yaml'), 'utf8')) as { ingress: { publicPaths: string[]; websocket: { paths: string[] } } }
+).ingress;
+const PUBLIC_PATHS = INGRESS.publicPaths;
+/** WebSocket endpoints get an Ingress of their own without the JWT plugin (browsers authenticate with the first message). */
+const WEBSOCKET_PATHS = INGRESS.websocket.paths;
 
 /**
  * The Helm chart's public Kong Ingress exposes only its publicPaths (/v1/auth, /.well-known,
@@ -33,10 +37,11 @@ describe('route exposure', () => {
       Object.entries(operations)
         .filter(([, op]) => !op.security?.length)
         // /metrics is scraped inside the cluster; Kong terminates it (ingress.blockedPaths).
-        .filter(() => path !== '/metrics' && !PUBLIC_PATHS.some((prefix) => path.startsWith(`${prefix}/`)))
+        .filter(() => path !== '/metrics' && !PUBLIC_PATHS.some((prefix) => path.startsWith(`${prefix}/`)) && !WEBSOCKET_PATHS.includes(path))
         .map(([method]) => `${method.toUpperCase()} ${path}`),
     );
     expect(misplaced).toEqual([]);
+    expect(WEBSOCKET_PATHS).toEqual(['/v1/realtime']);
   });
 
   it('documents bearer security and the 401 answer on every other identity route', () => {
