@@ -312,11 +312,15 @@ export class DispatchMessages implements OnModuleDestroy {
 
   /**
    * Push failed or was not delivered in time: the same request goes out on the category's
-   * fallback channels (SMS when an SMS provider is configured, else email), which the user
-   * has not muted and the request does not already use.
+   * fallback channels (SMS when an SMS provider is configured and the user has a phone
+   * number, else email), which the user has not muted; a channel the request already used
+   * sends nothing again (one message per request and channel).
    */
   private async fallBack(push: MessageRow, why: string): Promise<void> {
-    const candidates = fallbackChannels(push.category).filter((c) => c !== 'sms' || this.providers.some((p) => p.channel === 'sms'));
+    let candidates = fallbackChannels(push.category).filter((c) => c !== 'sms' || this.providers.some((p) => p.channel === 'sms'));
+    // SMS only to a user with a number: otherwise it would be suppressed (NO_PHONE_NUMBER) and email never tried.
+    // identity unreachable: SMS stays a candidate (that message then waits for identity like any other).
+    if (candidates.includes('sms') && !(await this.hasPhone(push.user_id))) candidates = candidates.filter((c) => c !== 'sms');
     const preferences = await this.preferences.of(push.user_id);
     const channel = candidates.find((c: Channel) => channelAllowed(preferences, push.category, c));
     await this.uow.run(async (tx) => {
@@ -334,5 +338,14 @@ export class DispatchMessages implements OnModuleDestroy {
       });
       tx.afterCommit(() => this.wake());
     });
+  }
+
+  private async hasPhone(userId: string): Promise<boolean> {
+    try {
+      const recipient = await this.recipients.recipient(userId);
+      return recipient === null || Boolean(recipient.phone);
+    } catch {
+      return true;
+    }
   }
 }
