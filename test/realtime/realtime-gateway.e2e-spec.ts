@@ -117,6 +117,11 @@ describe('realtime gateway', () => {
       const streams = t.app.get(UserStreams);
       const phone = await connect(carol.token);
       const browser = await connect(carol.token);
+      // Both are open connections in /metrics (connections of earlier tests may still be closing: at least).
+      const scraped = (await t.http().get('/metrics').expect(200)).text;
+      const gauge = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(scraped)?.[1]);
+      expect(gauge('skyro_realtime_connections')).toBeGreaterThanOrEqual(2);
+      expect(gauge('skyro_realtime_users')).toBeGreaterThanOrEqual(1);
       const id = await streams.publish(carol.id, { event: 'test.ping', occurredAt: new Date().toISOString(), data: { n: 1 } }, newUuid());
       // The same dedupe key again (a redelivered integration event) sends nothing.
       const key = newUuid();

@@ -8,6 +8,7 @@ import { DomainError } from '@shared-kernel';
 import { AccessTokenStrategy, type VerifiedToken } from '@platform/auth/access-token.strategy';
 import { SessionStore } from '@platform/auth/sessions';
 import { problem, PROBLEM_CONTENT_TYPE } from '@platform/http/problem';
+import { Metrics } from '@platform/metrics/metrics';
 import { CloseCode, EventId, parseClientMessage, SUBPROTOCOL, type ReadyMessage } from '../domain/protocol';
 import { UserStreams } from '../infrastructure/user-streams';
 import { realtimeConfig, type RealtimeConfig } from '../realtime.config';
@@ -61,7 +62,10 @@ export class RealtimeGateway implements OnModuleInit, OnApplicationBootstrap, On
     private readonly sessions: SessionStore,
     private readonly streams: UserStreams,
     @Inject(realtimeConfig.token) private readonly config: RealtimeConfig,
+    metrics: Metrics,
   ) {
+    metrics.sampledGauge('skyro_realtime_connections', 'Open realtime WebSocket connections of this process (authenticated or not)', () => this.all.size);
+    metrics.sampledGauge('skyro_realtime_users', 'Users with at least one authenticated realtime connection to this process', () => this.byUser.size);
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: config.maxFrameBytes,
