@@ -51,7 +51,9 @@ class Stop extends Error {
  * Sends due messages: leases them (every pod dispatches, none twice at once), holds push and
  * SMS in quiet hours, fetches recipient and content from identity, renders the newest active
  * template version, and hands the result to the channel's providers in failover order
- * (healthy first). Every attempt is recorded with provider, outcome and latency; transient
+ * (healthy first); push goes to every live device of the user, each through its platform's
+ * provider, and is sent when one accepted. Every attempt is recorded with provider, outcome
+ * and latency (push: and device, so a later round skips devices that accepted); transient
  * failures are retried with exponential backoff and jitter (next_attempt_at is in the row, so
  * a restart loses nothing); a render failure, permanent failure or exhausted retries is
  * `failed` plus a NotificationFailedV1 event. Push that fails, or is not delivered in time,
