@@ -10,6 +10,7 @@ import { bearer, loginAs } from '../support/auth';
 import { createTestDatabase, sql } from '../support/database';
 import { ledgerClient, openAccount } from '../ledger/ledger-support';
 import { signUp, type SignedUp } from '../identity/support';
+import { ApnsFake } from '../support/providers/apns-fake';
 import { FcmFake } from '../support/providers/fcm-fake';
 import { sidOf, twilioError, TwilioFake } from '../support/providers/twilio-fake';
 import { attemptsOf, FAST_IDENTITY, NOTIFICATION_TEST_CONTEXTS, prepareProbeSchemas, send, settled } from './notification-support';
@@ -19,6 +20,7 @@ import { SmtpTestServer } from './smtp-test-server';
 const PUBLIC_CALLBACK = 'https://api.skyro.test/v1/notifications/callbacks/twilio';
 const PUSH_FALLBACK_MS = 1500;
 const fcmToken = () => `${randomBytes(8).toString('base64url')}:APA91b${randomBytes(100).toString('base64url')}`;
+const apnsToken = () => randomBytes(32).toString('hex');
 
 interface MessageView {
   id: string;
@@ -34,8 +36,9 @@ interface MessageView {
 /*
  * The channels end to end through the real dispatcher, in one app (in-process bus, real
  * PostgreSQL and Redis): SMS to a local Twilio fake (two accounts, failover, signed status
- * callbacks back to the app's public route), push to a local FCM fake (devices registered
- * over HTTP, the not-delivered-in-time fallback, UNREGISTERED tokens), email to a real SMTP
+ * callbacks back to the app's public route), push to local FCM and APNs fakes (devices registered
+ * over HTTP, every live device of the user, the not-delivered-in-time fallback, UNREGISTERED
+ * tokens, one device failing while another accepts), email to a real SMTP
  * server, and accounts' events (statement, interest, closure) driven through the accounts
  * API and jobs, becoming messages for the owner with amounts in the currency's exponent.
  */
@@ -47,12 +50,14 @@ describe('notifications: SMS, push and accounts events through the dispatcher', 
   const secondary = { accountSid: sidOf('AC'), authToken: 'channels-secondary-token-2' };
   let twilio: TwilioFake;
   let fcm: FcmFake;
+  let apns: ApnsFake;
   let app: string;
 
   beforeAll(async () => {
     await smtp.start();
     twilio = await new TwilioFake([primary, secondary]).start();
     fcm = await new FcmFake().start();
+    apns = await new ApnsFake().start();
     db = await createTestDatabase();
     await prepareProbeSchemas(db.url);
     t = await startTestApp({
@@ -79,6 +84,12 @@ describe('notifications: SMS, push and accounts events through the dispatcher', 
         NOTIFICATIONS_FCM_PROJECT_ID: fcm.projectId,
         NOTIFICATIONS_FCM_SERVICE_ACCOUNT: JSON.stringify(fcm.serviceAccount),
         NOTIFICATIONS_FCM_BASE_URL: fcm.url,
+        NOTIFICATIONS_APNS_KEY_ID: apns.keyId,
+        NOTIFICATIONS_APNS_TEAM_ID: apns.teamId,
+        NOTIFICATIONS_APNS_PRIVATE_KEY: apns.privateKeyPem.replace(/\n/g, '\\n'),
+        NOTIFICATIONS_APNS_TOPIC: apns.topic,
+        NOTIFICATIONS_APNS_BASE_URL: apns.url,
+        NOTIFICATIONS_APNS_CA_CERT: apns.certPem,
       },
     });
     app = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
@@ -86,11 +97,12 @@ describe('notifications: SMS, push and accounts events through the dispatcher', 
   afterEach(() => {
     twilio.script.clear();
     fcm.script.clear();
+    apns.script.clear();
   });
   afterAll(async () => {
     await t?.close();
     await db?.drop();
-    await Promise.all([smtp.stop(), twilio?.close(), fcm?.close()]);
+    await Promise.all([smtp.stop(), twilio?.close(), fcm?.close(), apns?.close()]);
   });
 
   const as = (user: SignedUp) => bearer(user.accessToken);
@@ -107,8 +119,8 @@ describe('notifications: SMS, push and accounts events through the dispatcher', 
     );
   const fallbacksOf = (pushId: string) =>
     sql<{ id: string; channel: string }>(db.url, 'select id, channel from notifications.messages where fallback_of = $1', [pushId]);
-  const registerDevice = async (user: SignedUp, token = fcmToken()) => {
-    const res = await t.http().post('/v1/notifications/devices').set(as(user)).send({ platform: 'fcm', token });
+  const registerDevice = async (user: SignedUp, token = fcmToken(), platform: 'fcm' | 'apns' = 'fcm') => {
+    const res = await t.http().post('/v1/notifications/devices').set(as(user)).send({ platform, token });
     expect(res.status).toBe(201);
     return { id: (res.body as { id: string }).id, token };
   };
@@ -239,6 +251,105 @@ describe('notifications: SMS, push and accounts events through the dispatcher', 
       const [next] = (await send(t, { userId: user.userId, template: 'balance-changed', variables: balanceVariables('1'), channels: ['push'] })).messages;
       expect(await settled(db.url, next!.id)).toMatchObject({ status: 'suppressed', failure_code: null });
       expect(fcm.sends.length).toBe(before);
+    });
+  });
+
+  describe('push to every live device', () => {
+    const deviceAttemptsOf = (id: string) =>
+      sql<{ attempt: number; provider: string; outcome: string; device_id: string | null; latency_ms: number }>(
+        db.url,
+        'select attempt, provider, outcome, device_id, latency_ms from notifications.delivery_attempts where message_id = $1 order by id',
+        [id],
+      );
+    const fcmSendsTo = (token: string) => fcm.sends.filter((s) => s.body.message.token === token).length;
+    const deliveredNow = async (pushId: string) => {
+      const [row] = await sql<{ provider: string; provider_message_id: string }>(
+        db.url,
+        'select provider, provider_message_id from notifications.messages where id = $1',
+        [pushId],
+      );
+      await t.app
+        .get<DeliveryReportSink>(DELIVERY_REPORT_SINK)
+        .record({ provider: row!.provider, providerMessageId: row!.provider_message_id, status: 'delivered', at: new Date() });
+    };
+
+    it('sends one push per live device, each through its platform’s provider (two FCM, one APNs), one attempt each', async () => {
+      const user = await signUp(t, { name: 'Molly Many' });
+      const phone = await registerDevice(user);
+      const tablet = await registerDevice(user);
+      const iphone = await registerDevice(user, apnsToken(), 'apns');
+      const [push] = (await send(t, { userId: user.userId, template: 'balance-changed', variables: balanceVariables('300'), channels: ['push'] })).messages;
+      const state = await settled(db.url, push!.id);
+      // The first accepted in device order (newest first) names the message at its provider.
+      expect(state).toMatchObject({ status: 'sent', provider: 'apns' });
+      for (const device of [phone, tablet]) {
+        expect(fcm.sends.find((s) => s.body.message.token === device.token)?.body.message).toEqual({
+          token: device.token,
+          notification: { title: 'Balance updated', body: 'Your balance is now 3.00 EUR.' },
+          data: { messageId: push!.id, template: 'balance-changed' },
+        });
+      }
+      const pushed = apns.pushes.filter((p) => p.token === iphone.token);
+      expect(pushed).toHaveLength(1);
+      expect(pushed[0]!.payload.aps.alert).toEqual({ title: 'Balance updated', body: 'Your balance is now 3.00 EUR.' });
+      const attempts = await deviceAttemptsOf(push!.id);
+      expect(attempts.map((a) => `${a.attempt}:${a.provider}:${a.outcome}:${a.device_id}`).sort()).toEqual(
+        [`1:apns:accepted:${iphone.id}`, `1:fcm:accepted:${phone.id}`, `1:fcm:accepted:${tablet.id}`].sort(),
+      );
+      expect((await view(user, push!.id)).attempts).toHaveLength(3);
+    });
+
+    it('one device UNREGISTERED, the other accepting: sent, the dead device no longer listed, no fallback', async () => {
+      const user = await signUp(t, { name: 'Hal Half', phone: '+4915112340005' });
+      const gone = await registerDevice(user);
+      const live = await registerDevice(user);
+      fcm.unregistered.add(gone.token);
+      const [push] = (await send(t, { userId: user.userId, template: 'balance-changed', variables: balanceVariables('250'), channels: ['push'] })).messages;
+      expect(await settled(db.url, push!.id)).toMatchObject({ status: 'sent', provider: 'fcm', failure_code: null });
+      expect((await deviceAttemptsOf(push!.id)).map((a) => `${a.outcome}:${a.device_id}`).sort()).toEqual(
+        [`accepted:${live.id}`, `permanent:${gone.id}`].sort(),
+      );
+      const devices = await t.http().get('/v1/notifications/devices').set(as(user));
+      expect(devices.body.items.map((d: { id: string }) => d.id)).toEqual([live.id]);
+      // Not a failure: nothing falls back at once; once the accepted push is reported delivered, nothing falls back later either.
+      expect(await fallbacksOf(push!.id)).toEqual([]);
+      await deliveredNow(push!.id);
+      await new Promise((resolve) => setTimeout(resolve, PUSH_FALLBACK_MS + 700));
+      expect(await fallbacksOf(push!.id)).toEqual([]);
+      expect(twilio.received.filter((m) => m.form['To'] === '+4915112340005')).toEqual([]);
+      expect((await view(user, push!.id)).timeline.map((e) => e.status)).toEqual(['queued', 'sent', 'delivered']);
+    });
+
+    it('one device failing transiently, the other accepting: sent, and a later round sends only to the device that has not accepted', async () => {
+      const user = await signUp(t, { name: 'Tess Transient' });
+      const accepting = await registerDevice(user);
+      const flaky = await registerDevice(user);
+      fcm.unavailable.add(flaky.token);
+      const [push] = (await send(t, { userId: user.userId, template: 'balance-changed', variables: balanceVariables('175'), channels: ['push'] })).messages;
+      expect(await settled(db.url, push!.id)).toMatchObject({ status: 'sent', provider: 'fcm' });
+      const [row] = await sql<{ provider_message_id: string }>(db.url, 'select provider_message_id from notifications.messages where id = $1', [push!.id]);
+      expect((await deviceAttemptsOf(push!.id)).map((a) => `${a.attempt}:${a.outcome}:${a.device_id}`).sort()).toEqual(
+        [`1:accepted:${accepting.id}`, `1:transient:${flaky.id}`].sort(),
+      );
+      expect(row!.provider_message_id).toMatch(/^projects\/skyro-test-project\/messages\//);
+      // Sent: no round follows (the dispatch loop runs every 100 ms).
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      expect([fcmSendsTo(accepting.token), fcmSendsTo(flaky.token)]).toEqual([1, 1]);
+
+      // A message taken again after a round some device accepted (white box: queued again by hand) skips that device.
+      fcm.unavailable.delete(flaky.token);
+      await sql(db.url, "update notifications.messages set status = 'queued', next_attempt_at = now(), fallback_due_at = null where id = $1", [push!.id]);
+      await eventually(
+        async () => fcmSendsTo(flaky.token),
+        (n) => n === 2,
+      );
+      await eventually(
+        () => deviceAttemptsOf(push!.id),
+        (a) => a.length === 3,
+      );
+      const attempts = await deviceAttemptsOf(push!.id);
+      expect(attempts[2]).toMatchObject({ attempt: 2, provider: 'fcm', outcome: 'accepted', device_id: flaky.id });
+      expect(fcmSendsTo(accepting.token)).toBe(1);
     });
   });
 

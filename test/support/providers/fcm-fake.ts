@@ -11,7 +11,8 @@ import { answerScripted, close, listen, Script, sendJson } from './local-server'
  * messages:send takes only bearer tokens it issued and not revoked, and answers like FCM:
  * {name} on success, {error: {code, message, status, details: [FcmError {errorCode}]}} on
  * failure (UNREGISTERED for tokens it was told are gone, INVALID_ARGUMENT with a
- * BadRequest field violation for malformed ones), scripted answers otherwise.
+ * BadRequest field violation for malformed ones, 503 UNAVAILABLE for tokens it was told are
+ * unavailable), scripted answers otherwise.
  */
 
 export interface FcmSend {
@@ -35,6 +36,8 @@ export class FcmFake {
   tokenExchanges = 0;
   readonly unregistered = new Set<string>();
   readonly malformed = new Set<string>();
+  /** Tokens answered 503 UNAVAILABLE (a transient failure for that device only). */
+  readonly unavailable = new Set<string>();
   readonly serviceAccount: { client_email: string; private_key: string; private_key_id: string; token_uri: string };
   private readonly publicKey: KeyObject;
   private readonly issued = new Set<string>();
@@ -76,6 +79,7 @@ export class FcmFake {
       recordSecrets([token, parsed.message.notification?.body ?? '', parsed.message.notification?.title ?? '']);
       this.sends.push({ bearer, body: parsed });
       if (this.unregistered.has(token)) return sendJson(res, 404, fcmError(404, 'UNREGISTERED', 'Requested entity was not found.'));
+      if (this.unavailable.has(token)) return sendJson(res, 503, fcmError(503, 'UNAVAILABLE', 'The service is currently unavailable.'));
       if (this.malformed.has(token)) {
         return sendJson(
           res,

@@ -111,12 +111,29 @@ export class MessageRepository {
   async attempt(
     sql: Sql,
     messageId: string,
-    attempt: { attempt: number; provider: string; outcome: string; reason?: string; latencyMs: number },
+    attempt: { attempt: number; provider: string; outcome: string; reason?: string; latencyMs: number; deviceId?: string },
   ): Promise<void> {
     await sql.query(
-      'insert into notifications.delivery_attempts (message_id, attempt, provider, outcome, reason, latency_ms) values ($1, $2, $3, $4, $5, $6)',
-      [messageId, attempt.attempt, attempt.provider, attempt.outcome, attempt.reason ?? null, Math.max(0, Math.round(attempt.latencyMs))],
+      'insert into notifications.delivery_attempts (message_id, attempt, provider, outcome, reason, latency_ms, device_id) values ($1, $2, $3, $4, $5, $6, $7)',
+      [
+        messageId,
+        attempt.attempt,
+        attempt.provider,
+        attempt.outcome,
+        attempt.reason ?? null,
+        Math.max(0, Math.round(attempt.latencyMs)),
+        attempt.deviceId ?? null,
+      ],
     );
+  }
+
+  /** The push devices that already accepted this message (a later round skips them). */
+  async acceptedDevices(messageId: string): Promise<Set<string>> {
+    const { rows } = await this.uow.query<{ device_id: string }>(
+      "select distinct device_id from notifications.delivery_attempts where message_id = $1 and outcome = 'accepted' and device_id is not null",
+      [messageId],
+    );
+    return new Set(rows.map((r) => r.device_id));
   }
 
   /**

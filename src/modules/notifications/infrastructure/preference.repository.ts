@@ -29,13 +29,4 @@ export class PreferenceRepository {
       [userId, preferences.timeZone, preferences.quietHours?.start ?? null, preferences.quietHours?.end ?? null, JSON.stringify(preferences.mutedChannels)],
     );
   }
-
-  /** The live device tokens of a user's push registrations (newest first; POST /v1/notifications/devices writes them, a provider's "unregistered" kills them). */
-  async pushDevices(userId: string): Promise<Array<{ platform: 'fcm' | 'apns'; token: string }>> {
-    const { rows } = await this.uow.query<{ platform: 'fcm' | 'apns'; token: string }>(
-      'select platform, token from notifications.device_tokens where user_id = $1 and dead_at is null order by registered_at desc, id',
-      [userId],
-    );
-    return rows;
-  }
 }

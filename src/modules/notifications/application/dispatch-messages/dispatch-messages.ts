@@ -4,6 +4,7 @@ import { Outbox } from '@platform/messaging/outbox';
 import { InboxItemAddedV1, NotificationFailedV1 } from '@modules/notifications/contract';
 import { CHANNEL_PROVIDERS, type ChannelProvider, type OutboundMessage, type SendOutcome } from '@modules/notifications/channels/channel-provider';
 import { ProviderHealth } from '@modules/notifications/channels/provider-health';
+import { DeviceTokenRepository, type LiveDeviceToken } from '@modules/notifications/channels/push';
 import { fallbackChannels, respectsQuietHours, type Channel } from '@modules/notifications/domain/categories';
 import { channelAllowed, quietUntil } from '@modules/notifications/domain/preferences';
 import { nextRetryDelayMs } from '@modules/notifications/domain/retry-schedule';
@@ -22,10 +23,18 @@ const LEASE_MS = 60_000;
 
 interface Addressed {
   readonly to: string | null;
-  readonly platform?: 'fcm' | 'apns';
+  /** Push: the user's live devices this round goes to (one send each). */
+  readonly devices?: readonly LiveDeviceToken[];
   readonly name: string;
   readonly locale: string;
   readonly variables: Record<string, string>;
+}
+
+/** One attempt at one provider (for push, at one device). */
+interface Outcome {
+  readonly provider: string;
+  readonly outcome: SendOutcome;
+  readonly deviceId?: string;
 }
 
 /** Why a message stops before any provider: its final status and the code on its timeline. */
@@ -42,7 +51,9 @@ class Stop extends Error {
  * Sends due messages: leases them (every pod dispatches, none twice at once), holds push and
  * SMS in quiet hours, fetches recipient and content from identity, renders the newest active
  * template version, and hands the result to the channel's providers in failover order
- * (healthy first). Every attempt is recorded with provider, outcome and latency; transient
+ * (healthy first); push goes to every live device of the user, each through its platform's
+ * provider, and is sent when one accepted. Every attempt is recorded with provider, outcome
+ * and latency (push: and device, so a later round skips devices that accepted); transient
  * failures are retried with exponential backoff and jitter (next_attempt_at is in the row, so
  * a restart loses nothing); a render failure, permanent failure or exhausted retries is
  * `failed` plus a NotificationFailedV1 event. Push that fails, or is not delivered in time,
@@ -62,6 +73,7 @@ export class DispatchMessages implements OnModuleDestroy {
     private readonly templates: TemplateRepository,
     private readonly renderer: TemplateRenderer,
     private readonly preferences: PreferenceRepository,
+    private readonly devices: DeviceTokenRepository,
     private readonly inbox: InboxRepository,
     private readonly recipients: Recipients,
     private readonly links: LinkBase,
@@ -175,9 +187,15 @@ export class DispatchMessages implements OnModuleDestroy {
       if (!recipient.phone) throw new Stop('suppressed', 'NO_PHONE_NUMBER');
       return { ...base, to: recipient.phone };
     }
-    const [device] = await this.preferences.pushDevices(message.user_id);
-    if (!device) throw new Stop('suppressed', 'NO_PUSH_DEVICE');
-    return { ...base, to: device.token, platform: device.platform };
+    let devices = await this.devices.liveTokensOf(message.user_id);
+    if (devices.length === 0) throw new Stop('suppressed', 'NO_PUSH_DEVICE');
+    // A later round (after transient failures) never sends again to a device that already accepted.
+    if (message.attempts > 0) {
+      const accepted = await this.messages.acceptedDevices(message.id);
+      devices = devices.filter((d) => !accepted.has(d.deviceId));
+      if (devices.length === 0) throw new Stop('suppressed', 'NO_PUSH_DEVICE');
+    }
+    return { ...base, to: null, devices };
   }
 
   private async deliverInApp(message: MessageRow, rendered: Rendered, version: number, locale: string): Promise<void> {
@@ -210,37 +228,40 @@ export class DispatchMessages implements OnModuleDestroy {
     const outbound: OutboundMessage = {
       messageId: message.id,
       channel: message.channel,
-      to: addressed.to!,
-      ...(addressed.platform ? { platform: addressed.platform } : {}),
+      to: addressed.to ?? '',
       ...(rendered.subject !== undefined ? { subject: rendered.subject } : {}),
       ...(rendered.html !== undefined ? { html: rendered.html } : {}),
       text: rendered.text,
       ...(message.channel === 'push' ? { data: { messageId: message.id, template: message.template_key } } : {}),
     };
-    const outcomes: Array<{ provider: string; outcome: SendOutcome }> = [];
-    for (const provider of providers) {
-      let outcome: SendOutcome;
-      try {
-        outcome = await provider.send(outbound);
-      } catch (error) {
-        // A provider's own bug: counted as transient at that provider, the next one is tried.
-        this.logger.error({ messageId: message.id, provider: provider.name, err: error }, 'provider threw');
-        outcome = { kind: 'transient', reason: 'PROVIDER_ERROR', latencyMs: 0 };
-      }
-      outcomes.push({ provider: provider.name, outcome });
-      if (outcome.kind === 'accepted') this.health.succeeded(provider.name);
-      else if (outcome.kind === 'transient') this.health.failed(provider.name);
-      if (outcome.kind === 'accepted') break;
+    let outcomes: Outcome[];
+    if (addressed.devices) {
+      // Push: one send per live device, each through its platform's provider (FCM and APNs are not failover of each other), all at once.
+      const sendable = addressed.devices.filter((d) => providers.some((p) => p.name === d.platform));
+      if (sendable.length === 0) return this.stop(message, 'failed', 'NO_PROVIDER', { templateVersion: version });
+      const perDevice = await Promise.all(
+        sendable.map((d) =>
+          this.tryProviders(
+            providers.filter((p) => p.name === d.platform),
+            { ...outbound, to: d.token, platform: d.platform },
+            d.deviceId,
+          ),
+        ),
+      );
+      outcomes = perDevice.flat();
+    } else {
+      outcomes = await this.tryProviders(providers, outbound);
     }
     const accepted = outcomes.find((o) => o.outcome.kind === 'accepted');
     await this.uow.run(async (tx) => {
-      for (const { provider, outcome } of outcomes) {
+      for (const { provider, outcome, deviceId } of outcomes) {
         await this.messages.attempt(tx, message.id, {
           attempt,
           provider,
           outcome: outcome.kind,
           ...(outcome.kind === 'accepted' ? {} : { reason: outcome.reason }),
           latencyMs: outcome.latencyMs,
+          ...(deviceId ? { deviceId } : {}),
         });
       }
       if (accepted && accepted.outcome.kind === 'accepted') {
@@ -266,6 +287,26 @@ export class DispatchMessages implements OnModuleDestroy {
     }
     const last = outcomes[outcomes.length - 1]!.outcome;
     await this.stop(message, 'failed', last.kind === 'permanent' ? last.reason : 'PERMANENT_FAILURE', { templateVersion: version, attempts: attempt });
+  }
+
+  /** Tries the providers in order until one accepts; for push, `deviceId` is the device the attempts went to. */
+  private async tryProviders(providers: ChannelProvider[], outbound: OutboundMessage, deviceId?: string): Promise<Outcome[]> {
+    const outcomes: Outcome[] = [];
+    for (const provider of providers) {
+      let outcome: SendOutcome;
+      try {
+        outcome = await provider.send(outbound);
+      } catch (error) {
+        // A provider's own bug: counted as transient at that provider, the next one is tried.
+        this.logger.error({ messageId: outbound.messageId, provider: provider.name, err: error }, 'provider threw');
+        outcome = { kind: 'transient', reason: 'PROVIDER_ERROR', latencyMs: 0 };
+      }
+      outcomes.push({ provider: provider.name, outcome, ...(deviceId ? { deviceId } : {}) });
+      if (outcome.kind === 'accepted') this.health.succeeded(provider.name);
+      else if (outcome.kind === 'transient') this.health.failed(provider.name);
+      if (outcome.kind === 'accepted') break;
+    }
+    return outcomes;
   }
 
   /** Schedules the next try with backoff and jitter, or fails the message when its attempts are used up. */
