@@ -1,12 +1,9 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { openAead, sealAead } from '@platform/crypto/aead';
 import { emailLookupForm, legacyEmailLookupForm } from '../domain/email-address';
 import { IDENTITY_KEYS } from './identity.tokens';
 import type { IdentityKeys } from './identity-keys';
-
-const VERSION = 1;
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
 
 export interface WrappedDataKey {
   readonly kekId: string;
@@ -27,7 +24,7 @@ export class PersonalDataCipher {
   newDataKey(userId: string): { dataKey: Buffer; wrapped: WrappedDataKey } {
     const dataKey = randomBytes(32);
     const kek = this.keys.keks.get(this.keys.activeKid)!;
-    return { dataKey, wrapped: { kekId: this.keys.activeKid, wrapped: seal(kek, dataKey, `dek:${userId}`) } };
+    return { dataKey, wrapped: { kekId: this.keys.activeKid, wrapped: sealAead(kek, dataKey, `dek:${userId}`) } };
   }
 
   /** The key-encryption key new data keys are wrapped with. */
@@ -38,21 +35,21 @@ export class PersonalDataCipher {
   /** Re-wraps a data key under the active key-encryption key (rotation); the data key itself stays. */
   rewrap(userId: string, key: WrappedDataKey): WrappedDataKey {
     const kek = this.keys.keks.get(this.keys.activeKid)!;
-    return { kekId: this.keys.activeKid, wrapped: seal(kek, this.unwrap(userId, key), `dek:${userId}`) };
+    return { kekId: this.keys.activeKid, wrapped: sealAead(kek, this.unwrap(userId, key), `dek:${userId}`) };
   }
 
   unwrap(userId: string, key: WrappedDataKey): Buffer {
     const kek = this.keys.keks.get(key.kekId);
     if (!kek) throw new Error(`unknown key-encryption key ${key.kekId}`);
-    return open(kek, key.wrapped, `dek:${userId}`);
+    return openAead(kek, key.wrapped, `dek:${userId}`);
   }
 
   encrypt(dataKey: Buffer, userId: string, purpose: string, plaintext: string): Buffer {
-    return seal(dataKey, Buffer.from(plaintext, 'utf8'), `${purpose}:${userId}`);
+    return sealAead(dataKey, Buffer.from(plaintext, 'utf8'), `${purpose}:${userId}`);
   }
 
   decrypt(dataKey: Buffer, userId: string, purpose: string, ciphertext: Buffer): string {
-    return open(dataKey, ciphertext, `${purpose}:${userId}`).toString('utf8');
+    return openAead(dataKey, ciphertext, `${purpose}:${userId}`).toString('utf8');
   }
 
   /**
@@ -72,22 +69,4 @@ export class PersonalDataCipher {
   private blindIndex(form: string): Buffer {
     return createHmac('sha256', this.keys.blindIndexKey).update(`email:${form}`).digest();
   }
-}
-
-function seal(key: Buffer, plaintext: Buffer, aad: string): Buffer {
-  const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  cipher.setAAD(Buffer.from(aad, 'utf8'));
-  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-  return Buffer.concat([Buffer.from([VERSION]), iv, cipher.getAuthTag(), body]);
-}
-
-function open(key: Buffer, sealed: Buffer, aad: string): Buffer {
-  if (sealed[0] !== VERSION) throw new Error('unsupported ciphertext version');
-  const iv = sealed.subarray(1, 1 + IV_BYTES);
-  const tag = sealed.subarray(1 + IV_BYTES, 1 + IV_BYTES + TAG_BYTES);
-  const decipher = createDecipheriv('aes-256-gcm', key, iv);
-  decipher.setAAD(Buffer.from(aad, 'utf8'));
-  decipher.setAuthTag(tag);
-  return Buffer.concat([decipher.update(sealed.subarray(1 + IV_BYTES + TAG_BYTES)), decipher.final()]);
 }

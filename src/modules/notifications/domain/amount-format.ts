@@ -12,9 +12,21 @@ export function formatAmount(minorUnits: string, currencyCode: string, locale: s
   const negative = minorUnits.startsWith('-');
   const plain = formatMinorUnits(BigInt(negative ? minorUnits.slice(1) : minorUnits), currency);
   const [whole, fraction] = plain.split('.') as [string, string | undefined];
-  const parts = new Intl.NumberFormat(locale, { useGrouping: true, minimumFractionDigits: 1 }).formatToParts(1000.5);
-  const group = parts.find((p) => p.type === 'group')?.value ?? ',';
-  const decimal = parts.find((p) => p.type === 'decimal')?.value ?? '.';
+  const { group, decimal } = separatorsOf(locale);
   const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, group);
   return `${negative ? '-' : ''}${grouped}${fraction ? decimal + fraction : ''} ${currency.code}`;
+}
+
+const SEPARATORS = new Map<string, { readonly group: string; readonly decimal: string }>();
+
+/** A locale's group and decimal separators, looked up once per locale (building an Intl.NumberFormat is not cheap). */
+function separatorsOf(locale: string): { readonly group: string; readonly decimal: string } {
+  let found = SEPARATORS.get(locale);
+  if (!found) {
+    const parts = new Intl.NumberFormat(locale, { useGrouping: true, minimumFractionDigits: 1 }).formatToParts(1000.5);
+    found = { group: parts.find((p) => p.type === 'group')?.value ?? ',', decimal: parts.find((p) => p.type === 'decimal')?.value ?? '.' };
+    if (SEPARATORS.size >= 64) SEPARATORS.clear(); // locales are few; bound it all the same
+    SEPARATORS.set(locale, found);
+  }
+  return found;
 }
