@@ -6,7 +6,6 @@ import { startTestApp, type TestApp } from '@test/support/app';
 import { sql } from '@test/support/database';
 import { capturingLogger } from '@test/support/log-capture';
 import {
-  Load,
   abortRunning,
   PrivateServices,
   ReadinessProbe,
@@ -14,12 +13,14 @@ import {
   migrate,
   openBank,
   sleep,
-  tally,
   unexpectedAnswers,
   until,
   urlOf,
   writeReport,
   type Bank,
+  outageUnderLoad,
+  restartReport,
+  startBankLoad,
 } from './fault-support';
 
 /**
@@ -104,32 +105,10 @@ describe('faults: PostgreSQL', () => {
 
   it('restarted under 16 clients of ledger and customer transfers and reads: only 2xx or 503 with Retry-After, each acknowledged transfer once, the books balance, the outbox drains, readiness names the database', async () => {
     const probe = new ReadinessProbe(url, 100);
-    const load = new Load(() => url).start([
-      ...Array.from({ length: 6 }, () => () => bank.ledgerTransfer()),
-      ...Array.from({ length: 6 }, () => () => bank.customerTransfer()),
-      ...Array.from({ length: 4 }, () => () => bank.read()),
-    ]);
-    await until(
-      () => `100 transfers before the fault (${load.summary()})`,
-      () => load.acks >= 100,
-      120_000,
-    );
-    const downAt = Date.now();
-    // A fast shutdown ends every session with 57P01, then the port refuses; 3 s later it is back.
-    await services.down('pg');
-    const downedAt = Date.now();
-    await sleep(3000);
-    const upAt = Date.now();
-    await services.up('pg');
-    const acksAtUp = load.acks;
-    // The pool recovers by itself: new connections once the server answers again.
-    await until(
-      () => `50 transfers after the restart (${load.summary()})`,
-      () => load.acks >= acksAtUp + 100,
-      120_000,
-    );
-    const recoveredMs = Math.min(...[...load.acknowledged.values()].filter((at) => at > upAt)) - upAt;
-    await load.stop();
+    const load = startBankLoad(() => url, bank);
+    // A fast shutdown ends every session with 57P01, then the port refuses; 3 s later it is back,
+    // and the pool recovers by itself: new connections once the server answers again.
+    const { downAt, downedAt, upAt, recoveredMs } = await outageUnderLoad(services, 'pg', 3000, load);
     await probe.stop();
 
     expect(unexpectedAnswers(load.answers, ['DATABASE_UNAVAILABLE'])).toEqual([]);
@@ -156,17 +135,19 @@ describe('faults: PostgreSQL', () => {
     );
     expect(events).toEqual({ transfers: events!.transfers, handled: events!.transfers, dead: '0' });
 
-    writeReport('database-restart', {
-      clients: 16,
-      outageSeconds: (upAt - downAt) / 1000,
-      recoveredMsAfterUp: recoveredMs,
-      answers: tally(load.answers),
-      acknowledgedTransfers: ids.length,
-      readinessSamplesDuringOutage: outage.length,
-      outboxDrainMs: drainMs,
-      durationSeconds: (Date.now() - load.startedAt) / 1000,
-      serviceOperations: services.timings,
-    });
+    writeReport(
+      'database-restart',
+      restartReport(
+        services,
+        load,
+        { downAt, downedAt, upAt, recoveredMs },
+        {
+          acknowledgedTransfers: ids.length,
+          readinessSamplesDuringOutage: outage.length,
+          outboxDrainMs: drainMs,
+        },
+      ),
+    );
   }, 360_000);
 
   it('stopped (connection refused): reads and writes answer 503 DATABASE_UNAVAILABLE, readiness names the database, and the pool recovers once it is started', async () => {

@@ -491,3 +491,65 @@ export async function until(what: string | (() => string), condition: () => bool
     await sleep(50);
   }
 }
+
+/** The client mix of the restart tests: 6 clients of ledger transfers, 6 of customer transfers and 4 readers (16). */
+export function startBankLoad(url: () => string, bank: Bank): Load {
+  return new Load(url).start([
+    ...Array.from({ length: 6 }, () => () => bank.ledgerTransfer()),
+    ...Array.from({ length: 6 }, () => () => bank.customerTransfer()),
+    ...Array.from({ length: 4 }, () => () => bank.read()),
+  ]);
+}
+
+/** When a service was taken down under load and brought back, and how long after `upAt` the first transfer was acknowledged. */
+export interface Outage {
+  readonly downAt: number;
+  readonly downedAt: number;
+  readonly upAt: number;
+  readonly recoveredMs: number;
+}
+
+/**
+ * Once `load` has 100 acknowledged transfers, takes `service` down for `downMs`, starts it
+ * again and waits for 100 more; then stops the load.
+ */
+export async function outageUnderLoad(services: PrivateServices, service: ServiceName, downMs: number, load: Load): Promise<Outage> {
+  await until(
+    () => `100 transfers before the fault (${load.summary()})`,
+    () => load.acks >= 100,
+    120_000,
+  );
+  const downAt = Date.now();
+  await services.down(service);
+  const downedAt = Date.now();
+  await sleep(downMs);
+  const upAt = Date.now();
+  await services.up(service);
+  const acksAtUp = load.acks;
+  await until(
+    () => `100 transfers after the restart (${load.summary()})`,
+    () => load.acks >= acksAtUp + 100,
+    120_000,
+  );
+  const recoveredMs = Math.min(...[...load.acknowledged.values()].filter((at) => at > upAt)) - upAt;
+  await load.stop();
+  return { downAt, downedAt, upAt, recoveredMs };
+}
+
+/** The figures a restart test writes to its report (docs/RELIABILITY.md). */
+export function restartReport(
+  services: PrivateServices,
+  load: Load,
+  outage: Outage,
+  after: { readonly acknowledgedTransfers: number; readonly readinessSamplesDuringOutage: number; readonly outboxDrainMs: number },
+): Record<string, unknown> {
+  return {
+    clients: 16,
+    outageSeconds: (outage.upAt - outage.downAt) / 1000,
+    recoveredMsAfterUp: outage.recoveredMs,
+    answers: tally(load.answers),
+    ...after,
+    durationSeconds: (Date.now() - load.startedAt) / 1000,
+    serviceOperations: services.timings,
+  };
+}

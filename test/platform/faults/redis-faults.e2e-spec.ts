@@ -7,19 +7,19 @@ import { createTestDatabase, sql } from '@test/support/database';
 import { capturingLogger } from '@test/support/log-capture';
 import { bearer, login, signUp, startIdentityApp, testMailbox, type IdentityTestApp } from '@test/identity/support';
 import {
-  Load,
   abortRunning,
   PrivateServices,
   ReadinessProbe,
   ledgerAfterFault,
   openBank,
-  sleep,
-  tally,
   unexpectedAnswers,
   until,
   urlOf,
   writeReport,
   type Bank,
+  outageUnderLoad,
+  restartReport,
+  startBankLoad,
 } from './fault-support';
 
 /**
@@ -67,30 +67,8 @@ describe('faults: Redis', () => {
 
   it('stopped for 5 s and started under 16 clients of ledger and customer transfers and reads: only 2xx or 503 CACHE_UNAVAILABLE with Retry-After, each acknowledged transfer once, the books balance, the outbox drains, readiness names the cache', async () => {
     const probe = new ReadinessProbe(url, 100);
-    const load = new Load(() => url).start([
-      ...Array.from({ length: 6 }, () => () => bank.ledgerTransfer()),
-      ...Array.from({ length: 6 }, () => () => bank.customerTransfer()),
-      ...Array.from({ length: 4 }, () => () => bank.read()),
-    ]);
-    await until(
-      () => `100 transfers before the fault (${load.summary()})`,
-      () => load.acks >= 100,
-      120_000,
-    );
-    const downAt = Date.now();
-    await services.down('redis');
-    const downedAt = Date.now();
-    await sleep(5000);
-    const upAt = Date.now();
-    await services.up('redis');
-    const acksAtUp = load.acks;
-    await until(
-      () => `50 transfers after the restart (${load.summary()})`,
-      () => load.acks >= acksAtUp + 100,
-      120_000,
-    );
-    const recoveredMs = Math.min(...[...load.acknowledged.values()].filter((at) => at > upAt)) - upAt;
-    await load.stop();
+    const load = startBankLoad(() => url, bank);
+    const { downAt, downedAt, upAt, recoveredMs } = await outageUnderLoad(services, 'redis', 5000, load);
     await probe.stop();
 
     expect(unexpectedAnswers(load.answers, ['CACHE_UNAVAILABLE'])).toEqual([]);
@@ -110,17 +88,19 @@ describe('faults: Redis', () => {
     expect(rows.filter((r) => r.postings !== 2)).toEqual([]);
     expect(reconciliation).toMatchObject({ mismatchedAccounts: [], unbalancedCurrencies: [] });
 
-    writeReport('cache-stop-start', {
-      clients: 16,
-      outageSeconds: (upAt - downAt) / 1000,
-      recoveredMsAfterUp: recoveredMs,
-      answers: tally(load.answers),
-      acknowledgedTransfers: ids.length,
-      readinessSamplesDuringOutage: outage.length,
-      outboxDrainMs: drainMs,
-      durationSeconds: (Date.now() - load.startedAt) / 1000,
-      serviceOperations: services.timings,
-    });
+    writeReport(
+      'cache-stop-start',
+      restartReport(
+        services,
+        load,
+        { downAt, downedAt, upAt, recoveredMs },
+        {
+          acknowledgedTransfers: ids.length,
+          readinessSamplesDuringOutage: outage.length,
+          outboxDrainMs: drainMs,
+        },
+      ),
+    );
   }, 360_000);
 
   describe('sessions', () => {
