@@ -3,6 +3,8 @@ import { accountsContext } from './accounts/accounts.context';
 import { identityContext } from './identity/identity.context';
 import { ledgerContext } from './ledger/ledger.context';
 import { notificationsContext } from './notifications/notifications.context';
+import { ordersContext } from './orders/orders.context';
+import { paymentsContext } from './payments/payments.context';
 import { realtimeContext } from './realtime/realtime.context';
 
 /**
@@ -11,4 +13,12 @@ import { realtimeContext } from './realtime/realtime.context';
  * dependencies, contract, migrations, configuration and permissions; MODULES selects which
  * this process runs.
  */
-export const CONTEXTS: readonly ContextManifest[] = [identityContext, ledgerContext, accountsContext, notificationsContext, realtimeContext];
+export const CONTEXTS: readonly ContextManifest[] = [
+  identityContext,
+  ledgerContext,
+  accountsContext,
+  notificationsContext,
+  realtimeContext,
+  paymentsContext,
+  ordersContext,
+];

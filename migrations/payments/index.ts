@@ -1,0 +1,4 @@
+import { PaymentsSchema1796195358821 } from './1796195358821-payments-schema';
+
+/** The payments context's migrations (schema `payments`), named in its manifest. */
+export const PAYMENTS_MIGRATIONS = [PaymentsSchema1796195358821];
