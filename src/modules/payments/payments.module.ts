@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { GetPaymentQueryHandler } from './application/get-payment/get-payment.query-handler';
+import { ConnectorRegistry } from './connectors/connector-registry';
+import { ConnectorRouter } from './connectors/connector-router';
 import { PaymentRepository } from './infrastructure/payment.repository';
 
 @Module({
-  providers: [PaymentRepository, GetPaymentQueryHandler],
+  providers: [PaymentRepository, GetPaymentQueryHandler, ConnectorRegistry, ConnectorRouter],
 })
 export class PaymentsModule {}
