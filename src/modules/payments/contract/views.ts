@@ -46,6 +46,7 @@ export const PaymentView = z
     accountId: Id.describe("The customer's account the money leaves (payout, transfer) or reaches (pay-in)"),
     counterpartyAccountId: Id.nullable().describe('Transfers: the receiving customer account'),
     beneficiaryId: Id.nullable().describe('Payouts: the saved external bank account'),
+    orderId: Id.nullable().describe('The order this pays (orders context), if any'),
     connector: ConnectorName.nullable().describe('The connector that carries it, once routed'),
     providerReference: z.string().nullable().describe("The provider's id for it (PaymentIntent, PSP reference, PayPal order, file trace)"),
     nextAction: z

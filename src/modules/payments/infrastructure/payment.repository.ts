@@ -58,6 +58,7 @@ export function paymentViewOf(row: PaymentRow): PaymentView {
     accountId: row.account_id,
     counterpartyAccountId: row.counterparty_account_id,
     beneficiaryId: row.beneficiary_id,
+    orderId: row.order_id,
     connector: row.connector,
     providerReference: row.provider_reference,
     nextAction: row.next_action,
