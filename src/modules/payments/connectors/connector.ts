@@ -89,6 +89,11 @@ export interface ProviderEvent {
   readonly amount?: bigint;
   readonly failureCode?: string;
   readonly occurredAt: Date;
+  /**
+   * The buyer approved and the money moves only when we capture (PayPal's
+   * CHECKOUT.ORDER.APPROVED): the core calls `capture` on this connector. Absent otherwise.
+   */
+  readonly needsCapture?: boolean;
 }
 
 /**
