@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ConnectorError, WebhookVerificationError } from '@modules/payments/connectors/connector';
 import { StripeConnector, type StripeSettings } from '@modules/payments/connectors/stripe/stripe.connector';
+import { closedPort } from '../support/providers/payment-fake-base';
 import { StripeFake } from '../support/providers/stripe-fake';
 
 /*
@@ -114,7 +113,7 @@ describe('Stripe connector against the Stripe fake', () => {
   });
 
   it('connection refused is retryable with the outcome known (nothing was sent)', async () => {
-    const closed = await freePort();
+    const closed = await closedPort();
     const offline = new StripeConnector({ ...settings, baseUrl: `http://127.0.0.1:${closed}` });
     await expect(offline.authorize(charge())).rejects.toMatchObject({ code: 'UNREACHABLE', retryable: true, outcomeUnknown: false });
   });
@@ -177,12 +176,3 @@ describe('Stripe connector against the Stripe fake', () => {
     return [body, headers];
   }
 });
-
-/** A port nothing listens on (bound, then closed). */
-async function freePort(): Promise<number> {
-  const server: Server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

@@ -154,3 +154,14 @@ export class Ids {
     return `${prefix}${String(this.n).padStart(14, '0')}`;
   }
 }
+
+/** A port nothing listens on (bound, then closed): a provider that refuses connections. */
+export async function closedPort(): Promise<number> {
+  const { createServer } = await import('node:http');
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
