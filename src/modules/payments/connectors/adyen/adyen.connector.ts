@@ -128,7 +128,7 @@ export class AdyenConnector implements PaymentConnector {
    * item's additionalData.hmacSignature must verify with the SDK's HmacValidator, or the whole
    * batch is refused. The caller answers `[accepted]` once it has stored the events.
    */
-  async verifyWebhook(rawBody: Buffer): Promise<ProviderEvent[]> {
+  async verifyWebhook(rawBody: Buffer, _headers: Readonly<Record<string, string | undefined>> = {}): Promise<ProviderEvent[]> {
     const key = this.settings.hmacKey;
     if (!key) throw new WebhookVerificationError(this.name, 'adyen webhooks are not configured');
     let items: AdyenNotificationItemLike[];
