@@ -15,7 +15,15 @@ describe('Adyen connector against the Adyen fake', () => {
 
   beforeEach(async () => {
     fake = await new AdyenFake().start();
-    settings = { apiKey: fake.apiKey, merchantAccount: fake.merchantAccount, baseUrl: fake.url, hmacKey: fake.hmacKey, timeoutMs: 1500, currencies: [], defaultReturnUrl: 'https://app.example/return' };
+    settings = {
+      apiKey: fake.apiKey,
+      merchantAccount: fake.merchantAccount,
+      baseUrl: fake.url,
+      hmacKey: fake.hmacKey,
+      timeoutMs: 1500,
+      currencies: [],
+      defaultReturnUrl: 'https://app.example/return',
+    };
     adyen = new AdyenConnector(settings);
   });
   afterEach(() => fake.close());
@@ -34,7 +42,12 @@ describe('Adyen connector against the Adyen fake', () => {
     const request = payment();
     const result = await adyen.authorize(request);
     expect(result).toEqual({ status: 'succeeded', providerReference: expect.stringMatching(/^PSP/) as unknown });
-    expect(fake.bodies[0]).toMatchObject({ merchantAccount: 'SkyroECOM', amount: { currency: 'EUR', value: 2599 }, reference: request.paymentId, returnUrl: 'https://app.example/return' });
+    expect(fake.bodies[0]).toMatchObject({
+      merchantAccount: 'SkyroECOM',
+      amount: { currency: 'EUR', value: 2599 },
+      reference: request.paymentId,
+      returnUrl: 'https://app.example/return',
+    });
     expect(fake.requests[0]).toMatchObject({ method: 'POST', path: '/v72/payments', idempotencyKey: request.idempotencyKey });
     expect(fake.charges).toHaveLength(1);
   });
@@ -51,7 +64,14 @@ describe('Adyen connector against the Adyen fake', () => {
     const paid = await adyen.authorize(payment());
     const captured = await adyen.capture(paid.providerReference, 2599n, 'EUR', `cap-${randomUUID()}`);
     expect(captured).toEqual({ status: 'processing', providerReference: paid.providerReference });
-    const refund = await adyen.refund({ paymentId: randomUUID(), refundId: randomUUID(), providerReference: paid.providerReference, amount: 1000n, currency: 'EUR', idempotencyKey: `r-${randomUUID()}` });
+    const refund = await adyen.refund({
+      paymentId: randomUUID(),
+      refundId: randomUUID(),
+      providerReference: paid.providerReference,
+      amount: 1000n,
+      currency: 'EUR',
+      idempotencyKey: `r-${randomUUID()}`,
+    });
     expect(refund.status).toBe('processing');
     expect(fake.refundsReceived).toEqual([{ pspReference: refund.providerReference, originalReference: paid.providerReference, value: 1000 }]);
     const other = await adyen.authorize(payment('stored-3ds'));
@@ -79,7 +99,11 @@ describe('Adyen connector against the Adyen fake', () => {
   it('a dropped socket and a 5xx are outcome-unknown; 422 validation is not retryable; a wrong key is not retryable', async () => {
     fake.afterTheWork('drop');
     await expect(adyen.authorize(payment())).rejects.toMatchObject({ retryable: true, outcomeUnknown: true });
-    fake.script.push({ status: 500, headers: { 'content-type': 'application/json' }, body: '{"status":500,"errorCode":"905","message":"Payment details are not supported","errorType":"configuration"}' });
+    fake.script.push({
+      status: 500,
+      headers: { 'content-type': 'application/json' },
+      body: '{"status":500,"errorCode":"905","message":"Payment details are not supported","errorType":"configuration"}',
+    });
     await expect(adyen.authorize(payment())).rejects.toMatchObject({ code: '905', retryable: true, outcomeUnknown: true });
     await expect(adyen.authorize(payment('stored-visa', { currency: 'EURO' }))).rejects.toMatchObject({ code: '138', retryable: false, outcomeUnknown: false });
     const wrong = new AdyenConnector({ ...settings, apiKey: 'AQE_wrong_key_999' });
@@ -98,19 +122,35 @@ describe('Adyen connector against the Adyen fake', () => {
       const request = payment();
       const paid = await adyen.authorize(request);
       await adyen.capture(paid.providerReference, 2599n, 'EUR', randomUUID());
-      const refund = await adyen.refund({ paymentId: request.paymentId, refundId: randomUUID(), providerReference: paid.providerReference, amount: 599n, currency: 'EUR', idempotencyKey: randomUUID() });
+      const refund = await adyen.refund({
+        paymentId: request.paymentId,
+        refundId: randomUUID(),
+        providerReference: paid.providerReference,
+        amount: 599n,
+        currency: 'EUR',
+        idempotencyKey: randomUUID(),
+      });
       const [authorisation, capture, refunded] = fake.events;
       const { body, headers } = fake.sign(authorisation!, { items: [authorisation!, capture!, refunded!] });
       const events = await adyen.verifyWebhook(body, headers);
       expect(events).toMatchObject([
-        { eventId: `${paid.providerReference}:AUTHORISATION:true`, subject: 'payment', status: 'succeeded', providerReference: paid.providerReference, paymentId: request.paymentId, amount: 2599n },
+        {
+          eventId: `${paid.providerReference}:AUTHORISATION:true`,
+          subject: 'payment',
+          status: 'succeeded',
+          providerReference: paid.providerReference,
+          paymentId: request.paymentId,
+          amount: 2599n,
+        },
         { subject: 'payment', status: 'succeeded', providerReference: paid.providerReference },
         { subject: 'refund', status: 'refunded', providerReference: refund.providerReference, amount: 599n },
       ]);
       const other = await adyen.authorize(payment('stored-3ds'));
       await adyen.cancel(other.providerReference, randomUUID());
       const cancellation = fake.events.at(-1)!;
-      expect(await adyen.verifyWebhook(fake.sign(cancellation).body, {})).toMatchObject([{ subject: 'payment', status: 'canceled', providerReference: other.providerReference }]);
+      expect(await adyen.verifyWebhook(fake.sign(cancellation).body, {})).toMatchObject([
+        { subject: 'payment', status: 'canceled', providerReference: other.providerReference },
+      ]);
     });
 
     it('translates a refused authorisation and a failed refund', async () => {
@@ -118,8 +158,17 @@ describe('Adyen connector against the Adyen fake', () => {
       expect(await adyen.verifyWebhook(fake.sign(fake.events[0]!).body, {})).toMatchObject([{ status: 'failed', failureCode: 'Refused:Refused' }]);
       const paid = await adyen.authorize(payment());
       fake.modificationsSucceed = false;
-      await adyen.refund({ paymentId: randomUUID(), refundId: randomUUID(), providerReference: paid.providerReference, amount: 1n, currency: 'EUR', idempotencyKey: randomUUID() });
-      expect(await adyen.verifyWebhook(fake.sign(fake.events.at(-1)!).body, {})).toMatchObject([{ subject: 'refund', status: 'failed', failureCode: 'Insufficient balance on payment' }]);
+      await adyen.refund({
+        paymentId: randomUUID(),
+        refundId: randomUUID(),
+        providerReference: paid.providerReference,
+        amount: 1n,
+        currency: 'EUR',
+        idempotencyKey: randomUUID(),
+      });
+      expect(await adyen.verifyWebhook(fake.sign(fake.events.at(-1)!).body, {})).toMatchObject([
+        { subject: 'refund', status: 'failed', failureCode: 'Insufficient balance on payment' },
+      ]);
     });
 
     it('refuses a batch with a forged item, a tampered amount, a missing signature, or no items', async () => {

@@ -42,7 +42,10 @@ describe('configured connectors in the app', () => {
         PAYMENTS_PAYPAL_BASE_URL: paypal.url,
         PAYMENTS_PAYPAL_WEBHOOK_ID: paypal.webhookId,
         PAYMENTS_GATEWAY_TIMEOUT_MS: '2000',
-        PAYMENTS_ROUTING_RULES: JSON.stringify([{ connectors: ['stripe', 'adyen'], methods: ['card'], currencies: ['EUR'] }, { connectors: ['paypal'], methods: ['wallet'] }]),
+        PAYMENTS_ROUTING_RULES: JSON.stringify([
+          { connectors: ['stripe', 'adyen'], methods: ['card'], currencies: ['EUR'] },
+          { connectors: ['paypal'], methods: ['wallet'] },
+        ]),
       },
     });
   });
@@ -72,7 +75,11 @@ describe('configured connectors in the app', () => {
     expect(routed.connector).toBe('adyen');
     expect(routed.result.status).toBe('succeeded');
     expect(adyen.charges).toEqual([expect.objectContaining({ reference: paymentId, value: 2500 })]);
-    const calls = await sql(db.url, 'select connector, operation, idempotency_key, outcome, error_code from payments.gateway_calls where payment_id = $1 order by id', [paymentId]);
+    const calls = await sql(
+      db.url,
+      'select connector, operation, idempotency_key, outcome, error_code from payments.gateway_calls where payment_id = $1 order by id',
+      [paymentId],
+    );
     expect(calls).toEqual([
       { connector: 'stripe', operation: 'authorize', idempotency_key: `${paymentId}:authorize:stripe`, outcome: 'retryable', error_code: 'UNREACHABLE' },
       { connector: 'adyen', operation: 'authorize', idempotency_key: `${paymentId}:authorize:adyen`, outcome: 'succeeded', error_code: null },

@@ -16,7 +16,15 @@ describe('PayPal connector against the PayPal fake', () => {
 
   beforeEach(async () => {
     fake = await new PaypalFake().start();
-    settings = { clientId: fake.clientId, clientSecret: fake.clientSecret, baseUrl: fake.url, webhookId: fake.webhookId, timeoutMs: 1500, currencies: [], defaultReturnUrl: 'https://app.example/return' };
+    settings = {
+      clientId: fake.clientId,
+      clientSecret: fake.clientSecret,
+      baseUrl: fake.url,
+      webhookId: fake.webhookId,
+      timeoutMs: 1500,
+      currencies: [],
+      defaultReturnUrl: 'https://app.example/return',
+    };
     paypal = new PaypalConnector(settings);
   });
   afterEach(() => fake.close());
@@ -33,15 +41,25 @@ describe('PayPal connector against the PayPal fake', () => {
   it('creates an order (intent CAPTURE, custom_id = our id, PayPal-Request-Id) that requires the buyer, then captures it once approved', async () => {
     const request = order();
     const created = await paypal.authorize(request);
-    expect(created).toEqual({ status: 'requires_action', providerReference: expect.stringMatching(/^ORD/) as unknown, nextAction: { type: 'redirect', url: `${fake.url}/checkoutnow?token=${created.providerReference}` } });
+    expect(created).toEqual({
+      status: 'requires_action',
+      providerReference: expect.stringMatching(/^ORD/) as unknown,
+      nextAction: { type: 'redirect', url: `${fake.url}/checkoutnow?token=${created.providerReference}` },
+    });
     const stored = fake.orders.get(created.providerReference)!;
     expect(stored.purchase_units[0]).toMatchObject({ custom_id: request.paymentId, amount: { currency_code: 'EUR', value: '19.99' } });
     expect(fake.requests.find((r) => r.path === '/v2/checkout/orders')?.idempotencyKey).toBe(request.idempotencyKey);
 
-    await expect(paypal.capture(created.providerReference, 1999n, 'EUR', `cap-${randomUUID()}`)).rejects.toMatchObject({ code: 'ORDER_NOT_APPROVED', retryable: false });
+    await expect(paypal.capture(created.providerReference, 1999n, 'EUR', `cap-${randomUUID()}`)).rejects.toMatchObject({
+      code: 'ORDER_NOT_APPROVED',
+      retryable: false,
+    });
     fake.approve(created.providerReference);
     expect((await paypal.status(created.providerReference)).status).toBe('processing');
-    expect(await paypal.capture(created.providerReference, 1999n, 'EUR', `cap-${randomUUID()}`)).toEqual({ status: 'succeeded', providerReference: created.providerReference });
+    expect(await paypal.capture(created.providerReference, 1999n, 'EUR', `cap-${randomUUID()}`)).toEqual({
+      status: 'succeeded',
+      providerReference: created.providerReference,
+    });
     expect(fake.charges).toEqual([expect.objectContaining({ orderId: created.providerReference, value: '19.99', customId: request.paymentId })]);
     expect((await paypal.status(created.providerReference)).status).toBe('succeeded');
   });
@@ -55,7 +73,10 @@ describe('PayPal connector against the PayPal fake', () => {
     const created = await paypal.authorize(order());
     fake.approve(created.providerReference);
     fake.declineCaptures = true;
-    expect(await paypal.capture(created.providerReference, 1999n, 'EUR', randomUUID())).toMatchObject({ status: 'failed', failureCode: 'DECLINED_BY_RISK_FRAUD_FILTERS' });
+    expect(await paypal.capture(created.providerReference, 1999n, 'EUR', randomUUID())).toMatchObject({
+      status: 'failed',
+      failureCode: 'DECLINED_BY_RISK_FRAUD_FILTERS',
+    });
     expect(fake.charges).toHaveLength(0);
   });
 
@@ -65,10 +86,26 @@ describe('PayPal connector against the PayPal fake', () => {
     fake.approve(created.providerReference);
     await paypal.capture(created.providerReference, 1999n, 'EUR', randomUUID());
     const refundKey = `r-${randomUUID()}`;
-    const refund = await paypal.refund({ paymentId: request.paymentId, refundId: randomUUID(), providerReference: created.providerReference, amount: 500n, currency: 'EUR', idempotencyKey: refundKey });
+    const refund = await paypal.refund({
+      paymentId: request.paymentId,
+      refundId: randomUUID(),
+      providerReference: created.providerReference,
+      amount: 500n,
+      currency: 'EUR',
+      idempotencyKey: refundKey,
+    });
     expect(refund).toEqual({ status: 'succeeded', providerReference: expect.stringMatching(/^REF/) as unknown });
     expect(fake.refunds).toEqual([{ id: refund.providerReference, captureId: fake.charges[0]!.captureId, value: '5.00', customId: request.paymentId }]);
-    expect(await paypal.refund({ paymentId: request.paymentId, refundId: randomUUID(), providerReference: created.providerReference, amount: 500n, currency: 'EUR', idempotencyKey: refundKey })).toEqual(refund);
+    expect(
+      await paypal.refund({
+        paymentId: request.paymentId,
+        refundId: randomUUID(),
+        providerReference: created.providerReference,
+        amount: 500n,
+        currency: 'EUR',
+        idempotencyKey: refundKey,
+      }),
+    ).toEqual(refund);
     expect(fake.refunds).toHaveLength(1);
   });
 
@@ -123,14 +160,32 @@ describe('PayPal connector against the PayPal fake', () => {
       const created = await paypal.authorize(request);
       const approved = fake.approve(created.providerReference);
       await paypal.capture(created.providerReference, 1999n, 'EUR', randomUUID());
-      await paypal.refund({ paymentId: request.paymentId, refundId: randomUUID(), providerReference: created.providerReference, amount: 1999n, currency: 'EUR', idempotencyKey: randomUUID() });
+      await paypal.refund({
+        paymentId: request.paymentId,
+        refundId: randomUUID(),
+        providerReference: created.providerReference,
+        amount: 1999n,
+        currency: 'EUR',
+        idempotencyKey: randomUUID(),
+      });
       const [completed, refunded] = fake.events.filter((e) => e.event_type !== 'CHECKOUT.ORDER.APPROVED');
       const verify = (event: typeof approved) => {
         const { body, headers } = fake.sign(event);
         return paypal.verifyWebhook(body, headers);
       };
-      expect(await verify(approved)).toMatchObject([{ eventId: approved.id, subject: 'payment', status: 'processing', needsCapture: true, providerReference: created.providerReference, paymentId: request.paymentId }]);
-      expect(await verify(completed!)).toMatchObject([{ subject: 'payment', status: 'succeeded', providerReference: created.providerReference, paymentId: request.paymentId, amount: 1999n }]);
+      expect(await verify(approved)).toMatchObject([
+        {
+          eventId: approved.id,
+          subject: 'payment',
+          status: 'processing',
+          needsCapture: true,
+          providerReference: created.providerReference,
+          paymentId: request.paymentId,
+        },
+      ]);
+      expect(await verify(completed!)).toMatchObject([
+        { subject: 'payment', status: 'succeeded', providerReference: created.providerReference, paymentId: request.paymentId, amount: 1999n },
+      ]);
       expect(await verify(refunded!)).toMatchObject([{ subject: 'refund', status: 'refunded', paymentId: request.paymentId, amount: 1999n }]);
       expect(fake.requests.filter((r) => r.path === '/v1/notifications/verify-webhook-signature')).toHaveLength(3);
     });
@@ -138,7 +193,10 @@ describe('PayPal connector against the PayPal fake', () => {
     it('refuses a forged signature, another webhook id, a tampered body and missing headers', async () => {
       const created = await paypal.authorize(order());
       const event = fake.approve(created.providerReference);
-      const forger = (await import('node:crypto')).generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+      const forger = (await import('node:crypto'))
+        .generateKeyPairSync('rsa', { modulusLength: 2048 })
+        .privateKey.export({ type: 'pkcs8', format: 'pem' })
+        .toString();
       const forged = fake.sign(event, { privateKey: forger });
       await expect(paypal.verifyWebhook(forged.body, forged.headers)).rejects.toBeInstanceOf(WebhookVerificationError);
       const elsewhere = fake.sign(event, { webhookId: 'WH-SOMEONE-ELSE' });

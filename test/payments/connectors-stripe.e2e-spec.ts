@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ConnectorError, WebhookVerificationError } from '@modules/payments/connectors/connector';
 import { StripeConnector, type StripeSettings } from '@modules/payments/connectors/stripe/stripe.connector';
+import type { ProviderEvent } from '@modules/payments/connectors/connector';
+import { close, listen } from '../support/providers/local-server';
 import { closedPort } from '../support/providers/payment-fake-base';
 import { StripeFake } from '../support/providers/stripe-fake';
 
@@ -16,7 +18,14 @@ describe('Stripe connector against the Stripe fake', () => {
 
   beforeEach(async () => {
     fake = await new StripeFake().start();
-    settings = { secretKey: fake.secretKey, baseUrl: fake.url, webhookSecret: fake.webhookSecret, webhookToleranceSeconds: 300, timeoutMs: 1500, currencies: [] };
+    settings = {
+      secretKey: fake.secretKey,
+      baseUrl: fake.url,
+      webhookSecret: fake.webhookSecret,
+      webhookToleranceSeconds: 300,
+      timeoutMs: 1500,
+      currencies: [],
+    };
     stripe = new StripeConnector(settings);
   });
   afterEach(() => fake.close());
@@ -61,15 +70,32 @@ describe('Stripe connector against the Stripe fake', () => {
   it('refunds (partially, then the rest), cancels an intent awaiting action, refuses capture of a settled one', async () => {
     const paid = await stripe.authorize(charge({ amount: 1000n }));
     const paymentId = randomUUID();
-    const first = await stripe.refund({ paymentId, refundId: randomUUID(), providerReference: paid.providerReference, amount: 400n, currency: 'EUR', idempotencyKey: `r1-${randomUUID()}` });
+    const first = await stripe.refund({
+      paymentId,
+      refundId: randomUUID(),
+      providerReference: paid.providerReference,
+      amount: 400n,
+      currency: 'EUR',
+      idempotencyKey: `r1-${randomUUID()}`,
+    });
     expect(first.status).toBe('succeeded');
     expect(fake.refunds.get(first.providerReference)).toMatchObject({ amount: 400, metadata: { payment_id: paymentId } });
-    const tooMuch = stripe.refund({ paymentId, refundId: randomUUID(), providerReference: paid.providerReference, amount: 700n, currency: 'EUR', idempotencyKey: `r2-${randomUUID()}` });
+    const tooMuch = stripe.refund({
+      paymentId,
+      refundId: randomUUID(),
+      providerReference: paid.providerReference,
+      amount: 700n,
+      currency: 'EUR',
+      idempotencyKey: `r2-${randomUUID()}`,
+    });
     await expect(tooMuch).rejects.toMatchObject({ code: 'parameter_invalid', retryable: false, outcomeUnknown: false });
 
     const pending = await stripe.authorize(charge({ paymentMethodToken: 'pm_card_authenticationRequired' }));
     expect((await stripe.cancel(pending.providerReference, `c-${randomUUID()}`)).status).toBe('canceled');
-    await expect(stripe.capture(paid.providerReference, 1000n, 'EUR', `cap-${randomUUID()}`)).rejects.toMatchObject({ code: 'payment_intent_unexpected_state', retryable: false });
+    await expect(stripe.capture(paid.providerReference, 1000n, 'EUR', `cap-${randomUUID()}`)).rejects.toMatchObject({
+      code: 'payment_intent_unexpected_state',
+      retryable: false,
+    });
   });
 
   it('a timeout after Stripe did the work is outcome-unknown; the retry with the same key charges once', async () => {
@@ -141,18 +167,37 @@ describe('Stripe connector against the Stripe fake', () => {
       const { body, headers } = fake.sign(event);
       const events = await stripe.verifyWebhook(body, headers);
       expect(events).toEqual([
-        { eventId: event.id, providerReference: paid.providerReference, paymentId: request.paymentId, subject: 'payment', status: 'succeeded', amount: 1250n, occurredAt: new Date(event.created * 1000) },
+        {
+          eventId: event.id,
+          providerReference: paid.providerReference,
+          paymentId: request.paymentId,
+          subject: 'payment',
+          status: 'succeeded',
+          amount: 1250n,
+          occurredAt: new Date(event.created * 1000),
+        },
       ]);
     });
 
     it('translates refund events, and events about nothing we track to nothing', async () => {
       const paid = await stripe.authorize(charge({ amount: 500n }));
       const paymentId = randomUUID();
-      const refund = await stripe.refund({ paymentId, refundId: randomUUID(), providerReference: paid.providerReference, amount: 500n, currency: 'EUR', idempotencyKey: randomUUID() });
+      const refund = await stripe.refund({
+        paymentId,
+        refundId: randomUUID(),
+        providerReference: paid.providerReference,
+        amount: 500n,
+        currency: 'EUR',
+        idempotencyKey: randomUUID(),
+      });
       const chargeRefunded = fake.events.find((e) => e.type === 'charge.refunded')!;
       const refundUpdated = fake.events.find((e) => e.type === 'refund.updated')!;
-      expect(await stripe.verifyWebhook(...signed(chargeRefunded))).toMatchObject([{ subject: 'payment', status: 'refunded', providerReference: paid.providerReference, amount: 500n }]);
-      expect(await stripe.verifyWebhook(...signed(refundUpdated))).toMatchObject([{ subject: 'refund', status: 'refunded', providerReference: refund.providerReference, paymentId, amount: 500n }]);
+      expect(await stripe.verifyWebhook(...signed(chargeRefunded))).toMatchObject([
+        { subject: 'payment', status: 'refunded', providerReference: paid.providerReference, amount: 500n },
+      ]);
+      expect(await stripe.verifyWebhook(...signed(refundUpdated))).toMatchObject([
+        { subject: 'refund', status: 'refunded', providerReference: refund.providerReference, paymentId, amount: 500n },
+      ]);
       const other = { ...chargeRefunded, id: 'evt_other', type: 'customer.created' };
       expect(await stripe.verifyWebhook(...signed(other))).toEqual([]);
     });
@@ -168,6 +213,37 @@ describe('Stripe connector against the Stripe fake', () => {
       const tampered = Buffer.from(good.body.toString('utf8').replace('"amount":1250', '"amount":1'));
       await expect(stripe.verifyWebhook(tampered, good.headers)).rejects.toBeInstanceOf(WebhookVerificationError);
       await expect(stripe.verifyWebhook(good.body, {})).rejects.toBeInstanceOf(WebhookVerificationError);
+    });
+
+    it('sends webhooks before the API answer, twice and out of order, each verifying on our side', async () => {
+      const seen: Array<{ events: ProviderEvent[]; answered: boolean }> = [];
+      let answered = false;
+      const receiver = await listen(async (req, res, body) => {
+        const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
+        seen.push({ events: await stripe.verifyWebhook(body, headers), answered });
+        res.writeHead(200).end();
+      });
+      try {
+        fake.webhookUrl = `${receiver.url}/v1/payment-webhooks/stripe`;
+        fake.webhookMode = 'before';
+        const paid = await stripe.authorize(charge({ paymentMethodToken: 'pm_card_authenticationRequired' }));
+        answered = true;
+        expect(seen).toMatchObject([{ answered: false, events: [{ status: 'requires_action', providerReference: paid.providerReference }] }]);
+        const succeeded = fake.completeAction(paid.providerReference);
+        const requiresAction = fake.events[0]!;
+        // the later event first, then the earlier one, then the later one again
+        await fake.deliver(succeeded);
+        await fake.deliver(requiresAction);
+        await fake.deliver(succeeded);
+        expect(seen.slice(1).map((s) => [s.events[0]!.eventId, s.events[0]!.status])).toEqual([
+          [succeeded.id, 'succeeded'],
+          [requiresAction.id, 'requires_action'],
+          [succeeded.id, 'succeeded'],
+        ]);
+        expect(fake.deliveries.every((d) => d.status === 200)).toBe(true);
+      } finally {
+        await close(receiver.server);
+      }
     });
   });
 

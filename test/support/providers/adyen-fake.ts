@@ -64,7 +64,16 @@ export class AdyenFake extends PaymentProviderFake<AdyenItem> {
 
   /** Adyen's HMAC of a notification item: base64 HMAC-SHA256 over pspReference:originalReference:merchantAccountCode:merchantReference:value:currency:eventCode:success. */
   hmacOf(item: AdyenItem, key = this.hmacKey): string {
-    const data = [item.pspReference, item.originalReference ?? '', item.merchantAccountCode, item.merchantReference, item.amount.value, item.amount.currency, item.eventCode, item.success].join(':');
+    const data = [
+      item.pspReference,
+      item.originalReference ?? '',
+      item.merchantAccountCode,
+      item.merchantReference,
+      item.amount.value,
+      item.amount.currency,
+      item.eventCode,
+      item.success,
+    ].join(':');
     return createHmac('sha256', Buffer.from(key, 'hex')).update(data, 'utf8').digest('base64');
   }
 
@@ -72,7 +81,9 @@ export class AdyenFake extends PaymentProviderFake<AdyenItem> {
     const items = options.items ?? [item];
     const body = {
       live: 'false',
-      notificationItems: items.map((i) => ({ NotificationRequestItem: { ...i, additionalData: { ...i.additionalData, hmacSignature: this.hmacOf(i, options.key) } } })),
+      notificationItems: items.map((i) => ({
+        NotificationRequestItem: { ...i, additionalData: { ...i.additionalData, hmacSignature: this.hmacOf(i, options.key) } },
+      })),
     };
     return { body: Buffer.from(JSON.stringify(body)), headers: { 'content-type': 'application/json', 'user-agent': 'Adyen HttpClient 1.0' } };
   }
@@ -110,11 +121,12 @@ export class AdyenFake extends PaymentProviderFake<AdyenItem> {
     const amount = body['amount'] as { value?: unknown; currency?: unknown } | undefined;
     if (body['merchantAccount'] !== this.merchantAccount) return adyenError(403, '901', 'Invalid Merchant Account', 'security');
     if (!amount || !Number.isInteger(amount.value) || (amount.value as number) < 0) return adyenError(422, '137', 'Invalid amount specified', 'validation');
-    if (typeof amount.currency !== 'string' || !/^[A-Z]{3}$/.test(amount.currency)) return adyenError(422, '138', 'Unsupported currency specified', 'validation');
-    if (typeof body['reference'] !== 'string' || !body['reference']) return adyenError(422, '130', 'Required field \'reference\' is not provided.', 'validation');
-    if (typeof body['returnUrl'] !== 'string') return adyenError(422, '14_0', 'Required field \'returnUrl\' is not provided.', 'validation');
+    if (typeof amount.currency !== 'string' || !/^[A-Z]{3}$/.test(amount.currency))
+      return adyenError(422, '138', 'Unsupported currency specified', 'validation');
+    if (typeof body['reference'] !== 'string' || !body['reference']) return adyenError(422, '130', "Required field 'reference' is not provided.", 'validation');
+    if (typeof body['returnUrl'] !== 'string') return adyenError(422, '14_0', "Required field 'returnUrl' is not provided.", 'validation');
     const method = (body['paymentMethod'] ?? {}) as Record<string, unknown>;
-    const hint = String(method['storedPaymentMethodId'] ?? method['encryptedCardNumber'] ?? '');
+    const hint = [method['storedPaymentMethodId'], method['encryptedCardNumber']].find((v): v is string => typeof v === 'string') ?? '';
     if (hint) recordSecrets([hint]);
     const payment: AdyenPayment = {
       pspReference: this.ids.next('PSP'),
@@ -126,10 +138,20 @@ export class AdyenFake extends PaymentProviderFake<AdyenItem> {
       canceled: false,
     };
     this.payments.set(payment.pspReference, payment);
-    const answer: Record<string, unknown> = { pspReference: payment.pspReference, resultCode: payment.resultCode, merchantReference: payment.merchantReference, amount: payment.amount };
+    const answer: Record<string, unknown> = {
+      pspReference: payment.pspReference,
+      resultCode: payment.resultCode,
+      merchantReference: payment.merchantReference,
+      amount: payment.amount,
+    };
     const events: AdyenItem[] = [];
     if (payment.resultCode === 'Authorised') {
-      this.charges.push({ pspReference: payment.pspReference, reference: payment.merchantReference, value: payment.amount.value, currency: payment.amount.currency });
+      this.charges.push({
+        pspReference: payment.pspReference,
+        reference: payment.merchantReference,
+        value: payment.amount.value,
+        currency: payment.amount.currency,
+      });
       events.push(this.item(payment, 'AUTHORISATION', true));
     } else if (payment.resultCode === 'Refused') {
       Object.assign(answer, { refusalReason: 'Refused', refusalReasonCode: '2' });
@@ -162,7 +184,14 @@ export class AdyenFake extends PaymentProviderFake<AdyenItem> {
     return this.emit([event], {
       status: 201,
       changed: true,
-      body: { merchantAccount: this.merchantAccount, paymentPspReference: pspReference, pspReference: modification, reference: body['reference'] ?? null, status: 'received', ...(body['amount'] ? { amount } : {}) },
+      body: {
+        merchantAccount: this.merchantAccount,
+        paymentPspReference: pspReference,
+        pspReference: modification,
+        reference: body['reference'] ?? null,
+        status: 'received',
+        ...(body['amount'] ? { amount } : {}),
+      },
     });
   }
 

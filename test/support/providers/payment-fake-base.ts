@@ -97,7 +97,12 @@ export abstract class PaymentProviderFake<Event> {
   }
 
   /** Runs `work` once per idempotency key; a replay with the same request answers the stored answer. */
-  protected async idempotent(key: string | undefined, fingerprint: string, mismatch: () => FakeAnswer, work: () => Promise<FakeAnswer> | FakeAnswer): Promise<FakeAnswer> {
+  protected async idempotent(
+    key: string | undefined,
+    fingerprint: string,
+    mismatch: () => FakeAnswer,
+    work: () => Promise<FakeAnswer> | FakeAnswer,
+  ): Promise<FakeAnswer> {
     if (!key) return work();
     const stored = this.idempotency.get(key);
     if (stored) return stored.fingerprint === fingerprint ? { status: stored.status, body: stored.body, replayed: true } : mismatch();

@@ -28,7 +28,12 @@ interface Order {
   id: string;
   intent: 'CAPTURE';
   status: string;
-  purchase_units: Array<{ reference_id: string; custom_id?: string; amount: { currency_code: string; value: string }; payments?: { captures: Array<Record<string, unknown>> } }>;
+  purchase_units: Array<{
+    reference_id: string;
+    custom_id?: string;
+    amount: { currency_code: string; value: string };
+    payments?: { captures: Array<Record<string, unknown>> };
+  }>;
   links: Array<{ href: string; rel: string; method: string }>;
   create_time: string;
 }
@@ -98,7 +103,8 @@ export class PaypalFake extends PaymentProviderFake<PaypalEvent> {
   protected async handle(req: IncomingMessage, raw: Buffer): Promise<FakeAnswer> {
     const path = new URL(req.url ?? '/', 'http://fake').pathname;
     if (req.method === 'POST' && path === '/v1/oauth2/token') return this.token(req, raw);
-    if (req.method === 'GET' && path === '/v1/notifications/certs/CERT-fake') return { status: 200, body: this.keys.publicKey.export({ type: 'spki', format: 'pem' }) };
+    if (req.method === 'GET' && path === '/v1/notifications/certs/CERT-fake')
+      return { status: 200, body: this.keys.publicKey.export({ type: 'spki', format: 'pem' }) };
     const auth = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
     if (!auth || !this.tokens.has(auth[1]!)) return { status: 401, body: { error: 'invalid_token', error_description: 'Token signature verification failed' } };
     let body: Record<string, unknown> = {};
@@ -137,7 +143,17 @@ export class PaypalFake extends PaymentProviderFake<PaypalEvent> {
     recordSecrets([token]);
     this.tokens.add(token);
     this.tokensIssued++;
-    return { status: 200, body: { scope: 'https://uri.paypal.com/services/payments/payment', access_token: token, token_type: 'Bearer', app_id: 'APP-FAKE', expires_in: this.tokenLifetimeSeconds, nonce: 'fake' } };
+    return {
+      status: 200,
+      body: {
+        scope: 'https://uri.paypal.com/services/payments/payment',
+        access_token: token,
+        token_type: 'Bearer',
+        app_id: 'APP-FAKE',
+        expires_in: this.tokenLifetimeSeconds,
+        nonce: 'fake',
+      },
+    };
   }
 
   private create(body: Record<string, unknown>): FakeAnswer {
@@ -182,7 +198,14 @@ export class PaypalFake extends PaymentProviderFake<PaypalEvent> {
     };
     unit.payments = { captures: [capture] };
     order.status = 'COMPLETED';
-    if (!declined) this.charges.push({ orderId: order.id, captureId: capture.id, value: unit.amount.value, currency: unit.amount.currency_code, ...(unit.custom_id ? { customId: unit.custom_id } : {}) });
+    if (!declined)
+      this.charges.push({
+        orderId: order.id,
+        captureId: capture.id,
+        value: unit.amount.value,
+        currency: unit.amount.currency_code,
+        ...(unit.custom_id ? { customId: unit.custom_id } : {}),
+      });
     const event = this.event(declined ? 'PAYMENT.CAPTURE.DENIED' : 'PAYMENT.CAPTURE.COMPLETED', 'capture', capture);
     return this.emit([event], { status: 201, body: order, changed: true });
   }
@@ -219,7 +242,15 @@ export class PaypalFake extends PaymentProviderFake<PaypalEvent> {
   }
 
   private event(type: string, resourceType: string, resource: object): PaypalEvent {
-    return { id: this.ids.next('WH-EVT-'), event_version: '1.0', create_time: '2026-01-01T12:03:00Z', resource_type: resourceType, event_type: type, summary: type, resource: structuredClone(resource) as Record<string, unknown> };
+    return {
+      id: this.ids.next('WH-EVT-'),
+      event_version: '1.0',
+      create_time: '2026-01-01T12:03:00Z',
+      resource_type: resourceType,
+      event_type: type,
+      summary: type,
+      resource: structuredClone(resource) as Record<string, unknown>,
+    };
   }
 
   private mustGet(id: string): Order {

@@ -87,7 +87,11 @@ export class StripeFake extends PaymentProviderFake<StripeEvent> {
     const body = JSON.stringify(event);
     return {
       body: Buffer.from(body),
-      headers: { 'content-type': 'application/json; charset=utf-8', 'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)', 'stripe-signature': this.signatureOf(body, options) },
+      headers: {
+        'content-type': 'application/json; charset=utf-8',
+        'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
+        'stripe-signature': this.signatureOf(body, options),
+      },
     };
   }
 
@@ -123,7 +127,9 @@ export class StripeFake extends PaymentProviderFake<StripeEvent> {
     const fingerprint = `${req.method} ${url.pathname} ${raw.toString('utf8')}`;
     const mismatch = (): FakeAnswer => ({
       status: 400,
-      body: { error: { type: 'idempotency_error', message: 'Keys for idempotent requests can only be used with the same parameters they were first used with.' } },
+      body: {
+        error: { type: 'idempotency_error', message: 'Keys for idempotent requests can only be used with the same parameters they were first used with.' },
+      },
     });
     const path = url.pathname;
     let match: RegExpExecArray | null;
@@ -205,7 +211,13 @@ export class StripeFake extends PaymentProviderFake<StripeEvent> {
     intent.status = 'succeeded';
     intent.amount_received = intent.amount;
     intent.latest_charge = this.ids.next('ch_');
-    this.charges.push({ intentId: intent.id, amount: intent.amount, currency: intent.currency, ...(intent.metadata['payment_id'] ? { paymentId: intent.metadata['payment_id'] } : {}), ...(key ? { idempotencyKey: key } : {}) });
+    this.charges.push({
+      intentId: intent.id,
+      amount: intent.amount,
+      currency: intent.currency,
+      ...(intent.metadata['payment_id'] ? { paymentId: intent.metadata['payment_id'] } : {}),
+      ...(key ? { idempotencyKey: key } : {}),
+    });
     return [this.event('payment_intent.succeeded', intent)];
   }
 
@@ -213,7 +225,17 @@ export class StripeFake extends PaymentProviderFake<StripeEvent> {
     const intent = this.intents.get(id);
     if (!intent) return missing('payment_intent', id);
     if (intent.status !== 'requires_capture') {
-      return { status: 400, body: { error: { type: 'invalid_request_error', code: 'payment_intent_unexpected_state', message: `This PaymentIntent could not be captured because it has a status of ${intent.status}.`, payment_intent: intent } } };
+      return {
+        status: 400,
+        body: {
+          error: {
+            type: 'invalid_request_error',
+            code: 'payment_intent_unexpected_state',
+            message: `This PaymentIntent could not be captured because it has a status of ${intent.status}.`,
+            payment_intent: intent,
+          },
+        },
+      };
     }
     const amount = params['amount_to_capture'] ? Number(str(params['amount_to_capture'])) : intent.amount;
     intent.amount = Math.min(amount, intent.amount);
@@ -225,7 +247,16 @@ export class StripeFake extends PaymentProviderFake<StripeEvent> {
     const intent = this.intents.get(id);
     if (!intent) return missing('payment_intent', id);
     if (intent.status === 'succeeded' || intent.status === 'canceled') {
-      return { status: 400, body: { error: { type: 'invalid_request_error', code: 'payment_intent_unexpected_state', message: `You cannot cancel this PaymentIntent because it has a status of ${intent.status}.` } } };
+      return {
+        status: 400,
+        body: {
+          error: {
+            type: 'invalid_request_error',
+            code: 'payment_intent_unexpected_state',
+            message: `You cannot cancel this PaymentIntent because it has a status of ${intent.status}.`,
+          },
+        },
+      };
     }
     intent.status = 'canceled';
     intent.cancellation_reason = 'requested_by_customer';
@@ -239,7 +270,8 @@ export class StripeFake extends PaymentProviderFake<StripeEvent> {
     if (intent.status !== 'succeeded') return invalid('payment_intent', 'This PaymentIntent does not have a successful charge to refund.');
     const refunded = [...this.refunds.values()].filter((r) => r['payment_intent'] === intent.id).reduce((sum, r) => sum + (r['amount'] as number), 0);
     const amount = params['amount'] ? Number(str(params['amount'])) : intent.amount - refunded;
-    if (refunded >= intent.amount) return { status: 400, body: { error: { type: 'invalid_request_error', code: 'charge_already_refunded', message: 'Charge has already been refunded.' } } };
+    if (refunded >= intent.amount)
+      return { status: 400, body: { error: { type: 'invalid_request_error', code: 'charge_already_refunded', message: 'Charge has already been refunded.' } } };
     if (amount > intent.amount - refunded) return invalid('amount', 'Refund amount is greater than unrefunded amount on charge');
     const refund = {
       id: this.ids.next('re_'),
@@ -253,12 +285,28 @@ export class StripeFake extends PaymentProviderFake<StripeEvent> {
       created: this.clock,
     };
     this.refunds.set(refund.id, refund);
-    const charge = { id: intent.latest_charge, object: 'charge', payment_intent: intent.id, amount: intent.amount, amount_refunded: refunded + amount, refunded: refunded + amount === intent.amount, metadata: intent.metadata };
+    const charge = {
+      id: intent.latest_charge,
+      object: 'charge',
+      payment_intent: intent.id,
+      amount: intent.amount,
+      amount_refunded: refunded + amount,
+      refunded: refunded + amount === intent.amount,
+      metadata: intent.metadata,
+    };
     return this.emit([this.event('charge.refunded', charge), this.event('refund.updated', refund)], { status: 200, body: refund, changed: true });
   }
 
   private event(type: string, object: object): StripeEvent {
-    return { id: this.ids.next('evt_'), object: 'event', type, created: this.clock, api_version: '2025-01-27', livemode: false, data: { object: structuredClone(object) as Record<string, unknown> } };
+    return {
+      id: this.ids.next('evt_'),
+      object: 'event',
+      type,
+      created: this.clock,
+      api_version: '2025-01-27',
+      livemode: false,
+      data: { object: structuredClone(object) as Record<string, unknown> },
+    };
   }
 
   private mustGet(id: string): StripeIntent {

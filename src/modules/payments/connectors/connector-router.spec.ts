@@ -27,7 +27,7 @@ class Double implements PaymentConnector {
     try {
       return Promise.resolve(answer());
     } catch (error) {
-      return Promise.reject(error as Error);
+      return Promise.reject(error);
     }
   }
 }
@@ -46,10 +46,13 @@ const invalid = (name: ConnectorName) => () => {
 const route: RouteRequest = { method: 'card', currency: 'EUR', amount: 1000n };
 
 function settings(env: Record<string, string> = {}): PaymentsConfig {
-  return paymentsConfig.read(paymentsConfig.variables.parse({ PAYMENTS_BREAKER_FAILURES: '3', PAYMENTS_BREAKER_MIN_CALLS: '10', PAYMENTS_BREAKER_COOLDOWN_MS: '1000', ...env }), {
-    env: 'test',
-    dataDir: '/tmp',
-  });
+  return paymentsConfig.read(
+    paymentsConfig.variables.parse({ PAYMENTS_BREAKER_FAILURES: '3', PAYMENTS_BREAKER_MIN_CALLS: '10', PAYMENTS_BREAKER_COOLDOWN_MS: '1000', ...env }),
+    {
+      env: 'test',
+      dataDir: '/tmp',
+    },
+  );
 }
 
 describe('ConnectorRouter', () => {

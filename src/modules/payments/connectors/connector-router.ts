@@ -90,9 +90,14 @@ export class ConnectorRouter {
     metrics.sampledGaugeBy('skyro_payments_connector_circuit_state', 'Circuit breaker per connector: 0 closed, 1 half-open, 2 open', 'connector', () => {
       return new Map(this.registry.all().map((c) => [c.name, CIRCUIT_VALUE[this.healthOf(c.name).current()]]));
     });
-    metrics.sampledGaugeBy('skyro_payments_connector_success_rate', "Share of a connector's recent calls that got an answer (sliding window, this process)", 'connector', () => {
-      return new Map(this.registry.all().map((c) => [c.name, this.healthOf(c.name).successRate()]));
-    });
+    metrics.sampledGaugeBy(
+      'skyro_payments_connector_success_rate',
+      "Share of a connector's recent calls that got an answer (sliding window, this process)",
+      'connector',
+      () => {
+        return new Map(this.registry.all().map((c) => [c.name, this.healthOf(c.name).successRate()]));
+      },
+    );
   }
 
   candidates(route: RouteRequest, operation: ConnectorCapability): PaymentConnector[] {
@@ -106,7 +111,10 @@ export class ConnectorRouter {
       const rate = this.healthOf(c.name).successRate();
       return best - rate <= margin + 1e-9 ? 0 : 1 - rate;
     };
-    return eligible.map((c, i) => ({ c, i, t: tier(c) })).sort((a, b) => a.t - b.t || a.i - b.i).map((x) => x.c);
+    return eligible
+      .map((c, i) => ({ c, i, t: tier(c) }))
+      .sort((a, b) => a.t - b.t || a.i - b.i)
+      .map((x) => x.c);
   }
 
   /** Each registered connector's circuit state and recent success rate (staff views, health checks). */
@@ -127,7 +135,8 @@ export class ConnectorRouter {
     }
     if (candidates.length === 0) {
       const anyConfigured = this.registry.all().some((c) => c.capabilities.has(call.operation) && c.accepts(call.route));
-      if (anyConfigured) throw new ConnectorError('internal', 'CIRCUIT_OPEN', `every connector that can ${call.operation} this payment is unavailable`, true, false);
+      if (anyConfigured)
+        throw new ConnectorError('internal', 'CIRCUIT_OPEN', `every connector that can ${call.operation} this payment is unavailable`, true, false);
       throw new ConnectorError('internal', 'NO_CONNECTOR', `no connector can ${call.operation} this payment`, false, false);
     }
     let last: unknown;
@@ -144,11 +153,20 @@ export class ConnectorRouter {
         const result = await attempt(connector, idempotencyKey);
         health.record(true);
         const failureCode = declined(result);
-        await this.finish(call, connector.name, idempotencyKey, started, failureCode === undefined ? 'succeeded' : 'failed', failureCode, failureCode === undefined ? 'succeeded' : 'declined');
+        await this.finish(
+          call,
+          connector.name,
+          idempotencyKey,
+          started,
+          failureCode === undefined ? 'succeeded' : 'failed',
+          failureCode,
+          failureCode === undefined ? 'succeeded' : 'declined',
+        );
         return { connector: connector.name, result };
       } catch (error) {
         last = error;
-        const outcome: GatewayCallOutcome = error instanceof ConnectorError ? (error.outcomeUnknown ? 'unknown' : error.retryable ? 'retryable' : 'failed') : 'unknown';
+        const outcome: GatewayCallOutcome =
+          error instanceof ConnectorError ? (error.outcomeUnknown ? 'unknown' : error.retryable ? 'retryable' : 'failed') : 'unknown';
         if (outcome === 'failed') health.release();
         else health.record(false);
         await this.finish(call, connector.name, idempotencyKey, started, outcome, error instanceof ConnectorError ? error.code : 'INTERNAL', outcome);
@@ -158,11 +176,27 @@ export class ConnectorRouter {
     throw last;
   }
 
-  private async finish(call: RoutedCall, connector: ConnectorName, idempotencyKey: string, started: number, outcome: GatewayCallOutcome, errorCode: string | undefined, metric: string): Promise<void> {
+  private async finish(
+    call: RoutedCall,
+    connector: ConnectorName,
+    idempotencyKey: string,
+    started: number,
+    outcome: GatewayCallOutcome,
+    errorCode: string | undefined,
+    metric: string,
+  ): Promise<void> {
     const latencyMs = this.now() - started;
     this.calls.inc({ connector, operation: call.operation, outcome: metric });
     this.duration.observe({ connector, operation: call.operation }, latencyMs / 1000);
-    await this.log.record({ paymentId: call.paymentId, connector, operation: call.operation, idempotencyKey, outcome, ...(errorCode ? { errorCode } : {}), latencyMs });
+    await this.log.record({
+      paymentId: call.paymentId,
+      connector,
+      operation: call.operation,
+      idempotencyKey,
+      outcome,
+      ...(errorCode ? { errorCode } : {}),
+      latencyMs,
+    });
   }
 
   private healthOf(name: ConnectorName): ConnectorHealth {

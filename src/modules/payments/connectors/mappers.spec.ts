@@ -15,12 +15,20 @@ describe('Stripe mapping', () => {
   });
 
   it('requires_action carries the redirect; requires_payment_method after a decline is failed with the decline code', () => {
-    expect(intentResult({ id: 'pi_1', status: 'requires_action', next_action: { type: 'redirect_to_url', redirect_to_url: { url: 'https://hooks.stripe.com/3ds' } } })).toEqual({
+    expect(
+      intentResult({
+        id: 'pi_1',
+        status: 'requires_action',
+        next_action: { type: 'redirect_to_url', redirect_to_url: { url: 'https://hooks.stripe.com/3ds' } },
+      }),
+    ).toEqual({
       status: 'requires_action',
       providerReference: 'pi_1',
       nextAction: { type: 'redirect', url: 'https://hooks.stripe.com/3ds' },
     });
-    expect(intentResult({ id: 'pi_1', status: 'requires_payment_method', last_payment_error: { code: 'card_declined', decline_code: 'insufficient_funds' } })).toEqual({
+    expect(
+      intentResult({ id: 'pi_1', status: 'requires_payment_method', last_payment_error: { code: 'card_declined', decline_code: 'insufficient_funds' } }),
+    ).toEqual({
       status: 'failed',
       providerReference: 'pi_1',
       failureCode: 'insufficient_funds',
@@ -30,7 +38,11 @@ describe('Stripe mapping', () => {
   it('refund statuses', () => {
     expect(refundResult({ id: 're_1', status: 'succeeded' }).status).toBe('succeeded');
     expect(refundResult({ id: 're_1', status: 'pending' }).status).toBe('processing');
-    expect(refundResult({ id: 're_1', status: 'failed', failure_reason: 'expired_or_canceled_card' })).toEqual({ status: 'failed', providerReference: 're_1', failureCode: 'expired_or_canceled_card' });
+    expect(refundResult({ id: 're_1', status: 'failed', failure_reason: 'expired_or_canceled_card' })).toEqual({
+      status: 'failed',
+      providerReference: 're_1',
+      failureCode: 'expired_or_canceled_card',
+    });
   });
 
   it.each([
@@ -40,8 +52,20 @@ describe('Stripe mapping', () => {
     ['payment_intent.processing', 'processing'],
     ['payment_intent.requires_action', 'requires_action'],
   ])('event %s → payment %s, with our id from metadata', (type, status) => {
-    const [event] = translateStripeEvent({ id: 'evt_1', type, created: 1_700_000_000, data: { object: { id: 'pi_1', status: 'x', amount: 500, amount_received: 500, metadata: { payment_id: 'p1' } } } });
-    expect(event).toMatchObject({ eventId: 'evt_1', subject: 'payment', status, providerReference: 'pi_1', paymentId: 'p1', occurredAt: new Date(1_700_000_000_000) });
+    const [event] = translateStripeEvent({
+      id: 'evt_1',
+      type,
+      created: 1_700_000_000,
+      data: { object: { id: 'pi_1', status: 'x', amount: 500, amount_received: 500, metadata: { payment_id: 'p1' } } },
+    });
+    expect(event).toMatchObject({
+      eventId: 'evt_1',
+      subject: 'payment',
+      status,
+      providerReference: 'pi_1',
+      paymentId: 'p1',
+      occurredAt: new Date(1_700_000_000_000),
+    });
   });
 
   it('unknown event types say nothing', () => {
@@ -65,7 +89,11 @@ describe('Adyen mapping', () => {
   });
 
   it('a refusal carries its reason code', () => {
-    expect(paymentResult({ resultCode: 'Refused', pspReference: 'PSP1', refusalReasonCode: '24' }, '')).toEqual({ status: 'failed', providerReference: 'PSP1', failureCode: 'Refused:24' });
+    expect(paymentResult({ resultCode: 'Refused', pspReference: 'PSP1', refusalReasonCode: '24' }, '')).toEqual({
+      status: 'failed',
+      providerReference: 'PSP1',
+      failureCode: 'Refused:24',
+    });
   });
 
   const item = (eventCode: string, success: 'true' | 'false', over: Record<string, unknown> = {}) => ({
@@ -80,8 +108,12 @@ describe('Adyen mapping', () => {
   });
 
   it('notifications: AUTHORISATION, CAPTURE, CANCELLATION, REFUND with success true and false', () => {
-    expect(translateAdyenItem(item('AUTHORISATION', 'true', { pspReference: 'PSP1', originalReference: undefined }))).toMatchObject([{ eventId: 'PSP1:AUTHORISATION:true', subject: 'payment', status: 'succeeded', providerReference: 'PSP1', paymentId: 'p1', amount: 700n }]);
-    expect(translateAdyenItem(item('AUTHORISATION', 'false', { pspReference: 'PSP1', reason: 'Not enough balance' }))).toMatchObject([{ status: 'failed', failureCode: 'Refused:Not enough balance' }]);
+    expect(translateAdyenItem(item('AUTHORISATION', 'true', { pspReference: 'PSP1', originalReference: undefined }))).toMatchObject([
+      { eventId: 'PSP1:AUTHORISATION:true', subject: 'payment', status: 'succeeded', providerReference: 'PSP1', paymentId: 'p1', amount: 700n },
+    ]);
+    expect(translateAdyenItem(item('AUTHORISATION', 'false', { pspReference: 'PSP1', reason: 'Not enough balance' }))).toMatchObject([
+      { status: 'failed', failureCode: 'Refused:Not enough balance' },
+    ]);
     expect(translateAdyenItem(item('CAPTURE', 'true'))).toMatchObject([{ subject: 'payment', status: 'succeeded', providerReference: 'PSP1' }]);
     expect(translateAdyenItem(item('CAPTURE', 'false'))).toMatchObject([{ status: 'failed', failureCode: 'capture_failed' }]);
     expect(translateAdyenItem(item('CANCELLATION', 'true'))).toMatchObject([{ status: 'canceled', providerReference: 'PSP1' }]);
@@ -106,24 +138,53 @@ describe('PayPal mapping', () => {
   });
 
   it('orders: buyer needed, approved, completed by capture status, voided', () => {
-    expect(orderResult({ id: 'O1', status: 'PAYER_ACTION_REQUIRED', links: [{ rel: 'payer-action', href: 'https://paypal/x' }] })).toEqual({ status: 'requires_action', providerReference: 'O1', nextAction: { type: 'redirect', url: 'https://paypal/x' } });
+    expect(orderResult({ id: 'O1', status: 'PAYER_ACTION_REQUIRED', links: [{ rel: 'payer-action', href: 'https://paypal/x' }] })).toEqual({
+      status: 'requires_action',
+      providerReference: 'O1',
+      nextAction: { type: 'redirect', url: 'https://paypal/x' },
+    });
     expect(orderResult({ id: 'O1', status: 'APPROVED' }).status).toBe('processing');
-    expect(orderResult({ id: 'O1', status: 'COMPLETED', purchase_units: [{ payments: { captures: [{ id: 'C1', status: 'COMPLETED' }] } }] }).status).toBe('succeeded');
-    expect(orderResult({ id: 'O1', status: 'COMPLETED', purchase_units: [{ payments: { captures: [{ id: 'C1', status: 'PENDING' }] } }] }).status).toBe('processing');
-    expect(orderResult({ id: 'O1', status: 'COMPLETED', purchase_units: [{ payments: { captures: [{ id: 'C1', status: 'DECLINED' }] } }] })).toMatchObject({ status: 'failed', failureCode: 'DECLINED' });
+    expect(orderResult({ id: 'O1', status: 'COMPLETED', purchase_units: [{ payments: { captures: [{ id: 'C1', status: 'COMPLETED' }] } }] }).status).toBe(
+      'succeeded',
+    );
+    expect(orderResult({ id: 'O1', status: 'COMPLETED', purchase_units: [{ payments: { captures: [{ id: 'C1', status: 'PENDING' }] } }] }).status).toBe(
+      'processing',
+    );
+    expect(orderResult({ id: 'O1', status: 'COMPLETED', purchase_units: [{ payments: { captures: [{ id: 'C1', status: 'DECLINED' }] } }] })).toMatchObject({
+      status: 'failed',
+      failureCode: 'DECLINED',
+    });
     expect(orderResult({ id: 'O1', status: 'VOIDED' }).status).toBe('canceled');
   });
 
   it('events: approval asks for a capture; capture completed / denied; refund', () => {
-    const capture = { id: 'C1', status: 'COMPLETED', custom_id: 'p1', amount: { value: '10.00', currency_code: 'EUR' }, supplementary_data: { related_ids: { order_id: 'O1' } } };
-    expect(translatePaypalEvent({ id: 'E1', event_type: 'CHECKOUT.ORDER.APPROVED', resource: { id: 'O1', status: 'APPROVED', purchase_units: [{ custom_id: 'p1' }] } })).toMatchObject([
-      { eventId: 'E1', providerReference: 'O1', paymentId: 'p1', status: 'processing', needsCapture: true },
+    const capture = {
+      id: 'C1',
+      status: 'COMPLETED',
+      custom_id: 'p1',
+      amount: { value: '10.00', currency_code: 'EUR' },
+      supplementary_data: { related_ids: { order_id: 'O1' } },
+    };
+    expect(
+      translatePaypalEvent({
+        id: 'E1',
+        event_type: 'CHECKOUT.ORDER.APPROVED',
+        resource: { id: 'O1', status: 'APPROVED', purchase_units: [{ custom_id: 'p1' }] },
+      }),
+    ).toMatchObject([{ eventId: 'E1', providerReference: 'O1', paymentId: 'p1', status: 'processing', needsCapture: true }]);
+    expect(translatePaypalEvent({ id: 'E2', event_type: 'PAYMENT.CAPTURE.COMPLETED', resource: capture })).toMatchObject([
+      { providerReference: 'O1', status: 'succeeded', amount: 1000n, paymentId: 'p1' },
     ]);
-    expect(translatePaypalEvent({ id: 'E2', event_type: 'PAYMENT.CAPTURE.COMPLETED', resource: capture })).toMatchObject([{ providerReference: 'O1', status: 'succeeded', amount: 1000n, paymentId: 'p1' }]);
-    expect(translatePaypalEvent({ id: 'E3', event_type: 'PAYMENT.CAPTURE.DENIED', resource: capture })).toMatchObject([{ status: 'failed', failureCode: 'DENIED' }]);
-    expect(translatePaypalEvent({ id: 'E4', event_type: 'PAYMENT.CAPTURE.REFUNDED', resource: { id: 'R1', custom_id: 'p1', amount: { value: '2.50', currency_code: 'EUR' } } })).toMatchObject([
-      { subject: 'refund', status: 'refunded', providerReference: 'R1', amount: 250n },
+    expect(translatePaypalEvent({ id: 'E3', event_type: 'PAYMENT.CAPTURE.DENIED', resource: capture })).toMatchObject([
+      { status: 'failed', failureCode: 'DENIED' },
     ]);
+    expect(
+      translatePaypalEvent({
+        id: 'E4',
+        event_type: 'PAYMENT.CAPTURE.REFUNDED',
+        resource: { id: 'R1', custom_id: 'p1', amount: { value: '2.50', currency_code: 'EUR' } },
+      }),
+    ).toMatchObject([{ subject: 'refund', status: 'refunded', providerReference: 'R1', amount: 250n }]);
     expect(translatePaypalEvent({ id: 'E5', event_type: 'BILLING.PLAN.CREATED', resource: {} })).toEqual([]);
   });
 });

@@ -15,9 +15,15 @@ const amount = z.string().regex(/^(0|[1-9][0-9]{0,17})$/, 'amounts are minor uni
 export const RoutingRule = z
   .object({
     connectors: z.array(ConnectorName).min(1),
-    currencies: z.array(z.string().regex(/^[A-Z]{3}$/)).min(1).optional(),
+    currencies: z
+      .array(z.string().regex(/^[A-Z]{3}$/))
+      .min(1)
+      .optional(),
     methods: z.array(PaymentMethod).min(1).optional(),
-    countries: z.array(z.string().regex(/^[A-Z]{2}$/)).min(1).optional(),
+    countries: z
+      .array(z.string().regex(/^[A-Z]{2}$/))
+      .min(1)
+      .optional(),
     minAmount: amount.optional(),
     maxAmount: amount.optional(),
   })

@@ -16,7 +16,17 @@ import { ConnectorError } from './connector';
  */
 
 /** Error codes (on the error or its cause) that mean the request never left this process. */
-const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'ERR_TLS_CERT_ALTNAME_INVALID', 'UND_ERR_CONNECT_TIMEOUT']);
+const NOT_SENT = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 /** The first error code found on an error or along its causes. */
 export function transportCode(error: unknown): string | undefined {
@@ -46,7 +56,13 @@ export function transportError(connector: ConnectorName, error: unknown, operati
 }
 
 /** An HTTP error status that is not a decline, as a ConnectorError. */
-export function statusError(connector: ConnectorName, status: number, providerCode: string | undefined, operation: string, changesState: boolean): ConnectorError {
+export function statusError(
+  connector: ConnectorName,
+  status: number,
+  providerCode: string | undefined,
+  operation: string,
+  changesState: boolean,
+): ConnectorError {
   const code = providerCode ?? `HTTP_${status}`;
   if (status === 429) return new ConnectorError(connector, code, `${connector} ${operation}: rate limited (429)`, true, false);
   if (status >= 500) return new ConnectorError(connector, code, `${connector} ${operation}: provider error ${status}`, true, changesState);

@@ -32,7 +32,13 @@ export class AdyenHttpClient {
     private readonly timeoutMs: number,
   ) {}
 
-  async request(endpoint: string, json: string | Buffer, config: Config, _isApiKeyRequired: boolean, requestOptions: { headers?: Record<string, string>; idempotencyKey?: string; method?: string; params?: Record<string, string> } = {}): Promise<string> {
+  async request(
+    endpoint: string,
+    json: string | Buffer,
+    config: Config,
+    _isApiKeyRequired: boolean,
+    requestOptions: { headers?: Record<string, string>; idempotencyKey?: string; method?: string; params?: Record<string, string> } = {},
+  ): Promise<string> {
     if (!endpoint.startsWith(ADYEN_SDK_CHECKOUT_BASE)) throw new Error('adyen: endpoint outside Checkout');
     const url = new URL(endpoint.slice(ADYEN_SDK_CHECKOUT_BASE.length), this.baseUrl.endsWith('/') ? this.baseUrl : `${this.baseUrl}/`);
     for (const [key, value] of Object.entries(requestOptions.params ?? {})) url.searchParams.set(key, value);

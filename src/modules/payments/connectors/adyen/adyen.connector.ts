@@ -13,7 +13,7 @@ import {
 } from '../connector';
 import { minorUnitsAsJsonNumber, statusError, transportError } from '../transport';
 import { AdyenHttpClient, AdyenHttpError } from './adyen-http-client';
-import { paymentResult, translateAdyenItem, type AdyenNotificationItemLike, type AdyenPaymentResponseLike } from './adyen.mapping';
+import { paymentResult, translateAdyenItem, type AdyenNotificationItemLike } from './adyen.mapping';
 
 export interface AdyenSettings {
   readonly apiKey: string;
@@ -27,8 +27,6 @@ export interface AdyenSettings {
   /** The shopper's return URL when a payment does not name one (Adyen requires it). */
   readonly defaultReturnUrl: string;
 }
-
-type ClientInterface = NonNullable<ConstructorParameters<typeof Client>[1]>;
 
 /**
  * Adyen Checkout (API v72) through the official SDK's PaymentsApi and ModificationsApi, sent
@@ -48,7 +46,7 @@ export class AdyenConnector implements PaymentConnector {
   constructor(private readonly settings: AdyenSettings) {
     const client = new Client(
       { apiKey: settings.apiKey, environment: EnvironmentEnum.TEST, connectionTimeoutMillis: settings.timeoutMs },
-      new AdyenHttpClient(settings.baseUrl, settings.timeoutMs) as unknown as ClientInterface,
+      new AdyenHttpClient(settings.baseUrl, settings.timeoutMs),
     );
     this.checkout = new CheckoutAPI(client);
     this.capabilities = new Set<ConnectorCapability>(['authorize', 'capture', 'cancel', 'refund', ...(settings.hmacKey ? (['webhooks'] as const) : [])]);
@@ -73,7 +71,7 @@ export class AdyenConnector implements PaymentConnector {
     } as unknown as Types.checkout.PaymentRequest;
     try {
       const response = await this.checkout.PaymentsApi.payments(body, { idempotencyKey: request.idempotencyKey });
-      return paymentResult(response as unknown as AdyenPaymentResponseLike, '');
+      return paymentResult(response, '');
     } catch (error) {
       // 422 with a validation code is our error; a refusal is a 200 with resultCode Refused (mapped above)
       throw this.mapError(error, 'authorize', true);
@@ -84,7 +82,10 @@ export class AdyenConnector implements PaymentConnector {
     try {
       await this.checkout.ModificationsApi.captureAuthorisedPayment(
         providerReference,
-        { merchantAccount: this.settings.merchantAccount, amount: { currency, value: minorUnitsAsJsonNumber(this.name, amount) } } as Types.checkout.PaymentCaptureRequest,
+        {
+          merchantAccount: this.settings.merchantAccount,
+          amount: { currency, value: minorUnitsAsJsonNumber(this.name, amount) },
+        },
         { idempotencyKey },
       );
       return { status: 'processing', providerReference };
@@ -97,7 +98,7 @@ export class AdyenConnector implements PaymentConnector {
     try {
       await this.checkout.ModificationsApi.cancelAuthorisedPaymentByPspReference(
         providerReference,
-        { merchantAccount: this.settings.merchantAccount } as Types.checkout.PaymentCancelRequest,
+        { merchantAccount: this.settings.merchantAccount },
         { idempotencyKey },
       );
       return { status: 'processing', providerReference };
@@ -114,7 +115,7 @@ export class AdyenConnector implements PaymentConnector {
           merchantAccount: this.settings.merchantAccount,
           amount: { currency: request.currency, value: minorUnitsAsJsonNumber(this.name, request.amount) },
           reference: request.paymentId,
-        } as Types.checkout.PaymentRefundRequest,
+        },
         { idempotencyKey: request.idempotencyKey },
       );
       return { status: 'processing', providerReference: response.pspReference };

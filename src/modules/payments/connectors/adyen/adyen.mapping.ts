@@ -92,7 +92,9 @@ export function translateAdyenItem(item: AdyenNotificationItemLike): ProviderEve
         },
       ];
     case 'CAPTURE_FAILED':
-      return [{ ...common, providerReference: item.originalReference ?? item.pspReference, subject: 'payment', status: 'failed', failureCode: 'capture_failed' }];
+      return [
+        { ...common, providerReference: item.originalReference ?? item.pspReference, subject: 'payment', status: 'failed', failureCode: 'capture_failed' },
+      ];
     case 'CANCELLATION':
       // a cancellation Adyen refused leaves the payment as it was: nothing to apply
       return success ? [{ ...common, providerReference: item.originalReference ?? item.pspReference, subject: 'payment', status: 'canceled' }] : [];

@@ -26,7 +26,14 @@ export interface PaypalSettings {
 }
 
 /** Declines PayPal answers as 422 issues (a failed payment, not an error of ours). */
-const DECLINE_ISSUES = new Set(['INSTRUMENT_DECLINED', 'PAYER_ACTION_REQUIRED', 'TRANSACTION_REFUSED', 'PAYER_CANNOT_PAY', 'COMPLIANCE_VIOLATION', 'MAX_NUMBER_OF_PAYMENT_ATTEMPTS_EXCEEDED']);
+const DECLINE_ISSUES = new Set([
+  'INSTRUMENT_DECLINED',
+  'PAYER_ACTION_REQUIRED',
+  'TRANSACTION_REFUSED',
+  'PAYER_CANNOT_PAY',
+  'COMPLIANCE_VIOLATION',
+  'MAX_NUMBER_OF_PAYMENT_ATTEMPTS_EXCEEDED',
+]);
 
 /** Renew the cached token this long before PayPal says it expires. */
 const TOKEN_MARGIN_MS = 60_000;
@@ -78,7 +85,10 @@ export class PaypalConnector implements PaymentConnector {
       ],
       payment_source: { paypal: { experience_context: { return_url: returnUrl, cancel_url: returnUrl, user_action: 'PAY_NOW' } } },
     };
-    const answer = await this.call('POST', '/v2/checkout/orders', 'authorize', true, JSON.stringify(body), { 'paypal-request-id': request.idempotencyKey, prefer: 'return=representation' });
+    const answer = await this.call('POST', '/v2/checkout/orders', 'authorize', true, JSON.stringify(body), {
+      'paypal-request-id': request.idempotencyKey,
+      prefer: 'return=representation',
+    });
     if (answer.status === 200 || answer.status === 201) return orderResult(parseJson(this.name, answer, 'authorize', true) as PaypalOrderLike);
     return this.declinedOrThrow(answer, 'authorize', true, '');
   }
@@ -164,7 +174,14 @@ export class PaypalConnector implements PaymentConnector {
   }
 
   /** One authenticated call; a 401 (token revoked or expired early) renews the token and tries once more — PayPal did nothing on a 401. */
-  private async call(method: string, path: string, operation: string, changesState: boolean, body: string | undefined, headers: Record<string, string>): Promise<HttpAnswer> {
+  private async call(
+    method: string,
+    path: string,
+    operation: string,
+    changesState: boolean,
+    body: string | undefined,
+    headers: Record<string, string>,
+  ): Promise<HttpAnswer> {
     for (let attempt = 1; ; attempt++) {
       const token = await this.accessToken(operation);
       let answer: HttpAnswer;

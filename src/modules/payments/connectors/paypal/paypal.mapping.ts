@@ -94,7 +94,11 @@ function captureStatus(capture: PaypalCaptureLike | undefined, providerReference
   }
 }
 
-export function refundResultOf(refund: { readonly id: string; readonly status: string; readonly status_details?: { readonly reason?: string } }): ConnectorRefundResult {
+export function refundResultOf(refund: {
+  readonly id: string;
+  readonly status: string;
+  readonly status_details?: { readonly reason?: string };
+}): ConnectorRefundResult {
   switch (refund.status) {
     case 'COMPLETED':
       return { status: 'succeeded', providerReference: refund.id };
@@ -120,7 +124,17 @@ export function translatePaypalEvent(event: PaypalEventLike): ProviderEvent[] {
     case 'CHECKOUT.ORDER.APPROVED': {
       const order = event.resource as unknown as PaypalOrderLike;
       const paymentId = order.purchase_units?.[0]?.custom_id;
-      return [{ eventId: event.id, providerReference: order.id, ...(paymentId ? { paymentId } : {}), subject: 'payment', status: 'processing', needsCapture: true, occurredAt }];
+      return [
+        {
+          eventId: event.id,
+          providerReference: order.id,
+          ...(paymentId ? { paymentId } : {}),
+          subject: 'payment',
+          status: 'processing',
+          needsCapture: true,
+          occurredAt,
+        },
+      ];
     }
     case 'PAYMENT.CAPTURE.COMPLETED':
     case 'PAYMENT.CAPTURE.DENIED':

@@ -12,7 +12,7 @@ import {
   type RouteRequest,
 } from '../connector';
 import { minorUnitsAsJsonNumber, statusError, transportError } from '../transport';
-import { declineCode, intentResult, refundResult, translateStripeEvent, type StripeEventLike, type StripeIntentLike, type StripeRefundLike } from './stripe.mapping';
+import { declineCode, intentResult, refundResult, translateStripeEvent, type StripeEventLike, type StripeIntentLike } from './stripe.mapping';
 
 export interface StripeSettings {
   readonly secretKey: string;
@@ -53,7 +53,14 @@ export class StripeConnector implements PaymentConnector {
       timeout: settings.timeoutMs,
       telemetry: false,
     });
-    this.capabilities = new Set<ConnectorCapability>(['authorize', 'capture', 'cancel', 'refund', 'status', ...(settings.webhookSecret ? (['webhooks'] as const) : [])]);
+    this.capabilities = new Set<ConnectorCapability>([
+      'authorize',
+      'capture',
+      'cancel',
+      'refund',
+      'status',
+      ...(settings.webhookSecret ? (['webhooks'] as const) : []),
+    ]);
   }
 
   accepts(route: RouteRequest): boolean {
@@ -77,7 +84,7 @@ export class StripeConnector implements PaymentConnector {
         },
         { idempotencyKey: request.idempotencyKey },
       );
-      return intentResult(intent as unknown as StripeIntentLike);
+      return intentResult(intent);
     } catch (error) {
       return this.declinedOrThrow(error, 'authorize', true);
     }
@@ -85,8 +92,12 @@ export class StripeConnector implements PaymentConnector {
 
   async capture(providerReference: string, amount: bigint, _currency: string, idempotencyKey: string): Promise<ConnectorPaymentResult> {
     try {
-      const intent = await this.stripe.paymentIntents.capture(providerReference, { amount_to_capture: minorUnitsAsJsonNumber(this.name, amount) }, { idempotencyKey });
-      return intentResult(intent as unknown as StripeIntentLike);
+      const intent = await this.stripe.paymentIntents.capture(
+        providerReference,
+        { amount_to_capture: minorUnitsAsJsonNumber(this.name, amount) },
+        { idempotencyKey },
+      );
+      return intentResult(intent);
     } catch (error) {
       return this.declinedOrThrow(error, 'capture', true);
     }
@@ -95,7 +106,7 @@ export class StripeConnector implements PaymentConnector {
   async cancel(providerReference: string, idempotencyKey: string): Promise<ConnectorPaymentResult> {
     try {
       const intent = await this.stripe.paymentIntents.cancel(providerReference, {}, { idempotencyKey });
-      return intentResult(intent as unknown as StripeIntentLike);
+      return intentResult(intent);
     } catch (error) {
       throw this.mapError(error, 'cancel', true);
     }
@@ -111,7 +122,7 @@ export class StripeConnector implements PaymentConnector {
         },
         { idempotencyKey: request.idempotencyKey },
       );
-      return refundResult(refund as unknown as StripeRefundLike);
+      return refundResult(refund);
     } catch (error) {
       if (isStripeError(error) && error.type === 'StripeInvalidRequestError' && error.code === 'charge_already_refunded') {
         return { status: 'failed', providerReference: request.providerReference, failureCode: 'charge_already_refunded' };
@@ -122,7 +133,7 @@ export class StripeConnector implements PaymentConnector {
 
   async status(providerReference: string): Promise<ConnectorPaymentResult> {
     try {
-      return intentResult((await this.stripe.paymentIntents.retrieve(providerReference)) as unknown as StripeIntentLike);
+      return intentResult(await this.stripe.paymentIntents.retrieve(providerReference));
     } catch (error) {
       throw this.mapError(error, 'status', false);
     }
@@ -165,7 +176,8 @@ export class StripeConnector implements PaymentConnector {
       default: {
         const status = error.statusCode ?? 500;
         // 409: a request with this idempotency key is still in flight at Stripe
-        if (status === 409) return new ConnectorError(this.name, error.code ?? 'conflict', `stripe ${operation}: concurrent request with this key`, true, changesState);
+        if (status === 409)
+          return new ConnectorError(this.name, error.code ?? 'conflict', `stripe ${operation}: concurrent request with this key`, true, changesState);
         return statusError(this.name, status, error.code ?? undefined, operation, changesState);
       }
     }
