@@ -6,7 +6,7 @@ import { bearer, loginAs } from '../support/auth';
 import { eventually } from '../support/app';
 import { createTestDatabase, sql } from '../support/database';
 import { newUuid } from '../ledger/ledger-support';
-import { ledgerTransfersOf, paymentOf, startPaymentsApp, type PaymentBody, type PaymentsHarness } from './payments-support';
+import { ledgerTransfersOf, paymentEvents, paymentOf, startPaymentsApp, type PaymentBody, type PaymentsHarness } from './payments-support';
 
 describe('payments core: pay-ins and payouts over HTTP, settled on the ledger', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -68,15 +68,21 @@ describe('payments core: pay-ins and payouts over HTTP, settled on the ledger', 
       { from_state: null, to_state: 'created', cause: 'api' },
       { from_state: 'created', to_state: 'succeeded', cause: 'gateway' },
     ]);
-    const events = await sql(db.url, 'select event_type from payments.outbox where aggregate_id = $1 order by id', [res.body.id]);
-    expect(events.map((e) => e.event_type)).toEqual(['payments.payment-created.v1', 'payments.payment-succeeded.v1']);
+    const events = await eventually(
+      () => paymentEvents(db.url, res.body.id),
+      (e) => e.length >= 2,
+    );
+    expect(events).toEqual([
+      { type: 'payments.payment-created.v1', state: 'created', review: null },
+      { type: 'payments.payment-succeeded.v1', state: 'succeeded', review: null },
+    ]);
   });
 
   it('payout: amount + fee held at creation, posted on settlement, the fee to the fee account, exactly one posting each', async () => {
     const bob = await h.customer();
     const account = await h.funded(bob, '10000');
     const beneficiary = await h.beneficiary(bob.id, 'sepa', 'EUR');
-    h.sepa.hold();
+    const reached = h.sepa.hold();
     const res = await h.t
       .http()
       .post('/v1/payouts')
@@ -85,7 +91,9 @@ describe('payments core: pay-ins and payouts over HTTP, settled on the ledger', 
       .send({ accountId: account.id, beneficiaryId: beneficiary, amount: '4000', currency: 'EUR', method: 'sepa', reference: 'Rent' });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ kind: 'payout', state: 'created', fee: '150', beneficiaryId: beneficiary });
-    // Held before the gateway answers: available drops, posted does not.
+    // Held before the gateway answers (its call waits at the gate): available drops, posted does not.
+    await reached;
+    expect((await paymentOf(h.t, bob, res.body.id)).state).toBe('created');
     expect(await h.balances(account.ledgerAccountId)).toEqual({ posted: '10000', pending: '-4150', available: '5850' });
     h.sepa.open();
     await settled(bob, res.body.id);

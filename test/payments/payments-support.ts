@@ -15,14 +15,58 @@ import {
   type RouteRequest,
 } from '@modules/payments/connectors/connector';
 import { ConnectorRegistry } from '@modules/payments/connectors/connector-registry';
-import type { ConnectorName, PaymentMethod } from '@modules/payments/contract';
+import { PAYMENT_EVENTS, type ConnectorName, type PaymentMethod } from '@modules/payments/contract';
 import { ledgerTransferId, type LedgerStep } from '@modules/payments/domain/ledger-ids';
 import { paymentsContext } from '@modules/payments/payments.context';
+import { Injectable, Module } from '@nestjs/common';
+import type { EventEnvelope } from '@shared-kernel';
+import { defineContext } from '@platform/context-definition';
+import { contextSchemaSql } from '@platform/database/context-schema';
+import type { Tx } from '@platform/database/unit-of-work';
 import { Scheduler } from '@platform/jobs/scheduler';
+import { OnIntegrationEvent, type IntegrationEventHandler } from '@platform/messaging/subscriptions';
 import { customer, openCustomerAccount, transfer, type AccountBody, type Customer } from '../accounts/accounts-support';
 import { ledgerClient, newUuid, openAccount } from '../ledger/ledger-support';
 import { startTestApp, type TestApp } from '../support/app';
 import { sql } from '../support/database';
+
+/** A test-only context recording every payments event, as notifications or orders would receive them. */
+@Injectable()
+@OnIntegrationEvent({ context: 'payments_probe', name: 'record', events: [...PAYMENT_EVENTS] })
+class RecordPaymentEvents implements IntegrationEventHandler {
+  async handle(event: EventEnvelope, tx: Tx): Promise<void> {
+    await tx.query('insert into payments_probe.events (event_id, type, subject, data) values ($1, $2, $3, $4)', [
+      event.id,
+      event.type,
+      event.subject,
+      JSON.stringify(event.data),
+    ]);
+  }
+}
+
+@Module({ providers: [RecordPaymentEvents] })
+class PaymentsProbeModule {}
+
+export const paymentsProbe = defineContext({ name: 'payments_probe', module: PaymentsProbeModule });
+
+export async function installPaymentsProbe(databaseUrl: string): Promise<void> {
+  await sql(
+    databaseUrl,
+    [
+      ...contextSchemaSql('payments_probe'),
+      'create table payments_probe.events (seq bigint generated always as identity, event_id uuid, type text, subject text, data jsonb)',
+    ].join(';\n'),
+  );
+}
+
+/** The payment events published for a payment so far (type and the state the view carried), in order. */
+export async function paymentEvents(databaseUrl: string, paymentId: string): Promise<Array<{ type: string; state: string; review: string | null }>> {
+  return sql<{ type: string; state: string; review: string | null }>(
+    databaseUrl,
+    "select type, data->'payment'->>'state' as state, data->'payment'->>'review' as review from payments_probe.events where subject = $1 order by seq",
+    [paymentId],
+  );
+}
 
 /** What the double answers to one call: a result, or an error of each kind a real connector throws. */
 export type Behaviour =
@@ -196,8 +240,9 @@ export interface PaymentsHarness {
  * right after a webhook is stored), which are what production does.
  */
 export async function startPaymentsApp(databaseUrl: string, env: Record<string, string> = {}): Promise<PaymentsHarness> {
+  await installPaymentsProbe(databaseUrl);
   const t = await startTestApp({
-    contexts: [ledgerContext, accountsContext, paymentsContext],
+    contexts: [ledgerContext, accountsContext, paymentsContext, paymentsProbe],
     databaseUrl,
     env: {
       ACCOUNTS_CURRENCIES: 'EUR,USD',
