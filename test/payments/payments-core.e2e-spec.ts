@@ -22,7 +22,7 @@ describe('payments core: pay-ins and payouts over HTTP, settled on the ledger', 
     });
   });
   afterAll(async () => {
-    await h?.t.close();
+    await h?.close();
     await db?.drop();
   });
 

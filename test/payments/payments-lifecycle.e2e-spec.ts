@@ -14,7 +14,7 @@ describe('payments lifecycle: webhooks racing the gateway, status sync, refunds,
     h = await startPaymentsApp(db.url, { PAYMENTS_SYNC_AFTER_SECONDS: '0', PAYMENTS_SYNC_MAX_FAILURES: '3', PAYMENTS_PAYOUT_FEE: '0' });
   });
   afterAll(async () => {
-    await h?.t.close();
+    await h?.close();
     await db?.drop();
   });
 

@@ -231,6 +231,8 @@ export interface PaymentsHarness {
   /** Runs one round of a payments job now. */
   runJob(name: 'payments.dispatch' | 'payments.status-sync' | 'payments.provider-events' | 'payments.refunds'): Promise<void>;
   customer(): Promise<Customer>;
+  /** Opens any gate a failed test left closed (a call waiting there would hold the shutdown), then closes the app. */
+  close(): Promise<void>;
 }
 
 /**
@@ -239,10 +241,11 @@ export interface PaymentsHarness {
  * when a job runs, except the wake-ups after commits (dispatch right after creation, events
  * right after a webhook is stored), which are what production does.
  */
-export async function startPaymentsApp(databaseUrl: string, env: Record<string, string> = {}): Promise<PaymentsHarness> {
-  await installPaymentsProbe(databaseUrl);
+export async function startPaymentsApp(databaseUrl: string, env: Record<string, string> = {}, options: { secondPod?: boolean } = {}): Promise<PaymentsHarness> {
+  // A second "pod" on the same database shares the first one's probe and schema.
+  if (!options.secondPod) await installPaymentsProbe(databaseUrl);
   const t = await startTestApp({
-    contexts: [ledgerContext, accountsContext, paymentsContext, paymentsProbe],
+    contexts: options.secondPod ? [ledgerContext, accountsContext, paymentsContext] : [ledgerContext, accountsContext, paymentsContext, paymentsProbe],
     databaseUrl,
     env: {
       ACCOUNTS_CURRENCIES: 'EUR,USD',
@@ -297,6 +300,11 @@ export async function startPaymentsApp(databaseUrl: string, env: Record<string, 
       return id;
     },
     runJob: (name) => t.app.get(Scheduler).runNow(name),
+    async close() {
+      card.open();
+      sepa.open();
+      await t.close();
+    },
   };
 }
 
