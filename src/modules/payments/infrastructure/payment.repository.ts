@@ -249,7 +249,7 @@ export class PaymentRepository {
       `update payments.payments set lease_until = now() + make_interval(secs => $2::double precision / 1000), dispatch_attempts = dispatch_attempts + 1
        where id in (
          select id from payments.payments
-         where state = 'created' and next_attempt_at <= now() and (lease_until is null or lease_until < now())
+         where state = 'created' and review is null and next_attempt_at <= now() and (lease_until is null or lease_until < now())
            and ($3::uuid[] is null or id = any($3))
          order by next_attempt_at limit $1 for update skip locked)
        returning *`,

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { UnitOfWork } from '@platform/database/unit-of-work';
 import { Scheduler } from '@platform/jobs/scheduler';
 import { ConnectorError } from '@modules/payments/connectors/connector';
 import { PaymentRepository, type PaymentRow } from '@modules/payments/infrastructure/payment.repository';
@@ -28,7 +29,10 @@ export function retryDelayMs(baseMs: number, attempt: number): number {
  *   pinned connector and status sync finds out — never another connector;
  * - safe to retry (every candidate refused before doing anything): due again after a
  *   backoff, unpinned, until PAYMENTS_DISPATCH_MAX_ATTEMPTS, then failed (the hold voided);
- * - refused for good (no connector, a decline thrown as an error): failed.
+ * - refused for good (no connector, a decline thrown as an error): failed;
+ * - our own failure (the database or the ledger unavailable while applying an answer): due
+ *   again with the pin kept (the provider may have done the work; the same key asks it
+ *   again), and after PAYMENTS_DISPATCH_MAX_ATTEMPTS marked for review, never failed.
  *
  * Runs after each creation commits (woken) and on a timer in every process; a lease that
  * runs out (its process died mid-call) makes the payment due again, resent with the same key.
@@ -39,6 +43,7 @@ export class DispatchPaymentsJob implements OnApplicationBootstrap {
   private kickPending = false;
 
   constructor(
+    private readonly uow: UnitOfWork,
     private readonly payments: PaymentRepository,
     private readonly gateway: GatewayCalls,
     private readonly reports: PaymentReports,
@@ -102,6 +107,14 @@ export class DispatchPaymentsJob implements OnApplicationBootstrap {
       // It may have reached the provider: status sync asks (same connector, same key), nothing fails over.
       await this.reports.apply(row.id, { status: 'processing', connector: error.connector }, 'gateway', { outcomeUnknown: true, code: error.code });
       await this.payments.releaseLease(row.id);
+      return;
+    }
+    if (!(error instanceof ConnectorError) && row.dispatch_attempts >= this.config.dispatch.maxAttempts) {
+      // Not the provider's refusal (our side failed, perhaps after the provider did the work): never fail it blindly.
+      await this.uow.run(async (tx) => {
+        const current = (await this.payments.lock(tx, row.id))!;
+        if (current.state === 'created') await this.reports.flagReview(tx, current, `dispatch failed ${row.dispatch_attempts} times on our side`);
+      });
       return;
     }
     const retryable = !(error instanceof ConnectorError) || error.retryable;
