@@ -2,7 +2,8 @@ import { CommandBus } from '@nestjs/cqrs';
 import { SubmitTransfersCommand } from '@modules/ledger/contract';
 import { PaymentReports } from '@modules/payments/application/apply-report/payment-reports';
 import { PaymentLedger } from '@modules/payments/application/payment-ledger';
-import { ledgerTransferId, systemAccountId } from '@modules/payments/domain/ledger-ids';
+import { ledgerTransferId, paymentIdFor, systemAccountId } from '@modules/payments/domain/ledger-ids';
+import { PaymentRepository } from '@modules/payments/infrastructure/payment.repository';
 import { eventually } from '../support/app';
 import { bearer, loginAs } from '../support/auth';
 import { createTestDatabase, sql } from '../support/database';
@@ -155,6 +156,32 @@ describe('payments under races and crashes: nothing settles twice, no hold dangl
     const [count] = await sql(db.url, 'select count(*)::int as n from payments.payments where owner_id = $1', [dave.id]);
     expect(count!.n).toBe(1);
     await stateOf(dave, results.find((r) => r.status === 201)!.body.id, 'succeeded');
+  });
+
+  it('the insert failing after the payout was held: the caller gets an error, no payment exists, and the hold is voided at once', async () => {
+    const frank = await h.customer();
+    const account = await h.funded(frank, '2000');
+    const beneficiary = await h.beneficiary(frank.id);
+    const insert = jest.spyOn(h.t.app.get(PaymentRepository), 'insert').mockRejectedValueOnce(new Error('connection terminated unexpectedly'));
+    try {
+      const key = newUuid();
+      const res = await h.t
+        .http()
+        .post('/v1/payouts')
+        .set(frank.auth)
+        .set('idempotency-key', key)
+        .send({ accountId: account.id, beneficiaryId: beneficiary, amount: '700', currency: 'EUR', method: 'sepa' });
+      expect(res.status).toBe(500);
+      const id = paymentIdFor(frank.id, key);
+      expect(await sql(db.url, 'select id from payments.payments where id = $1', [id])).toEqual([]);
+      expect((await ledgerTransfersOf(db.url, id)).map((t) => [t.step, t.kind])).toEqual([
+        ['hold', 'pending'],
+        ['void', 'void_pending'],
+      ]);
+      expect(await h.balances(account.ledgerAccountId)).toMatchObject({ posted: '2000', pending: '0' });
+    } finally {
+      insert.mockRestore();
+    }
   });
 
   it('two processes dispatching: a payment leased by one is not called by the other', async () => {

@@ -11,7 +11,12 @@ describe('payments lifecycle: webhooks racing the gateway, status sync, refunds,
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    h = await startPaymentsApp(db.url, { PAYMENTS_SYNC_AFTER_SECONDS: '0', PAYMENTS_SYNC_MAX_FAILURES: '3', PAYMENTS_PAYOUT_FEE: '0' });
+    h = await startPaymentsApp(db.url, {
+      PAYMENTS_SYNC_AFTER_SECONDS: '0',
+      PAYMENTS_SYNC_MAX_FAILURES: '3',
+      PAYMENTS_PAYOUT_FEE: '0',
+      PAYMENTS_DISPATCH_MAX_ATTEMPTS: '3',
+    });
   });
   afterAll(async () => {
     await h?.close();
@@ -186,6 +191,27 @@ describe('payments lifecycle: webhooks racing the gateway, status sync, refunds,
       { outcome: 'succeeded', error_code: null },
     ]);
     expect(await postedCount(payment.id)).toBe(1);
+  });
+
+  it('a gateway that keeps refusing (safe to retry): after PAYMENTS_DISPATCH_MAX_ATTEMPTS the payout fails and its hold is released', async () => {
+    const kate = await h.customer();
+    const account = await h.funded(kate, '1000');
+    const beneficiary = await h.beneficiary(kate.id);
+    h.sepa.next(
+      'payout',
+      Array.from({ length: 3 }, () => ({ throws: 'retryable' as const })),
+    );
+    const res = await h.t
+      .http()
+      .post('/v1/payouts')
+      .set(kate.auth)
+      .set('idempotency-key', newUuid())
+      .send({ accountId: account.id, beneficiaryId: beneficiary, amount: '400', currency: 'EUR', method: 'sepa' });
+    const failed = await stateOf(kate, res.body.id, 'failed', 'payments.dispatch');
+    expect(failed.failureCode).toBe('PROVIDER_5XX');
+    const calls = await sql(db.url, 'select outcome from payments.gateway_calls where payment_id = $1', [res.body.id]);
+    expect(calls.map((c) => c.outcome)).toEqual(['retryable', 'retryable', 'retryable']);
+    expect(await h.balances(account.ledgerAccountId)).toMatchObject({ posted: '1000', pending: '0' });
   });
 
   it('status sync converges with the provider, and after N failed polls marks the payment for review (staff see it and can sync it)', async () => {
