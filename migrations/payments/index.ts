@@ -1,4 +1,5 @@
 import { PaymentsSchema1796195358821 } from './1796195358821-payments-schema';
+import { PaymentsCore1796195500000 } from './1796195500000-payments-core';
 
 /** The payments context's migrations (schema `payments`), named in its manifest. */
-export const PAYMENTS_MIGRATIONS = [PaymentsSchema1796195358821];
+export const PAYMENTS_MIGRATIONS = [PaymentsSchema1796195358821, PaymentsCore1796195500000];

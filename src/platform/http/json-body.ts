@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { errorCodes } from 'fastify';
 import { ValidationError } from '@shared-kernel';
+import { keepRawBody } from './raw-body';
 
 /**
  * Bounds of a JSON body's shape, checked on the raw text before it is parsed: recursive code
@@ -139,6 +140,7 @@ export function installJsonBodyParser(fastify: FastifyInstance): void {
       );
       return;
     }
+    keepRawBody(request, body);
     // Fastify's parser answers through done (its return value is nothing to wait for).
     void parse(request, text, done);
   });

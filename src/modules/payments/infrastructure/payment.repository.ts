@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { UnitOfWork, type Sql } from '@platform/database/unit-of-work';
+import { UnitOfWork, type Sql, type Tx } from '@platform/database/unit-of-work';
 import type { ConnectorName, PaymentKind, PaymentMethod, PaymentState, PaymentView } from '../contract';
 
 /** A row of `payments.payments` as pg returns it (bigint columns as strings). */
@@ -26,21 +26,260 @@ export interface PaymentRow {
   review: string | null;
   sync_failures: number;
   request_fingerprint: string;
+  request: Record<string, unknown>;
   reference: string | null;
   processing_since: Date | null;
+  lease_until: Date | null;
+  next_attempt_at: Date;
+  dispatch_attempts: number;
+  next_sync_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }
 
-/** The payments context's SQL on `payments.payments`, read straight into views. */
+export interface NewPaymentRow {
+  readonly id: string;
+  readonly ownerId: string;
+  readonly kind: PaymentKind;
+  readonly method: PaymentMethod;
+  readonly amount: bigint;
+  readonly currency: string;
+  readonly fee: bigint;
+  readonly accountId: string;
+  readonly ledgerAccountId: string;
+  readonly beneficiaryId: string | null;
+  readonly orderId: string | null;
+  readonly fingerprint: string;
+  readonly request: Record<string, unknown>;
+  readonly reference: string | null;
+}
+
+/** Columns a state change may set (never id, owner, amounts as requested). */
+export interface PaymentChanges {
+  state?: PaymentState;
+  connector?: ConnectorName | null;
+  provider_reference?: string | null;
+  next_action?: { type: 'redirect'; url: string } | null;
+  failure_code?: string | null;
+  review?: string | null;
+  sync_failures?: number;
+  refunded_amount?: bigint;
+  processing_since?: Date | null;
+  lease_until?: Date | null;
+  next_attempt_at?: Date;
+  next_sync_at?: Date | null;
+}
+
+export interface TransitionRow {
+  seq: number;
+  from_state: PaymentState | null;
+  to_state: PaymentState;
+  cause: TransitionCause;
+  detail: Record<string, unknown> | null;
+  applied: boolean;
+  at: Date;
+}
+
+export interface GatewayCallRow {
+  connector: string;
+  operation: string;
+  idempotency_key: string;
+  outcome: 'succeeded' | 'failed' | 'retryable' | 'unknown';
+  error_code: string | null;
+  latency_ms: number;
+  at: Date;
+}
+
+export type TransitionCause = 'api' | 'gateway' | 'webhook' | 'sync' | 'job' | 'staff' | 'rail';
+
+/** The payments context's SQL on `payments.payments`, its transitions and gateway calls. */
 @Injectable()
 export class PaymentRepository {
   constructor(private readonly uow: UnitOfWork) {}
 
   /** The payment with this id, or null; in a transaction when one is given. */
   async find(id: string, sql: Sql = this.uow): Promise<PaymentView | null> {
+    const row = await this.findRow(id, sql);
+    return row ? paymentViewOf(row) : null;
+  }
+
+  async findRow(id: string, sql: Sql = this.uow): Promise<PaymentRow | null> {
     const { rows } = await sql.query<PaymentRow>('select * from payments.payments where id = $1', [id]);
-    return rows[0] ? paymentViewOf(rows[0]) : null;
+    return rows[0] ?? null;
+  }
+
+  /** The row, locked for the rest of the transaction: every path that changes a payment starts here. */
+  async lock(tx: Tx, id: string): Promise<PaymentRow | null> {
+    const { rows } = await tx.query<PaymentRow>('select * from payments.payments where id = $1 for update', [id]);
+    return rows[0] ?? null;
+  }
+
+  async findByProviderReference(connector: string, providerReference: string): Promise<PaymentRow | null> {
+    const { rows } = await this.uow.query<PaymentRow>('select * from payments.payments where connector = $1 and provider_reference = $2', [
+      connector,
+      providerReference,
+    ]);
+    return rows[0] ?? null;
+  }
+
+  /** Inserts the payment in state created; null when the id exists (a replay or a conflict: the caller compares). */
+  async insert(tx: Tx, p: NewPaymentRow): Promise<PaymentRow | null> {
+    const { rows } = await tx.query<PaymentRow>(
+      `insert into payments.payments (id, owner_id, kind, method, state, amount, currency, fee, account_id, ledger_account_id,
+                                      beneficiary_id, order_id, request_fingerprint, request, reference)
+       values ($1, $2, $3, $4, 'created', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+       on conflict (id) do nothing returning *`,
+      [
+        p.id,
+        p.ownerId,
+        p.kind,
+        p.method,
+        p.amount.toString(),
+        p.currency,
+        p.fee.toString(),
+        p.accountId,
+        p.ledgerAccountId,
+        p.beneficiaryId,
+        p.orderId,
+        p.fingerprint,
+        JSON.stringify(p.request),
+        p.reference,
+      ],
+    );
+    return rows[0] ?? null;
+  }
+
+  async update(sql: Sql, id: string, changes: PaymentChanges): Promise<PaymentRow> {
+    const entries: Array<[string, unknown]> = Object.entries(changes).filter(([, v]) => v !== undefined);
+    const sets = entries.map(([column], i) => `${column} = $${i + 2}`);
+    const values = entries.map(([column, v]): unknown =>
+      column === 'next_action' && v !== null ? JSON.stringify(v) : typeof v === 'bigint' ? v.toString() : v,
+    );
+    const { rows } = await sql.query<PaymentRow>(`update payments.payments set ${[...sets, 'updated_at = now()'].join(', ')} where id = $1 returning *`, [
+      id,
+      ...values,
+    ]);
+    return rows[0]!;
+  }
+
+  /** Appends to the payment's history (the row is locked, so the sequence cannot race). */
+  async addTransition(
+    tx: Tx,
+    paymentId: string,
+    from: PaymentState | null,
+    to: PaymentState,
+    cause: TransitionCause,
+    detail: Record<string, unknown> | null,
+    applied = true,
+  ): Promise<void> {
+    await tx.query(
+      `insert into payments.payment_transitions (payment_id, seq, from_state, to_state, cause, detail, applied)
+       select $1, coalesce(max(seq), 0) + 1, $2, $3, $4, $5, $6 from payments.payment_transitions where payment_id = $1`,
+      [paymentId, from, to, cause, detail === null ? null : JSON.stringify(detail), applied],
+    );
+  }
+
+  async recordCall(call: {
+    paymentId: string;
+    connector: string;
+    operation: string;
+    idempotencyKey: string;
+    outcome: GatewayCallRow['outcome'];
+    errorCode: string | null;
+    latencyMs: number;
+  }): Promise<void> {
+    await this.uow.query(
+      `insert into payments.gateway_calls (payment_id, connector, operation, idempotency_key, outcome, error_code, latency_ms)
+       values ($1, $2, $3, $4, $5, $6, $7)`,
+      [call.paymentId, call.connector, call.operation, call.idempotencyKey, call.outcome, call.errorCode, Math.round(call.latencyMs)],
+    );
+  }
+
+  async transitions(paymentId: string): Promise<TransitionRow[]> {
+    const { rows } = await this.uow.query<TransitionRow>(
+      'select seq, from_state, to_state, cause, detail, applied, at from payments.payment_transitions where payment_id = $1 order by seq',
+      [paymentId],
+    );
+    return rows;
+  }
+
+  async calls(paymentId: string): Promise<GatewayCallRow[]> {
+    const { rows } = await this.uow.query<GatewayCallRow>(
+      'select connector, operation, idempotency_key, outcome, error_code, latency_ms, at from payments.gateway_calls where payment_id = $1 order by id',
+      [paymentId],
+    );
+    return rows;
+  }
+
+  /** Newest first, by seq; `before` is the seq of the last item of the previous page. */
+  async list(
+    filter: { ownerId?: string; kind?: PaymentKind; state?: PaymentState; review?: boolean },
+    before: bigint | null,
+    limit: number,
+  ): Promise<PaymentRow[]> {
+    const { rows } = await this.uow.query<PaymentRow>(
+      `select * from payments.payments
+       where ($1::uuid is null or owner_id = $1) and ($2::text is null or kind = $2) and ($3::text is null or state = $3)
+         and ($4::boolean is null or (review is not null) = $4) and ($5::bigint is null or seq < $5)
+       order by seq desc limit $6`,
+      [filter.ownerId ?? null, filter.kind ?? null, filter.state ?? null, filter.review ?? null, before?.toString() ?? null, limit],
+    );
+    return rows;
+  }
+
+  /** What the owner has committed of this kind and currency since `since` (failed and canceled payments do not count). */
+  async usage(tx: Tx, ownerId: string, kind: PaymentKind, currency: string, since: 'day' | 'month'): Promise<bigint> {
+    const { rows } = await tx.query<{ total: string }>(
+      `select coalesce(sum(amount), 0)::text as total from payments.payments
+       where owner_id = $1 and kind = $2 and currency = $3 and state not in ('failed', 'canceled')
+         and created_at >= date_trunc($4, now() at time zone 'UTC') at time zone 'UTC'`,
+      [ownerId, kind, currency, since],
+    );
+    return BigInt(rows[0]!.total);
+  }
+
+  /**
+   * Leases up to `limit` payments waiting for their gateway call (state created, due, not
+   * leased): FOR UPDATE SKIP LOCKED, so two processes never call the gateway for the same
+   * payment at once. A process that dies mid-call leaves a lease that runs out; the next
+   * claim calls again with the same provider idempotency key.
+   */
+  async claimDispatch(limit: number, leaseMs: number, ids?: readonly string[]): Promise<PaymentRow[]> {
+    const { rows } = await this.uow.query<PaymentRow>(
+      `update payments.payments set lease_until = now() + make_interval(secs => $2::double precision / 1000), dispatch_attempts = dispatch_attempts + 1
+       where id in (
+         select id from payments.payments
+         where state = 'created' and review is null and next_attempt_at <= now() and (lease_until is null or lease_until < now())
+           and ($3::uuid[] is null or id = any($3))
+         order by next_attempt_at limit $1 for update skip locked)
+       returning *`,
+      [limit, leaseMs, ids ?? null],
+    );
+    return rows;
+  }
+
+  /** Leases payments open at the provider (processing, requires_action) past `afterSeconds`, due for a status poll. */
+  async claimSync(limit: number, leaseMs: number, afterSeconds: number): Promise<PaymentRow[]> {
+    const { rows } = await this.uow.query<PaymentRow>(
+      `update payments.payments set lease_until = now() + make_interval(secs => $2::double precision / 1000)
+       where id in (
+         select id from payments.payments
+         where state in ('processing', 'requires_action') and review is null
+           and coalesce(processing_since, updated_at) <= now() - make_interval(secs => $3::double precision)
+           and coalesce(next_sync_at, now()) <= now() and (lease_until is null or lease_until < now())
+         order by coalesce(next_sync_at, processing_since) limit $1 for update skip locked)
+       returning *`,
+      [limit, leaseMs, afterSeconds],
+    );
+    return rows;
+  }
+
+  async pin(id: string, connector: ConnectorName): Promise<void> {
+    await this.uow.query('update payments.payments set connector = $2, updated_at = now() where id = $1', [id, connector]);
+  }
+
+  async releaseLease(id: string, changes: PaymentChanges = {}): Promise<void> {
+    await this.update(this.uow, id, { ...changes, lease_until: null });
   }
 }
 
