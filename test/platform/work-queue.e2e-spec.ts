@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Module, type OnModuleInit } from '@nestjs/common';
 import Redis from 'ioredis';
+import { createApp, shutdown } from '@app/bootstrap';
 import { defineContext } from '@platform/context-definition';
 import { contextSchemaSql } from '@platform/database/context-schema';
 import { UnitOfWork } from '@platform/database/unit-of-work';
@@ -10,6 +11,7 @@ import { bullPrefix } from '@platform/work-queue/work-queue.providers';
 import { sweepJobName, WorkQueues } from '@platform/work-queue/work-queues';
 import { PAYMENT_JOBS_CONTROLLERS, PAYMENT_JOBS_PROVIDERS } from '@modules/payments/api/payment-jobs.http-controller';
 import { eventually, startTestApp, type TestApp } from '../support/app';
+import { suiteLogger } from '../support/run-logs';
 import { bearer, loginAs } from '../support/auth';
 import { createTestDatabase, sql } from '../support/database';
 import { serviceUrls } from '../support/services';
@@ -342,6 +344,30 @@ describe('work queues on Redis (BullMQ)', () => {
       expect((await runsOf(other.url, 'iso-1')).map((r) => r.instance)).toEqual([c.app.get(FxWork).instance]);
     } finally {
       await c.close();
+    }
+  });
+
+  it('runs no worker in a one-off task (BACKGROUND_WORK false): what it enqueues waits in Redis for a server pod', async () => {
+    // The task is built like the CLI builds it: the first pod's configuration, background off.
+    const task = await createApp(a.config, { contexts: [fxWork], background: false, logger: suiteLogger() });
+    await task.init();
+    try {
+      const queues = task.get(WorkQueues);
+      const pods = [a.app.get(WorkQueues), b.app.get(WorkQueues)];
+      await Promise.all(pods.map((q) => q.stop()));
+      expect(await queues.enqueue('fx_work.once', 'task-1')).toBe(true);
+      // The pods' workers are off and the task has none: the job waits, and a pod (never the task) runs it.
+      await expect(queues.counts('fx_work.once')).resolves.toMatchObject({ waiting: 1, active: 0 });
+      expect(await runsOf(db.url, 'task-1')).toEqual([]);
+      pods.forEach((q) => q.start());
+      const runs = await eventually(
+        () => runsOf(db.url, 'task-1'),
+        (r) => r.length === 1,
+      );
+      expect([a.app.get(FxWork).instance, b.app.get(FxWork).instance]).toContain(runs[0]!.instance);
+      expect(runs[0]!.instance).not.toBe(task.get(FxWork).instance);
+    } finally {
+      await shutdown(task);
     }
   });
 

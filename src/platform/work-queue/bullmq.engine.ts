@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type Redis from 'ioredis';
+import { markFault } from '../faults/infrastructure-fault';
 import { backoffDelay } from './backoff';
 import type { DeadLetteredJob, EngineQueue, QueueCounts, QueueEngine, ResolvedDefinition, WorkJob } from './work-queue.types';
 
@@ -14,28 +15,46 @@ export interface BullConnection {
 }
 
 /**
- * The queues on Redis through BullMQ. One shared connection for the queues' commands (a
- * worker opens its own blocking one); the deployment's REDIS_KEY_PREFIX leads BullMQ's
+ * The queues on Redis through BullMQ. The deployment's REDIS_KEY_PREFIX leads BullMQ's
  * prefix, so deployments and test apps sharing one Redis never see each other's jobs.
+ * Two connections: the workers' (BullMQ requires it to retry forever, and each worker opens
+ * its own blocking one from it), and the producer's for adds, counts and retries, which
+ * gives up after two reconnection attempts like the cache does — an enqueue after a commit
+ * or a staff page must fail fast when Redis is away, not hang (the sweeper covers the enqueue).
  */
 export class BullEngine implements QueueEngine {
   readonly kind = 'bullmq' as const;
   private readonly queues: BullQueue[] = [];
+  private readonly producer: Redis;
 
-  constructor(private readonly bull: BullConnection) {}
+  constructor(private readonly bull: BullConnection) {
+    this.producer = (bull.connection as Redis).duplicate({ lazyConnect: true, maxRetriesPerRequest: 2 });
+  }
 
   open(definition: ResolvedDefinition): EngineQueue {
-    const queue = new BullQueue(definition, this.bull);
+    const queue = new BullQueue(definition, this.bull, this.producer);
     this.queues.push(queue);
     return queue;
   }
 
   async close(): Promise<void> {
     await Promise.all(this.queues.map((q) => q.close()));
-    const client = this.bull.connection as Redis;
-    if (typeof client.quit === 'function' && client.status !== 'end' && client.status !== 'wait') await client.quit().catch(() => client.disconnect());
-    else if (typeof client.disconnect === 'function') client.disconnect();
+    await Promise.all([this.producer, this.bull.connection as Redis].map(quit));
   }
+}
+
+async function quit(client: Redis): Promise<void> {
+  if (client.status === 'end') return;
+  if (client.status === 'wait') return client.disconnect();
+  await client.quit().then(
+    () => undefined,
+    () => client.disconnect(),
+  );
+}
+
+/** Whatever Redis did not answer is an infrastructure fault (503 on the staff routes, a logged miss on enqueue). */
+function redisFault(error: unknown): never {
+  throw markFault(error, 'cache');
 }
 
 class BullQueue implements EngineQueue {
@@ -46,6 +65,7 @@ class BullQueue implements EngineQueue {
   constructor(
     private readonly definition: ResolvedDefinition,
     private readonly bull: BullConnection,
+    private readonly producer: Redis,
   ) {
     this.logger = new Logger(`WorkQueue ${definition.name}`);
   }
@@ -54,7 +74,7 @@ class BullQueue implements EngineQueue {
   private get queue(): Queue {
     if (!this.queueInstance) {
       this.queueInstance = new Queue(this.definition.name, {
-        connection: this.bull.connection,
+        connection: this.producer,
         prefix: this.bull.prefix,
         defaultJobOptions: {
           attempts: this.definition.attempts,
@@ -73,7 +93,7 @@ class BullQueue implements EngineQueue {
 
   async add(id: string, data: unknown): Promise<void> {
     // An existing job id (waiting, active, delayed or failed) makes BullMQ ignore the add.
-    await this.queue.add(this.definition.name, data ?? null, { jobId: id });
+    await this.queue.add(this.definition.name, data ?? null, { jobId: id }).catch(redisFault);
   }
 
   startWorker(run: (job: WorkJob) => Promise<void>): void {
@@ -101,7 +121,7 @@ class BullQueue implements EngineQueue {
   }
 
   async deadLettered(limit: number): Promise<DeadLetteredJob[]> {
-    const jobs = await this.queue.getFailed(0, Math.max(0, limit - 1));
+    const jobs = await this.queue.getFailed(0, Math.max(0, limit - 1)).catch(redisFault);
     return jobs.map((job) => ({
       id: job.id!,
       data: job.data as unknown,
@@ -112,8 +132,8 @@ class BullQueue implements EngineQueue {
   }
 
   async retry(id: string): Promise<boolean> {
-    const job = await this.queue.getJob(id);
-    if (!job || (await job.getState()) !== 'failed') return false;
+    const job = await this.queue.getJob(id).catch(redisFault);
+    if (!job || (await job.getState().catch(redisFault)) !== 'failed') return false;
     try {
       await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
       return true;
@@ -124,7 +144,7 @@ class BullQueue implements EngineQueue {
   }
 
   async counts(): Promise<QueueCounts> {
-    const c = await this.queue.getJobCounts('wait', 'prioritized', 'active', 'delayed', 'failed');
+    const c = await this.queue.getJobCounts('wait', 'prioritized', 'active', 'delayed', 'failed').catch(redisFault);
     return { waiting: (c['wait'] ?? 0) + (c['prioritized'] ?? 0), active: c['active'] ?? 0, delayed: c['delayed'] ?? 0, failed: c['failed'] ?? 0 };
   }
 

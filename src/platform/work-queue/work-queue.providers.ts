@@ -26,7 +26,8 @@ export function workQueueImports(config: AppConfig): DynamicModule[] {
     BullModule.forRootAsync({
       useFactory: (): BullConnection => ({
         // lazyConnect: building the app offline (openapi.json) must not need Redis; BullMQ
-        // connects on first use. maxRetriesPerRequest null: BullMQ's workers require it.
+        // connects on first use. maxRetriesPerRequest null: BullMQ's workers require it (the
+        // engine adds a fail-fast duplicate for producing, see BullEngine).
         connection: new Redis(url, { lazyConnect: true, maxRetriesPerRequest: null }),
         prefix: bullPrefix(config),
       }),

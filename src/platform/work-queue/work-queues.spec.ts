@@ -4,7 +4,7 @@ import { Scheduler } from '../jobs/scheduler';
 import { backoffDelay } from './backoff';
 import { MemoryEngine, type Timer } from './memory.engine';
 import { describeFailure, sweepJobName, WorkQueues } from './work-queues';
-import type { DueWork, WorkJob } from './work-queue.types';
+import type { DueWork, EngineQueue, QueueEngine, WorkJob } from './work-queue.types';
 
 /** A timer the test fires by hand: every delay the queue asked for is visible, nothing waits on the clock. */
 function manualTimer(): { timer: Timer; delays: number[]; fireAll(): void } {
@@ -239,6 +239,31 @@ describe('WorkQueues in process', () => {
     queues.define({ name: 'fx.ok', handler: async () => undefined });
     expect(() => queues.define({ name: 'fx.ok', handler: async () => undefined })).toThrow('twice');
     await expect(queues.enqueue('fx.ok', 'has space')).rejects.toThrow('job id');
+  });
+
+  it('does not fail the caller when the queue is away after its commit: counts the miss and answers false', async () => {
+    const metrics = new Metrics();
+    let add: () => Promise<void> = () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), { code: 'ECONNREFUSED' }));
+    const away: EngineQueue = {
+      add: () => add(),
+      startWorker: () => undefined,
+      stopWorker: async () => undefined,
+      deadLettered: async () => [],
+      retry: async () => false,
+      counts: async () => ({ waiting: 0, active: 0, delayed: 0, failed: 0 }),
+    };
+    const engine: QueueEngine = { kind: 'bullmq', open: () => away, close: async () => undefined };
+    const queues = new WorkQueues(engine, metrics, new Scheduler(metrics, false), { enqueueTimeoutMs: 20 });
+    queues.define({ name: 'fx.away', handler: async () => undefined });
+    await expect(queues.enqueue('fx.away', 'a')).resolves.toBe(false);
+    add = () => new Promise(() => undefined); // Redis that never answers
+    await expect(queues.enqueue('fx.away', 'b')).resolves.toBe(false);
+    add = async () => undefined;
+    await expect(queues.enqueue('fx.away', 'c')).resolves.toBe(true);
+    expect(await metrics.registry.metrics()).toContain('skyro_work_enqueue_failures_total{queue="fx.away"} 2');
+    // Programming errors still throw.
+    await expect(queues.enqueue('fx.unknown', 'a')).rejects.toMatchObject({ code: 'WORK_QUEUE_NOT_FOUND' });
+    await expect(queues.enqueue('fx.away', 'd', { amount: 1n })).rejects.toThrow(TypeError);
   });
 
   it('describes failures without stacks, masked and shortened', () => {

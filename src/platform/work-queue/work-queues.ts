@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Counter, Gauge } from 'prom-client';
 import { NotFoundError } from '@shared-kernel';
+import { describeFault } from '../faults/infrastructure-fault';
 import type { Scheduler } from '../jobs/scheduler';
 import { maskSensitive } from '../logging/sensitive-data';
 import type { Metrics } from '../metrics/metrics';
@@ -9,6 +10,11 @@ import type { DeadLetteredJob, EngineQueue, QueueCounts, QueueDefinition, QueueE
 const QUEUE_NAME = /^[a-z][a-z0-9_]*(\.[a-z0-9_-]+)+$/;
 const JOB_ID = /^[A-Za-z0-9._:-]{1,200}$/;
 const MAX_ERROR_LENGTH = 500;
+
+export interface WorkQueuesOptions {
+  /** Longest an enqueue waits for the queue before it is counted as missed (default 2000). */
+  readonly enqueueTimeoutMs?: number;
+}
 
 interface Registered {
   readonly definition: ResolvedDefinition;
@@ -28,13 +34,23 @@ export class WorkQueues {
   private readonly queues = new Map<string, Registered>();
   private readonly outcomes: Counter<'queue' | 'outcome'>;
   private readonly swept: Counter<'queue'>;
+  private readonly missed: Counter<'queue'>;
+  private readonly enqueueTimeoutMs: number;
   private started = false;
 
   constructor(
     private readonly engine: QueueEngine,
     metrics: Metrics,
     private readonly scheduler: Scheduler,
+    options: WorkQueuesOptions = {},
   ) {
+    this.enqueueTimeoutMs = options.enqueueTimeoutMs ?? 2000;
+    this.missed = new Counter({
+      name: 'skyro_work_enqueue_failures_total',
+      help: 'Enqueues that did not reach the queue (Redis unavailable); the sweeper enqueues that work again from PostgreSQL',
+      labelNames: ['queue'],
+      registers: [metrics.registry],
+    });
     this.outcomes = new Counter({
       name: 'skyro_work_jobs_total',
       help: 'Work-queue job attempts by queue and outcome (completed, failed = will be retried, dead_lettered)',
@@ -96,10 +112,33 @@ export class WorkQueues {
     if (this.started) this.startWorker(registered);
   }
 
-  /** Call after the transaction that made the work due has committed. An id already queued (or dead-lettered) is left alone. */
-  async enqueue(name: string, id: string, data: unknown = null): Promise<void> {
+  /**
+   * Call after the transaction that made the work due has committed. An id already queued
+   * (or dead-lettered) is left alone. Never fails the caller for the queue being away (the
+   * commit has happened; the sweeper will find the work): it logs, counts and answers false.
+   * An unknown queue or a malformed id is a programming error and throws.
+   */
+  async enqueue(name: string, id: string, data: unknown = null): Promise<boolean> {
     if (!JOB_ID.test(id)) throw new Error(`job id ${JSON.stringify(id)} must be 1-200 of A-Z a-z 0-9 . _ : -`);
-    await this.registered(name).queue.add(id, data);
+    const { queue } = this.registered(name);
+    const payload = JSON.stringify(data ?? null); // refuse what the queue could not store (a bigint) before anything else
+    if (payload.length > 10_000) throw new Error(`job ${name}/${id}: data must be ids, not documents (${payload.length} bytes)`);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        queue.add(id, data),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer from the queue within ${this.enqueueTimeoutMs} ms`)), this.enqueueTimeoutMs);
+        }),
+      ]);
+      return true;
+    } catch (error) {
+      this.missed.inc({ queue: name });
+      this.logger.warn({ queue: name, jobId: id, fault: describeFault(error) }, 'enqueue missed: the sweeper will enqueue this work again');
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Runs a queue's sweep now (tests, admin triggers); returns how many due jobs it handed to the queue. */
