@@ -1,8 +1,8 @@
 import { backoffDelay } from './backoff';
 import type { DeadLetteredJob, EngineQueue, QueueCounts, QueueEngine, ResolvedDefinition, WorkJob } from './work-queue.types';
 
-/** Schedules `run` after `ms`; returns a cancel. Tests inject one to see and fire the delays. */
-export type Timer = (run: () => void, ms: number) => () => void;
+/** Schedules `run` after `ms`. Tests inject one to see and fire the delays. */
+export type Timer = (run: () => void, ms: number) => void;
 
 export interface MemoryEngineOptions {
   readonly random?: () => number;
@@ -11,9 +11,7 @@ export interface MemoryEngineOptions {
 }
 
 const realTimer: Timer = (run, ms) => {
-  const handle = setTimeout(run, ms);
-  handle.unref();
-  return () => clearTimeout(handle);
+  setTimeout(run, ms).unref();
 };
 
 interface Entry {
@@ -23,7 +21,6 @@ interface Entry {
   attemptsMade: number;
   error?: string;
   failedAt?: number;
-  cancel?: () => void;
 }
 
 /**
@@ -71,8 +68,9 @@ class MemoryQueue implements EngineQueue {
   }
 
   async stopWorker(): Promise<void> {
+    // Backoff timers keep running (unref'd): a job whose delay passes while stopped waits
+    // for the next start instead of being stranded in `delayed`.
     this.run = undefined;
-    for (const entry of this.entries.values()) entry.cancel?.();
     await Promise.all(this.running);
   }
 
@@ -129,9 +127,8 @@ class MemoryQueue implements EngineQueue {
         return;
       }
       entry.state = 'delayed';
-      entry.cancel = this.timer(
+      this.timer(
         () => {
-          entry.cancel = undefined;
           if (entry.state !== 'delayed') return;
           entry.state = 'waiting';
           this.ready.push(entry.id);

@@ -8,18 +8,16 @@ import type { DueWork, EngineQueue, QueueEngine, WorkJob } from './work-queue.ty
 
 /** A timer the test fires by hand: every delay the queue asked for is visible, nothing waits on the clock. */
 function manualTimer(): { timer: Timer; delays: number[]; fireAll(): void } {
-  const pending: Array<{ run: () => void; cancelled: boolean }> = [];
+  const pending: Array<() => void> = [];
   const delays: number[] = [];
   return {
     delays,
     timer: (run, ms) => {
-      const entry = { run, cancelled: false };
-      pending.push(entry);
+      pending.push(run);
       delays.push(ms);
-      return () => (entry.cancelled = true);
     },
     fireAll() {
-      for (const entry of pending.splice(0)) if (!entry.cancelled) entry.run();
+      for (const run of pending.splice(0)) run();
     },
   };
 }
@@ -230,6 +228,28 @@ describe('WorkQueues in process', () => {
     await new Promise((r) => setImmediate(r));
     expect(runs).toBe(1);
     expect(await queues.counts('fx.idle')).toMatchObject({ waiting: 1 });
+  });
+
+  it('resumes a job whose backoff ended while the workers were stopped', async () => {
+    const { queues, clock } = setup();
+    const attempts: number[] = [];
+    queues.define({
+      name: 'fx.resume',
+      backoff: { baseMs: 1, maxMs: 1 },
+      handler: async (job) => {
+        attempts.push(job.attempt);
+        if (job.attempt === 1) throw new Error('first try fails');
+      },
+    });
+    queues.start();
+    await queues.enqueue('fx.resume', 'r');
+    await settled(queues, 'fx.resume');
+    await queues.stop();
+    clock.fireAll();
+    expect(await queues.counts('fx.resume')).toMatchObject({ waiting: 1, delayed: 0 });
+    queues.start();
+    await settled(queues, 'fx.resume');
+    expect(attempts).toEqual([1, 2]);
   });
 
   it('refuses bad definitions and ids', async () => {
