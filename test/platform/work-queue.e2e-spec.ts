@@ -135,6 +135,18 @@ describe('work queues in process (no REDIS_URL)', () => {
       expect(view.body.queues[0].deadLettered).toEqual([
         expect.objectContaining({ id: 'mem-1', attempts: 3, error: 'PROVIDER_DECLINED: provider declined card [REDACTED-PAN]' }),
       ]);
+      // The staff routes are in the document with their schemas and problem responses.
+      const doc = (await app.http().get('/openapi.json').expect(200)).body as {
+        paths: Record<string, Record<string, { operationId: string; responses: Record<string, { content?: Record<string, unknown> }> }>>;
+      };
+      const list = doc.paths['/v1/admin/payments/jobs']!['get']!;
+      const retry = doc.paths['/v1/admin/payments/jobs/{queue}/{id}/retry']!['post']!;
+      expect([list.operationId, retry.operationId]).toEqual(['listPaymentJobQueues', 'retryPaymentJob']);
+      expect(Object.keys(list.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '403']));
+      expect(Object.keys(retry.responses)).toEqual(expect.arrayContaining(['202', '400', '401', '403', '404']));
+      expect(retry.responses['404']!.content).toHaveProperty(['application/problem+json']);
+      expect(list.responses['200']!.content).toHaveProperty(['application/json']);
+
       await sql(db.url, "update fx_work.flags set failing = false where name = 'poison'");
       await app.http().post('/v1/admin/payments/jobs/payments.fx_poison/mem-1/retry').set(bearer(support.token)).expect(202);
       const runs = await eventually(

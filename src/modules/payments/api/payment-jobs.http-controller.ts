@@ -30,7 +30,7 @@ const DeadLetteredJob = z
   .object({
     id: z.string(),
     data: z.unknown().describe('What the job carries: ids only, the state is in PostgreSQL'),
-    attempts: z.number().int().describe('Attempts made before it was dead-lettered'),
+    attempts: z.number().int().nonnegative().describe('Attempts made before it was dead-lettered'),
     error: z.string().describe('The last error, masked and shortened (no stack)'),
     failedAt: Timestamp,
   })
@@ -38,10 +38,10 @@ const DeadLetteredJob = z
 
 const QueueCounts = z
   .object({
-    waiting: z.number().int(),
-    active: z.number().int(),
-    delayed: z.number().int().describe('Waiting for their retry delay (exponential backoff with jitter)'),
-    failed: z.number().int().describe('Dead-lettered: attempts used up, waiting for staff to retry'),
+    waiting: z.number().int().nonnegative(),
+    active: z.number().int().nonnegative(),
+    delayed: z.number().int().nonnegative().describe('Waiting for their retry delay (exponential backoff with jitter)'),
+    failed: z.number().int().nonnegative().describe('Dead-lettered: attempts used up, waiting for staff to retry'),
   })
   .meta({ id: 'PaymentJobQueueCounts' });
 
