@@ -38,6 +38,8 @@ import { OutboxSignal } from './messaging/outbox-signal';
 import { Metrics } from './metrics/metrics';
 import { MetricsHttpController } from './metrics/metrics.http-controller';
 import { ACTIVE_CONTEXTS, BACKGROUND_WORK, ROOT_LOGGER } from './platform.tokens';
+import { workQueueImports, workQueueProviders } from './work-queue/work-queue.providers';
+import { WorkQueues } from './work-queue/work-queues';
 
 export interface PlatformOptions {
   readonly config: AppConfig;
@@ -70,7 +72,7 @@ export class PlatformModule {
     });
     return {
       module: PlatformModule,
-      imports: [DiscoveryModule, TerminusModule.forRoot({ errorLogStyle: 'json' }), CqrsModule.forRoot()],
+      imports: [DiscoveryModule, TerminusModule.forRoot({ errorLogStyle: 'json' }), CqrsModule.forRoot(), ...workQueueImports(config)],
       controllers: [HealthHttpController, MetricsHttpController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
@@ -157,6 +159,7 @@ export class PlatformModule {
         PermissionCheck,
         RateLimiter,
         Scheduler,
+        ...workQueueProviders,
         Clock,
         OutboxSignal,
         Outbox,
@@ -190,6 +193,7 @@ export class PlatformModule {
         Permissions,
         RateLimiter,
         Scheduler,
+        WorkQueues,
         Clock,
         ...settings.map((s) => s.provide),
       ],

@@ -8,6 +8,7 @@ import { EventDispatcher } from '../messaging/event-dispatcher';
 import { EventTransport } from '../messaging/event-transport';
 import { OutboxRelay } from '../messaging/outbox-relay';
 import { Scheduler } from '../jobs/scheduler';
+import { WorkQueues } from '../work-queue/work-queues';
 
 export type LifecycleState = 'starting' | 'ready' | 'stopping';
 
@@ -32,6 +33,7 @@ export class Lifecycle implements OnApplicationBootstrap, BeforeApplicationShutd
     private readonly scheduler: Scheduler,
     private readonly busServer: BusServer,
     private readonly remoteBus: RemoteBus,
+    private readonly workQueues: WorkQueues,
     @Inject(BACKGROUND_WORK) private readonly background: boolean,
   ) {}
 
@@ -47,6 +49,7 @@ export class Lifecycle implements OnApplicationBootstrap, BeforeApplicationShutd
     await this.transport.start();
     this.relay.start(this.contexts);
     await this.busServer.start();
+    this.workQueues.start();
     this.state = 'ready';
     this.logger.log({ contexts: this.contexts, transport: this.transport.kind, cache: this.cache.kind }, 'platform started');
   }
@@ -60,6 +63,7 @@ export class Lifecycle implements OnApplicationBootstrap, BeforeApplicationShutd
     this.state = 'stopping';
     await this.busServer.stop();
     await this.scheduler.stop();
+    await this.workQueues.stop(); // running jobs finish while the pools and the relay still serve them
     await this.transport.stopConsumers();
     await this.relay.stop();
     await this.transport.close();
@@ -67,6 +71,7 @@ export class Lifecycle implements OnApplicationBootstrap, BeforeApplicationShutd
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.workQueues.close();
     await this.cache.close();
     await this.databases.destroy();
   }
