@@ -416,6 +416,22 @@ describe('orders API', () => {
       expect(res.status).toBe(422);
       expect(res.body).toMatchObject({ code: 'ORDER_TOTAL_ZERO', errors: [expect.objectContaining({ field: 'items' })] });
       expect((await get(zero.id)).body.status).toBe('draft');
+
+      const erin = await customer(t);
+      const erinEur = await openCustomerAccount(t, erin);
+      const order = await draft(erin, erinEur);
+      expect((await t.http().post(`/v1/admin/accounts/${erinEur.id}/freeze`).set(support)).status).toBe(200);
+      const frozen = await post(order.id, 'place', {}, erin.auth);
+      expect(frozen.status).toBe(422);
+      expect(frozen.body).toMatchObject({ code: 'ACCOUNT_NOT_ACTIVE', errors: [expect.objectContaining({ field: 'accountId' })] });
+      expect((await get(order.id, erin.auth)).body.status).toBe('draft');
+    });
+
+    it('lets staff with orders:cancel cancel a customer’s order (reason staff)', async () => {
+      const order = await draft();
+      const cancelled = await post(order.id, 'cancel', undefined, support);
+      expect(cancelled.status).toBe(200);
+      expect(cancelled.body).toMatchObject({ status: 'cancelled', cancelReason: 'staff' });
     });
   });
 

@@ -105,8 +105,7 @@ export class OrdersHttpController {
   @ApiResult(200, OrderView)
   @ApiProblems(400, 404, 409)
   cancel(@CurrentPrincipal() principal: Principal, @ValidParams(OrderIdParams) { id }: z.output<typeof OrderIdParams>): Promise<OrderView> {
-    const staff = principal.kind !== 'user';
-    return this.status.cancel(id, accessibleWith(principal, 'orders:cancel'), actorOf(principal), staff ? 'staff' : 'customer');
+    return this.status.cancel(id, accessibleWith(principal, 'orders:cancel'), actorOf(principal), principal.kind === 'user' ? principal.subject : null);
   }
 
   @Post(':id/refund')
@@ -122,6 +121,7 @@ export class OrdersHttpController {
   @Post(':id/fulfil')
   @HttpCode(200)
   @RequirePermissions('orders:fulfil')
+  @Idempotent()
   @ApiOperation({ operationId: 'fulfilOrder', summary: 'Mark a paid order fulfilled (staff)' })
   @ApiResult(200, OrderView)
   @ApiProblems(400, 404, 409)

@@ -70,9 +70,10 @@ export class ChangeOrderStatus {
     return (await this.repository.view(orderId))!;
   }
 
-  /** draft or placed → cancelled; open payments are cancelled, any captured money refunded. */
-  cancel(orderId: string, authorize: Authorize, actor: string, reason: 'customer' | 'staff'): Promise<OrderView> {
+  /** draft or placed → cancelled; open payments are cancelled, any captured money refunded. `callerId`: the signed-in user, if any (the owner cancelling, or staff). */
+  cancel(orderId: string, authorize: Authorize, actor: string, callerId: string | null): Promise<OrderView> {
     return this.change(orderId, authorize, async (tx, order) => {
+      const reason = callerId === order.ownerId ? 'customer' : 'staff';
       if (await this.transitions.move(tx, order, 'cancelled', { cancelledAt: new Date(this.clock.now()), cancelReason: reason }, actor, reason)) {
         await this.transitions.releasePayments(tx, orderId);
       }

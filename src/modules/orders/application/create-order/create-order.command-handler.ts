@@ -1,12 +1,12 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { v5 as uuidv5 } from 'uuid';
 import { canonicalJson, ConflictError } from '@shared-kernel';
-import { UnitOfWork } from '@platform/database/unit-of-work';
+import { UnitOfWork, type Tx } from '@platform/database/unit-of-work';
 import { Outbox } from '@platform/messaging/outbox';
 import { CreateOrderCommand, OrderCreatedV1, type NewOrder, type OrderView } from '@modules/orders/contract';
 import { totalOf, TotalOutOfRange } from '@modules/orders/domain/order';
 import { totalOutOfRange } from '@modules/orders/domain/order-errors';
-import { OrderRepository, type OrderRecord } from '@modules/orders/infrastructure/order.repository';
+import { OrderRepository, type NewOrderRow, type OrderRecord } from '@modules/orders/infrastructure/order.repository';
 import { PayerAccount } from '../payer-account/payer-account';
 
 /** Namespace of the ids of orders created over HTTP (UUIDv5 of owner and Idempotency-Key). */
@@ -42,19 +42,24 @@ export class CreateOrderCommandHandler implements ICommandHandler<CreateOrderCom
 
   async execute({ id, ownerId, order: wanted }: CreateOrderCommand): Promise<OrderView> {
     const { items, total } = pricedItems(wanted.items);
+    const row = { id, ownerId, accountId: wanted.accountId, currency: wanted.currency, total, reference: wanted.reference ?? null, items };
+    // A retry answers the order it created, even if the account has changed since.
+    const existing = await this.repository.record(id);
+    if (existing) return this.same(existing, row);
     await this.payer.assertPayable(ownerId, wanted.accountId, wanted.currency);
     return this.uow.run(async (tx) => {
-      const row = { id, ownerId, accountId: wanted.accountId, currency: wanted.currency, total, reference: wanted.reference ?? null, items };
       const created = await this.repository.insert(tx, row);
-      if (!created) {
-        const stored = (await this.repository.lock(tx, id))!;
-        if (fingerprint(stored) !== fingerprint(row)) throw new ConflictError('ORDER_EXISTS_WITH_DIFFERENT_FIELDS', `order ${id} exists with other fields`);
-        return (await this.repository.view(id, tx))!;
-      }
+      if (!created) return this.same((await this.repository.lock(tx, id))!, row, tx);
       const view = (await this.repository.view(id, tx))!;
       await this.outbox.append(tx, 'orders', [OrderCreatedV1(id, { order: view })]);
       return view;
     });
+  }
+
+  private async same(stored: OrderRecord, wanted: NewOrderRow, tx?: Tx): Promise<OrderView> {
+    if (fingerprint(stored) !== fingerprint(wanted))
+      throw new ConflictError('ORDER_EXISTS_WITH_DIFFERENT_FIELDS', `order ${stored.id} exists with other fields`);
+    return (await this.repository.view(stored.id, tx))!;
   }
 }
 
