@@ -377,6 +377,23 @@ describe('orders API', () => {
       expect(paid.payments.map((p) => p.state)).toEqual(['succeeded', 'failed', 'succeeded']);
     });
 
+    it('[stand-in] is paid on placing when a pay-in the client posted for the draft already covers it', async () => {
+      const order = await draft(alice, aliceEur, [item('Q', 1, '800')]);
+      const payIn = await t.app.get(CommandBus).execute(
+        new CreatePaymentCommand({
+          id: newId(),
+          ownerId: alice.id,
+          payment: { kind: 'pay_in', accountId: aliceEur.id, amount: '800', currency: 'EUR', method: 'wallet', orderId: order.id },
+        }),
+      );
+      await payments.settle(payIn.id, 'succeeded');
+      const seen = await orderWhen(order.id, (o) => o.payments.some((p) => p.state === 'succeeded'));
+      expect(seen.status).toBe('draft');
+      const placed = await post(order.id, 'place', {});
+      expect(placed.body).toMatchObject({ status: 'paid', paidAmount: '800' });
+      expect((await transitions(order.id)).map((r) => r.to_status)).toEqual(['placed', 'paid']);
+    });
+
     it('[stand-in] places while payments is down: the order is placed, the pay-in requested again by the sweep with the same id, once', async () => {
       const order = await draft();
       const paymentId = payInIdOf(order.id);

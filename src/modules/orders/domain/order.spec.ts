@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { MAX_MINOR_UNITS } from '@shared-kernel';
 import { capturedAmount, isPaidBy, isTerminal, ORDER_STATUSES, totalOf, TotalOutOfRange, transition, type OrderStatus } from './order';
 
@@ -38,6 +39,57 @@ describe('totalOf', () => {
   it('refuses a product past the bound even when the unit price alone fits', () => {
     expect(() => totalOf([{ quantity: 2, unitPrice: MAX_MINOR_UNITS / 2n + 1n }])).toThrow(TotalOutOfRange);
     expect(totalOf([{ quantity: 2, unitPrice: MAX_MINOR_UNITS / 2n }])).toBe(MAX_MINOR_UNITS - 1n);
+  });
+
+  it('agrees with an independent decimal-string model on random orders, failing exactly when the model passes 2^63-1', () => {
+    // Schoolbook decimal arithmetic on strings: no bigint, so it shares nothing with totalOf.
+    const addDecimal = (a: string, b: string): string => {
+      let out = '';
+      let carry = 0;
+      for (let i = a.length - 1, j = b.length - 1; i >= 0 || j >= 0 || carry; i--, j--) {
+        const d = (i >= 0 ? a.charCodeAt(i) - 48 : 0) + (j >= 0 ? b.charCodeAt(j) - 48 : 0) + carry;
+        out = String(d % 10) + out;
+        carry = d >= 10 ? 1 : 0;
+      }
+      return out.replace(/^0+(?=\d)/, '');
+    };
+    const timesDecimal = (a: string, n: number): string => {
+      let acc = '0';
+      let power = a;
+      for (let k = n; k > 0; k = Math.floor(k / 2)) {
+        if (k % 2 === 1) acc = addDecimal(acc, power);
+        power = addDecimal(power, power);
+      }
+      return acc;
+    };
+    const exceeds = (a: string) => a.length > 19 || (a.length === 19 && a > '9223372036854775807');
+    const price = fc.oneof(
+      fc.bigInt({ min: 0n, max: 10_000n }),
+      fc.bigInt({ min: 0n, max: MAX_MINOR_UNITS }),
+      fc.bigInt({ min: MAX_MINOR_UNITS / 3n, max: MAX_MINOR_UNITS }),
+      // Right at the bound, where an off-by-a-few check would show.
+      fc.bigInt({ min: MAX_MINOR_UNITS - 1_000n, max: MAX_MINOR_UNITS }),
+    );
+    const quantity = fc.oneof(fc.constant(1), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 1_000_000 }));
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ quantity, unitPrice: fc.oneof(price, fc.bigInt({ min: 0n, max: 1_000n })) }), { minLength: 1, maxLength: 8 }),
+        (lines) => {
+          let model = '0';
+          let overflowAt = -1;
+          lines.forEach((line, index) => {
+            model = addDecimal(model, timesDecimal(line.unitPrice.toString(), line.quantity));
+            if (overflowAt < 0 && exceeds(model)) overflowAt = index;
+          });
+          if (overflowAt >= 0) {
+            expect(() => totalOf(lines)).toThrow(expect.objectContaining({ index: overflowAt }));
+          } else {
+            expect(totalOf(lines).toString()).toBe(model);
+          }
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 
   it('refuses quantities that are not positive whole numbers and negative prices', () => {
