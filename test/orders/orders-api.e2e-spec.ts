@@ -412,6 +412,40 @@ describe('orders API', () => {
       expect((await standInCalls(db.url, paymentId, 'create')).map((c) => c.outcome)).toEqual(['unavailable', 'ok']);
     });
 
+    it('[stand-in] requests one pay-in when the same order is placed by several requests at once', async () => {
+      const order = await draft();
+      const answers = await Promise.all(Array.from({ length: 5 }, () => placeWithCard(order.id)));
+      expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
+      await t.app.get(Scheduler).runNow(ORDERS_SWEEP_JOB);
+      expect(await standInCalls(db.url, payInIdOf(order.id), 'create')).toHaveLength(1);
+      expect((await transitions(order.id)).map((r) => r.to_status)).toEqual(['placed']);
+      expect((await get(order.id)).body.payments).toEqual([expect.objectContaining({ paymentId: payInIdOf(order.id), state: 'created' })]);
+    });
+
+    it('[stand-in] refunds through an outage: the refund is asked again by the sweep with the same refund id', async () => {
+      const order = await draft();
+      await placeWithCard(order.id);
+      const paymentId = payInIdOf(order.id);
+      await payments.settle(paymentId, 'succeeded');
+      await orderWhen(order.id, (o) => o.status === 'paid');
+      payments.unavailable = true;
+      let refunded;
+      try {
+        refunded = await post(order.id, 'refund');
+      } finally {
+        payments.unavailable = false;
+      }
+      expect(refunded.status).toBe(200);
+      expect(refunded.body).toMatchObject({ status: 'refunded', payments: [{ paymentId, state: 'succeeded' }] });
+      await t.app.get(Scheduler).runNow(ORDERS_SWEEP_JOB);
+      await orderWhen(order.id, (o) => o.payments[0]!.state === 'refunded');
+      await t.app.get(Scheduler).runNow(ORDERS_SWEEP_JOB);
+      const refunds = await standInCalls(db.url, paymentId, 'refund');
+      expect(refunds.map((c) => c.outcome)).toEqual(['unavailable', 'ok']);
+      expect(refunds[0]!.payload['refundId']).toBe(refunds[1]!.payload['refundId']);
+      expect(await sql(db.url, 'select amount::text from payments.stand_in_refunds where payment_id = $1', [paymentId])).toEqual([{ amount: '3000' }]);
+    });
+
     it('cancels a draft without touching payments, and a cancelled order stays cancelled', async () => {
       const order = await draft();
       const cancelled = await post(order.id, 'cancel');
