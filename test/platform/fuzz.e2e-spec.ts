@@ -411,6 +411,8 @@ export function principalOf(seed: Seed, method: string, route: string): Principa
   if (route.startsWith('/v1/ledger/transfers')) return withId(seed.client, 'transfers');
   if (route.startsWith('/v1/ledger/')) return withId(seed.client, 'ledger_accounts');
   if (route.startsWith('/v1/accounts')) return withId(seed.customer.auth, 'customer_accounts');
+  // The customer's own orders; generated ids are someone else's or nobody's: 404 ORDER_NOT_FOUND (/v1/admin/orders: admin, above).
+  if (route.startsWith('/v1/orders')) return { auth: seed.customer.auth };
   // Staff (webhooks:admin) on a partner's endpoint; URLs from the dictionary (a random one is refused by the SSRF guard).
   // The partner registers its own endpoints (staff get 403 WEBHOOK_CLIENT_REQUIRED there).
   if (method === 'post' && route === '/v1/notifications/webhooks/endpoints') return { auth: seed.webhookClient.auth, bind: { 'body.url': 'webhook_urls' } };

@@ -1,16 +1,16 @@
 import { defineContract } from '@shared-kernel';
 import { CreateOrderCommand } from './commands/create-order.command';
-import { OrderCreatedV1 } from './events/order-created.v1.event';
+import { ORDER_EVENTS } from './events/order-events.v1';
 import { GetOrderQuery } from './queries/get-order.query';
 
 export * from './views';
 export * from './commands/create-order.command';
 export * from './queries/get-order.query';
-export * from './events/order-created.v1.event';
+export * from './events/order-events.v1';
 
-/** What orders offers other contexts: these commands and queries (over the bus) and events (topics). */
+/** What orders offers other contexts: these commands and queries (over the bus) and events (topic orders.events). */
 export const ordersContract = defineContract({
   commands: [CreateOrderCommand],
   queries: [GetOrderQuery],
-  events: [OrderCreatedV1],
+  events: [...ORDER_EVENTS],
 });

@@ -7,6 +7,6 @@ export class GetOrderQueryHandler implements IQueryHandler<GetOrderQuery, OrderV
   constructor(private readonly repository: OrderRepository) {}
 
   execute({ id }: GetOrderQuery): Promise<OrderView | null> {
-    return this.repository.find(id);
+    return this.repository.view(id);
   }
 }
