@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AdminPaymentsHttpController } from './api/admin-payments.http-controller';
+import { PAYMENT_JOBS_CONTROLLERS, PAYMENT_JOBS_PROVIDERS } from './api/payment-jobs.http-controller';
 import { PaymentWebhooksHttpController } from './api/payment-webhooks.http-controller';
 import { PaymentsHttpController } from './api/payments.http-controller';
 import { PayoutsHttpController } from './api/payouts.http-controller';
@@ -25,7 +26,7 @@ import { RefundRepository } from './infrastructure/refund.repository';
 import { SqlBeneficiaryLookup } from './infrastructure/sql-beneficiary-lookup';
 
 @Module({
-  controllers: [PaymentsHttpController, PayoutsHttpController, AdminPaymentsHttpController, PaymentWebhooksHttpController],
+  controllers: [PaymentsHttpController, PayoutsHttpController, AdminPaymentsHttpController, PaymentWebhooksHttpController, ...PAYMENT_JOBS_CONTROLLERS],
   providers: [
     PaymentRepository,
     RefundRepository,
@@ -50,6 +51,7 @@ import { SqlBeneficiaryLookup } from './infrastructure/sql-beneficiary-lookup';
     CancelPayment,
     CancelPaymentCommandHandler,
     ReadPayments,
+    ...PAYMENT_JOBS_PROVIDERS,
   ],
 })
 export class PaymentsModule {}
