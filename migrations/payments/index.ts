@@ -1,4 +1,5 @@
 import { PaymentsSchema1796195358821 } from './1796195358821-payments-schema';
+import { BeneficiaryAccountEncryption1796195400000 } from './1796195400000-beneficiary-account-encryption';
 
 /** The payments context's migrations (schema `payments`), named in its manifest. */
-export const PAYMENTS_MIGRATIONS = [PaymentsSchema1796195358821];
+export const PAYMENTS_MIGRATIONS = [PaymentsSchema1796195358821, BeneficiaryAccountEncryption1796195400000];

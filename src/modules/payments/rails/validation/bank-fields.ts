@@ -80,22 +80,27 @@ const ALLOWED: Readonly<Record<Rail, ReadonlySet<keyof BeneficiaryInput>>> = {
  * account number, US; SEPA: an IBAN of a SEPA country, EUR; SWIFT: a BIC and an IBAN where the
  * country has IBANs, else an account number), each checked; every problem names its field.
  */
-export function checkBeneficiary(input: BeneficiaryInput): { ok: true; value: BankDetails } | { ok: false; errors: FieldError[] } {
-  const errors: FieldError[] = [];
+export interface BankFieldError extends FieldError {
+  /** The message without the field's name ("must be …"), for a zod issue on that field. */
+  readonly reason: string;
+}
+
+export function checkBeneficiary(input: BeneficiaryInput): { ok: true; value: BankDetails } | { ok: false; errors: BankFieldError[] } {
+  const errors: BankFieldError[] = [];
+  const fail = (field: string, reason: string, code: string) => errors.push({ field, reason, code, message: `${field} ${reason}` });
   const take = <T>(name: keyof BeneficiaryInput, checked: Checked<T>): T | null => {
     if (checked.ok) return checked.value;
-    errors.push({ field: name, message: `${name} ${checked.message}`, code: checked.code });
+    fail(name, checked.message, checked.code);
     return null;
   };
   const need = (name: keyof BeneficiaryInput): string | null => {
     const v = input[name];
     if (typeof v === 'string') return v;
-    errors.push({ field: name, message: `${name} is required for ${input.rail}`, code: 'FIELD_REQUIRED' });
+    fail(name, `is required for ${input.rail}`, 'FIELD_REQUIRED');
     return null;
   };
   for (const name of ['iban', 'bic', 'routingNumber', 'accountNumber', 'accountType'] as const) {
-    if (input[name] !== undefined && !ALLOWED[input.rail].has(name))
-      errors.push({ field: name, message: `${name} is not used by ${input.rail}`, code: 'FIELD_NOT_USED' });
+    if (input[name] !== undefined && !ALLOWED[input.rail].has(name)) fail(name, `is not used by ${input.rail}`, 'FIELD_NOT_USED');
   }
   const name = take('name', checkAccountName(input.rail, input.name));
   const currency = take('currency', checkRailCurrency(input.rail, input.currency));
@@ -112,19 +117,18 @@ export function checkBeneficiary(input: BeneficiaryInput): { ok: true; value: Ba
     const account = need('accountNumber');
     if (account !== null) accountNumber = take('accountNumber', checkUsAccountNumber(account));
     accountType = input.accountType ?? (input.rail === 'ach' ? 'checking' : null);
-    if (country !== null && country !== 'US') errors.push({ field: 'country', message: `country must be US for ${input.rail}`, code: 'COUNTRY_RAIL_MISMATCH' });
+    if (country !== null && country !== 'US') fail('country', `must be US for ${input.rail}`, 'COUNTRY_RAIL_MISMATCH');
     country = 'US';
   } else if (input.rail === 'sepa') {
     const raw = need('iban');
     if (raw !== null) iban = take('iban', checkIban(raw));
     if (iban !== null && !isSepaIban(iban)) {
-      errors.push({ field: 'iban', message: 'iban is not of a country in the SEPA scheme', code: 'IBAN_NOT_SEPA' });
+      fail('iban', 'is not of a country in the SEPA scheme', 'IBAN_NOT_SEPA');
       iban = null;
     }
     if (input.bic !== undefined) bic = take('bic', checkBic(input.bic));
     if (iban !== null) {
-      if (country !== null && country !== iban.slice(0, 2))
-        errors.push({ field: 'country', message: "country must be the IBAN's country", code: 'COUNTRY_MISMATCH' });
+      if (country !== null && country !== iban.slice(0, 2)) fail('country', "must be the IBAN's country", 'COUNTRY_MISMATCH');
       country = iban.slice(0, 2);
     }
   } else {
@@ -135,21 +139,17 @@ export function checkBeneficiary(input: BeneficiaryInput): { ok: true; value: Ba
     if (ibanCountry) {
       const raw = need('iban');
       if (raw !== null) iban = take('iban', checkIban(raw));
-      if (iban !== null && iban.slice(0, 2) !== country)
-        errors.push({ field: 'iban', message: "iban must be of the beneficiary's country", code: 'COUNTRY_MISMATCH' });
-      if (input.accountNumber !== undefined)
-        errors.push({ field: 'accountNumber', message: 'accountNumber is not used where the country has IBANs: send iban', code: 'FIELD_NOT_USED' });
+      if (iban !== null && iban.slice(0, 2) !== country) fail('iban', "must be of the beneficiary's country", 'COUNTRY_MISMATCH');
+      if (input.accountNumber !== undefined) fail('accountNumber', 'is not used where the country has IBANs: send iban', 'FIELD_NOT_USED');
     } else {
-      if (input.iban !== undefined)
-        errors.push({ field: 'iban', message: 'iban is not used for a country without IBANs: send accountNumber', code: 'FIELD_NOT_USED' });
+      if (input.iban !== undefined) fail('iban', 'is not used for a country without IBANs: send accountNumber', 'FIELD_NOT_USED');
       const raw = need('accountNumber');
       if (raw !== null) accountNumber = take('accountNumber', checkForeignAccountNumber(raw));
     }
   }
   // Without a country of its own, it follows from the IBAN or BIC: when those failed, their problem says enough.
   const derivedFromFailed = country === null && errors.some((e) => e.field === 'iban' || e.field === 'bic');
-  if (!derivedFromFailed && (country === null || !/^[A-Z]{2}$/.test(country)))
-    errors.push({ field: 'country', message: 'country must be an ISO 3166 alpha-2 code', code: 'COUNTRY_REQUIRED' });
+  if (!derivedFromFailed && (country === null || !/^[A-Z]{2}$/.test(country))) fail('country', 'must be an ISO 3166 alpha-2 code', 'COUNTRY_REQUIRED');
   if (errors.length) return { ok: false, errors };
   return { ok: true, value: { rail: input.rail, name: name!, currency: currency!, country: country!, iban, bic, routingNumber, accountNumber, accountType } };
 }
