@@ -35,6 +35,15 @@ export class BeneficiaryCipher {
     return openAead(this.sealKey, sealed, `beneficiary-account:${beneficiaryId}`).toString('utf8');
   }
 
+  /** Seals other records that hold account details (a queued rail payout, a rail file), bound to `aad`. */
+  sealRecord(aad: string, plaintext: string): Buffer {
+    return sealAead(this.sealKey, Buffer.from(plaintext, 'utf8'), `record:${aad}`);
+  }
+
+  openRecord(aad: string, sealed: Buffer): string {
+    return openAead(this.sealKey, sealed, `record:${aad}`).toString('utf8');
+  }
+
   /** One value per rail and account (routing + account number, or IBAN / account number): equal accounts, equal values. */
   lookup(rail: string, account: string): Buffer {
     return createHmac('sha256', this.lookupKey).update(`${rail}\n${account}`).digest();
