@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AchFileError, writeNachaFile, type AchBatchEntry, type AchFileOptions } from '@modules/payments/rails/ach/nacha-writer';
-import { achcli, achcliValidate, checkNacha, MOOV_ACH_VERSION } from './rails-support';
+import { achcli, achcliValidate, achkitValidate, ACHKIT_VERSION, checkNacha, MOOV_ACH_VERSION } from './rails-support';
 
 /*
  * NACHA files from the writer, read back by checks that share no code with it: moov-io/ach's
@@ -136,6 +136,34 @@ describe('NACHA files', () => {
     } catch (error) {
       expect((error as Error).message).not.toContain('12 ');
     }
+  });
+
+  it(`achkit ${ACHKIT_VERSION} (PyPI) accepts the files and rejects corrupted ones — or the run says why it is not there`, async () => {
+    const offsetAccount = { routingNumber: '021000021', accountNumber: '5550001111', accountType: 'checking' as const, name: 'SKYRO' };
+    const many = Array.from({ length: 23 }, (_, i) => entry({ identification: `P${i}`, amount: BigInt(i + 1), remittance: i % 2 ? `ref ${i}` : undefined }));
+    const files = [
+      writeNachaFile(OPTIONS, ENTRIES).content,
+      writeNachaFile({ ...OPTIONS, offsetAccount }, ENTRIES).content,
+      writeNachaFile(OPTIONS, many).content,
+    ];
+    const first = await achkitValidate(files[0]!);
+    if (first.ok === null) {
+      console.warn(`achkit not available, NACHA files checked by the independent reader only: ${first.reason}`);
+      expect(first.reason).toMatch(/achkit/);
+      return;
+    }
+    for (const content of files) expect(await achkitValidate(content)).toEqual({ ok: true, codes: [] });
+    const lines = files[0]!.split('\n');
+    const control = lines.findIndex((l) => l.startsWith('8'));
+    const badTotal = [...lines];
+    badTotal[control] = badTotal[control]!.slice(0, 20) + '999999999999' + badTotal[control]!.slice(32);
+    expect(await achkitValidate(badTotal.join('\n'))).toMatchObject({ ok: false, codes: expect.arrayContaining(['BAD_BATCH_DEBIT']) });
+    const entryLine = lines.findIndex((l) => l.startsWith('6'));
+    const badRouting = [...lines];
+    badRouting[entryLine] = badRouting[entryLine]!.slice(0, 11) + '4' + badRouting[entryLine]!.slice(12);
+    expect(await achkitValidate(badRouting.join('\n'))).toMatchObject({ ok: false, codes: expect.arrayContaining(['BAD_ROUTING_CHECKSUM']) });
+    // One padding record fewer: no longer a whole block.
+    expect(await achkitValidate(lines.filter(Boolean).slice(0, -1).join('\n'))).toMatchObject({ ok: false, codes: expect.arrayContaining(['BAD_BLOCKING']) });
   });
 
   it(`moov-io/ach ${MOOV_ACH_VERSION} (achcli) accepts the files and rejects a corrupted one — or the run says why it could not be built`, async () => {

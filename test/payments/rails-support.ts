@@ -11,7 +11,11 @@ import { promisify } from 'node:util';
  *    ~/.cache/skyro/go-bin (CI builds it once per machine). Where the module cannot be
  *    fetched (the proxy here answers 403 for github.com/moov-io/ach), `achcli()` answers null
  *    with the reason, and the tests say so and rely on the second check.
- * 2. An independent NACHA reader written from the Nacha record layouts (positions, counts,
+ * 2. achkit (PyPI, a small third-party NACHA parser and validator: record lengths, blocking,
+ *    routing checksums, batch and file counts, hashes and totals), installed once into a
+ *    virtualenv under ~/.cache/skyro; `achkitValidate()` answers null with the reason when
+ *    Python or the package cannot be had.
+ * 3. An independent NACHA reader written from the Nacha record layouts (positions, counts,
  *    hashes, totals, blocking), written separately from src/modules/payments/rails/ach.
  */
 
@@ -37,6 +41,47 @@ export function achcli(): Promise<{ path: string } | { path: null; reason: strin
     return existsSync(path) ? { path } : { path: null, reason: 'go install finished without an achcli binary' };
   })();
   return built;
+}
+
+export const ACHKIT_VERSION = '0.2.0';
+const ACHKIT_VENV = join(homedir(), '.cache', 'skyro', `achkit-${ACHKIT_VERSION}`);
+let achkitReady: Promise<{ python: string } | { python: null; reason: string }> | undefined;
+
+function achkit(): Promise<{ python: string } | { python: null; reason: string }> {
+  achkitReady ??= (async () => {
+    const python = join(ACHKIT_VENV, 'bin', 'python');
+    try {
+      if (!existsSync(python)) await run('python3', ['-m', 'venv', ACHKIT_VENV], { timeout: 120_000 });
+      await run(python, ['-c', 'import achkit'], { timeout: 30_000 }).catch(() =>
+        run(join(ACHKIT_VENV, 'bin', 'pip'), ['install', '-q', `achkit==${ACHKIT_VERSION}`], { timeout: 300_000 }),
+      );
+      await run(python, ['-c', 'import achkit'], { timeout: 30_000 });
+      return { python };
+    } catch (error) {
+      return {
+        python: null,
+        reason: `achkit ${ACHKIT_VERSION} could not be installed: ${String((error as { stderr?: string }).stderr ?? error).split('\n')[0]}`,
+      };
+    }
+  })();
+  return achkitReady;
+}
+
+/** achkit.validate on a file's text: its verdict and error codes, or null and why achkit is not there. */
+export async function achkitValidate(content: string): Promise<{ ok: boolean; codes: string[] } | { ok: null; reason: string }> {
+  const tool = await achkit();
+  if (tool.python === null) return { ok: null, reason: tool.reason };
+  const script =
+    'import sys, json, achkit; r = achkit.validate(sys.stdin.read()); print(json.dumps({"ok": r["ok"], "codes": [e["code"] for e in r["errors"]]}))';
+  const child = execFile(tool.python, ['-c', script], { timeout: 60_000 });
+  const output = new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`achkit exited with ${code}`))));
+  });
+  child.stdin!.end(content);
+  return JSON.parse(await output) as { ok: boolean; codes: string[] };
 }
 
 /**
