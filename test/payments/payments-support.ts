@@ -1,3 +1,5 @@
+import { CreateBeneficiaryRequest } from '@modules/payments/beneficiaries/beneficiaries.dto';
+import { SavedBeneficiaries } from '@modules/payments/beneficiaries/saved-beneficiaries';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { accountsContext } from '@modules/accounts/accounts.context';
 import { ledgerContext } from '@modules/ledger/ledger.context';
@@ -26,7 +28,7 @@ import type { Tx } from '@platform/database/unit-of-work';
 import { Scheduler } from '@platform/jobs/scheduler';
 import { OnIntegrationEvent, type IntegrationEventHandler } from '@platform/messaging/subscriptions';
 import { customer, openCustomerAccount, transfer, type AccountBody, type Customer } from '../accounts/accounts-support';
-import { ledgerClient, newUuid, openAccount } from '../ledger/ledger-support';
+import { ledgerClient, openAccount } from '../ledger/ledger-support';
 import { startTestApp, type TestApp } from '../support/app';
 import { sql } from '../support/database';
 
@@ -288,16 +290,13 @@ export async function startPaymentsApp(databaseUrl: string, env: Record<string, 
       return (res.body as { balances: { posted: string; pending: string; available: string } }).balances;
     },
     async beneficiary(ownerId, rail = 'sepa', currency = 'EUR') {
-      const id = newUuid();
-      await sql(
-        databaseUrl,
-        `insert into payments.beneficiaries (id, owner_id, name, rail, currency, country, iban, bic, routing_number, account_number, account_type)
-         values ($1, $2, 'Erika Mustermann', $3, $4, $5, $6, $7, $8, $9, $10)`,
+      // Saved through the beneficiaries part itself: account numbers are sealed there.
+      const details = CreateBeneficiaryRequest.parse(
         rail === 'ach'
-          ? [id, ownerId, rail, currency, 'US', null, null, '011000015', '123456789', 'checking']
-          : [id, ownerId, rail, currency, 'DE', 'DE89370400440532013000', 'COBADEFFXXX', null, null, null],
+          ? { rail, name: 'ERIKA MUSTERMANN', currency, routingNumber: '011000015', accountNumber: '123456789', accountType: 'checking' }
+          : { rail, name: 'Erika Mustermann', currency, iban: 'DE89370400440532013000', bic: 'COBADEFFXXX' },
       );
-      return id;
+      return (await t.app.get(SavedBeneficiaries).create(ownerId, details)).id;
     },
     runJob: (name) => t.app.get(Scheduler).runNow(name),
     async close() {

@@ -1,4 +1,5 @@
-import { ConfigError, defineConfig, int, list, minorUnits, url, type ConfigOf, type ConfigReadContext } from '@platform/config/config-slice';
+import { join } from 'node:path';
+import { ConfigError, defineConfig, int, key32, list, minorUnits, url, type ConfigOf, type ConfigReadContext } from '@platform/config/config-slice';
 import { z } from 'zod';
 import type { AdyenSettings } from './connectors/adyen/adyen.connector';
 import type { BreakerSettings } from './connectors/circuit-breaker';
@@ -31,27 +32,40 @@ export const paymentsConfig = defineConfig(
     PAYMENTS_EVENTS_MAX_ATTEMPTS: int(1, 1000).default(10),
     // --- connectors: gateways, routing, breaker (block below) ---
     ...CONNECTOR_VARIABLES(),
+    // --- beneficiaries: the key that seals saved account numbers ---
+    PAYMENTS_BENEFICIARY_KEY: key32.optional(),
   },
-  (e, context) => ({
-    /** Items per page when the context lists its payments. */
-    pageSize: e.PAYMENTS_PAGE_SIZE,
-    /** Minor units of the payment's currency: one payment, and a user's payments (pay-ins and payouts apart) per calendar day and month (UTC). */
-    limits: { perPayment: e.PAYMENTS_LIMIT_PER_PAYMENT, perDay: e.PAYMENTS_LIMIT_PER_DAY, perMonth: e.PAYMENTS_LIMIT_PER_MONTH },
-    /** Charged to the customer on each payout's settlement, minor units of its currency (held with the amount). */
-    payoutFee: e.PAYMENTS_PAYOUT_FEE,
-    /** How long a payout's (and a refund's) ledger hold lives if nothing posts or voids it: the backstop for a hold a crash left behind. */
-    holdTimeoutSeconds: e.PAYMENTS_HOLD_TIMEOUT_SECONDS,
-    dispatch: {
-      intervalMs: e.PAYMENTS_DISPATCH_INTERVAL_MS,
-      leaseMs: e.PAYMENTS_DISPATCH_LEASE_MS,
-      maxAttempts: e.PAYMENTS_DISPATCH_MAX_ATTEMPTS,
-      retryBaseMs: e.PAYMENTS_RETRY_BASE_MS,
-    },
-    sync: { intervalMs: e.PAYMENTS_SYNC_INTERVAL_MS, afterSeconds: e.PAYMENTS_SYNC_AFTER_SECONDS, maxFailures: e.PAYMENTS_SYNC_MAX_FAILURES },
-    providerEvents: { intervalMs: e.PAYMENTS_EVENTS_INTERVAL_MS, maxAttempts: e.PAYMENTS_EVENTS_MAX_ATTEMPTS },
-    /** The gateway connectors, routing and breaker (block "connectors" below). */
-    connectors: connectorSettings(e, context),
-  }),
+  (e, context) => {
+    if (context.env === 'production' && !e.PAYMENTS_BENEFICIARY_KEY)
+      throw new ConfigError('Invalid configuration: PAYMENTS_BENEFICIARY_KEY is required in production');
+    return {
+      /** Items per page when the context lists its payments. */
+      pageSize: e.PAYMENTS_PAGE_SIZE,
+      /** Minor units of the payment's currency: one payment, and a user's payments (pay-ins and payouts apart) per calendar day and month (UTC). */
+      limits: { perPayment: e.PAYMENTS_LIMIT_PER_PAYMENT, perDay: e.PAYMENTS_LIMIT_PER_DAY, perMonth: e.PAYMENTS_LIMIT_PER_MONTH },
+      /** Charged to the customer on each payout's settlement, minor units of its currency (held with the amount). */
+      payoutFee: e.PAYMENTS_PAYOUT_FEE,
+      /** How long a payout's (and a refund's) ledger hold lives if nothing posts or voids it: the backstop for a hold a crash left behind. */
+      holdTimeoutSeconds: e.PAYMENTS_HOLD_TIMEOUT_SECONDS,
+      dispatch: {
+        intervalMs: e.PAYMENTS_DISPATCH_INTERVAL_MS,
+        leaseMs: e.PAYMENTS_DISPATCH_LEASE_MS,
+        maxAttempts: e.PAYMENTS_DISPATCH_MAX_ATTEMPTS,
+        retryBaseMs: e.PAYMENTS_RETRY_BASE_MS,
+      },
+      sync: { intervalMs: e.PAYMENTS_SYNC_INTERVAL_MS, afterSeconds: e.PAYMENTS_SYNC_AFTER_SECONDS, maxFailures: e.PAYMENTS_SYNC_MAX_FAILURES },
+      providerEvents: { intervalMs: e.PAYMENTS_EVENTS_INTERVAL_MS, maxAttempts: e.PAYMENTS_EVENTS_MAX_ATTEMPTS },
+      /** The gateway connectors, routing and breaker (block "connectors" below). */
+      connectors: connectorSettings(e, context),
+      beneficiaries: {
+        env: context.env,
+        /** Encrypts saved account numbers and IBANs (AES-256-GCM) and keys their lookup HMAC. Absent: see keyFile. */
+        key: e.PAYMENTS_BENEFICIARY_KEY,
+        /** Without a configured key: development keeps a generated one here; tests use a fixed, public one. */
+        keyFile: join(context.dataDir, 'payments-beneficiary-key'),
+      },
+    };
+  },
 );
 export type PaymentsConfig = ConfigOf<typeof paymentsConfig>;
 

@@ -4,6 +4,7 @@ import { PAYMENT_JOBS_CONTROLLERS, PAYMENT_JOBS_PROVIDERS } from './api/payment-
 import { PaymentWebhooksHttpController } from './api/payment-webhooks.http-controller';
 import { PaymentsHttpController } from './api/payments.http-controller';
 import { PayoutsHttpController } from './api/payouts.http-controller';
+import { BENEFICIARY_PROVIDERS, BeneficiariesHttpController, BeneficiaryDirectory } from './beneficiaries/beneficiaries.providers';
 import { PaymentReports } from './application/apply-report/payment-reports';
 import { BeneficiaryLookup } from './application/beneficiary-lookup';
 import { CancelPayment, CancelPaymentCommandHandler } from './application/cancel-payment/cancel-payment';
@@ -23,10 +24,16 @@ import { ConnectorRouter } from './connectors/connector-router';
 import { PaymentRepository } from './infrastructure/payment.repository';
 import { ProviderEventRepository } from './infrastructure/provider-event.repository';
 import { RefundRepository } from './infrastructure/refund.repository';
-import { SqlBeneficiaryLookup } from './infrastructure/sql-beneficiary-lookup';
 
 @Module({
-  controllers: [PaymentsHttpController, PayoutsHttpController, AdminPaymentsHttpController, PaymentWebhooksHttpController, ...PAYMENT_JOBS_CONTROLLERS],
+  controllers: [
+    PaymentsHttpController,
+    PayoutsHttpController,
+    AdminPaymentsHttpController,
+    PaymentWebhooksHttpController,
+    BeneficiariesHttpController,
+    ...PAYMENT_JOBS_CONTROLLERS,
+  ],
   providers: [
     PaymentRepository,
     RefundRepository,
@@ -35,8 +42,8 @@ import { SqlBeneficiaryLookup } from './infrastructure/sql-beneficiary-lookup';
     ConnectorRegistry,
     ConnectorRouter,
     ConfiguredConnectors,
-    // The beneficiaries part (BeneficiaryDirectory) replaces this binding when it is wired.
-    { provide: BeneficiaryLookup, useClass: SqlBeneficiaryLookup },
+    ...BENEFICIARY_PROVIDERS,
+    { provide: BeneficiaryLookup, useExisting: BeneficiaryDirectory },
     PaymentsSignal,
     PaymentLedger,
     PaymentReports,

@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { Id, SequenceCursor, Timestamp } from '@shared-kernel';
+import { RAIL_TEXT, RAILS } from '../rails/validation/bank-details';
+import { checkBeneficiary, type BankDetails } from '../rails/validation/bank-fields';
+
+/* The beneficiaries API's HTTP shapes. Account numbers and IBANs come in, never go out. */
+
+export const BeneficiaryRail = z
+  .enum(RAILS as ['ach', 'wire', 'sepa', 'swift'])
+  .describe('ach and wire: US (routing + account number, USD); sepa: IBAN in EUR; swift: BIC and IBAN or account number');
+
+const latin = (max: number) => z.string().max(max).regex(RAIL_TEXT.swift.charset, `must use only ${RAIL_TEXT.swift.charsetName}`);
+
+/** CBPR+ structured postal address (SWIFT and wires): town and country at least. */
+export const PostalAddress = z
+  .strictObject({
+    streetName: latin(70).optional(),
+    buildingNumber: latin(16).optional(),
+    postCode: latin(16).optional(),
+    townName: latin(35).min(1),
+    country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 code'),
+  })
+  .meta({ id: 'BeneficiaryAddress' });
+export type PostalAddress = z.infer<typeof PostalAddress>;
+
+export interface CreateBeneficiary extends BankDetails {
+  readonly address: PostalAddress | null;
+}
+
+export const CreateBeneficiaryRequest = z
+  .strictObject({
+    rail: BeneficiaryRail,
+    name: z.string().max(200).describe("Account holder's name, in the rail's character set (SEPA 70, SWIFT and wire 140, ACH 22 characters)"),
+    currency: z.string().max(3).describe('ISO 4217; SEPA EUR, ACH and wire USD'),
+    country: z.string().max(2).optional().describe('ISO 3166 alpha-2; follows from the IBAN or BIC when absent; US for ACH and wire'),
+    iban: z.string().max(64).optional().describe('sepa (required), swift (required where the country has IBANs)'),
+    bic: z.string().max(16).optional().describe('swift (required), sepa (optional)'),
+    routingNumber: z.string().max(16).optional().describe('ach, wire: ABA routing number'),
+    accountNumber: z.string().max(64).optional().describe('ach, wire: 4-17 digits; swift to a country without IBANs: 4-34 letters and digits'),
+    accountType: z.enum(['checking', 'savings']).optional().describe('ach (default checking), wire'),
+    address: PostalAddress.optional().describe('swift and wire: the creditor postal address CBPR+ asks for'),
+  })
+  .transform((input, ctx): CreateBeneficiary => {
+    const checked = checkBeneficiary(input);
+    if (input.address && input.rail !== 'swift' && input.rail !== 'wire')
+      ctx.addIssue({ code: 'custom', path: ['address'], message: `is not used by ${input.rail}` });
+    if (!checked.ok) {
+      for (const e of checked.errors) ctx.addIssue({ code: 'custom', path: [e.field], message: e.reason, params: { code: e.code } });
+      return z.NEVER;
+    }
+    return { ...checked.value, address: input.address ?? null };
+  })
+  .meta({
+    id: 'CreateBeneficiaryRequest',
+    examples: [
+      { rail: 'sepa', name: 'Jean Dupont', currency: 'EUR', iban: 'FR14 2004 1010 0505 0001 3M02 606' },
+      { rail: 'ach', name: 'Jane Roe', currency: 'USD', routingNumber: '011000015', accountNumber: '123456789', accountType: 'checking' },
+    ],
+  });
+
+export const BeneficiaryView = z
+  .object({
+    id: Id,
+    rail: BeneficiaryRail,
+    name: z.string(),
+    currency: z.string(),
+    country: z.string(),
+    bic: z.string().nullable(),
+    routingNumber: z.string().nullable().describe('ABA routing numbers are public bank identifiers'),
+    accountType: z.enum(['checking', 'savings']).nullable(),
+    account: z
+      .object({
+        kind: z.enum(['iban', 'account_number']),
+        last4: z.string().describe('Last four characters'),
+        masked: z.string().meta({ example: 'FR••••2606' }),
+      })
+      .describe('Only the masked form: the full account number or IBAN is never answered'),
+    address: PostalAddress.nullable(),
+    createdAt: Timestamp,
+  })
+  .meta({ id: 'Beneficiary' });
+export type BeneficiaryView = z.infer<typeof BeneficiaryView>;
+
+export const BeneficiaryIdParams = z.strictObject({ id: Id });
+
+export const BeneficiaryListQuery = z.strictObject({
+  cursor: SequenceCursor.optional().describe('nextCursor of the previous page'),
+  limit: z.coerce.number().int().min(1).max(100).optional().describe('Page size (default 20)'),
+});
+
+export const BeneficiaryPage = z
+  .object({
+    items: z.array(BeneficiaryView).describe('Newest first'),
+    nextCursor: z.string().nullable().describe('Pass as cursor for the next page; null at the end'),
+  })
+  .meta({ id: 'BeneficiaryPage' });
+export type BeneficiaryPage = z.infer<typeof BeneficiaryPage>;
