@@ -32,7 +32,7 @@ describe('route exposure', () => {
   });
 
   it("puts every public route under one of the chart's public paths", () => {
-    expect(PUBLIC_PATHS).toEqual(['/health', '/.well-known', '/v1/auth', '/v1/notifications/callbacks', '/auth']);
+    expect(PUBLIC_PATHS).toEqual(['/health', '/.well-known', '/v1/auth', '/v1/notifications/callbacks', '/v1/payment-webhooks', '/auth']);
     const misplaced = Object.entries(paths).flatMap(([path, operations]) =>
       Object.entries(operations)
         .filter(([, op]) => !op.security?.length)
