@@ -124,6 +124,7 @@ describe('admin:create (the first administrator)', () => {
       NODE_ENV: 'production',
       NOTIFICATIONS_SMTP_URL: 'smtp://127.0.0.1:2525',
       NOTIFICATIONS_WEBHOOKS_SECRET_KEY: Buffer.alloc(32, 7).toString('base64'),
+      PAYMENTS_BENEFICIARY_KEY: Buffer.alloc(32, 9).toString('base64'),
     };
     const refused = await runCli(['admin:create', '--email', email, '--password-file', passwordFile(PASSWORD)], production);
     expect(refused.code).toBe(77);
