@@ -357,6 +357,8 @@ const DOMAIN_400: Record<string, string> = {
   'PATCH /v1/notifications/webhooks/endpoints/{id}': 'WEBHOOK_URL_NOT_HTTPS, WEBHOOK_URL_FORBIDDEN, WEBHOOK_URL_UNRESOLVABLE',
   'GET /v1/accounts/{id}/statements': 'STATEMENT_PERIOD_INVALID: from must be before to',
   'POST /v1/accounts/{id}/statements': 'STATEMENT_PERIOD_INVALID: from must be before to',
+  // The provider signs the raw body; no generated request carries a valid signature (nothing is stored).
+  'POST /v1/payment-webhooks/{connector}': 'WEBHOOK_SIGNATURE_INVALID',
 };
 
 /**
@@ -399,8 +401,10 @@ export function principalOf(seed: Seed, method: string, route: string): Principa
   };
   if (own[label]) return own[label];
   const withId = (auth: string, dictionary: string): Principal => ({ auth, ...(route.includes('{id}') ? { bind: { 'path.id': dictionary } } : {}) });
-  // Public: health, metrics, keys, the sign-up and sign-in API, the pages its emails link to, providers' signed callbacks.
-  if (/^\/(health|metrics|\.well-known)\b|^\/v1\/auth\/|^\/auth\/|^\/v1\/notifications\/callbacks\//.test(route)) return { auth: null };
+  // Public: health, metrics, keys, the sign-up and sign-in API, the pages its emails link to, providers' signed callbacks
+  // (notifications' and the payment providers' webhooks: signature-verified on the raw body, a bad signature is 400).
+  if (/^\/(health|metrics|\.well-known)\b|^\/v1\/auth\/|^\/auth\/|^\/v1\/notifications\/callbacks\/|^\/v1\/payment-webhooks\//.test(route))
+    return { auth: null };
   // A customer's own push devices; an id generated for DELETE is someone else's or nobody's: 404.
   if (route.startsWith('/v1/notifications/devices')) return { auth: seed.customer.auth };
   // A WebSocket endpoint: plain requests are answered 426; the frames are fuzzed in test/realtime (bad frames).
@@ -411,6 +415,9 @@ export function principalOf(seed: Seed, method: string, route: string): Principa
   if (route.startsWith('/v1/ledger/transfers')) return withId(seed.client, 'transfers');
   if (route.startsWith('/v1/ledger/')) return withId(seed.client, 'ledger_accounts');
   if (route.startsWith('/v1/accounts')) return withId(seed.customer.auth, 'customer_accounts');
+  // The customer's own payments, payouts and saved beneficiaries; generated ids are someone else's or nobody's: 404
+  // (/v1/admin/payments: admin, above).
+  if (/^\/v1\/(payments|payouts|beneficiaries)\b/.test(route)) return { auth: seed.customer.auth };
   // The customer's own orders; generated ids are someone else's or nobody's: 404 ORDER_NOT_FOUND (/v1/admin/orders: admin, above).
   if (route.startsWith('/v1/orders')) return { auth: seed.customer.auth };
   // Staff (webhooks:admin) on a partner's endpoint; URLs from the dictionary (a random one is refused by the SSRF guard).
