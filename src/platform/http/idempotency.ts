@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   applyDecorators,
+  createParamDecorator,
   Injectable,
   Logger,
   SetMetadata,
@@ -55,6 +56,22 @@ export const Idempotent = (options: IdempotentOptions = {}): MethodDecorator =>
 
 const IDEMPOTENT_OPTIONS = Symbol('skyro:idempotent');
 
+/** The request's Idempotency-Key (the first, if sent twice), or undefined. */
+function keyOf(request: { headers: Record<string, string | string[] | undefined> }): string | undefined {
+  const header = request.headers['idempotency-key'];
+  return Array.isArray(header) ? header[0] : header;
+}
+
+/**
+ * The Idempotency-Key of an `@Idempotent` route, for a handler that derives an id from it.
+ * `@Idempotent` documents the header once, with its pattern; `@Headers('idempotency-key')`
+ * would document it a second time, without one (clients and fuzzers then send keys the
+ * interceptor refuses). Undefined only where `@Idempotent` does not require the key.
+ */
+export const IdempotencyKey = createParamDecorator((_data: unknown, context: ExecutionContext): string | undefined =>
+  keyOf(context.switchToHttp().getRequest<AuthenticatedRequest>()),
+);
+
 interface StoredKey {
   request_hash: string;
   state: 'in_progress' | 'completed';
@@ -88,8 +105,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const request = http.getRequest<AuthenticatedRequest>();
     const reply = http.getResponse<FastifyReply>();
     const options = this.reflector.get<IdempotentOptions | undefined>(IDEMPOTENT_OPTIONS, context.getHandler()) ?? {};
-    const header = request.headers['idempotency-key'];
-    const key = Array.isArray(header) ? header[0] : header;
+    const key = keyOf(request);
 
     if (key === undefined) {
       if (options.required) {

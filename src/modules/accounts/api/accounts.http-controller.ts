@@ -1,11 +1,11 @@
-import { Controller, Get, Headers, HttpCode, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
 import { ApiAuth, CurrentPrincipal } from '@platform/auth/decorators';
 import { userOf } from '@platform/auth/ownership';
 import type { Principal } from '@platform/auth/principal';
 import { ApiProblems } from '@platform/http/api-problems.decorator';
-import { Idempotent } from '@platform/http/idempotency';
+import { Idempotent, IdempotencyKey } from '@platform/http/idempotency';
 import { ApiResult, ValidBody, ValidParams, ValidQuery } from '@platform/http/zod-request';
 import { CloseAccountWorkflow } from '../application/close-account/close-account.workflow';
 import { OpenAccount } from '../application/open-account/open-account';
@@ -47,7 +47,7 @@ export class AccountsHttpController {
   async open(
     @CurrentPrincipal() principal: Principal,
     @ValidBody(OpenAccountRequest) body: OpenAccountRequest,
-    @Headers('idempotency-key') key: string | undefined,
+    @IdempotencyKey() key: string | undefined,
   ): Promise<AccountWithBalancesView> {
     const [account] = await this.reads.withBalances([await this.opening.execute(userOf(principal), body, key)]);
     return account!;

@@ -1,4 +1,4 @@
-import { Controller, Get, Headers, HttpCode, Post, Put } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
@@ -6,7 +6,7 @@ import { ApiAuth, CurrentPrincipal, RequirePermissions } from '@platform/auth/de
 import { userOf } from '@platform/auth/ownership';
 import type { Principal } from '@platform/auth/principal';
 import { ApiProblems } from '@platform/http/api-problems.decorator';
-import { Idempotent } from '@platform/http/idempotency';
+import { Idempotent, IdempotencyKey } from '@platform/http/idempotency';
 import { ApiResult, ValidBody, ValidParams, ValidQuery } from '@platform/http/zod-request';
 import { CreateOrderCommand, NewOrder, OrderView } from '../contract';
 import { ChangeItems } from '../application/change-items/change-items';
@@ -42,7 +42,7 @@ export class OrdersHttpController {
   })
   @ApiResult(201, OrderView)
   @ApiProblems(400, 403, 404, 422)
-  create(@CurrentPrincipal() principal: Principal, @ValidBody(NewOrder) body: NewOrder, @Headers('idempotency-key') key: string): Promise<OrderView> {
+  create(@CurrentPrincipal() principal: Principal, @ValidBody(NewOrder) body: NewOrder, @IdempotencyKey() key: string): Promise<OrderView> {
     const ownerId = userOf(principal);
     return this.commands.execute(new CreateOrderCommand({ id: orderIdFor(ownerId, key), ownerId, order: body }));
   }

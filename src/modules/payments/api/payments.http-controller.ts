@@ -1,11 +1,11 @@
-import { Controller, Get, Headers, HttpCode, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
 import { ApiAuth, CurrentPrincipal } from '@platform/auth/decorators';
 import { userOf } from '@platform/auth/ownership';
 import type { Principal } from '@platform/auth/principal';
 import { ApiProblems } from '@platform/http/api-problems.decorator';
-import { Idempotent } from '@platform/http/idempotency';
+import { Idempotent, IdempotencyKey } from '@platform/http/idempotency';
 import { ApiResult, ValidBody, ValidParams, ValidQuery } from '@platform/http/zod-request';
 import { PaymentView } from '../contract';
 import { CancelPayment } from '../application/cancel-payment/cancel-payment';
@@ -46,7 +46,7 @@ export class PaymentsHttpController {
   create(
     @CurrentPrincipal() principal: Principal,
     @ValidBody(PayInRequest) body: z.output<typeof PayInRequest>,
-    @Headers('idempotency-key') key: string,
+    @IdempotencyKey() key: string,
   ): Promise<PaymentView> {
     const ownerId = userOf(principal);
     return this.creation.execute(paymentIdFor(ownerId, key), ownerId, { ...body, kind: 'pay_in' });
@@ -83,7 +83,7 @@ export class PaymentsHttpController {
     @CurrentPrincipal() principal: Principal,
     @ValidParams(PaymentIdParams) { id }: z.output<typeof PaymentIdParams>,
     @ValidBody(RefundRequest) body: z.output<typeof RefundRequest>,
-    @Headers('idempotency-key') key: string,
+    @IdempotencyKey() key: string,
   ): Promise<PaymentView> {
     await this.reads.get(id, paymentAccessibleWith(principal, 'payments:refund'));
     return this.refunds.request(id, refundIdFor(`${principal.kind}:${principal.subject}`, id, key), body.amount ?? null, body.reason ?? null);

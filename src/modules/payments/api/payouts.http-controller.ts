@@ -1,11 +1,11 @@
-import { Controller, Get, Headers, Post } from '@nestjs/common';
+import { Controller, Get, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
 import { ApiAuth, CurrentPrincipal } from '@platform/auth/decorators';
 import { userOf } from '@platform/auth/ownership';
 import type { Principal } from '@platform/auth/principal';
 import { ApiProblems } from '@platform/http/api-problems.decorator';
-import { Idempotent } from '@platform/http/idempotency';
+import { Idempotent, IdempotencyKey } from '@platform/http/idempotency';
 import { ApiResult, ValidBody, ValidParams } from '@platform/http/zod-request';
 import { PaymentView } from '../contract';
 import { CreatePayment } from '../application/create-payment/create-payment';
@@ -37,7 +37,7 @@ export class PayoutsHttpController {
   create(
     @CurrentPrincipal() principal: Principal,
     @ValidBody(PayoutRequest) body: z.output<typeof PayoutRequest>,
-    @Headers('idempotency-key') key: string,
+    @IdempotencyKey() key: string,
   ): Promise<PaymentView> {
     const ownerId = userOf(principal);
     return this.creation.execute(paymentIdFor(ownerId, key), ownerId, { ...body, kind: 'payout' });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { Id, SequenceCursor, singleLineText } from '@shared-kernel';
+import { Id, SequenceCursor } from '@shared-kernel';
+import { NewPayIn } from '@modules/payments/contract';
 import { OrderItems, OrderStatusView, OrderView } from '@modules/orders/contract';
 
 /* The orders API's HTTP shapes: what the contract's views and messages do not already say. */
@@ -11,16 +12,8 @@ export type ReplaceItemsRequest = z.infer<typeof ReplaceItemsRequest>;
 
 export const PlaceOrderRequest = z
   .strictObject({
-    payment: z
-      .strictObject({
-        method: z.enum(['card', 'wallet']).describe('card (Stripe, Adyen) or wallet (PayPal)'),
-        paymentMethodToken: singleLineText(1, 200).optional().describe("The provider's token for the card or wallet (never a card number)"),
-        country: z
-          .string()
-          .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code')
-          .optional(),
-        returnUrl: z.url().max(2000).optional().describe('Where the provider sends the customer back after an action'),
-      })
+    // The pay-in's own fields, as payments' contract states them (one definition of each).
+    payment: NewPayIn.pick({ method: true, paymentMethodToken: true, country: true, returnUrl: true })
       .optional()
       .describe('Have orders request a pay-in of the total now; without it, pay by posting pay-ins (POST /v1/payments) naming orderId'),
   })

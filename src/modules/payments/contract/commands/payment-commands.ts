@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineCommand, Id, POSITIVE_MINOR_UNITS_PATTERN, CurrencyCode, singleLineText } from '@shared-kernel';
-import { PaymentMethod, PaymentView } from '../views';
+import { PaymentView } from '../views';
 
 const Amount = z
   .string()
@@ -72,5 +72,3 @@ export const CancelPaymentCommand = defineCommand('payments.cancel-payment.v1', 
   result: PaymentView,
 });
 export type CancelPaymentCommand = InstanceType<typeof CancelPaymentCommand>;
-
-export { PaymentMethod };
