@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, SequenceCursor, Timestamp } from '@shared-kernel';
+import { Id, SequenceCursor, singleLineText, Timestamp } from '@shared-kernel';
 import { RAIL_TEXT, RAILS } from '../rails/validation/bank-details';
 import { checkBeneficiary, type BankDetails } from '../rails/validation/bank-fields';
 
@@ -30,7 +30,7 @@ export interface CreateBeneficiary extends BankDetails {
 export const CreateBeneficiaryRequest = z
   .strictObject({
     rail: BeneficiaryRail,
-    name: z.string().max(200).describe("Account holder's name, in the rail's character set (SEPA 70, SWIFT and wire 140, ACH 22 characters)"),
+    name: singleLineText(0, 200).describe("Account holder's name, in the rail's character set (SEPA 70, SWIFT and wire 140, ACH 22 characters)"),
     currency: z.string().max(3).describe('ISO 4217; SEPA EUR, ACH and wire USD'),
     country: z.string().max(2).optional().describe('ISO 3166 alpha-2; follows from the IBAN or BIC when absent; US for ACH and wire'),
     iban: z.string().max(64).optional().describe('sepa (required), swift (required where the country has IBANs)'),

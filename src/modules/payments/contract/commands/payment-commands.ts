@@ -2,6 +2,12 @@ import { z } from 'zod';
 import { defineCommand, Id, POSITIVE_MINOR_UNITS_PATTERN, CurrencyCode, singleLineText } from '@shared-kernel';
 import { PaymentView } from '../views';
 
+/**
+ * One line first, then a URL: z.url() would silently strip tabs and line breaks from what the
+ * client sent (the WHATWG parser does), and the provider would get another address.
+ */
+const ReturnUrl = singleLineText(1, 2000).refine((value) => /^https?:\/\//i.test(value) && URL.canParse(value), 'must be an absolute http or https URL');
+
 const Amount = z
   .string()
   .regex(POSITIVE_MINOR_UNITS_PATTERN, 'must be a positive integer of minor units within 64 bits, as a string')
@@ -19,7 +25,7 @@ export const NewPayIn = z
       .string()
       .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code')
       .optional(),
-    returnUrl: z.url().max(2000).optional().describe('Where the provider sends the customer back after an action'),
+    returnUrl: ReturnUrl.optional().describe('Where the provider sends the customer back after an action'),
     reference: singleLineText(0, 140).optional(),
     orderId: Id.optional().describe('The order this pays (orders context)'),
   })
