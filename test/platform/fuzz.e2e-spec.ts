@@ -359,6 +359,8 @@ const DOMAIN_400: Record<string, string> = {
   'POST /v1/accounts/{id}/statements': 'STATEMENT_PERIOD_INVALID: from must be before to',
   // The provider signs the raw body; no generated request carries a valid signature (nothing is stored).
   'POST /v1/payment-webhooks/{connector}': 'WEBHOOK_SIGNATURE_INVALID',
+  // The rail must carry the currency (SEPA in EUR, ACH and wire in USD): a rule across two fields, named with its code.
+  'POST /v1/payouts': 'RAIL_CURRENCY_MISMATCH',
 };
 
 /**
@@ -419,6 +421,8 @@ export function principalOf(seed: Seed, method: string, route: string): Principa
   // (/v1/admin/payments: admin, above).
   if (/^\/v1\/(payments|payouts|beneficiaries)\b/.test(route)) return { auth: seed.customer.auth };
   // The customer's own orders; generated ids are someone else's or nobody's: 404 ORDER_NOT_FOUND (/v1/admin/orders: admin, above).
+  // Fulfilment is staff work (orders:fulfil).
+  if (route === '/v1/orders/{id}/fulfil') return { auth: seed.admin.auth };
   if (route.startsWith('/v1/orders')) return { auth: seed.customer.auth };
   // Staff (webhooks:admin) on a partner's endpoint; URLs from the dictionary (a random one is refused by the SSRF guard).
   // The partner registers its own endpoints (staff get 403 WEBHOOK_CLIENT_REQUIRED there).

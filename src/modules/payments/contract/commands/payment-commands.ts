@@ -6,7 +6,9 @@ import { PaymentView } from '../views';
  * One line first, then a URL: z.url() would silently strip tabs and line breaks from what the
  * client sent (the WHATWG parser does), and the provider would get another address.
  */
-const ReturnUrl = singleLineText(1, 2000).refine((value) => /^https?:\/\//i.test(value) && URL.canParse(value), 'must be an absolute http or https URL');
+const ReturnUrl = singleLineText(1, 2000)
+  .refine((value) => URL.canParse(value), 'must be an absolute URL')
+  .meta({ format: 'uri' });
 
 const Amount = z
   .string()
