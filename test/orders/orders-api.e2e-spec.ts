@@ -162,7 +162,7 @@ describe('orders API', () => {
         [{ ...good, items: [item('A', 1, '9223372036854775808')] }, 400, 'VALIDATION_FAILED', 'items.0.unitPrice'],
         [{ ...good, items: [item('A', 0, '100')] }, 400, 'VALIDATION_FAILED', 'items.0.quantity'],
         [{ ...good, items: [item('A', 1.5, '100')] }, 400, 'VALIDATION_FAILED', 'items.0.quantity'],
-        [{ ...good, items: [item('A', 1, '100'), item('A', 2, '100')] }, 400, 'VALIDATION_FAILED', 'items.1.sku'],
+        [{ ...good, items: [item('A', 1, '100'), item('A', 2, '100')] }, 400, 'ORDER_ITEM_SKU_REPEATED', 'items.1.sku'],
         [{ ...good, items: [item('bad sku!', 1, '100')] }, 400, 'VALIDATION_FAILED', 'items.0.sku'],
         [{ ...good, items: [] }, 400, 'VALIDATION_FAILED', 'items'],
         [{ ...good, currency: 'XYZ' }, 400, 'VALIDATION_FAILED', 'currency'],

@@ -3,13 +3,14 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { CONTEXTS } from '@modules/index';
 import { accountsContext } from '@modules/accounts/accounts.context';
 import { ledgerContext } from '@modules/ledger/ledger.context';
+import { SavedBeneficiaries } from '@modules/payments/beneficiaries/saved-beneficiaries';
 import { ConnectorRegistry } from '@modules/payments/connectors/connector-registry';
 import { CreatePaymentCommand, GetPaymentQuery, type PaymentView } from '@modules/payments/contract';
 import { paymentsContext } from '@modules/payments/payments.context';
 import { defineContext } from '@platform/context-definition';
 import { eventually, kafkaPrefix, startTestApp, type TestApp } from '../support/app';
 import { bearer, loginAs } from '../support/auth';
-import { createTestDatabase, sql } from '../support/database';
+import { createTestDatabase } from '../support/database';
 import { ledgerClient, newUuid, openAccount } from '../ledger/ledger-support';
 import { customer, openCustomerAccount, transfer } from '../accounts/accounts-support';
 import { TestConnector } from './payments-support';
@@ -91,12 +92,10 @@ describe('payments in its own process', () => {
     const auth = await ledgerClient(other);
     const bank = await openAccount(other, auth, { normalSide: 'debit' });
     expect((await transfer(other, auth, { debitAccountId: bank, creditAccountId: account.ledgerAccountId, amount: '5000' })).status).toBe(201);
-    const beneficiary = newUuid();
-    await sql(
-      db.url,
-      "insert into payments.beneficiaries (id, owner_id, name, rail, currency, country, iban, bic) values ($1, $2, 'B', 'sepa', 'EUR', 'DE', 'DE89370400440532013000', 'COBADEFFXXX')",
-      [beneficiary, bob.id],
-    );
+    // Saved in the payments process, through its own beneficiaries part (account numbers are sealed there).
+    const { id: beneficiary } = await owner.app
+      .get(SavedBeneficiaries)
+      .create(bob.id, { rail: 'sepa', name: 'B', currency: 'EUR', iban: 'DE89370400440532013000', bic: 'COBADEFFXXX' });
     const bus = other.app.get(CommandBus);
     const payout = (id: string, amount: string) =>
       bus.execute(

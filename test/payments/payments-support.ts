@@ -1,4 +1,4 @@
-import { CreateBeneficiaryRequest } from '@modules/payments/beneficiaries/beneficiaries.dto';
+import type { CreateBeneficiaryRequest } from '@modules/payments/beneficiaries/beneficiaries.dto';
 import { SavedBeneficiaries } from '@modules/payments/beneficiaries/saved-beneficiaries';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { accountsContext } from '@modules/accounts/accounts.context';
@@ -291,11 +291,10 @@ export async function startPaymentsApp(databaseUrl: string, env: Record<string, 
     },
     async beneficiary(ownerId, rail = 'sepa', currency = 'EUR') {
       // Saved through the beneficiaries part itself: account numbers are sealed there.
-      const details = CreateBeneficiaryRequest.parse(
+      const details: CreateBeneficiaryRequest =
         rail === 'ach'
           ? { rail, name: 'ERIKA MUSTERMANN', currency, routingNumber: '011000015', accountNumber: '123456789', accountType: 'checking' }
-          : { rail, name: 'Erika Mustermann', currency, iban: 'DE89370400440532013000', bic: 'COBADEFFXXX' },
-      );
+          : { rail, name: 'Erika Mustermann', currency, iban: 'DE89370400440532013000', bic: 'COBADEFFXXX' };
       return (await t.app.get(SavedBeneficiaries).create(ownerId, details)).id;
     },
     runJob: (name) => t.app.get(Scheduler).runNow(name),

@@ -361,6 +361,11 @@ const DOMAIN_400: Record<string, string> = {
   'POST /v1/payment-webhooks/{connector}': 'WEBHOOK_SIGNATURE_INVALID',
   // The rail must carry the currency (SEPA in EUR, ACH and wire in USD): a rule across two fields, named with its code.
   'POST /v1/payouts': 'RAIL_CURRENCY_MISMATCH',
+  // Which fields a rail takes, IBAN and ABA check digits, the rail's character set.
+  'POST /v1/beneficiaries': 'BENEFICIARY_DETAILS_INVALID',
+  // Each sku once per order: a rule across items.
+  'POST /v1/orders': 'ORDER_ITEM_SKU_REPEATED',
+  'PUT /v1/orders/{id}/items': 'ORDER_ITEM_SKU_REPEATED',
 };
 
 /**

@@ -29,6 +29,9 @@ export const totalOutOfRange = (index: number) =>
     'ORDER_TOTAL_OUT_OF_RANGE',
   );
 
+export const skuRepeated = (index: number) =>
+  new ValidationError('An order lists each sku once', [{ field: `items.${index}.sku`, message: 'must be unique within the order' }], 'ORDER_ITEM_SKU_REPEATED');
+
 export const nothingToPay = () =>
   new DomainError('unprocessable', 'ORDER_TOTAL_ZERO', 'An order with a total of zero cannot be placed', {
     errors: [{ field: 'items', message: 'must add up to a positive total' }],

@@ -7,14 +7,7 @@ import type { Principal } from '@platform/auth/principal';
 import { ApiProblems } from '@platform/http/api-problems.decorator';
 import { Idempotent } from '@platform/http/idempotency';
 import { ApiResult, ValidBody, ValidParams, ValidQuery } from '@platform/http/zod-request';
-import {
-  BeneficiaryIdParams,
-  BeneficiaryListQuery,
-  BeneficiaryPage,
-  BeneficiaryView,
-  CreateBeneficiaryRequest,
-  type CreateBeneficiary,
-} from './beneficiaries.dto';
+import { BeneficiaryIdParams, BeneficiaryListQuery, BeneficiaryPage, BeneficiaryView, CreateBeneficiaryRequest } from './beneficiaries.dto';
 import { SavedBeneficiaries } from './saved-beneficiaries';
 
 /**
@@ -37,7 +30,7 @@ export class BeneficiariesHttpController {
   })
   @ApiResult(201, BeneficiaryView)
   @ApiProblems(400, 403, 409)
-  async create(@CurrentPrincipal() principal: Principal, @ValidBody(CreateBeneficiaryRequest) body: CreateBeneficiary): Promise<BeneficiaryView> {
+  async create(@CurrentPrincipal() principal: Principal, @ValidBody(CreateBeneficiaryRequest) body: CreateBeneficiaryRequest): Promise<BeneficiaryView> {
     return this.beneficiaries.create(userOf(principal), body);
   }
 

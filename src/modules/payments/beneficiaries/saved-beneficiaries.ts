@@ -3,7 +3,7 @@ import { NotFoundError, newId } from '@shared-kernel';
 import { lastFour } from '../rails/validation/bank-details';
 import { BeneficiaryCipher } from './beneficiary-cipher';
 import { BeneficiaryRepository, beneficiaryViewOf } from './beneficiary.repository';
-import type { BeneficiaryPage, BeneficiaryView, CreateBeneficiary } from './beneficiaries.dto';
+import { checkedBeneficiary, type BeneficiaryPage, type BeneficiaryView, type CreateBeneficiaryRequest } from './beneficiaries.dto';
 
 const notFound = () => new NotFoundError('BENEFICIARY_NOT_FOUND', 'Beneficiary not found');
 const DEFAULT_PAGE = 20;
@@ -20,7 +20,8 @@ export class SavedBeneficiaries {
     private readonly cipher: BeneficiaryCipher,
   ) {}
 
-  async create(ownerId: string, details: CreateBeneficiary): Promise<BeneficiaryView> {
+  async create(ownerId: string, request: CreateBeneficiaryRequest): Promise<BeneficiaryView> {
+    const details = checkedBeneficiary(request);
     const id = newId();
     // The account the rail pays into: IBAN (SEPA, SWIFT to IBAN countries) or account number.
     const account = details.iban ?? details.accountNumber!;

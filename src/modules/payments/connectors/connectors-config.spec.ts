@@ -1,7 +1,10 @@
 import { paymentsConfig } from '../payments.config';
 
+/** Production also needs the beneficiary sealing key; these tests are about the connectors block. */
+const productionBase = { PAYMENTS_BENEFICIARY_KEY: Buffer.alloc(32, 7).toString('base64') };
+
 const read = (env: Record<string, string>, mode: 'test' | 'production' = 'test') =>
-  paymentsConfig.read(paymentsConfig.variables.parse(env), { env: mode, dataDir: '/tmp' }).connectors;
+  paymentsConfig.read(paymentsConfig.variables.parse(mode === 'production' ? { ...productionBase, ...env } : env), { env: mode, dataDir: '/tmp' }).connectors;
 
 describe('payments config, block "connectors"', () => {
   it('registers nothing when no gateway is configured; defaults for routing and breaker', () => {

@@ -5,7 +5,7 @@ import { UnitOfWork, type Tx } from '@platform/database/unit-of-work';
 import { Outbox } from '@platform/messaging/outbox';
 import { CreateOrderCommand, OrderCreatedV1, type NewOrder, type OrderView } from '@modules/orders/contract';
 import { totalOf, TotalOutOfRange } from '@modules/orders/domain/order';
-import { totalOutOfRange } from '@modules/orders/domain/order-errors';
+import { skuRepeated, totalOutOfRange } from '@modules/orders/domain/order-errors';
 import { OrderRepository, type NewOrderRow, type OrderRecord } from '@modules/orders/infrastructure/order.repository';
 import { PayerAccount } from '../payer-account/payer-account';
 
@@ -17,6 +17,11 @@ export const orderIdFor = (ownerId: string, idempotencyKey: string): string => u
 
 /** Line totals and the order total, computed here and never taken from the client. */
 export function pricedItems(items: NewOrder['items']): { items: OrderRecord['items']; total: bigint } {
+  const seen = new Set<string>();
+  items.forEach(({ sku }, index) => {
+    if (seen.has(sku)) throw skuRepeated(index);
+    seen.add(sku);
+  });
   const priced = items.map((i) => ({ sku: i.sku, name: i.name, quantity: i.quantity, unitPrice: BigInt(i.unitPrice) }));
   try {
     return { items: priced, total: totalOf(priced) };

@@ -18,18 +18,8 @@ export const NewOrderItem = z
   .meta({ id: 'NewOrderItem' });
 export type NewOrderItem = z.infer<typeof NewOrderItem>;
 
-/** Items of an order: each sku once. */
-export const OrderItems = z
-  .array(NewOrderItem)
-  .min(1)
-  .max(MAX_ORDER_ITEMS)
-  .superRefine((items, ctx) => {
-    const seen = new Set<string>();
-    items.forEach((item, index) => {
-      if (seen.has(item.sku)) ctx.addIssue({ code: 'custom', path: [index, 'sku'], message: 'must be unique within the order' });
-      seen.add(item.sku);
-    });
-  });
+/** Items of an order: each sku once (a rule across items, checked with its own code: ORDER_ITEM_SKU_REPEATED). */
+export const OrderItems = z.array(NewOrderItem).min(1).max(MAX_ORDER_ITEMS);
 
 export const NewOrder = z
   .strictObject({
