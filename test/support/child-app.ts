@@ -13,9 +13,10 @@ export const SOURCE_MAIN: readonly string[] = ['-r', '@swc-node/register', join(
 
 /**
  * Runs the real entry point in its own process, for crash and shutdown tests: src/main.ts by
- * default, or what `entry` names (node's arguments, e.g. the built dist/src/main.js).
+ * default, or what `entry` names (node's arguments, e.g. the built dist/src/main.js). The start-up
+ * deadline is generous: a boot (migrations, Kafka topics) on a loaded 2-core machine took over 60 s.
  */
-export async function startChildApp(env: Record<string, string>, timeoutMs = 60_000, entry: readonly string[] = SOURCE_MAIN): Promise<ChildApp> {
+export async function startChildApp(env: Record<string, string>, timeoutMs = 180_000, entry: readonly string[] = SOURCE_MAIN): Promise<ChildApp> {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(DATABASE_URL|REDIS_URL|KAFKA_BROKERS|PORT|MODULES)$/.test(k)));
   const child = spawn(process.execPath, [...entry], {
     env: { ...clean, PORT: '0', LOG_LEVEL: 'info', ...env },
