@@ -48,10 +48,8 @@ export const CreateBeneficiaryRequest = z
   })
   .meta({
     id: 'CreateBeneficiaryRequest',
-    examples: [
-      { rail: 'sepa', name: 'Jean Dupont', currency: 'EUR', iban: 'FR14 2004 1010 0505 0001 3M02 606' },
-      { rail: 'ach', name: 'Jane Roe', currency: 'USD', routingNumber: '011000015', accountNumber: '123456789', accountType: 'checking' },
-    ],
+    // OpenAPI 3.0 takes one schema example; docs/bank-rails.md lists each rail's fields.
+    example: { rail: 'sepa', name: 'Jean Dupont', currency: 'EUR', iban: 'FR14 2004 1010 0505 0001 3M02 606' },
   });
 
 export type CreateBeneficiaryRequest = z.infer<typeof CreateBeneficiaryRequest>;
