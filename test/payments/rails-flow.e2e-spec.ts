@@ -1,6 +1,7 @@
 import { Clock } from '@platform/clock';
 import { ConnectorRegistry } from '@modules/payments/connectors/connector-registry';
 import { systemAccountId } from '@modules/payments/domain/ledger-ids';
+import { ProviderEventRepository } from '@modules/payments/infrastructure/provider-event.repository';
 import { BankRails } from '@modules/payments/rails/bank-rails';
 import { customer, type Customer } from '../accounts/accounts-support';
 import { eventually } from '../support/app';
@@ -149,6 +150,44 @@ describe('bank rails in the payments core', () => {
     expect(nocs.status).toBe(200);
     expect(nocs.body.items).toEqual([expect.objectContaining({ paymentId: id, beneficiaryId: beneficiary, code: 'C01', correctedFields: ['accountNumber'] })]);
     expect(JSON.stringify(nocs.body)).not.toContain('987654321');
+  });
+
+  it('a return read before the settlement it undoes waits for it instead of being refused', async () => {
+    const fay = await h.customer();
+    const account = await h.funded(fay, '5000', 'USD');
+    const beneficiary = await h.beneficiary(fay.id, 'ach', 'USD');
+    const res = await h.t
+      .http()
+      .post('/v1/payouts')
+      .set(fay.auth)
+      .set('idempotency-key', 'ach-early-return')
+      .send({ accountId: account.id, beneficiaryId: beneficiary, amount: '1000', currency: 'USD', method: 'ach' });
+    const id = res.body.id as string;
+    await stateOf(fay, id, 'processing');
+    const events = h.t.app.get(ProviderEventRepository);
+    const early = { eventId: `early:${id}`, providerReference: `ach:${id}`, paymentId: id, subject: 'payment' as const, occurredAt: new Date() };
+    await events.store('ach', [{ ...early, status: 'returned', failureCode: 'R01:insufficient_funds' }]);
+    await h.runJob('payments.provider-events');
+    expect(await paymentOf(h.t, fay, id)).toMatchObject({ state: 'processing' });
+    const [row] = await sql<{ processed_at: Date | null; attempts: number }>(
+      db.url,
+      'select processed_at, attempts from payments.provider_events where event_id = $1',
+      [early.eventId],
+    );
+    expect(row).toMatchObject({ processed_at: null, attempts: 1 });
+    const refused = await sql(db.url, "select 1 from payments.payment_transitions where payment_id = $1 and to_state = 'returned'", [id]);
+    expect(refused).toEqual([]);
+
+    // The next ACH file continues the trace numbers and takes the next file id modifier.
+    await h.runJob('payments.rail-files');
+    const achFiles = (await h.t.http().get('/v1/admin/rails/files?rail=ach').set(support.auth)).body.items as Array<{ id: string }>;
+    expect(achFiles).toHaveLength(2);
+    const [newer, older] = await Promise.all(achFiles.map(async (f) => (await h.t.http().get(`/v1/admin/rails/files/${f.id}/content`).set(admin.auth)).text));
+    const [checkNewer, checkOlder] = [checkNacha(newer!), checkNacha(older!)];
+    expect(checkNewer.problems).toEqual([]);
+    expect(checkNewer.batches[0]!.entries.map((e) => e.trace)).toEqual(['021000020000002']);
+    expect(checkOlder.batches[0]!.entries.map((e) => e.trace)).toEqual(['021000020000001']);
+    expect([older!.slice(33, 34), newer!.slice(33, 34)]).toEqual(['A', 'B']);
   });
 
   it('SEPA: payouts → one pain.001 → pain.002 ACSC settles one, RJCT fails the other and voids its hold; a later RJCT of the settled one returns it', async () => {

@@ -135,7 +135,7 @@ export class BankRailConnector implements PaymentConnector {
         const o = this.originators.ach!;
         const effectiveDate = effectiveEntryDate(now, o.cutoffs);
         const { content, summary } = writeNachaFile(
-          { ...o.file, createdAt: now, fileIdModifier: 'A' },
+          { ...o.file, createdAt: now, ...(await this.repository.nextAchFile(tx)) },
           queued.map(({ row, b }) => ({
             direction: 'credit' as const,
             accountType: b.accountType ?? 'checking',

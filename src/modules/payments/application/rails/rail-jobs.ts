@@ -52,13 +52,20 @@ export class RailJobs implements OnApplicationBootstrap {
   /** One round: the next files of every rail; answers how many files were built. */
   async buildFiles(): Promise<number> {
     let built = 0;
+    let failure: unknown = null;
     for (const rail of this.rails.all()) {
-      const files = await rail.buildNextFiles();
+      // One rail's failure (its transaction rolled back, its queue untouched) does not hold back the others.
+      const files = await rail.buildNextFiles().catch((error: unknown) => {
+        failure = error;
+        this.logger.error({ rail: rail.name, err: error }, 'rail files not built; the queue is tried again next round');
+        return [];
+      });
       if (files.length > 0)
         this.logger.log({ rail: rail.name, files: files.length, entries: files.reduce((n, f) => n + f.paymentIds.length, 0) }, 'rail files built');
       built += files.length;
     }
     await this.credits.finishPending();
+    if (failure) throw failure;
     return built;
   }
 
