@@ -52,11 +52,11 @@ export class RailJobs implements OnApplicationBootstrap {
   /** One round: the next files of every rail; answers how many files were built. */
   async buildFiles(): Promise<number> {
     let built = 0;
-    let failure: unknown = null;
+    const failed: string[] = [];
     for (const rail of this.rails.all()) {
       // One rail's failure (its transaction rolled back, its queue untouched) does not hold back the others.
       const files = await rail.buildNextFiles().catch((error: unknown) => {
-        failure = error;
+        failed.push(rail.name);
         this.logger.error({ rail: rail.name, err: error }, 'rail files not built; the queue is tried again next round');
         return [];
       });
@@ -65,7 +65,7 @@ export class RailJobs implements OnApplicationBootstrap {
       built += files.length;
     }
     await this.credits.finishPending();
-    if (failure) throw failure;
+    if (failed.length > 0) throw new Error(`rail files not built for ${failed.join(', ')}`);
     return built;
   }
 
