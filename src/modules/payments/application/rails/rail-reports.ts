@@ -63,18 +63,19 @@ export class RailReports {
       const events = await readOrRefuseAsync(() => connector.applyStatusReport(report.content));
       return { format: report.format, ...(await this.store(report.rail, events)), notificationsOfChange: 0, credits: none };
     }
-    const connector = this.connector('ach');
+    const connector = this.connector('ach', 'format');
     const { events, notificationsOfChange } = await readOrRefuseAsync(() => connector.applyAchReturnFile(report.content));
     for (const noc of notificationsOfChange) await this.recordNoc(noc);
     return { format: report.format, ...(await this.store('ach', events)), notificationsOfChange: notificationsOfChange.length, credits: none };
   }
 
-  private connector(rail: Rail): BankRailConnector {
+  /** The configured connector of a rail; otherwise a 400 on the field that chose it (`rail`, or `format` for ACH files). */
+  private connector(rail: Rail, field: 'rail' | 'format' = 'rail'): BankRailConnector {
     const connector = this.rails.get(rail);
     if (!connector)
       throw new ValidationError(
         `The ${rail} rail is not configured here`,
-        [{ field: 'rail', message: `no originator settings for ${rail} in this deployment`, code: 'RAIL_NOT_CONFIGURED' }],
+        [{ field, message: `no originator settings for ${rail} in this deployment`, code: 'RAIL_NOT_CONFIGURED' }],
         'RAIL_NOT_CONFIGURED',
       );
     return connector;
