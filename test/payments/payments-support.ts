@@ -231,7 +231,9 @@ export interface PaymentsHarness {
   balances(ledgerAccountId: string): Promise<{ posted: string; pending: string; available: string }>;
   beneficiary(ownerId: string, rail?: 'ach' | 'wire' | 'sepa' | 'swift', currency?: string): Promise<string>;
   /** Runs one round of a payments job now. */
-  runJob(name: 'payments.dispatch' | 'payments.status-sync' | 'payments.provider-events' | 'payments.refunds'): Promise<void>;
+  runJob(
+    name: 'payments.dispatch' | 'payments.status-sync' | 'payments.provider-events' | 'payments.refunds' | 'payments.rail-files' | 'payments.ach-settle',
+  ): Promise<void>;
   customer(): Promise<Customer>;
   /** Opens any gate a failed test left closed (a call waiting there would hold the shutdown), then closes the app. */
   close(): Promise<void>;

@@ -6,6 +6,7 @@ import type { BreakerSettings } from './connectors/circuit-breaker';
 import type { PaypalSettings } from './connectors/paypal/paypal.connector';
 import { RoutingRules, type RoutingRule } from './connectors/routing-rules';
 import type { StripeSettings } from './connectors/stripe/stripe.connector';
+import { RAIL_VARIABLES, railSettings } from './rails/rails.config';
 
 /**
  * The payments context's settings (PAYMENTS_* variables), validated at boot by every
@@ -34,6 +35,8 @@ export const paymentsConfig = defineConfig(
     ...CONNECTOR_VARIABLES(),
     // --- beneficiaries: the key that seals saved account numbers ---
     PAYMENTS_BENEFICIARY_KEY: key32.optional(),
+    // --- rails: originator settings per bank rail, file and settlement jobs (rails/rails.config.ts) ---
+    ...RAIL_VARIABLES(),
   },
   (e, context) => {
     if (context.env === 'production' && !e.PAYMENTS_BENEFICIARY_KEY)
@@ -64,6 +67,8 @@ export const paymentsConfig = defineConfig(
         /** Without a configured key: development keeps a generated one here; tests use a fixed, public one. */
         keyFile: join(context.dataDir, 'payments-beneficiary-key'),
       },
+      /** The bank rails configured here (block "rails", rails/rails.config.ts): only those are registered as connectors. */
+      rails: railSettings(e),
     };
   },
 );

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AdminPaymentsHttpController } from './api/admin-payments.http-controller';
+import { AdminRailsHttpController } from './api/admin-rails.http-controller';
 import { PAYMENT_JOBS_CONTROLLERS, PAYMENT_JOBS_PROVIDERS } from './api/payment-jobs.http-controller';
 import { PaymentWebhooksHttpController } from './api/payment-webhooks.http-controller';
 import { PaymentsHttpController } from './api/payments.http-controller';
@@ -15,6 +16,9 @@ import { GatewayCalls } from './application/dispatch/gateway-calls';
 import { GetPaymentQueryHandler } from './application/get-payment/get-payment.query-handler';
 import { PaymentLedger } from './application/payment-ledger';
 import { ProcessProviderEventsJob } from './application/provider-events/process-provider-events.job';
+import { BankCredits } from './application/rails/bank-credits';
+import { RailJobs } from './application/rails/rail-jobs';
+import { RailReports } from './application/rails/rail-reports';
 import { ReadPayments } from './application/read-payments/read-payments';
 import { RefundPaymentCommandHandler, Refunds } from './application/refunds/refunds';
 import { StatusSyncJob } from './application/status-sync/status-sync.job';
@@ -24,12 +28,16 @@ import { ConnectorRouter } from './connectors/connector-router';
 import { PaymentRepository } from './infrastructure/payment.repository';
 import { ProviderEventRepository } from './infrastructure/provider-event.repository';
 import { RefundRepository } from './infrastructure/refund.repository';
+import { BankRails } from './rails/bank-rails';
+import { RailPayoutRepository } from './rails/rail-payout.repository';
+import { RailReportRepository } from './rails/rail-report.repository';
 
 @Module({
   controllers: [
     PaymentsHttpController,
     PayoutsHttpController,
     AdminPaymentsHttpController,
+    AdminRailsHttpController,
     PaymentWebhooksHttpController,
     BeneficiariesHttpController,
     ...PAYMENT_JOBS_CONTROLLERS,
@@ -59,6 +67,13 @@ import { RefundRepository } from './infrastructure/refund.repository';
     CancelPaymentCommandHandler,
     ReadPayments,
     ...PAYMENT_JOBS_PROVIDERS,
+    // bank rails: connectors from block "rails", their jobs and reports
+    RailPayoutRepository,
+    RailReportRepository,
+    BankRails,
+    BankCredits,
+    RailReports,
+    RailJobs,
   ],
 })
 export class PaymentsModule {}

@@ -114,6 +114,12 @@ export class AccountRepository {
     return rows.map(recordOf);
   }
 
+  /** The account with this IBAN (stored in electronic form). */
+  async findByIban(iban: string, sql: Sql = this.uow): Promise<AccountRecord | null> {
+    const { rows } = await sql.query<AccountRow>(`select ${COLUMNS} from accounts.accounts where iban = $1`, [iban]);
+    return rows[0] ? recordOf(rows[0]) : null;
+  }
+
   async findByLedgerAccountId(ledgerAccountId: string, sql: Sql = this.uow): Promise<AccountRecord | null> {
     const { rows } = await sql.query<AccountRow>(`select ${COLUMNS} from accounts.accounts where ledger_account_id = $1`, [ledgerAccountId]);
     return rows[0] ? recordOf(rows[0]) : null;

@@ -9,7 +9,7 @@ import { StripeConnector } from './stripe/stripe.connector';
  * Registers the gateway connectors this deployment configures (PAYMENTS_STRIPE_*,
  * PAYMENTS_ADYEN_*, PAYMENTS_PAYPAL_*; payments.config.ts, block "connectors") at boot. A
  * gateway whose credentials are unset is not registered. Bank-rail connectors register
- * themselves the same way from their own module.
+ * themselves the same way (rails/bank-rails.ts, block "rails").
  */
 @Injectable()
 export class ConfiguredConnectors implements OnModuleInit {

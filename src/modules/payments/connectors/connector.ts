@@ -84,7 +84,8 @@ export interface ProviderEvent {
   /** Our payment id, when the provider echoes the metadata / merchant reference. */
   readonly paymentId?: string;
   readonly subject: 'payment' | 'refund';
-  readonly status: ConnectorPaymentStatus | 'refunded';
+  /** `returned`: a bank return of a settled payout (rails), which reverses its ledger posting. */
+  readonly status: ConnectorPaymentStatus | 'refunded' | 'returned';
   /** Minor units, when stated (captured or refunded amount). */
   readonly amount?: bigint;
   readonly failureCode?: string;

@@ -38,3 +38,5 @@ export const systemAccountId = (account: SystemAccount): string => uuidv5(system
 export const paymentIdFor = (ownerId: string, idempotencyKey: string): string => uuidv5(`${ownerId}:${idempotencyKey}:payment`, PAYMENT_ID_NAMESPACE);
 export const refundIdFor = (ownerId: string, paymentId: string, idempotencyKey: string): string =>
   uuidv5(`${ownerId}:${paymentId}:${idempotencyKey}:refund`, PAYMENT_ID_NAMESPACE);
+/** The pay-in a bank credit becomes (its dedupe key: the bank's reference and what identifies the entry): the same on every reading of the statement. */
+export const bankCreditIdFor = (dedupeKey: string): string => uuidv5(`bank-credit:${dedupeKey}`, PAYMENT_ID_NAMESPACE);

@@ -11,20 +11,13 @@ import {
   type ProviderEvent,
   type RouteRequest,
 } from '../connectors/connector';
-import { effectiveEntryDate, type AchCutoffs } from './ach/ach-cutoff';
+import { effectiveEntryDate } from './ach/ach-cutoff';
 import { parseAchReturnFile, type AchNotificationOfChange } from './ach/ach-returns';
-import { writeNachaFile, type AchCompany, type AchFileOptions, type SecCode } from './ach/nacha-writer';
+import { writeNachaFile } from './ach/nacha-writer';
 import { parsePain002 } from './iso20022/iso20022-readers';
-import {
-  writePacs008,
-  writeSepaPain001,
-  writeWirePain001,
-  type AccountId,
-  type ChargeBearer,
-  type Party,
-  type StructuredAddress,
-} from './iso20022/iso20022-writers';
+import { writePacs008, writeSepaPain001, writeWirePain001, type StructuredAddress } from './iso20022/iso20022-writers';
 import type { RailPayoutRepository, RailPayoutRow } from './rail-payout.repository';
+import type { RailOriginators } from './rails.config';
 import { checkRailCurrency, checkRemittance, type Rail } from './validation/bank-details';
 import { checkBeneficiary } from './validation/bank-fields';
 
@@ -36,36 +29,11 @@ import { checkBeneficiary } from './validation/bank-fields';
  * date without a return) is translated into ProviderEvent values for the payments core, which
  * applies them through the state machine and deduplicates them by event id.
  *
- * Not registered here: the integrator constructs them with the originator's settings.
+ * Registered by BankRails (bank-rails.ts) for each rail configured in block "rails" of
+ * payments.config.ts; the jobs (application/rails/) and staff routes reach them there.
  */
 
-/** Who we are on each rail (our bank, our account, our company ids). */
-export interface RailOriginators {
-  readonly ach?: {
-    readonly file: Omit<AchFileOptions, 'createdAt' | 'fileIdModifier'>;
-    readonly company: AchCompany;
-    readonly secCode: SecCode;
-    readonly cutoffs: AchCutoffs;
-  };
-  readonly sepa?: { readonly initiatingParty: string; readonly debtor: Party; readonly debtorIban: string; readonly debtorBic?: string };
-  readonly wire?: {
-    readonly initiatingParty: string;
-    readonly debtor: Party;
-    readonly debtorAccountNumber: string;
-    readonly debtorBic: string;
-    readonly chargeBearer: ChargeBearer;
-  };
-  readonly swift?: {
-    readonly instructingAgentBic: string;
-    /** A correspondent that receives our pacs.008s; absent: the creditor's agent directly. */
-    readonly instructedAgentBic?: string;
-    readonly debtor: Party & { readonly address: StructuredAddress };
-    readonly debtorAccount: AccountId;
-    readonly debtorAgentBic: string;
-    readonly chargeBearer: ChargeBearer;
-    readonly settlementMethod: 'INDA' | 'INGA' | 'COVE';
-  };
-}
+export type { RailOriginators };
 
 /** A ProviderEvent from a rail: `returned` marks a return after settlement (ACH), which the core applies as `returned`. */
 export interface RailProviderEvent extends ProviderEvent {
@@ -167,7 +135,7 @@ export class BankRailConnector implements PaymentConnector {
         const o = this.originators.ach!;
         const effectiveDate = effectiveEntryDate(now, o.cutoffs);
         const { content, summary } = writeNachaFile(
-          { ...o.file, createdAt: now, fileIdModifier: 'A' },
+          { ...o.file, createdAt: now, ...(await this.repository.nextAchFile(tx)) },
           queued.map(({ row, b }) => ({
             direction: 'credit' as const,
             accountType: b.accountType ?? 'checking',
@@ -304,8 +272,10 @@ export class BankRailConnector implements PaymentConnector {
           });
           return;
         }
-        const to = status === 'settled' ? 'settled' : 'failed';
-        if (row.status === 'submitted' || row.status === to)
+        // A rejection of a payout the bank had settled (a recall or a late return) is a return.
+        const afterSettlement = status === 'rejected' && (row.status === 'settled' || row.status === 'returned');
+        const to = status === 'settled' ? 'settled' : afterSettlement ? 'returned' : 'failed';
+        if (row.status === 'submitted' || row.status === to || afterSettlement)
           await this.repository.setStatus(row.payment_id, to, status === 'rejected' ? (reason ?? 'rejected') : null, tx);
         events.push({
           eventId: key,
@@ -316,7 +286,7 @@ export class BankRailConnector implements PaymentConnector {
           amount: BigInt(row.amount),
           ...(status === 'rejected' ? { failureCode: reason ?? 'rejected' } : {}),
           occurredAt,
-          returned: false,
+          returned: afterSettlement,
         });
       };
       for (const t of report.transactions) {

@@ -74,6 +74,21 @@ export class RailPayoutRepository {
     return rows;
   }
 
+  /**
+   * Where the next ACH file starts, for the builder holding the transaction: one ACH file is
+   * built at a time (an advisory lock), its trace numbers continue after the highest one
+   * given so far, and its file id modifier (A-Z, 0-9) follows the files of the UTC day.
+   */
+  async nextAchFile(sql: Sql): Promise<{ firstTraceSequence: number; fileIdModifier: string }> {
+    await sql.query("select pg_advisory_xact_lock(hashtextextended('payments:ach-file', 0))");
+    const { rows } = await sql.query<{ last: string; today: string }>(
+      `select coalesce((select max(right(reference, 7)::bigint) from payments.rail_payouts where rail = 'ach' and reference is not null), 0)::text last,
+              (select count(*) from payments.rail_files where rail = 'ach' and created_at >= date_trunc('day', now() at time zone 'utc') at time zone 'utc')::text today`,
+    );
+    const modifiers = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+    return { firstTraceSequence: Number(rows[0]!.last) + 1, fileIdModifier: modifiers[Number(rows[0]!.today) % modifiers.length]! };
+  }
+
   async insertFile(file: { id: string; rail: Rail; format: string; entryCount: number; sealed: Buffer }, sql: Sql): Promise<void> {
     await sql.query('insert into payments.rail_files (id, rail, format, entry_count, sealed) values ($1, $2, $3, $4, $5)', [
       file.id,

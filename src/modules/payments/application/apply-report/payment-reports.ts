@@ -151,7 +151,7 @@ export class PaymentReports {
       connector: row.connector ?? report.connector ?? null,
       provider_reference: row.provider_reference ?? report.providerReference ?? null,
       next_action: to === 'requires_action' ? (report.nextAction ?? row.next_action) : null,
-      failure_code: to === 'failed' ? (report.failureCode ?? 'FAILED') : row.failure_code,
+      failure_code: to === 'failed' ? (report.failureCode ?? 'FAILED') : to === 'returned' ? (report.failureCode ?? row.failure_code) : row.failure_code,
       processing_since: open ? (row.processing_since ?? new Date()) : row.processing_since,
       next_sync_at: open ? new Date(Date.now() + this.config.sync.afterSeconds * 1000) : null,
     };

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { Scheduler } from '@platform/jobs/scheduler';
 import type { ConnectorName } from '@modules/payments/contract';
+import { FINAL_STATES, SETTLED_STATES } from '@modules/payments/domain/payment-state';
 import { PaymentRepository, type PaymentRow } from '@modules/payments/infrastructure/payment.repository';
 import { ProviderEventRepository, type ProviderEventRow } from '@modules/payments/infrastructure/provider-event.repository';
 import { paymentsConfig, type PaymentsConfig } from '@modules/payments/payments.config';
@@ -77,8 +78,9 @@ export class ProcessProviderEventsJob implements OnApplicationBootstrap {
         matched = await this.refunds.applyProviderEvent(connector, event);
       } else {
         const payment = await this.match(connector, event.paymentId, event.providerReference);
-        matched = payment !== null;
-        if (payment) {
+        // A bank return can be read before the settlement it undoes is applied: it waits for it rather than being refused.
+        matched = payment !== null && !(event.status === 'returned' && !SETTLED_STATES.has(payment.state) && !FINAL_STATES.has(payment.state));
+        if (payment && matched) {
           await this.reports.apply(
             payment.id,
             {

@@ -61,6 +61,8 @@ export interface AchFileOptions {
   /** A-Z, 0-9: distinguishes files created on one day. */
   readonly fileIdModifier: string;
   readonly referenceCode?: string;
+  /** The sequence (7 digits) of the file's first trace number (default 1): files after the first continue where the last stopped, so traces stay unique across files. */
+  readonly firstTraceSequence?: number;
   /** Balanced file: each batch gets an offset entry to this account. Absent: unbalanced. */
   readonly offsetAccount?: { readonly routingNumber: string; readonly accountNumber: string; readonly accountType: AccountType; readonly name: string };
 }
@@ -197,7 +199,7 @@ export function writeNachaFile(options: AchFileOptions, entries: readonly AchBat
   ];
 
   const traceNumbers: string[] = new Array<string>(entries.length);
-  let traceSeq = 0;
+  let traceSeq = (options.firstTraceSequence ?? 1) - 1;
   let fileEntryAddenda = 0;
   let fileHash = 0n;
   let fileDebit = 0n;
