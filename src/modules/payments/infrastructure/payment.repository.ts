@@ -227,15 +227,17 @@ export class PaymentRepository {
     return rows;
   }
 
-  /** What the owner has committed of this kind and currency since `since` (failed and canceled payments do not count). */
-  async usage(tx: Tx, ownerId: string, kind: PaymentKind, currency: string, since: 'day' | 'month'): Promise<bigint> {
-    const { rows } = await tx.query<{ total: string }>(
-      `select coalesce(sum(amount), 0)::text as total from payments.payments
+  /** What the owner has committed of this kind and currency this UTC day and calendar month (failed and canceled payments do not count). */
+  async usage(tx: Tx, ownerId: string, kind: PaymentKind, currency: string): Promise<{ day: bigint; month: bigint }> {
+    const { rows } = await tx.query<{ day: string; month: string }>(
+      `select coalesce(sum(amount) filter (where created_at >= date_trunc('day', now() at time zone 'UTC') at time zone 'UTC'), 0)::text as day,
+              coalesce(sum(amount), 0)::text as month
+       from payments.payments
        where owner_id = $1 and kind = $2 and currency = $3 and state not in ('failed', 'canceled')
-         and created_at >= date_trunc($4, now() at time zone 'UTC') at time zone 'UTC'`,
-      [ownerId, kind, currency, since],
+         and created_at >= date_trunc('month', now() at time zone 'UTC') at time zone 'UTC'`,
+      [ownerId, kind, currency],
     );
-    return BigInt(rows[0]!.total);
+    return { day: BigInt(rows[0]!.day), month: BigInt(rows[0]!.month) };
   }
 
   /**

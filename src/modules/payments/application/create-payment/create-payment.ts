@@ -149,9 +149,8 @@ export class CreatePayment {
   }
 
   private async checkPeriodLimits(tx: Parameters<Parameters<UnitOfWork['run']>[0]>[0], row: NewPaymentRow): Promise<void> {
-    const day = await this.payments.usage(tx, row.ownerId, row.kind, row.currency, 'day');
+    const { day, month } = await this.payments.usage(tx, row.ownerId, row.kind, row.currency);
     if (day + row.amount > this.config.limits.perDay) throw limitExceeded('per_day', this.config.limits.perDay, row.currency);
-    const month = await this.payments.usage(tx, row.ownerId, row.kind, row.currency, 'month');
     if (month + row.amount > this.config.limits.perMonth) throw limitExceeded('per_month', this.config.limits.perMonth, row.currency);
   }
 

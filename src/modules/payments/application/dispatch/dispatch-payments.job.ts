@@ -85,7 +85,7 @@ export class DispatchPaymentsJob implements OnModuleInit {
     if (!row) return;
     try {
       const { connector, result } = await this.gateway.initiate(row);
-      await this.reports.apply(
+      const applied = await this.reports.apply(
         row.id,
         {
           status: result.status,
@@ -96,8 +96,10 @@ export class DispatchPaymentsJob implements OnModuleInit {
         },
         'gateway',
         { operation: row.kind === 'payout' ? 'payout' : 'authorize' },
+        { known: row, releaseLease: true },
       );
-      await this.payments.releaseLease(row.id);
+      // A move released the lease with the state; a report that moved nothing (a webhook got there first) did not.
+      if (applied.outcome !== 'apply') await this.payments.releaseLease(row.id);
     } catch (error) {
       const again = await this.afterFailure(row, error, job.attempt >= this.config.dispatch.maxAttempts).catch((err: unknown) => {
         this.logger.error({ paymentId: row.id, err }, 'dispatch failure not recorded; the lease runs out and the sweeper enqueues it again');

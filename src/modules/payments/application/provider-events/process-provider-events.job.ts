@@ -89,6 +89,7 @@ export class ProcessProviderEventsJob implements OnApplicationBootstrap {
             },
             'webhook',
             { eventId: event.eventId },
+            { known: payment },
           );
         }
       }
