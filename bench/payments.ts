@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { openSync } from 'node:fs';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { Client } from 'pg';
@@ -40,6 +41,7 @@ import { serviceUrls } from '@test/support/services';
  *   BENCH_NODE_ARGS                 the app's Node flags (default: the Dockerfile's, --max-semi-space-size=32)
  *   BENCH_KAFKA (default 1)         1: the outbox relayed to the real Kafka, as deployed; 0: in process
  *   BENCH_MODULES (default all)     the contexts the app runs
+ *   BENCH_APP_LOG                   a file for the app's log (default: discarded)
  *   BENCH_APP_ENV                   extra app variables, JSON (e.g. '{"PAYMENTS_DISPATCH_CONCURRENCY":"128"}')
  */
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 20);
@@ -133,11 +135,22 @@ async function main(): Promise<void> {
     const settledNow = async () => Number((await db.query<{ n: string }>("select count(*) as n from payments.payments where state = 'succeeded'")).rows[0]!.n);
     const transactionsNow = async () =>
       Number((await db.query<{ n: string }>('select xact_commit + xact_rollback as n from pg_stat_database where datname = current_database()')).rows[0]!.n);
-    let before = { settled: 0, transactions: 0 };
+    // Row operations per table (inserts, updates, deletes; index and sequential scans): where the round trips go.
+    const tablesNow = async () =>
+      new Map(
+        (
+          await db.query<{ name: string; writes: string; scans: string }>(
+            `select schemaname || '.' || relname as name, (n_tup_ins + n_tup_upd + n_tup_del)::text as writes,
+                    (coalesce(idx_scan, 0) + coalesce(seq_scan, 0))::text as scans
+             from pg_stat_user_tables`,
+          )
+        ).rows.map((r) => [r.name, { writes: Number(r.writes), scans: Number(r.scans) }]),
+      );
+    let before = { settled: 0, transactions: 0, tables: new Map<string, { writes: number; scans: number }>() };
     setTimeout(
       () =>
-        void Promise.all([settledNow(), transactionsNow()]).then(([settled, transactions]) => {
-          before = { settled, transactions };
+        void Promise.all([settledNow(), transactionsNow(), tablesNow()]).then(([settled, transactions, tables]) => {
+          before = { settled, transactions, tables };
         }),
       WARMUP_SECONDS * 1000,
     );
@@ -160,6 +173,8 @@ async function main(): Promise<void> {
     });
     const [settledAtEnd, transactionsAtEnd] = await Promise.all([settledNow(), transactionsNow()]);
     const settled = settledAtEnd - before.settled;
+    // pg_stat_user_tables lags by up to a second (statistics are flushed by each backend), so this is read after the drain.
+    const tablesAtWindowEnd = tablesNow;
     // What the window left unsettled, and how long the app takes to finish it.
     const open = async () =>
       Number((await db.query<{ n: string }>("select count(*) as n from payments.payments where state in ('created', 'processing')")).rows[0]!.n);
@@ -174,6 +189,17 @@ async function main(): Promise<void> {
     const drainEvents = Date.now();
     while ((await eventsPending()) > 0 && Date.now() - drainEvents < DRAIN_TIMEOUT_SECONDS * 1000) await new Promise((r) => setTimeout(r, 200));
 
+    await new Promise((r) => setTimeout(r, 1500));
+    const tablesAfter = await tablesAtWindowEnd();
+    const settledTotal = await settledNow();
+    const perSettled = (n: number) => Number((n / Math.max(1, settledTotal - before.settled)).toFixed(2));
+    const tableLoad = [...tablesAfter]
+      .map(([name, after]) => {
+        const was = before.tables.get(name) ?? { writes: 0, scans: 0 };
+        return { name, writes: perSettled(after.writes - was.writes), scans: perSettled(after.scans - was.scans) };
+      })
+      .filter((t) => t.writes + t.scans > 0.05)
+      .sort((a, b) => b.writes + b.scans - (a.writes + a.scans));
     const states = Object.fromEntries(
       (await db.query<{ state: string; n: string }>('select state, count(*) as n from payments.payments group by state')).rows.map((r) => [
         r.state,
@@ -199,6 +225,8 @@ async function main(): Promise<void> {
       events_unprocessed: await eventsPending(),
       db_transactions_per_settled: settled ? Number(((transactionsAtEnd - before.transactions) / settled).toFixed(1)) : 0,
       books,
+      // Per settled payment, from the window's start to after the drain: row writes and scans by table.
+      tables: Object.fromEntries(tableLoad.slice(0, 20).map((t) => [t.name, [t.writes, t.scans]])),
       clients: CLIENTS,
       users: USERS,
       gateway_latency_ms: LATENCY_MS,
@@ -339,7 +367,7 @@ async function startApp(env: Record<string, string>, port: number): Promise<{ ch
   const child = spawn(process.execPath, [...nodeArgs, join(__dirname, '../dist/src/main.js')], {
     // Only what the bench chose: not a KAFKA_BROKERS or REDIS_URL from the caller's shell.
     env: { ...withoutServices(process.env), ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', process.env['BENCH_APP_LOG'] ? openSync(process.env['BENCH_APP_LOG'], 'w') : 'ignore', 'inherit'],
   });
   const deadline = Date.now() + 90_000;
   for (;;) {
