@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { Client } from 'pg';
@@ -146,11 +146,11 @@ async function main(): Promise<void> {
           )
         ).rows.map((r) => [r.name, { writes: Number(r.writes), scans: Number(r.scans) }]),
       );
-    let before = { settled: 0, transactions: 0, tables: new Map<string, { writes: number; scans: number }>() };
+    let before = { settled: 0, transactions: 0, cpu: 0, tables: new Map<string, { writes: number; scans: number }>() };
     setTimeout(
       () =>
         void Promise.all([settledNow(), transactionsNow(), tablesNow()]).then(([settled, transactions, tables]) => {
-          before = { settled, transactions, tables };
+          before = { settled, transactions, tables, cpu: cpuSecondsOf(app.child.pid!) };
         }),
       WARMUP_SECONDS * 1000,
     );
@@ -171,6 +171,7 @@ async function main(): Promise<void> {
       );
       return res.status === 201;
     });
+    const cpuAtEnd = cpuSecondsOf(app.child.pid!);
     const [settledAtEnd, transactionsAtEnd] = await Promise.all([settledNow(), transactionsNow()]);
     const settled = settledAtEnd - before.settled;
     // pg_stat_user_tables lags by up to a second (statistics are flushed by each backend), so this is read after the drain.
@@ -223,6 +224,9 @@ async function main(): Promise<void> {
       webhooks: stripe.deliveries.length,
       webhooks_refused: webhooksRefused,
       events_unprocessed: await eventsPending(),
+      // CPU time the app process used in the window (user + system, from /proc), per payment it settled: less
+      // sensitive than the rates to other work on the machine.
+      app_cpu_ms_per_settled: settled ? Number((((cpuAtEnd - before.cpu) * 1000) / settled).toFixed(2)) : 0,
       db_transactions_per_settled: settled ? Number(((transactionsAtEnd - before.transactions) / settled).toFixed(1)) : 0,
       books,
       // Per settled payment, from the window's start to after the drain: row writes and scans by table.
@@ -233,6 +237,8 @@ async function main(): Promise<void> {
       seconds: SECONDS,
     });
 
+    let calibrationCpu = 0;
+    setTimeout(() => (calibrationCpu = cpuSecondsOf(app.child.pid!)), WARMUP_SECONDS * 1000);
     const calibration = await drive(async () => {
       const res = await http.request({ method: 'GET', path: '/health/live' });
       await res.body.dump();
@@ -245,6 +251,7 @@ async function main(): Promise<void> {
       p95_ms: q(calibration.latencies, 0.95),
       p99_ms: q(calibration.latencies, 0.99),
       errors: calibration.errors,
+      app_cpu_ms_per_request: calibration.ok ? Number((((cpuSecondsOf(app.child.pid!) - calibrationCpu) * 1000) / calibration.ok).toFixed(3)) : 0,
       clients: CLIENTS,
       seconds: SECONDS,
     });
@@ -322,6 +329,12 @@ async function drive(call: () => Promise<boolean>): Promise<Drive> {
   );
   latencies.sort((a, b) => a - b);
   return { latencies, requests, ok, errors, statuses };
+}
+
+/** User + system CPU seconds of a process so far (Linux /proc; clock ticks of 1/100 s). */
+function cpuSecondsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 function q(sorted: readonly number[], p: number): number {
