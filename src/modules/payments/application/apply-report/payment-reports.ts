@@ -78,9 +78,11 @@ export function eventFor(state: PaymentState, payment: PaymentView): Integration
  * The one way a provider's report changes a payment, used by every path (the gateway's
  * answer, webhooks, status sync, jobs, staff):
  *
- *   1. lock the row and ask reconcile() what the report means from where the payment is:
- *      a repeat or a late earlier stage is a no-op; a move the state machine does not allow
- *      is recorded (applied = false) and not made;
+ *   1. read the row (no lock: or the row the caller holds) and ask reconcile() what the
+ *      report means from where the payment is: a repeat or a late earlier stage that teaches
+ *      nothing stops here; a move that needs the ledger goes to 2; anything else is decided
+ *      again under the row lock and written there (a move the state machine does not allow
+ *      is recorded, applied = false, and not made);
  *   2. if the move needs money to move (settlement, release of a hold, a return), do the
  *      ledger step — outside any payments transaction, with its derived id;
  *   3. lock the row again and, if the move still applies (another path may have made it
