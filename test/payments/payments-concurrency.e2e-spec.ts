@@ -149,13 +149,18 @@ describe('payments under races and crashes: nothing settles twice, no hold dangl
         .set(dave.auth)
         .set('idempotency-key', newUuid())
         .send({ accountId: account.id, beneficiaryId: beneficiary, amount: '600', currency: 'EUR', method: 'sepa' });
+    // The created payout's gateway call waits at the gate, so its hold is still pending when the balance is read.
+    const reached = h.sepa.hold();
     const results = await Promise.all([send(), send()]);
     expect(results.map((r) => r.status).sort()).toEqual([201, 422]);
     expect(results.find((r) => r.status === 422)!.body.limit).toBe('per_day');
+    await reached;
     expect((await h.balances(account.ledgerAccountId)).pending).toBe('-600');
     const [count] = await sql(db.url, 'select count(*)::int as n from payments.payments where owner_id = $1', [dave.id]);
     expect(count!.n).toBe(1);
+    h.sepa.open();
     await stateOf(dave, results.find((r) => r.status === 201)!.body.id, 'succeeded');
+    expect(await h.balances(account.ledgerAccountId)).toMatchObject({ posted: '4400', pending: '0' });
   });
 
   it('the insert failing after the payout was held: the caller gets an error, no payment exists, and the hold is voided at once', async () => {

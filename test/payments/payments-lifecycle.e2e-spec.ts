@@ -1,3 +1,4 @@
+import { WorkQueues } from '@platform/work-queue/work-queues';
 import { bearer, loginAs } from '../support/auth';
 import { eventually } from '../support/app';
 import { createTestDatabase, sql } from '../support/database';
@@ -335,16 +336,10 @@ describe('payments lifecycle: webhooks racing the gateway, status sync, refunds,
         .set(jack.auth)
         .set('idempotency-key', newUuid())
         .send({ accountId: account.id, beneficiaryId: beneficiary, amount, currency: 'EUR', method: 'sepa' });
-    h.sepa.next('payout', [{ throws: 'retryable' }]);
+    // Its dispatch job waits in the queue (the workers are stopped): created, money held, no call under way.
+    const queues = h.t.app.get(WorkQueues);
+    await queues.stop();
     const first = (await payout('1000')).body as PaymentBody;
-    await eventually(
-      () => sql(db.url, 'select count(*)::int as n from payments.gateway_calls where payment_id = $1', [first.id]),
-      (rows) => rows[0]!.n === 1,
-    );
-    await eventually(
-      () => sql(db.url, 'select lease_until from payments.payments where id = $1', [first.id]),
-      (rows) => rows[0]!.lease_until === null,
-    );
     expect((await h.balances(account.ledgerAccountId)).pending).toBe('-1000');
     const cancel = (id: string) => h.t.http().post(`/v1/payments/${id}/cancel`).set(jack.auth).set('idempotency-key', newUuid()).send({});
     const canceled = await cancel(first.id);
@@ -353,6 +348,13 @@ describe('payments lifecycle: webhooks racing the gateway, status sync, refunds,
     expect(await h.balances(account.ledgerAccountId)).toMatchObject({ posted: '10000', pending: '0' });
     expect((await cancel(first.id)).body.state).toBe('canceled');
     expect((await ledgerTransfersOf(db.url, first.id)).map((t) => t.step)).toEqual(['hold', 'void']);
+    // The job then runs, finds the payment canceled, and calls nothing.
+    queues.start();
+    await eventually(
+      () => queues.counts('payments.dispatch'),
+      (c) => c.waiting + c.active + c.delayed === 0,
+    );
+    expect(h.sepa.calls.filter((c) => c.paymentId === first.id)).toEqual([]);
 
     const reached = h.sepa.hold();
     const second = (await payout('2000')).body as PaymentBody;

@@ -26,6 +26,7 @@ import { defineContext } from '@platform/context-definition';
 import { contextSchemaSql } from '@platform/database/context-schema';
 import type { Tx } from '@platform/database/unit-of-work';
 import { Scheduler } from '@platform/jobs/scheduler';
+import { sweepJobName } from '@platform/work-queue/work-queues';
 import { OnIntegrationEvent, type IntegrationEventHandler } from '@platform/messaging/subscriptions';
 import { customer, openCustomerAccount, transfer, type AccountBody, type Customer } from '../accounts/accounts-support';
 import { ledgerClient, openAccount } from '../ledger/ledger-support';
@@ -230,7 +231,7 @@ export interface PaymentsHarness {
   funded(who: Customer, amount: string, currency?: string): Promise<AccountBody>;
   balances(ledgerAccountId: string): Promise<{ posted: string; pending: string; available: string }>;
   beneficiary(ownerId: string, rail?: 'ach' | 'wire' | 'sepa' | 'swift', currency?: string): Promise<string>;
-  /** Runs one round of a payments job now. */
+  /** Runs one round of a payments job now (dispatch: its sweep, which hands due payments to the queue). */
   runJob(
     name: 'payments.dispatch' | 'payments.status-sync' | 'payments.provider-events' | 'payments.refunds' | 'payments.rail-files' | 'payments.ach-settle',
   ): Promise<void>;
@@ -245,15 +246,21 @@ export interface PaymentsHarness {
  * when a job runs, except the wake-ups after commits (dispatch right after creation, events
  * right after a webhook is stored), which are what production does.
  */
-export async function startPaymentsApp(databaseUrl: string, env: Record<string, string> = {}, options: { secondPod?: boolean } = {}): Promise<PaymentsHarness> {
+export async function startPaymentsApp(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+  options: { secondPod?: boolean; redis?: boolean } = {},
+): Promise<PaymentsHarness> {
   // A second "pod" on the same database shares the first one's probe and schema.
   if (!options.secondPod) await installPaymentsProbe(databaseUrl);
   const t = await startTestApp({
     contexts: options.secondPod ? [ledgerContext, accountsContext, paymentsContext] : [ledgerContext, accountsContext, paymentsContext, paymentsProbe],
     databaseUrl,
+    ...(options.redis ? { redis: true } : {}),
     env: {
       ACCOUNTS_CURRENCIES: 'EUR,USD',
       PAYMENTS_DISPATCH_INTERVAL_MS: '3600000',
+      PAYMENTS_DISPATCH_SWEEP_AFTER_MS: '0',
       PAYMENTS_SYNC_INTERVAL_MS: '3600000',
       PAYMENTS_EVENTS_INTERVAL_MS: '3600000',
       PAYMENTS_RETRY_BASE_MS: '1',
@@ -299,7 +306,7 @@ export async function startPaymentsApp(databaseUrl: string, env: Record<string, 
           : { rail, name: 'Erika Mustermann', currency, iban: 'DE89370400440532013000', bic: 'COBADEFFXXX' };
       return (await t.app.get(SavedBeneficiaries).create(ownerId, details)).id;
     },
-    runJob: (name) => t.app.get(Scheduler).runNow(name),
+    runJob: (name) => t.app.get(Scheduler).runNow(name === 'payments.dispatch' ? sweepJobName(name) : name),
     async close() {
       card.open();
       sepa.open();

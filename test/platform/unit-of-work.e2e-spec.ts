@@ -38,6 +38,29 @@ describe('UnitOfWork', () => {
     expect(await sql(db.url, 'select n from counter')).toEqual([{ n: 20 }]);
   });
 
+  it('runs at read committed by default, even where the server defaults to another level, and at the level asked for', async () => {
+    // A transaction begins with START TRANSACTION alone: the session pins read committed (data-source.ts).
+    const other = await createTestDatabase();
+    try {
+      await sql(other.url, `alter database ${new URL(other.url).pathname.slice(1)} set default_transaction_isolation = 'serializable'`);
+      const dataSource = createDataSource({ url: other.url, poolMax: 2, statementTimeoutMs: 10_000 });
+      await dataSource.initialize();
+      try {
+        const work = new UnitOfWork(dataSource);
+        const level = (options?: Parameters<UnitOfWork['run']>[1]) =>
+          work.run(async (tx) => (await tx.query<{ level: string }>("select current_setting('transaction_isolation') as level")).rows[0]!.level, options);
+        expect(await level()).toBe('read committed');
+        expect(await level({ isolation: 'REPEATABLE READ' })).toBe('repeatable read');
+        expect(await level({ isolation: 'SERIALIZABLE' })).toBe('serializable');
+        expect(await level()).toBe('read committed');
+      } finally {
+        await dataSource.destroy();
+      }
+    } finally {
+      await other.drop();
+    }
+  });
+
   it('rolls back everything on error and runs after-commit callbacks only on commit', async () => {
     const calls: string[] = [];
     await expect(

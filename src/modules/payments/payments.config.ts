@@ -26,6 +26,8 @@ export const paymentsConfig = defineConfig(
     PAYMENTS_DISPATCH_LEASE_MS: int(1_000, 3_600_000).default(60_000),
     PAYMENTS_DISPATCH_MAX_ATTEMPTS: int(1, 100).default(8),
     PAYMENTS_RETRY_BASE_MS: int(1, 3_600_000).default(1_000),
+    PAYMENTS_DISPATCH_CONCURRENCY: int(1, 1_000).default(64),
+    PAYMENTS_DISPATCH_SWEEP_AFTER_MS: int(0, 3_600_000).default(10_000),
     PAYMENTS_SYNC_INTERVAL_MS: int(10, 3_600_000).default(30_000),
     PAYMENTS_SYNC_AFTER_SECONDS: int(0, 31_622_400).default(900),
     PAYMENTS_SYNC_MAX_FAILURES: int(1, 1000).default(5),
@@ -55,6 +57,10 @@ export const paymentsConfig = defineConfig(
         leaseMs: e.PAYMENTS_DISPATCH_LEASE_MS,
         maxAttempts: e.PAYMENTS_DISPATCH_MAX_ATTEMPTS,
         retryBaseMs: e.PAYMENTS_RETRY_BASE_MS,
+        /** Dispatch jobs (payments.dispatch on WorkQueues) one process runs at once. */
+        concurrency: e.PAYMENTS_DISPATCH_CONCURRENCY,
+        /** The sweeper re-enqueues a due payment only once it has waited this long (the enqueue after its commit normally got there first). */
+        sweepAfterMs: e.PAYMENTS_DISPATCH_SWEEP_AFTER_MS,
       },
       sync: { intervalMs: e.PAYMENTS_SYNC_INTERVAL_MS, afterSeconds: e.PAYMENTS_SYNC_AFTER_SECONDS, maxFailures: e.PAYMENTS_SYNC_MAX_FAILURES },
       providerEvents: { intervalMs: e.PAYMENTS_EVENTS_INTERVAL_MS, maxAttempts: e.PAYMENTS_EVENTS_MAX_ATTEMPTS },

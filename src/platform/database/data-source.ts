@@ -19,6 +19,9 @@ export interface DataSourceSettings {
 }
 
 /** The one TypeORM configuration, shared by the app, the migration job and the CLI (ormconfig.ts). */
+/** libpq's option syntax: a space in a value is escaped with a backslash. */
+const READ_COMMITTED_DEFAULT = '-c default_transaction_isolation=read\\ committed';
+
 export function dataSourceOptions(settings: DataSourceSettings): DataSourceOptions {
   return {
     type: 'postgres',
@@ -41,7 +44,9 @@ export function dataSourceOptions(settings: DataSourceSettings): DataSourceOptio
       statement_timeout: settings.statementTimeoutMs,
       idle_in_transaction_session_timeout: 60_000,
       connectionTimeoutMillis: settings.connectTimeoutMs ?? 10_000,
-      ...(settings.role ? { options: `-c role=${settings.role}` } : {}),
+      // Read committed is every session's default here, whatever the server's setting, so a
+      // transaction begins with one statement (UnitOfWork names only other levels).
+      options: [READ_COMMITTED_DEFAULT, ...(settings.role ? [`-c role=${settings.role}`] : [])].join(' '),
     },
   };
 }

@@ -44,7 +44,9 @@ export class UnitOfWork {
       const callbacks: Array<() => void> = [];
       await runner.connect();
       try {
-        await runner.startTransaction(options.isolation ?? 'READ COMMITTED');
+        // READ COMMITTED is the session default (data-source.ts): START TRANSACTION alone, one round trip fewer.
+        if (options.isolation && options.isolation !== 'READ COMMITTED') await runner.startTransaction(options.isolation);
+        else await runner.startTransaction();
         const result = await work(txOf(runner, callbacks));
         await runner.commitTransaction();
         for (const callback of callbacks) callback();

@@ -25,6 +25,10 @@ import { ReplayedResponse } from './replayed-response';
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
 /** A request left in progress (its pod died) may be retried after this long. */
 const LOCK_MS = 30_000;
+const CLAIM_KEY = `insert into platform.idempotency_keys (scope, key, request_hash, state, locked_until)
+  values ($1, $2, $3, 'in_progress', now() + $4 * interval '1 millisecond')
+  on conflict (scope, key) do nothing
+  returning locked_until::text`;
 /** How often a claim that could not be released (the database was down) is tried again. */
 const RELEASE_RETRY_MS = 200;
 
@@ -148,15 +152,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   /** Claims the key (the claim is its lock's expiry, which names this attempt); returns the stored outcome when this is a replay. */
   private async begin(scope: string, key: string, hash: string): Promise<{ replay: StoredKey } | { claim: string }> {
+    // A new key (nearly every request) is claimed by one statement; a key seen before is sorted out under its row lock below.
+    const fresh = await this.uow.query<{ locked_until: string }>(CLAIM_KEY, [scope, key, hash, LOCK_MS]);
+    if (fresh.rowCount === 1) return { claim: fresh.rows[0]!.locked_until };
     return this.uow.run(async (tx) => {
       for (let attempt = 1; ; attempt++) {
-        const claimed = await tx.query<{ locked_until: string }>(
-          `insert into platform.idempotency_keys (scope, key, request_hash, state, locked_until)
-           values ($1, $2, $3, 'in_progress', now() + $4 * interval '1 millisecond')
-           on conflict (scope, key) do nothing
-           returning locked_until::text`,
-          [scope, key, hash, LOCK_MS],
-        );
+        const claimed = await tx.query<{ locked_until: string }>(CLAIM_KEY, [scope, key, hash, LOCK_MS]);
         if (claimed.rowCount === 1) return { claim: claimed.rows[0]!.locked_until };
         const { rows } = await tx.query<StoredKey>(
           `select request_hash, state, status_code, response_body, locked_until > now() as locked

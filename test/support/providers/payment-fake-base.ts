@@ -42,6 +42,8 @@ export abstract class PaymentProviderFake<Event> {
   webhookUrl?: string;
   webhookMode: WebhookMode = 'manual';
   readonly deliveries: Delivery[] = [];
+  /** A fixed delay before each answer (ms), like a real provider's network and processing time (benchmarks). */
+  latencyMs = 0;
   url = '';
   private server?: Server;
   private readonly afterWork: AfterWork[] = [];
@@ -116,6 +118,7 @@ export abstract class PaymentProviderFake<Event> {
     const key = (req.headers['idempotency-key'] ?? req.headers['paypal-request-id']) as string | undefined;
     this.requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', ...(key ? { idempotencyKey: key } : {}) });
     if (!(req.url ?? '').startsWith('/v1/oauth2/') && answerScripted(this.script, res)) return;
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     const answer = await this.handle(req, body);
     const events = (answer.replayed ? [] : (answer.events ?? [])) as Event[];
     if (this.webhookMode === 'before' && this.webhookUrl) for (const event of events) await this.deliver(event);

@@ -227,35 +227,47 @@ export class PaymentRepository {
     return rows;
   }
 
-  /** What the owner has committed of this kind and currency since `since` (failed and canceled payments do not count). */
-  async usage(tx: Tx, ownerId: string, kind: PaymentKind, currency: string, since: 'day' | 'month'): Promise<bigint> {
-    const { rows } = await tx.query<{ total: string }>(
-      `select coalesce(sum(amount), 0)::text as total from payments.payments
+  /** What the owner has committed of this kind and currency this UTC day and calendar month (failed and canceled payments do not count). */
+  async usage(tx: Tx, ownerId: string, kind: PaymentKind, currency: string): Promise<{ day: bigint; month: bigint }> {
+    const { rows } = await tx.query<{ day: string; month: string }>(
+      `select coalesce(sum(amount) filter (where created_at >= date_trunc('day', now() at time zone 'UTC') at time zone 'UTC'), 0)::text as day,
+              coalesce(sum(amount), 0)::text as month
+       from payments.payments
        where owner_id = $1 and kind = $2 and currency = $3 and state not in ('failed', 'canceled')
-         and created_at >= date_trunc($4, now() at time zone 'UTC') at time zone 'UTC'`,
-      [ownerId, kind, currency, since],
+         and created_at >= date_trunc('month', now() at time zone 'UTC') at time zone 'UTC'`,
+      [ownerId, kind, currency],
     );
-    return BigInt(rows[0]!.total);
+    return { day: BigInt(rows[0]!.day), month: BigInt(rows[0]!.month) };
   }
 
   /**
-   * Leases up to `limit` payments waiting for their gateway call (state created, due, not
-   * leased): FOR UPDATE SKIP LOCKED, so two processes never call the gateway for the same
-   * payment at once. A process that dies mid-call leaves a lease that runs out; the next
-   * claim calls again with the same provider idempotency key.
+   * Leases one payment for its dispatch job: state created and not leased. The job is the
+   * instruction to send it now, so its backoff (next_attempt_at) is the queue's business;
+   * a payment that dispatch marked for review (its job dead-lettered) is taken off review
+   * with fresh attempts, since only a staff retry of that job reaches it. The row lock of
+   * the update makes a second claimer wait and then find the lease taken: null.
    */
-  async claimDispatch(limit: number, leaseMs: number, ids?: readonly string[]): Promise<PaymentRow[]> {
+  async claimForDispatch(id: string, leaseMs: number): Promise<PaymentRow | null> {
     const { rows } = await this.uow.query<PaymentRow>(
-      `update payments.payments set lease_until = now() + make_interval(secs => $2::double precision / 1000), dispatch_attempts = dispatch_attempts + 1
-       where id in (
-         select id from payments.payments
-         where state = 'created' and review is null and next_attempt_at <= now() and (lease_until is null or lease_until < now())
-           and ($3::uuid[] is null or id = any($3))
-         order by next_attempt_at limit $1 for update skip locked)
+      `update payments.payments set lease_until = now() + make_interval(secs => $2::double precision / 1000),
+              dispatch_attempts = case when review is null then dispatch_attempts + 1 else 1 end, review = null
+       where id = $1 and state = 'created' and (lease_until is null or lease_until < now())
        returning *`,
-      [limit, leaseMs, ids ?? null],
+      [id, leaseMs],
     );
-    return rows;
+    return rows[0] ?? null;
+  }
+
+  /** What the dispatch sweeper enqueues again: created, due for longer than `olderThanMs`, not leased, not under review. */
+  async awaitingDispatch(olderThanMs: number, limit: number): Promise<string[]> {
+    const { rows } = await this.uow.query<{ id: string }>(
+      `select id from payments.payments
+       where state = 'created' and review is null and next_attempt_at <= now() - make_interval(secs => $1::double precision / 1000)
+         and (lease_until is null or lease_until < now())
+       order by next_attempt_at limit $2`,
+      [olderThanMs, limit],
+    );
+    return rows.map((r) => r.id);
   }
 
   /** Leases payments open at the provider (processing, requires_action) past `afterSeconds`, due for a status poll. */

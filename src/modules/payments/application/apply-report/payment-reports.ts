@@ -35,6 +35,16 @@ export interface ProviderReport {
   readonly failureCode?: string;
 }
 
+export interface ApplyOptions {
+  /**
+   * The payment as the caller just read it: spares the first read. It may be stale — it only
+   * decides whether to go to the ledger; the move is decided again under the row lock.
+   */
+  readonly known?: PaymentRow;
+  /** The move also releases the dispatch lease (one statement fewer for the job holding it). */
+  readonly releaseLease?: boolean;
+}
+
 export interface ApplyOutcome {
   readonly outcome: TransitionOutcome['kind'];
   readonly payment: PaymentView;
@@ -68,9 +78,11 @@ export function eventFor(state: PaymentState, payment: PaymentView): Integration
  * The one way a provider's report changes a payment, used by every path (the gateway's
  * answer, webhooks, status sync, jobs, staff):
  *
- *   1. lock the row and ask reconcile() what the report means from where the payment is:
- *      a repeat or a late earlier stage is a no-op; a move the state machine does not allow
- *      is recorded (applied = false) and not made;
+ *   1. read the row (no lock: or the row the caller holds) and ask reconcile() what the
+ *      report means from where the payment is: a repeat or a late earlier stage that teaches
+ *      nothing stops here; a move that needs the ledger goes to 2; anything else is decided
+ *      again under the row lock and written there (a move the state machine does not allow
+ *      is recorded, applied = false, and not made);
  *   2. if the move needs money to move (settlement, release of a hold, a return), do the
  *      ledger step — outside any payments transaction, with its derived id;
  *   3. lock the row again and, if the move still applies (another path may have made it
@@ -95,15 +107,30 @@ export class PaymentReports {
     @Inject(paymentsConfig.token) private readonly config: PaymentsConfig,
   ) {}
 
-  async apply(paymentId: string, report: ProviderReport, cause: TransitionCause, detail: Record<string, unknown> = {}): Promise<ApplyOutcome> {
-    const first = await this.uow.run(async (tx) => {
-      const row = await this.payments.lock(tx, paymentId);
-      if (!row) throw new Error(`payment ${paymentId} not found`);
-      const outcome = reconcile(row.state, report.status);
-      if (outcome.kind !== 'apply') return { done: await this.notApplied(tx, row, report, outcome, cause, detail) };
-      if (!needsLedger(row, outcome.to)) return { done: await this.move(tx, row, outcome.to, report, cause, detail) };
-      return { pending: { ...row, connector: row.connector ?? report.connector ?? null }, to: outcome.to };
-    });
+  async apply(
+    paymentId: string,
+    report: ProviderReport,
+    cause: TransitionCause,
+    detail: Record<string, unknown> = {},
+    options: ApplyOptions = {},
+  ): Promise<ApplyOutcome> {
+    const extra: PaymentChanges = options.releaseLease ? { lease_until: null } : {};
+    // A read without a lock first: a repeat that teaches nothing (most webhooks) ends here, and a
+    // move that needs the ledger goes straight to it (step 3 decides again under the lock).
+    const seen = options.known ?? (await this.payments.findRow(paymentId));
+    if (!seen) throw new Error(`payment ${paymentId} not found`);
+    const peek = reconcile(seen.state, report.status);
+    if (peek.kind === 'noop' && Object.keys(learntFrom(seen, report)).length === 0) return { outcome: 'noop', payment: paymentViewOf(seen) };
+    const first =
+      peek.kind === 'apply' && needsLedger(seen, peek.to)
+        ? { pending: { ...seen, connector: seen.connector ?? report.connector ?? null }, to: peek.to }
+        : await this.uow.run(async (tx) => {
+            const row = (await this.payments.lock(tx, paymentId))!;
+            const outcome = reconcile(row.state, report.status);
+            if (outcome.kind !== 'apply') return { done: await this.notApplied(tx, row, report, outcome, cause, detail) };
+            if (!needsLedger(row, outcome.to)) return { done: await this.move(tx, row, outcome.to, report, cause, detail, extra) };
+            return { pending: { ...row, connector: row.connector ?? report.connector ?? null }, to: outcome.to };
+          });
     if ('done' in first) return first.done!;
 
     const { pending, to } = first;
@@ -123,7 +150,7 @@ export class PaymentReports {
       const row = (await this.payments.lock(tx, paymentId))!;
       const outcome = reconcile(row.state, report.status);
       if (outcome.kind !== 'apply') return this.notApplied(tx, row, report, outcome, cause, detail);
-      return this.move(tx, row, outcome.to, report, cause, detail);
+      return this.move(tx, row, outcome.to, report, cause, detail, extra);
     });
   }
 
@@ -144,9 +171,11 @@ export class PaymentReports {
     report: Partial<ProviderReport>,
     cause: TransitionCause,
     detail: Record<string, unknown>,
+    extra: PaymentChanges = {},
   ): Promise<ApplyOutcome> {
     const open = to === 'processing' || to === 'requires_action';
     const changes: PaymentChanges = {
+      ...extra,
       state: to,
       connector: row.connector ?? report.connector ?? null,
       provider_reference: row.provider_reference ?? report.providerReference ?? null,
@@ -173,10 +202,7 @@ export class PaymentReports {
   ): Promise<ApplyOutcome> {
     if (outcome.kind === 'noop') {
       // No news for the state, but the report may name what we did not know yet (a reference learnt from a webhook).
-      const learnt: PaymentChanges = {};
-      if (row.provider_reference === null && report.providerReference) learnt.provider_reference = report.providerReference;
-      if (row.connector === null && report.connector) learnt.connector = report.connector;
-      if (row.state === 'requires_action' && report.nextAction && row.next_action === null) learnt.next_action = report.nextAction;
+      const learnt = learntFrom(row, report);
       const current = Object.keys(learnt).length ? await this.payments.update(tx, row.id, learnt) : row;
       return { outcome: 'noop', payment: paymentViewOf(current) };
     }
@@ -197,6 +223,15 @@ export class PaymentReports {
     }
     if (row.kind === 'pay_in' && to === 'succeeded') return this.ledger.creditPayIn(row);
   }
+}
+
+/** What a report names that the payment does not know yet: a provider reference, its connector, the next action. */
+function learntFrom(row: PaymentRow, report: ProviderReport): PaymentChanges {
+  const learnt: PaymentChanges = {};
+  if (row.provider_reference === null && report.providerReference) learnt.provider_reference = report.providerReference;
+  if (row.connector === null && report.connector) learnt.connector = report.connector;
+  if (row.state === 'requires_action' && report.nextAction && row.next_action === null) learnt.next_action = report.nextAction;
+  return learnt;
 }
 
 function needsLedger(row: PaymentRow, to: PaymentState): boolean {

@@ -11,7 +11,7 @@ import { railCurrencyMismatch } from '@modules/payments/domain/payout-rails';
 import { PaymentRepository, paymentViewOf, type NewPaymentRow, type PaymentRow } from '@modules/payments/infrastructure/payment.repository';
 import { paymentsConfig, type PaymentsConfig } from '@modules/payments/payments.config';
 import { BeneficiaryLookup } from '../beneficiary-lookup';
-import { PaymentsSignal } from '../dispatch/dispatch-signal';
+import { DispatchPaymentsJob } from '../dispatch/dispatch-payments.job';
 import { PaymentLedger } from '../payment-ledger';
 
 export type CreatePaymentInput = CreatePaymentCommand['payment'];
@@ -42,7 +42,7 @@ export class CreatePayment {
     private readonly beneficiaries: BeneficiaryLookup,
     private readonly queries: QueryBus,
     private readonly outbox: Outbox,
-    private readonly signal: PaymentsSignal,
+    private readonly dispatch: DispatchPaymentsJob,
     @Inject(paymentsConfig.token) private readonly config: PaymentsConfig,
   ) {}
 
@@ -128,7 +128,9 @@ export class CreatePayment {
   }
 
   private async insert(row: NewPaymentRow, ownerId: string, fingerprint: string): Promise<PaymentView> {
-    return this.uow.run(async (tx) => {
+    let created = false;
+    const view = await this.uow.run(async (tx) => {
+      created = false; // a retried transaction starts over
       // One creation per owner at a time, so two concurrent payments cannot both fit under a limit.
       await tx.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [`payments:limits:${ownerId}`]);
       const raced = await this.payments.findRow(row.id, tx);
@@ -138,15 +140,17 @@ export class CreatePayment {
       await this.payments.addTransition(tx, row.id, null, 'created', 'api', null);
       const view = paymentViewOf(inserted);
       await this.outbox.append(tx, 'payments', [PaymentCreatedV1(view.id, { payment: view })]);
-      tx.afterCommit(() => this.signal.wake('dispatch'));
+      created = true;
       return view;
     });
+    // Committed: the gateway call is the dispatch job's (a missed enqueue is the sweeper's to find).
+    if (created) await this.dispatch.enqueue(row.id);
+    return view;
   }
 
   private async checkPeriodLimits(tx: Parameters<Parameters<UnitOfWork['run']>[0]>[0], row: NewPaymentRow): Promise<void> {
-    const day = await this.payments.usage(tx, row.ownerId, row.kind, row.currency, 'day');
+    const { day, month } = await this.payments.usage(tx, row.ownerId, row.kind, row.currency);
     if (day + row.amount > this.config.limits.perDay) throw limitExceeded('per_day', this.config.limits.perDay, row.currency);
-    const month = await this.payments.usage(tx, row.ownerId, row.kind, row.currency, 'month');
     if (month + row.amount > this.config.limits.perMonth) throw limitExceeded('per_month', this.config.limits.perMonth, row.currency);
   }
 

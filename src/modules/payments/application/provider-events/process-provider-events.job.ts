@@ -91,6 +91,7 @@ export class ProcessProviderEventsJob implements OnApplicationBootstrap {
             },
             'webhook',
             { eventId: event.eventId },
+            { known: payment },
           );
         }
       }
