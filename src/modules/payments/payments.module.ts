@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AdminPaymentsHttpController } from './api/admin-payments.http-controller';
+import { AdminReconciliationHttpController } from './api/admin-reconciliation.http-controller';
 import { PAYMENT_JOBS_CONTROLLERS, PAYMENT_JOBS_PROVIDERS } from './api/payment-jobs.http-controller';
 import { PaymentWebhooksHttpController } from './api/payment-webhooks.http-controller';
 import { PaymentsHttpController } from './api/payments.http-controller';
@@ -16,6 +17,8 @@ import { GetPaymentQueryHandler } from './application/get-payment/get-payment.qu
 import { PaymentLedger } from './application/payment-ledger';
 import { ProcessProviderEventsJob } from './application/provider-events/process-provider-events.job';
 import { ReadPayments } from './application/read-payments/read-payments';
+import { ReconcileSettlements } from './application/reconciliation/reconcile-settlements';
+import { ReconciliationJob } from './application/reconciliation/reconciliation.job';
 import { RefundPaymentCommandHandler, Refunds } from './application/refunds/refunds';
 import { StatusSyncJob } from './application/status-sync/status-sync.job';
 import { ConfiguredConnectors } from './connectors/configured-connectors';
@@ -23,6 +26,7 @@ import { ConnectorRegistry } from './connectors/connector-registry';
 import { ConnectorRouter } from './connectors/connector-router';
 import { PaymentRepository } from './infrastructure/payment.repository';
 import { ProviderEventRepository } from './infrastructure/provider-event.repository';
+import { ReconciliationRepository } from './infrastructure/reconciliation.repository';
 import { RefundRepository } from './infrastructure/refund.repository';
 
 @Module({
@@ -30,6 +34,7 @@ import { RefundRepository } from './infrastructure/refund.repository';
     PaymentsHttpController,
     PayoutsHttpController,
     AdminPaymentsHttpController,
+    AdminReconciliationHttpController,
     PaymentWebhooksHttpController,
     BeneficiariesHttpController,
     ...PAYMENT_JOBS_CONTROLLERS,
@@ -58,6 +63,9 @@ import { RefundRepository } from './infrastructure/refund.repository';
     CancelPayment,
     CancelPaymentCommandHandler,
     ReadPayments,
+    ReconciliationRepository,
+    ReconcileSettlements,
+    ReconciliationJob,
     ...PAYMENT_JOBS_PROVIDERS,
   ],
 })
