@@ -82,7 +82,7 @@ export class AdminReconciliationHttpController {
 
   @Get('runs')
   @RequirePermissions('payments:read')
-  @ApiOperation({ operationId: 'listReconciliationRuns', summary: 'Reconciliation runs, newest first (cursor pagination)' })
+  @ApiOperation({ operationId: 'listPaymentReconciliationRuns', summary: 'Reconciliation runs, newest first (cursor pagination)' })
   @ApiResult(200, ReconciliationRunPage)
   @ApiProblems(400, 403)
   async runs(@ValidQuery(ReconciliationRunQuery) query: z.output<typeof ReconciliationRunQuery>): Promise<z.output<typeof ReconciliationRunPage>> {
@@ -97,7 +97,7 @@ export class AdminReconciliationHttpController {
   @Idempotent({ required: true })
   @RequirePermissions('payments:review')
   @ApiOperation({
-    operationId: 'runReconciliation',
+    operationId: 'runPaymentReconciliation',
     summary: "Reconcile a connector's settlement report for a window now",
     description:
       'Reads the report whole, matches every line against payments, refunds and the ledger, and stores new mismatches (a window reconciled before adds none). A report that cannot be read is a run in state failed with the error code. The scheduled runs are unaffected.',
@@ -118,7 +118,7 @@ export class AdminReconciliationHttpController {
   @Get('mismatches')
   @RequirePermissions('payments:read')
   @ApiOperation({
-    operationId: 'listReconciliationMismatches',
+    operationId: 'listPaymentReconciliationMismatches',
     summary: 'Reconciliation mismatches, newest first, by state, connector and run (cursor pagination)',
   })
   @ApiResult(200, ReconciliationMismatchPage)
@@ -144,7 +144,7 @@ export class AdminReconciliationHttpController {
   @HttpCode(200)
   @Idempotent()
   @RequirePermissions('payments:review')
-  @ApiOperation({ operationId: 'resolveReconciliationMismatch', summary: 'Mark a mismatch resolved, with a note (a rerun never reopens it)' })
+  @ApiOperation({ operationId: 'resolvePaymentReconciliationMismatch', summary: 'Mark a mismatch resolved, with a note (a rerun never reopens it)' })
   @ApiResult(200, ReconciliationMismatchView)
   @ApiProblems(400, 403, 404, 409)
   resolve(

@@ -115,11 +115,12 @@ export function settlementLinesOfAdyen(csv: string, batch: number, merchantAccou
       if (value === undefined) throw unreadable(`line ${n + 2}: ${name} is not an amount of ${currency || 'a known currency'}`);
       return value;
     };
-    const gross = amount('Gross Credit (GC)') - amount('Gross Debit (GC)');
     const net = amount('Net Credit (NC)') - amount('Net Debit (NC)');
-    const costs = ['Commission (NC)', 'Markup (NC)', 'Scheme Fees (NC)', 'Interchange (NC)'].filter((c) => index.has(c));
-    // costs are stated per transaction; a line that states none (a fee line) cost what it debits
-    const fee = costs.length > 0 && kind !== 'fee' ? costs.reduce((sum, c) => sum + amount(c), 0n) : gross - net;
+    // payouts, fees and corrections state only the net (as Stripe's balance does: gross = net, no fee)
+    const statesGross = col('Gross Credit (GC)') !== '' || col('Gross Debit (GC)') !== '';
+    const gross = statesGross ? amount('Gross Credit (GC)') - amount('Gross Debit (GC)') : net;
+    const costs = ['Commission (NC)', 'Markup (NC)', 'Scheme Fees (NC)', 'Interchange (NC)'].filter((c) => index.has(c) && col(c) !== '');
+    const fee = costs.length > 0 ? costs.reduce((sum, c) => sum + amount(c), 0n) : gross - net;
     const occurredAt = adyenTime(col('Creation Date'), col('TimeZone'));
     if (!occurredAt) throw unreadable(`line ${n + 2}: Creation Date or TimeZone unreadable`);
     const psp = col('Psp Reference');
