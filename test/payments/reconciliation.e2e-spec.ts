@@ -103,10 +103,17 @@ describe('reconciliation of the settlement reports', () => {
     if (res.status !== 201) throw new Error(`pay-in: ${res.status} ${JSON.stringify(res.body)}`);
     return (res.body as PaymentBody).id;
   };
-  const refund = async (id: string, amount: string, state = 'partially_refunded') => {
+  /** A refund through the core; waits until the payment's refunded amount says the provider refunded it. */
+  const refund = async (id: string, amount: string) => {
+    const before = BigInt((await payment(id)).refundedAmount);
     const res = await t.http().post(`/v1/payments/${id}/refunds`).set(alice.auth).set('idempotency-key', newUuid()).send({ amount });
     if (res.status >= 300) throw new Error(`refund: ${res.status} ${JSON.stringify(res.body)}`);
-    expect((await settled(id, state)).state).toBe(state);
+    const after = (before + BigInt(amount)).toString();
+    const done = await eventually(
+      () => payment(id),
+      (p) => p.refundedAmount === after,
+    );
+    expect(done).toMatchObject({ state: 'partially_refunded', refundedAmount: after });
   };
   /**
    * PayPal: the buyer approves and the order is captured on the connector (the core does not
@@ -186,6 +193,11 @@ describe('reconciliation of the settlement reports', () => {
     stripe.balance.inject(
       stripe.balanceTransaction('charge', 640, 0, 'eur', { id: 'ch_ghost', object: 'charge', payment_intent: 'pi_ghost', metadata: { payment_id: declined } }),
     );
+    // a refund Stripe made whose line never shows up in the balance
+    await refund(stripePaid, '300');
+    const lastRefund = stripe.balance.find((l) => l.type === 'refund' && l.amount === -300)!;
+    stripe.balance.omit(lastRefund.id);
+    const stripeRefunds = await sql<{ id: string }>(db.url, 'select id from payments.refunds where payment_id = $1 and amount = 300', [stripePaid]);
     // Adyen settles a payment of ours in no batch: its line never shows up
     const unsettled = await payIn(usd, '900', 'USD', 'card', 'stored-visa');
     expect((await settled(unsettled)).state).toBe('succeeded');
@@ -201,7 +213,7 @@ describe('reconciliation of the settlement reports', () => {
     );
 
     const runs = { stripe: await reconcile('stripe'), adyen: await reconcile('adyen'), paypal: await reconcile('paypal') };
-    expect(runs.stripe).toMatchObject({ state: 'completed', lines: 4, matched: 1, newMismatches: 4 });
+    expect(runs.stripe).toMatchObject({ state: 'completed', lines: 4, matched: 1, newMismatches: 5 });
     expect(runs.adyen).toMatchObject({ state: 'completed', newMismatches: 1 });
     expect(runs.paypal).toMatchObject({ state: 'completed', lines: 3, newMismatches: 2 });
 
@@ -215,28 +227,30 @@ describe('reconciliation of the settlement reports', () => {
         ['stripe', 'amount_mismatch', stripePaid, '2000', '1900'],
         ['stripe', 'ledger_amount_mismatch', stripePaid, '1900', '2000'],
         ['stripe', 'state_mismatch', declined, null, null],
+        ['stripe', 'missing_at_provider', stripePaid, '300', null],
         ['stripe', 'unknown_charge', null, null, '777'],
       ].sort(),
     );
     // alerted: one event per new mismatch, written to the outbox with it and relayed over Kafka
     const delivered = await eventually(
       () => sql<{ data: { mismatch: { kind: string } } }>(db.url, "select data from payments_probe.events where type = 'payments.reconciliation-mismatch.v1'"),
-      (rows) => rows.length === 7,
+      (rows) => rows.length === 8,
     );
     expect(delivered.map((r) => r.data.mismatch.kind).sort()).toEqual(open.map((m) => m.kind).sort());
+    expect(open.find((m) => m.kind === 'missing_at_provider' && m.connector === 'stripe')).toMatchObject({ refundId: stripeRefunds[0]!.id });
     const metrics = (await t.http().get('/metrics')).text;
     expect(metrics).toContain('skyro_payments_reconciliation_mismatches_total{connector="stripe",kind="unknown_charge"} 1');
     expect(metrics).toContain('skyro_payments_reconciliation_mismatches_total{connector="adyen",kind="missing_at_provider"} 1');
-    expect(metrics).toContain('skyro_payments_reconciliation_open_mismatches{connector="stripe"} 4');
+    expect(metrics).toContain('skyro_payments_reconciliation_open_mismatches{connector="stripe"} 5');
     // no personal data in what is stored or sent: ids, references, amounts
     expect(JSON.stringify(delivered)).not.toContain(alice.id);
   });
 
   it('a rerun of the same windows adds nothing; resolving works once and stays resolved', async () => {
     for (const connector of ['stripe', 'adyen', 'paypal']) expect(await reconcile(connector)).toMatchObject({ state: 'completed', newMismatches: 0 });
-    const page1 = await mismatches('?connector=stripe&limit=3');
-    expect(page1.items).toHaveLength(3);
-    const page2 = await mismatches(`?connector=stripe&limit=3&cursor=${page1.nextCursor}`);
+    const page1 = await mismatches('?connector=stripe&limit=4');
+    expect(page1.items).toHaveLength(4);
+    const page2 = await mismatches(`?connector=stripe&limit=4&cursor=${page1.nextCursor}`);
     expect(page2).toEqual({ items: [expect.objectContaining({ connector: 'stripe' })], nextCursor: null });
     const target = page2.items[0]!;
     const resolve = (id: string, note: string) =>
@@ -256,14 +270,14 @@ describe('reconciliation of the settlement reports', () => {
     expect((await resolve(target.id, '')).status).toBe(400);
     expect(await reconcile('stripe')).toMatchObject({ newMismatches: 0 });
     expect((await mismatches('?state=resolved')).items.map((m) => m.id)).toEqual([target.id]);
-    expect((await t.http().get('/metrics')).text).toContain('skyro_payments_reconciliation_open_mismatches{connector="stripe"} 3');
-    // nothing new was written with the reruns: the outbox drains to the same seven events
+    expect((await t.http().get('/metrics')).text).toContain('skyro_payments_reconciliation_open_mismatches{connector="stripe"} 4');
+    // nothing new was written with the reruns: the outbox drains to the same eight events
     await eventually(
       () => sql<{ n: number }>(db.url, "select count(*)::int as n from payments.outbox where event_type = 'payments.reconciliation-mismatch.v1'"),
       (rows) => rows[0]!.n === 0,
     );
-    expect(await sql(db.url, "select count(*)::int as n from payments_probe.events where type = 'payments.reconciliation-mismatch.v1'")).toEqual([{ n: 7 }]);
-    expect(await sql(db.url, 'select count(*)::int as n from payments.reconciliation_mismatches')).toEqual([{ n: 7 }]);
+    expect(await sql(db.url, "select count(*)::int as n from payments_probe.events where type = 'payments.reconciliation-mismatch.v1'")).toEqual([{ n: 8 }]);
+    expect(await sql(db.url, 'select count(*)::int as n from payments.reconciliation_mismatches')).toEqual([{ n: 8 }]);
   });
 
   it('the scheduled job reconciles each connector from where it stopped, once per window', async () => {

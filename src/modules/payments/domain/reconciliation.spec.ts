@@ -1,4 +1,4 @@
-import { checkLine, checkRefundTotal, missingAtProvider, type OurPayment, type ReportLine } from './reconciliation';
+import { checkLine, checkRefundTotal, missingAtProvider, refundMissingAtProvider, type OurPayment, type ReportLine } from './reconciliation';
 
 const payment = (over: Partial<OurPayment> = {}): OurPayment => ({
   id: 'p1',
@@ -74,6 +74,17 @@ describe('reconciliation checks', () => {
       subjectKey: 'p1',
       expected: 1000n,
       providerReference: 'pi_9',
+    });
+  });
+
+  it('a refund we hold succeeded that no line carried is missing at the provider, keyed by the refund', () => {
+    const refund = { id: 'r1', paymentId: 'p1', amount: 300n, state: 'succeeded' as const, providerReference: 're_1' };
+    expect(refundMissingAtProvider(refund, 'EUR')).toMatchObject({
+      kind: 'missing_at_provider',
+      subjectKey: 'refund:r1',
+      refundId: 'r1',
+      paymentId: 'p1',
+      expected: 300n,
     });
   });
 });

@@ -195,3 +195,17 @@ export function missingAtProvider(payment: OurPayment & { readonly providerRefer
     detail: `settled with us (${payment.state}), not in the provider's report`,
   };
 }
+
+/** A refund we hold as succeeded on this connector, due in the report by now, that no report line carried. */
+export function refundMissingAtProvider(refund: OurRefund & { readonly providerReference: string | null }, currency: string): Mismatch {
+  return {
+    kind: 'missing_at_provider',
+    subjectKey: `refund:${refund.id}`,
+    paymentId: refund.paymentId,
+    refundId: refund.id,
+    ...(refund.providerReference ? { providerReference: refund.providerReference } : {}),
+    currency,
+    expected: refund.amount,
+    detail: "refund succeeded with us, not in the provider's report",
+  };
+}

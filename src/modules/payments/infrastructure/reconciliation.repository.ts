@@ -134,6 +134,26 @@ export class ReconciliationRepository {
     return rows;
   }
 
+  /** Refunds of payments this connector carried that succeeded (last changed) in [from, to), with their payment's currency. */
+  async refundsSucceededBetween(connector: ConnectorName, from: Date, to: Date): Promise<Array<RefundRow & { currency: string }>> {
+    const { rows } = await this.uow.query<RefundRow & { currency: string }>(
+      `select r.*, p.currency from payments.refunds r join payments.payments p on p.id = r.payment_id
+       where p.connector = $1 and r.state = 'succeeded' and r.updated_at >= $2 and r.updated_at < $3`,
+      [connector, from, to],
+    );
+    return rows;
+  }
+
+  /** Of these refunds, those some stored refund line of this connector carried. */
+  async refundsWithLines(sql: Sql, connector: ConnectorName, refundIds: readonly string[]): Promise<Set<string>> {
+    if (refundIds.length === 0) return new Set();
+    const { rows } = await sql.query<{ refund_id: string }>(
+      `select distinct refund_id from payments.reconciliation_lines where connector = $1 and kind = 'refund' and refund_id = any($2::uuid[])`,
+      [connector, refundIds],
+    );
+    return new Set(rows.map((r) => r.refund_id));
+  }
+
   /** Stores the lines read (a line read by an earlier run keeps its first record). */
   async storeLines(tx: Tx, runId: string, connector: ConnectorName, lines: readonly StoredLine[]): Promise<void> {
     for (let i = 0; i < lines.length; i += 500) {

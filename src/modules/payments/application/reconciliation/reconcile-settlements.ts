@@ -16,6 +16,7 @@ import {
   checkRefundTotal,
   isSettled,
   missingAtProvider,
+  refundMissingAtProvider,
   type LedgerAmount,
   type LineMatch,
   type Mismatch,
@@ -32,7 +33,7 @@ import { paymentsConfig, type PaymentsConfig } from '@modules/payments/payments.
  * line matched to our payment (by our id when the provider echoes it, else by connector and
  * provider reference) or refund, and checked against it and the ledger (through the ledger's
  * contract: the transfer ids payments derives, domain/ledger-ids.ts); then our payments that
- * settled in the window shifted back by the grace period and that no report line carried.
+ * (and refunds) settled in the window shifted back by the grace period that no report line carried.
  * Lines, new mismatches and their PaymentReconciliationMismatchV1 events are written in one
  * transaction; a mismatch known already (connector, kind, subject) is not written again, so a
  * rerun of a window adds nothing.
@@ -151,7 +152,10 @@ export class ReconcileSettlements {
     }
 
     const graceMs = this.config.reconciliation.graceSeconds * 1000;
-    const settled = await this.repo.settledBetween(connector, new Date(run.window_from.getTime() - graceMs), new Date(run.window_to.getTime() - graceMs));
+    const dueFrom = new Date(run.window_from.getTime() - graceMs);
+    const dueTo = new Date(run.window_to.getTime() - graceMs);
+    const settled = await this.repo.settledBetween(connector, dueFrom, dueTo);
+    const refunded = await this.repo.refundsSucceededBetween(connector, dueFrom, dueTo);
     const refundedPayments = uuidsOf(stored.filter((s) => s.line.kind === 'refund').map((s) => s.paymentId ?? undefined));
 
     const { row, created } = await this.uow.run(async (tx) => {
@@ -162,6 +166,14 @@ export class ReconcileSettlements {
         settled.map((p) => p.id),
       );
       for (const p of settled) if (!carried.has(p.id)) mismatches.push(missingAtProvider({ ...ourPayment(p), providerReference: p.provider_reference }));
+      const refundsCarried = await this.repo.refundsWithLines(
+        tx,
+        connector,
+        refunded.map((r) => r.id),
+      );
+      for (const r of refunded) {
+        if (!refundsCarried.has(r.id)) mismatches.push(refundMissingAtProvider({ ...ourRefund(r), providerReference: r.provider_reference }, r.currency));
+      }
       const totals = await this.repo.refundedAtProvider(tx, connector, refundedPayments);
       for (const [paymentId, total] of totals) {
         const p = paymentById.get(paymentId);
