@@ -23,6 +23,8 @@ describe('Adyen connector against the Adyen fake', () => {
       timeoutMs: 1500,
       currencies: [],
       defaultReturnUrl: 'https://app.example/return',
+      reportBaseUrl: `${fake.reportsUrl}/reports/download`,
+      firstReportBatch: 1,
     };
     adyen = new AdyenConnector(settings);
   });

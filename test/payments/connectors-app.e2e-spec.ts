@@ -59,9 +59,9 @@ describe('configured connectors in the app', () => {
   it('registers the three gateways, each with its capabilities', () => {
     const registry = t.app.get(ConnectorRegistry);
     expect(registry.all().map((c) => c.name)).toEqual(['stripe', 'adyen', 'paypal']);
-    expect([...registry.get('stripe')!.capabilities].sort()).toEqual(['authorize', 'cancel', 'capture', 'refund', 'status', 'webhooks']);
-    expect([...registry.get('adyen')!.capabilities].sort()).toEqual(['authorize', 'cancel', 'capture', 'refund', 'webhooks']);
-    expect([...registry.get('paypal')!.capabilities].sort()).toEqual(['authorize', 'capture', 'refund', 'status', 'webhooks']);
+    expect([...registry.get('stripe')!.capabilities].sort()).toEqual(['authorize', 'cancel', 'capture', 'refund', 'settlements', 'status', 'webhooks']);
+    expect([...registry.get('adyen')!.capabilities].sort()).toEqual(['authorize', 'cancel', 'capture', 'refund', 'settlements', 'webhooks']);
+    expect([...registry.get('paypal')!.capabilities].sort()).toEqual(['authorize', 'capture', 'refund', 'settlements', 'status', 'webhooks']);
   });
 
   it('fails over from an unreachable Stripe to Adyen, charges once, and records both calls outside any transaction', async () => {

@@ -33,6 +33,12 @@ export const paymentsConfig = defineConfig(
     PAYMENTS_SYNC_MAX_FAILURES: int(1, 1000).default(5),
     PAYMENTS_EVENTS_INTERVAL_MS: int(10, 3_600_000).default(1_000),
     PAYMENTS_EVENTS_MAX_ATTEMPTS: int(1, 1000).default(10),
+    // --- reconciliation of the providers' settlement reports (docs/reconciliation.md) ---
+    PAYMENTS_RECONCILIATION_INTERVAL_MS: int(1_000, 86_400_000).default(3_600_000),
+    PAYMENTS_RECONCILIATION_WINDOW_SECONDS: int(60, 2_678_400).default(86_400),
+    PAYMENTS_RECONCILIATION_LAG_SECONDS: int(0, 2_678_400).default(86_400),
+    PAYMENTS_RECONCILIATION_GRACE_SECONDS: int(0, 2_678_400).default(259_200),
+    PAYMENTS_RECONCILIATION_LOOKBACK_SECONDS: int(60, 31_622_400).default(604_800),
     // --- connectors: gateways, routing, breaker (block below) ---
     ...CONNECTOR_VARIABLES(),
     // --- beneficiaries: the key that seals saved account numbers ---
@@ -64,6 +70,19 @@ export const paymentsConfig = defineConfig(
       },
       sync: { intervalMs: e.PAYMENTS_SYNC_INTERVAL_MS, afterSeconds: e.PAYMENTS_SYNC_AFTER_SECONDS, maxFailures: e.PAYMENTS_SYNC_MAX_FAILURES },
       providerEvents: { intervalMs: e.PAYMENTS_EVENTS_INTERVAL_MS, maxAttempts: e.PAYMENTS_EVENTS_MAX_ATTEMPTS },
+      /**
+       * Scheduled reconciliation: every intervalMs, per connector with a settlement report, the
+       * next window of windowSeconds from where the last run stopped, ending at most lagSeconds
+       * ago (reports lag); a connector never reconciled starts lookbackSeconds ago. A payment we
+       * settled is missing at the provider once graceSeconds have passed without a report line.
+       */
+      reconciliation: {
+        intervalMs: e.PAYMENTS_RECONCILIATION_INTERVAL_MS,
+        windowSeconds: e.PAYMENTS_RECONCILIATION_WINDOW_SECONDS,
+        lagSeconds: e.PAYMENTS_RECONCILIATION_LAG_SECONDS,
+        graceSeconds: e.PAYMENTS_RECONCILIATION_GRACE_SECONDS,
+        lookbackSeconds: e.PAYMENTS_RECONCILIATION_LOOKBACK_SECONDS,
+      },
       /** The gateway connectors, routing and breaker (block "connectors" below). */
       connectors: connectorSettings(e, context),
       beneficiaries: {
@@ -122,6 +141,8 @@ function CONNECTOR_VARIABLES() {
       .regex(/^([0-9A-Fa-f]{2})+$/, 'must be the hex HMAC key of the webhook')
       .optional(),
     PAYMENTS_ADYEN_CURRENCIES: list.default([]),
+    PAYMENTS_ADYEN_REPORT_BASE_URL: httpUrl.default('https://ca-test.adyen.com/reports/download'),
+    PAYMENTS_ADYEN_REPORT_FIRST_BATCH: int(1, 1_000_000_000).default(1),
     PAYMENTS_PAYPAL_CLIENT_ID: optional,
     PAYMENTS_PAYPAL_CLIENT_SECRET: optional,
     PAYMENTS_PAYPAL_BASE_URL: httpUrl.default('https://api-m.sandbox.paypal.com'),
@@ -173,6 +194,8 @@ function connectorSettings(e: ConnectorVariables, context: ConfigReadContext): C
       baseUrl: secure('PAYMENTS_ADYEN_BASE_URL', e.PAYMENTS_ADYEN_BASE_URL),
       ...(e.PAYMENTS_ADYEN_HMAC_KEY ? { hmacKey: e.PAYMENTS_ADYEN_HMAC_KEY } : {}),
       currencies: e.PAYMENTS_ADYEN_CURRENCIES,
+      reportBaseUrl: secure('PAYMENTS_ADYEN_REPORT_BASE_URL', e.PAYMENTS_ADYEN_REPORT_BASE_URL),
+      firstReportBatch: e.PAYMENTS_ADYEN_REPORT_FIRST_BATCH,
       ...common,
     };
   }

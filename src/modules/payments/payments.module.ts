@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AdminPaymentsHttpController } from './api/admin-payments.http-controller';
 import { AdminRailsHttpController } from './api/admin-rails.http-controller';
+import { AdminReconciliationHttpController } from './api/admin-reconciliation.http-controller';
 import { PAYMENT_JOBS_CONTROLLERS, PAYMENT_JOBS_PROVIDERS } from './api/payment-jobs.http-controller';
 import { PaymentWebhooksHttpController } from './api/payment-webhooks.http-controller';
 import { PaymentsHttpController } from './api/payments.http-controller';
@@ -20,6 +21,8 @@ import { BankCredits } from './application/rails/bank-credits';
 import { RailJobs } from './application/rails/rail-jobs';
 import { RailReports } from './application/rails/rail-reports';
 import { ReadPayments } from './application/read-payments/read-payments';
+import { ReconcileSettlements } from './application/reconciliation/reconcile-settlements';
+import { ReconciliationJob } from './application/reconciliation/reconciliation.job';
 import { RefundPaymentCommandHandler, Refunds } from './application/refunds/refunds';
 import { StatusSyncJob } from './application/status-sync/status-sync.job';
 import { ConfiguredConnectors } from './connectors/configured-connectors';
@@ -27,6 +30,7 @@ import { ConnectorRegistry } from './connectors/connector-registry';
 import { ConnectorRouter } from './connectors/connector-router';
 import { PaymentRepository } from './infrastructure/payment.repository';
 import { ProviderEventRepository } from './infrastructure/provider-event.repository';
+import { ReconciliationRepository } from './infrastructure/reconciliation.repository';
 import { RefundRepository } from './infrastructure/refund.repository';
 import { BankRails } from './rails/bank-rails';
 import { RailPayoutRepository } from './rails/rail-payout.repository';
@@ -38,6 +42,7 @@ import { RailReportRepository } from './rails/rail-report.repository';
     PayoutsHttpController,
     AdminPaymentsHttpController,
     AdminRailsHttpController,
+    AdminReconciliationHttpController,
     PaymentWebhooksHttpController,
     BeneficiariesHttpController,
     ...PAYMENT_JOBS_CONTROLLERS,
@@ -66,6 +71,9 @@ import { RailReportRepository } from './rails/rail-report.repository';
     CancelPayment,
     CancelPaymentCommandHandler,
     ReadPayments,
+    ReconciliationRepository,
+    ReconcileSettlements,
+    ReconciliationJob,
     ...PAYMENT_JOBS_PROVIDERS,
     // bank rails: connectors from block "rails", their jobs and reports
     RailPayoutRepository,

@@ -1,7 +1,9 @@
 import { createHmac } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { recordSecrets } from '../run-logs';
+import { close, listen } from './local-server';
 import { Ids, PaymentProviderFake, type FakeAnswer, type SignedWebhook } from './payment-fake-base';
+import { SettlementLines } from './settlement-lines';
 
 /*
  * A local Adyen Checkout API (v72) speaking Adyen's wire format: X-API-Key, JSON bodies,
@@ -15,6 +17,13 @@ import { Ids, PaymentProviderFake, type FakeAnswer, type SignedWebhook } from '.
  * containing `refused` (Refused, reason code 2), `3ds` (RedirectShopper), `pending`
  * (Pending); anything else is Authorised. Modifications are asynchronous as at Adyen: their
  * notification (CAPTURE, REFUND, CANCELLATION) is generated with the answer.
+ *
+ * Reports live on another host, as at Adyen (ca-test.adyen.com): `reportsUrl` serves
+ * /reports/download/MerchantAccount/{account}/settlement_detail_report_batch_N.csv (X-API-Key),
+ * the Settlement details report of each payable batch `closeBatch()` closed: a Settled line
+ * for every authorised payment (auto-capture), a Refunded line for every refund, fees split
+ * as Adyen does (markup, scheme fees, interchange), and the batch's MerchantPayout; 404 for a
+ * batch not closed yet. `settlement` injects discrepancies.
  */
 
 export interface AdyenItem {
@@ -41,6 +50,55 @@ export interface AdyenPayment {
   canceled: boolean;
 }
 
+/** One line of the Settlement details report, by its column names (amounts as Adyen writes them: decimals, major units). */
+export interface AdyenSettlementRow {
+  /** The fake's key for the line (the payment's or the modification's pspReference). */
+  id: string;
+  batch?: number;
+  'Psp Reference': string;
+  'Merchant Reference': string;
+  'Payment Method': string;
+  'Creation Date': string;
+  TimeZone: string;
+  Type: string;
+  'Modification Reference': string;
+  'Gross Currency': string;
+  'Gross Debit (GC)': string;
+  'Gross Credit (GC)': string;
+  'Net Debit (NC)': string;
+  'Net Credit (NC)': string;
+  'Markup (NC)': string;
+  'Scheme Fees (NC)': string;
+  'Interchange (NC)': string;
+  'Merchant Account'?: string;
+}
+
+export const SETTLEMENT_COLUMNS = [
+  'Company Account',
+  'Merchant Account',
+  'Psp Reference',
+  'Merchant Reference',
+  'Payment Method',
+  'Creation Date',
+  'TimeZone',
+  'Type',
+  'Modification Reference',
+  'Gross Currency',
+  'Gross Debit (GC)',
+  'Gross Credit (GC)',
+  'Exchange Rate',
+  'Net Currency',
+  'Net Debit (NC)',
+  'Net Credit (NC)',
+  'Commission (NC)',
+  'Markup (NC)',
+  'Scheme Fees (NC)',
+  'Interchange (NC)',
+  'Payment Method Variant',
+  'Modification Merchant Reference',
+  'Batch Number',
+] as const;
+
 export class AdyenFake extends PaymentProviderFake<AdyenItem> {
   readonly payments = new Map<string, AdyenPayment>();
   readonly bodies: unknown[] = [];
@@ -50,6 +108,13 @@ export class AdyenFake extends PaymentProviderFake<AdyenItem> {
   readonly refundsReceived: Array<{ pspReference: string; originalReference: string; value: number }> = [];
   /** Whether modifications' notifications report success (false: the capture / refund is refused later). */
   modificationsSucceed = true;
+  /** The Settlement details lines, from the fake's own work, with the test's discrepancies. */
+  readonly settlement = new SettlementLines<AdyenSettlementRow>((r) => r.id);
+  /** The report host's base (PAYMENTS_ADYEN_REPORT_BASE_URL = `${reportsUrl}/reports/download`). */
+  reportsUrl = '';
+  /** Batches closed so far (the next is batches + 1). */
+  batches = 0;
+  private reportServer?: Server;
   private readonly ids = new Ids();
 
   constructor(
@@ -60,6 +125,109 @@ export class AdyenFake extends PaymentProviderFake<AdyenItem> {
   ) {
     super();
     recordSecrets([apiKey, hmacKey]);
+  }
+
+  override async start(): Promise<this> {
+    await super.start();
+    const { server, url } = await listen((req, res) => {
+      const match = /^\/reports\/download\/MerchantAccount\/([^/]+)\/settlement_detail_report_batch_(\d+)\.csv$/.exec(req.url ?? '');
+      const send = (status: number, type: string, body: string) => {
+        res.writeHead(status, { 'content-type': type });
+        res.end(body);
+      };
+      this.requests.push({ method: req.method ?? 'GET', path: req.url ?? '/' });
+      if (req.headers['x-api-key'] !== this.apiKey) return send(401, 'text/html', '<html><body>HTTP Status 401 - Unauthorized</body></html>');
+      if (req.method !== 'GET' || !match || decodeURIComponent(match[1]!) !== this.merchantAccount) return send(404, 'text/html', 'Not Found');
+      const batch = Number(match[2]);
+      if (batch < 1 || batch > this.batches) return send(404, 'text/html', 'Not Found');
+      send(200, 'text/csv; charset=utf-8', this.settlementCsv(batch));
+    });
+    this.reportServer = server;
+    this.reportsUrl = url;
+    return this;
+  }
+
+  override async close(): Promise<void> {
+    if (this.reportServer) await close(this.reportServer);
+    await super.close();
+  }
+
+  /** The payable batch closes: every open line goes into it, with the batch's MerchantPayout (the net paid to our bank). */
+  closeBatch(): number {
+    const batch = ++this.batches;
+    const open: AdyenSettlementRow[] = [];
+    this.settlement.each((row) => {
+      if (row.batch === undefined) {
+        row.batch = batch;
+        open.push(row);
+      }
+    });
+    const byCurrency = new Map<string, number>();
+    for (const row of open) {
+      const cents = (v: string) => (v ? Math.round(Number(v) * 100) : 0);
+      byCurrency.set(row['Gross Currency'], (byCurrency.get(row['Gross Currency']) ?? 0) + cents(row['Net Credit (NC)']) - cents(row['Net Debit (NC)']));
+    }
+    for (const [currency, net] of byCurrency) {
+      if (net <= 0) continue;
+      this.settlement.record({
+        ...this.row(`PAYOUT${batch}${currency}`, '', '', 'MerchantPayout', '', currency, 0, 0),
+        'Net Debit (NC)': (net / 100).toFixed(2),
+        batch,
+      });
+    }
+    return batch;
+  }
+
+  /** A Settlement details line (amounts in minor units of a two-digit currency; fees split markup / scheme / interchange). */
+  row(
+    id: string,
+    psp: string,
+    merchantReference: string,
+    type: string,
+    modification: string,
+    currency: string,
+    credit: number,
+    debit: number,
+  ): AdyenSettlementRow {
+    const fee = type === 'Settled' ? Math.floor((credit * 12) / 1000) : 0;
+    const major = (minor: number) => (minor === 0 ? '' : (minor / 100).toFixed(2));
+    const at = new Date(Date.now() + 3600_000).toISOString(); // CET, as the account's time zone says
+    return {
+      id,
+      'Psp Reference': psp,
+      'Merchant Reference': merchantReference,
+      'Payment Method': psp ? 'visa' : '',
+      'Creation Date': `${at.slice(0, 10)} ${at.slice(11, 19)}`,
+      TimeZone: 'CET',
+      Type: type,
+      'Modification Reference': modification,
+      'Gross Currency': currency,
+      'Gross Debit (GC)': major(debit),
+      'Gross Credit (GC)': major(credit),
+      'Net Debit (NC)': major(debit),
+      'Net Credit (NC)': major(credit - fee),
+      'Markup (NC)': major(fee - 2 * Math.floor(fee / 3)),
+      'Scheme Fees (NC)': major(Math.floor(fee / 3)),
+      'Interchange (NC)': major(Math.floor(fee / 3)),
+    };
+  }
+
+  /** The report of one batch, as Adyen writes it: header line, then its lines, CRLF, fields quoted when they need it. */
+  settlementCsv(batch: number): string {
+    const quote = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+    const lines = this.settlement.lines().filter((r) => r.batch === batch);
+    const values = (r: AdyenSettlementRow): Record<string, string> => ({
+      'Company Account': 'SkyroCompany',
+      'Merchant Account': r['Merchant Account'] ?? this.merchantAccount,
+      'Exchange Rate': r.Type === 'Settled' || r.Type === 'Refunded' ? '1' : '',
+      'Net Currency': r['Gross Currency'],
+      'Commission (NC)': '',
+      'Payment Method Variant': r['Payment Method'] ? 'visaclassic' : '',
+      'Modification Merchant Reference': '',
+      'Batch Number': String(batch),
+      ...(Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'id' && k !== 'batch')) as Record<string, string>),
+    });
+    return [SETTLEMENT_COLUMNS.join(','), ...lines.map((r) => SETTLEMENT_COLUMNS.map((c) => quote(values(r)[c] ?? '')).join(','))].join('\r\n') + '\r\n';
   }
 
   /** Adyen's HMAC of a notification item: base64 HMAC-SHA256 over pspReference:originalReference:merchantAccountCode:merchantReference:value:currency:eventCode:success. */
@@ -92,6 +260,7 @@ export class AdyenFake extends PaymentProviderFake<AdyenItem> {
   completeRedirect(pspReference: string, authorised = true): AdyenItem {
     const payment = this.mustGet(pspReference);
     payment.resultCode = authorised ? 'Authorised' : 'Refused';
+    if (authorised) this.recordSettled(payment);
     if (authorised) this.charges.push({ pspReference, reference: payment.merchantReference, value: payment.amount.value, currency: payment.amount.currency });
     const item = this.item(payment, 'AUTHORISATION', authorised, undefined, authorised ? undefined : 'Refused');
     this.events.push(item);
@@ -146,6 +315,7 @@ export class AdyenFake extends PaymentProviderFake<AdyenItem> {
     };
     const events: AdyenItem[] = [];
     if (payment.resultCode === 'Authorised') {
+      this.recordSettled(payment);
       this.charges.push({
         pspReference: payment.pspReference,
         reference: payment.merchantReference,
@@ -175,6 +345,8 @@ export class AdyenFake extends PaymentProviderFake<AdyenItem> {
       event = this.item(payment, 'CAPTURE', ok, modification);
     } else if (kind === 'refunds') {
       if (ok) payment.refunded += amount.value;
+      if (ok)
+        this.settlement.record(this.row(modification, pspReference, payment.merchantReference, 'Refunded', modification, amount.currency, 0, amount.value));
       this.refundsReceived.push({ pspReference: modification, originalReference: pspReference, value: amount.value });
       event = this.item({ ...payment, amount }, 'REFUND', ok, modification, ok ? undefined : 'Insufficient balance on payment');
     } else {
@@ -209,6 +381,22 @@ export class AdyenFake extends PaymentProviderFake<AdyenItem> {
       ...(reason ? { reason } : {}),
       paymentMethod: 'visa',
     };
+  }
+
+  /** Auto-capture: an authorised payment settles in the next batch. */
+  private recordSettled(payment: AdyenPayment): void {
+    this.settlement.record(
+      this.row(
+        payment.pspReference,
+        payment.pspReference,
+        payment.merchantReference,
+        'Settled',
+        payment.pspReference.replace('PSP', 'CAP'),
+        payment.amount.currency,
+        payment.amount.value,
+        0,
+      ),
+    );
   }
 
   private mustGet(psp: string): AdyenPayment {

@@ -1,7 +1,9 @@
 import { createSign, createVerify, generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { recordSecrets } from '../run-logs';
+import { currencyOf, formatMinorUnits, parseMinorUnits } from '@shared-kernel/money';
 import { Ids, PaymentProviderFake, type FakeAnswer, type SignedWebhook } from './payment-fake-base';
+import { SettlementLines } from './settlement-lines';
 
 /*
  * A local PayPal REST API speaking PayPal's wire format: OAuth2 client credentials
@@ -12,6 +14,11 @@ import { Ids, PaymentProviderFake, type FakeAnswer, type SignedWebhook } from '.
  * webhooks signed as PayPal signs them: RSA-SHA256 (SHA256withRSA) over
  * `transmissionId|transmissionTime|webhookId|crc32(body)`, with the public key at the cert URL
  * and POST /v1/notifications/verify-webhook-signature answering SUCCESS or FAILURE.
+ *
+ * Transaction search (`GET /v1/reporting/transactions`, start_date / end_date at most 31 days
+ * apart, page and page_size) lists a T0006 payment for every completed capture (fee 3.49 % +
+ * 0.49, booked negative) and a T1107 refund for every refund, from the fake's own records;
+ * `transactions` injects discrepancies.
  */
 
 export interface PaypalEvent {
@@ -22,6 +29,21 @@ export interface PaypalEvent {
   event_type: string;
   summary: string;
   resource: Record<string, unknown>;
+}
+
+/** transaction_details[].transaction_info as PayPal writes it (amounts: signed decimal strings in major units). */
+export interface PaypalTransactionInfo {
+  transaction_id: string;
+  paypal_reference_id?: string;
+  paypal_reference_id_type?: string;
+  transaction_event_code: string;
+  transaction_initiation_date: string;
+  transaction_updated_date: string;
+  transaction_amount: { currency_code: string; value: string };
+  fee_amount?: { currency_code: string; value: string };
+  transaction_status: 'S' | 'P' | 'D' | 'V';
+  invoice_id?: string;
+  custom_field?: string;
 }
 
 interface Order {
@@ -43,6 +65,8 @@ export class PaypalFake extends PaymentProviderFake<PaypalEvent> {
   /** Money taken: one entry per completed capture (a replay adds none). */
   readonly charges: Array<{ orderId: string; captureId: string; value: string; currency: string; customId?: string }> = [];
   readonly refunds: Array<{ id: string; captureId: string; value: string; customId?: string }> = [];
+  /** The transactions the search serves, with the test's discrepancies. */
+  readonly transactions = new SettlementLines<PaypalTransactionInfo>((t) => t.transaction_id);
   /** Access tokens issued (the connector caches one until it expires). */
   tokensIssued = 0;
   tokenLifetimeSeconds = 32400;
@@ -118,6 +142,7 @@ export class PaypalFake extends PaymentProviderFake<PaypalEvent> {
     const fingerprint = `${req.method} ${path}`;
     const mismatch = (): FakeAnswer => paypalError(422, 'UNPROCESSABLE_ENTITY', 'DUPLICATE_REQUEST_ID');
     if (req.method === 'POST' && path === '/v1/notifications/verify-webhook-signature') return this.verify(raw);
+    if (req.method === 'GET' && path === '/v1/reporting/transactions') return this.search(new URL(req.url ?? '/', 'http://fake').searchParams);
     if (req.method === 'POST' && path === '/v2/checkout/orders') return this.idempotent(key, fingerprint, mismatch, () => this.create(body));
     let match: RegExpExecArray | null;
     if (req.method === 'GET' && (match = /^\/v2\/checkout\/orders\/([^/]+)$/.exec(path))) {
@@ -198,6 +223,14 @@ export class PaypalFake extends PaymentProviderFake<PaypalEvent> {
     };
     unit.payments = { captures: [capture] };
     order.status = 'COMPLETED';
+    if (!declined) {
+      const fee = this.fee(unit.amount.value, unit.amount.currency_code);
+      this.transactions.record(
+        this.transaction(capture.id, 'T0006', unit.amount.currency_code, unit.amount.value, fee, {
+          ...(unit.custom_id ? { custom_field: unit.custom_id } : {}),
+        }),
+      );
+    }
     if (!declined)
       this.charges.push({
         orderId: order.id,
@@ -224,8 +257,77 @@ export class PaypalFake extends PaymentProviderFake<PaypalEvent> {
       links: [{ href: `${this.url}/v2/payments/captures/${captureId}`, rel: 'up', method: 'GET' }],
       create_time: '2026-01-01T12:02:00Z',
     };
+    this.transactions.record(
+      this.transaction(refund.id, 'T1107', amount.currency_code, `-${amount.value}`, undefined, {
+        paypal_reference_id: captureId,
+        paypal_reference_id_type: 'TXN',
+        ...(refund.custom_id ? { custom_field: refund.custom_id } : {}),
+        ...(refund.invoice_id ? { invoice_id: refund.invoice_id } : {}),
+      }),
+    );
     this.refunds.push({ id: refund.id, captureId, value: amount.value, ...(refund.custom_id ? { customId: refund.custom_id } : {}) });
     return this.emit([this.event('PAYMENT.CAPTURE.REFUNDED', 'refund', refund)], { status: 201, body: refund, changed: true });
+  }
+
+  /** A transaction as the search lists it, dated now (PayPal's format: +0000 offsets). */
+  transaction(
+    id: string,
+    code: string,
+    currency: string,
+    value: string,
+    fee: string | undefined,
+    extra: Partial<PaypalTransactionInfo> = {},
+  ): PaypalTransactionInfo {
+    const at = new Date().toISOString().replace(/\.\d{3}Z$/, '+0000');
+    return {
+      transaction_id: id,
+      transaction_event_code: code,
+      transaction_initiation_date: at,
+      transaction_updated_date: at,
+      transaction_amount: { currency_code: currency, value },
+      ...(fee ? { fee_amount: { currency_code: currency, value: fee } } : {}),
+      transaction_status: 'S',
+      ...extra,
+    };
+  }
+
+  /** PayPal's fee on a payment, negative: 3.49 % + 0.49 of the currency (rounded down to its minor units). */
+  private fee(value: string, currency: string): string {
+    const c = currencyOf(currency)!;
+    const minor = parseMinorUnits(value.replace('.', '').replace(/^0+(?=\d)/, '')) ?? 0n;
+    const fixed = 49n * 10n ** BigInt(Math.max(0, c.minorUnits - 2));
+    const fee = (minor * 349n) / 10000n + fixed;
+    return `-${formatMinorUnits(fee > minor ? minor : fee, c)}`;
+  }
+
+  /** `GET /v1/reporting/transactions`: start_date and end_date (inclusive, at most 31 days apart), page_size (1-500), page. */
+  private search(query: URLSearchParams): FakeAnswer {
+    const start = Date.parse(query.get('start_date') ?? '');
+    const end = Date.parse(query.get('end_date') ?? '');
+    if (Number.isNaN(start) || Number.isNaN(end) || end < start) return paypalError(400, 'INVALID_REQUEST', 'INVALID_DATE_RANGE');
+    if (end - start > 31 * 86400_000) return paypalError(400, 'INVALID_REQUEST', 'DATE_RANGE_EXCEEDS_MAXIMUM');
+    const size = Number(query.get('page_size') ?? '100');
+    const page = Number(query.get('page') ?? '1');
+    if (!Number.isInteger(size) || size < 1 || size > 500 || !Number.isInteger(page) || page < 1)
+      return paypalError(400, 'INVALID_REQUEST', 'INVALID_PARAMETER_VALUE');
+    const all = this.transactions.lines().filter((t) => {
+      const at = Date.parse(t.transaction_initiation_date);
+      return at >= start && at <= end;
+    });
+    const pages = Math.max(1, Math.ceil(all.length / size));
+    return {
+      status: 200,
+      body: {
+        transaction_details: all.slice((page - 1) * size, page * size).map((transaction_info) => ({ transaction_info })),
+        account_number: 'FAKEACCOUNT01',
+        start_date: query.get('start_date'),
+        end_date: query.get('end_date'),
+        last_refreshed_datetime: new Date().toISOString(),
+        page,
+        total_items: all.length,
+        total_pages: pages,
+      },
+    };
   }
 
   /** PayPal's verification: the signature over transmission id, time, OUR webhook id and the CRC32 of the event as received. */

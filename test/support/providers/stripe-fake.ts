@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { recordSecrets } from '../run-logs';
 import { Ids, PaymentProviderFake, type FakeAnswer, type SignedWebhook } from './payment-fake-base';
+import { SettlementLines } from './settlement-lines';
 
 /*
  * A local Stripe API (PaymentIntents and Refunds, API v1) speaking Stripe's wire format: Bearer
@@ -13,6 +14,11 @@ import { Ids, PaymentProviderFake, type FakeAnswer, type SignedWebhook } from '.
  * pm_card_visa (succeeds), pm_card_chargeDeclined, pm_card_chargeDeclinedInsufficientFunds
  * (402 card_error), pm_card_authenticationRequired (requires_action with a redirect),
  * and the fake's own pm_card_processing (processing until `settle`).
+ *
+ * Its balance (`GET /v1/balance_transactions`, created[gte]/[lt], newest first, limit and
+ * starting_after, expand[]=data.source) holds a `charge` transaction for every charge it made
+ * (fee 2.9 % + 30) and a `refund` transaction for every refund, from its own records;
+ * `balance` injects discrepancies (SettlementLines).
  */
 
 export interface StripeIntent {
@@ -43,6 +49,23 @@ export interface StripeEvent {
   data: { object: Record<string, unknown> };
 }
 
+export interface StripeBalanceTransaction {
+  id: string;
+  object: 'balance_transaction';
+  amount: number;
+  fee: number;
+  net: number;
+  currency: string;
+  created: number;
+  available_on: number;
+  status: 'available' | 'pending';
+  type: string;
+  reporting_category: string;
+  description: string | null;
+  /** The charge (ch_), refund (re_) or payout (po_) id; injected lines may carry the object itself. */
+  source: string | Record<string, unknown> | null;
+}
+
 export interface StripeCharge {
   readonly intentId: string;
   readonly amount: number;
@@ -62,6 +85,10 @@ export class StripeFake extends PaymentProviderFake<StripeEvent> {
   readonly refunds = new Map<string, Record<string, unknown>>();
   /** Money taken: one entry per successful charge (a replay adds none). */
   readonly charges: StripeCharge[] = [];
+  /** Charge objects by id (ch_…), the sources of the charge balance transactions. */
+  readonly chargeObjects = new Map<string, Record<string, unknown>>();
+  /** The balance transactions the report serves, with the test's discrepancies. */
+  readonly balance = new SettlementLines<StripeBalanceTransaction>((t) => t.id);
   /** Seconds since the epoch the fake stamps on objects and events. */
   clock = 1_700_000_000;
   private readonly ids = new Ids();
@@ -147,6 +174,7 @@ export class StripeFake extends PaymentProviderFake<StripeEvent> {
     if (req.method === 'POST' && path === '/v1/refunds') {
       return this.idempotent(key, fingerprint, mismatch, () => this.refund(params));
     }
+    if (req.method === 'GET' && path === '/v1/balance_transactions') return this.listBalance(parseForm(url.search.slice(1)));
     if (req.method === 'GET' && (match = /^\/v1\/refunds\/([^/]+)$/.exec(path))) {
       const refund = this.refunds.get(match[1]!);
       return refund ? { status: 200, body: refund } : missing('refund', match[1]!);
@@ -211,6 +239,17 @@ export class StripeFake extends PaymentProviderFake<StripeEvent> {
     intent.status = 'succeeded';
     intent.amount_received = intent.amount;
     intent.latest_charge = this.ids.next('ch_');
+    this.chargeObjects.set(intent.latest_charge, {
+      id: intent.latest_charge,
+      object: 'charge',
+      amount: intent.amount,
+      currency: intent.currency,
+      payment_intent: intent.id,
+      metadata: intent.metadata,
+      status: 'succeeded',
+    });
+    const fee = Math.min(intent.amount, Math.floor((intent.amount * 29) / 1000) + 30);
+    this.balance.record(this.balanceTransaction('charge', intent.amount, fee, intent.currency, intent.latest_charge));
     this.charges.push({
       intentId: intent.id,
       amount: intent.amount,
@@ -285,6 +324,7 @@ export class StripeFake extends PaymentProviderFake<StripeEvent> {
       created: this.clock,
     };
     this.refunds.set(refund.id, refund);
+    this.balance.record(this.balanceTransaction('refund', -amount, 0, intent.currency, refund.id));
     const charge = {
       id: intent.latest_charge,
       object: 'charge',
@@ -295,6 +335,49 @@ export class StripeFake extends PaymentProviderFake<StripeEvent> {
       metadata: intent.metadata,
     };
     return this.emit([this.event('charge.refunded', charge), this.event('refund.updated', refund)], { status: 200, body: refund, changed: true });
+  }
+
+  /** A balance transaction as Stripe writes one (amount signed, fee positive, net = amount - fee). */
+  balanceTransaction(type: string, amount: number, fee: number, currency: string, source: StripeBalanceTransaction['source']): StripeBalanceTransaction {
+    return {
+      id: this.ids.next('txn_'),
+      object: 'balance_transaction',
+      amount,
+      fee,
+      net: amount - fee,
+      currency,
+      created: this.clock,
+      available_on: this.clock + 2 * 86400,
+      status: 'pending',
+      type,
+      reporting_category: type,
+      description: null,
+      source,
+    };
+  }
+
+  /** `GET /v1/balance_transactions`: created[gte]/[lt], newest first (ties by id, descending), limit (1-100) and starting_after, expand[]=data.source. */
+  private listBalance(params: Params): FakeAnswer {
+    const created = (params['created'] ?? {}) as Record<string, string>;
+    const limit = params['limit'] ? Number(str(params['limit'])) : 10;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) return invalid('limit', 'Invalid integer: must be between 1 and 100');
+    const bound = (name: string) => (created[name] === undefined ? undefined : Number(created[name]));
+    const [gte, gt, lte, lt] = [bound('gte'), bound('gt'), bound('lte'), bound('lt')];
+    const all = this.balance
+      .lines()
+      .filter((t) => (gte === undefined || t.created >= gte) && (gt === undefined || t.created > gt))
+      .filter((t) => (lte === undefined || t.created <= lte) && (lt === undefined || t.created < lt))
+      .sort((a, b) => b.created - a.created || (a.id < b.id ? 1 : -1));
+    const after = str(params['starting_after']);
+    const start = after ? all.findIndex((t) => t.id === after) + 1 : 0;
+    if (after && start === 0) return missing('balance_transaction', after);
+    const expand = Object.values((params['expand'] ?? {}) as Record<string, string>).includes('data.source');
+    const page = all.slice(start, start + limit).map((t) => (expand && typeof t.source === 'string' ? { ...t, source: this.sourceObject(t.source) } : t));
+    return { status: 200, body: { object: 'list', data: page, has_more: start + limit < all.length, url: '/v1/balance_transactions' } };
+  }
+
+  private sourceObject(id: string): unknown {
+    return this.chargeObjects.get(id) ?? this.refunds.get(id) ?? id;
   }
 
   private event(type: string, object: object): StripeEvent {

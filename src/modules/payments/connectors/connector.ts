@@ -8,7 +8,7 @@ import type { ConnectorName, PaymentMethod } from '../contract/views';
  */
 
 /** What a connector can do; the router only offers a connector an operation it declares. */
-export type ConnectorCapability = 'authorize' | 'capture' | 'refund' | 'cancel' | 'payout' | 'status' | 'webhooks';
+export type ConnectorCapability = 'authorize' | 'capture' | 'refund' | 'cancel' | 'payout' | 'status' | 'webhooks' | 'settlements';
 
 /** Where a payment is going, for routing rules (currency, amount, country, method). */
 export interface RouteRequest {
@@ -97,6 +97,38 @@ export interface ProviderEvent {
   readonly needsCapture?: boolean;
 }
 
+/** What a settlement report line is about, in our words. */
+export type SettlementLineKind = 'charge' | 'refund' | 'payout' | 'fee' | 'adjustment';
+
+/**
+ * One line of a provider's settlement report (Stripe balance transaction, Adyen settlement
+ * detail row, PayPal transaction), mapped. Amounts are bigint minor units, signed as the
+ * provider books them on our balance: a charge is positive, a refund or payout negative;
+ * `fee` is what the provider kept (positive when it charged us), and `net = gross - fee`.
+ */
+export interface SettlementLine {
+  /** The provider's id of this line (txn_…, `batch:row`, PayPal transaction id): unique per connector. */
+  readonly lineId: string;
+  readonly kind: SettlementLineKind;
+  /**
+   * The provider's id of what the line is about, as our rows hold it: the PaymentIntent
+   * (Stripe), the payment's pspReference (Adyen), the capture (PayPal) for a charge; the
+   * refund's own id for a refund.
+   */
+  readonly providerReference: string;
+  /** Our payment id, when the provider echoes it (metadata, merchant reference, custom_id). */
+  readonly paymentId?: string;
+  /** Our refund id, when the provider echoes it (Stripe metadata.refund_id, PayPal invoice_id). */
+  readonly refundId?: string;
+  readonly gross: bigint;
+  readonly fee: bigint;
+  readonly net: bigint;
+  readonly currency: string;
+  readonly occurredAt: Date;
+  /** The provider's own type of the line (balance transaction type, journal type, event code), for staff. */
+  readonly providerType: string;
+}
+
 /**
  * A connector call that failed. `retryable`: another attempt may succeed. `outcomeUnknown`:
  * the request may have reached the provider and done its work (a timeout after sending, a
@@ -147,6 +179,12 @@ export interface PaymentConnector {
    * translates to an empty list.
    */
   verifyWebhook?(rawBody: Buffer, headers: Readonly<Record<string, string | undefined>>): Promise<ProviderEvent[]>;
+  /**
+   * The provider's settlement report lines that occurred in [from, to), every page of them
+   * (capability `settlements`). Throws ConnectorError when the report cannot be read whole
+   * (a reconciliation must never match half a report).
+   */
+  settlementReport?(from: Date, to: Date): Promise<SettlementLine[]>;
 }
 
 /** The Nest token under which the payments module provides its connectors (PaymentConnector[]). */

@@ -1,3 +1,4 @@
+import { currencyOf } from '@shared-kernel/money';
 import type { ConnectorName } from '../contract/views';
 import { ConnectorError } from './connector';
 
@@ -116,4 +117,19 @@ export function minorUnitsFrom(value: unknown): bigint | undefined {
   if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);
   if (typeof value === 'string' && /^-?\d+$/.test(value)) return BigInt(value);
   return undefined;
+}
+
+/**
+ * A decimal amount in major units as a report writes it ("10.50", "-0.59", "1500" JPY, "" for
+ * none) as signed minor units of the currency, by string arithmetic only; undefined when it is
+ * not a plain decimal with at most the currency's minor digits, or the currency is unknown.
+ */
+export function minorUnitsOfDecimal(value: string, currency: string): bigint | undefined {
+  const c = currencyOf(currency);
+  const match = /^(-?)(\d+)(?:\.(\d+))?$/.exec(value);
+  if (!c || !match) return undefined;
+  const fraction = match[3] ?? '';
+  if (fraction.length > c.minorUnits) return undefined;
+  const units = BigInt(match[2]! + fraction.padEnd(c.minorUnits, '0'));
+  return match[1] ? -units : units;
 }

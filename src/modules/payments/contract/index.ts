@@ -4,6 +4,7 @@ import { PAYMENT_EVENTS } from './events/payment-events.v1';
 import { GetPaymentQuery } from './queries/get-payment.query';
 
 export * from './views';
+export * from './reconciliation';
 export * from './commands/payment-commands';
 export * from './queries/get-payment.query';
 export * from './events/payment-events.v1';

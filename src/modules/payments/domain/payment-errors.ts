@@ -36,3 +36,12 @@ export const refundExceedsRemaining = (remaining: bigint) =>
 
 export const refundExistsWithDifferentFields = (id: string) =>
   new ConflictError('REFUND_EXISTS_WITH_DIFFERENT_FIELDS', 'A refund with this id exists with other fields', { refundId: id });
+
+export const reconciliationMismatchNotFound = () => new NotFoundError('RECONCILIATION_MISMATCH_NOT_FOUND', 'No such reconciliation mismatch');
+
+export const reconciliationMismatchResolved = () => new ConflictError('RECONCILIATION_MISMATCH_RESOLVED', 'The mismatch is resolved already');
+
+export const settlementsUnavailable = (connector: string) =>
+  unusable('SETTLEMENTS_UNAVAILABLE', 'connector', `Connector ${connector} is not configured here or has no settlement report`);
+
+export const reconciliationWindowInvalid = (message: string) => unusable('RECONCILIATION_WINDOW_INVALID', 'to', message);

@@ -10,10 +10,12 @@ import {
   type PaymentConnector,
   type ProviderEvent,
   type RouteRequest,
+  type SettlementLine,
 } from '../connector';
-import { minorUnitsAsJsonNumber, statusError, transportError } from '../transport';
+import { exchange, minorUnitsAsJsonNumber, statusError, transportError } from '../transport';
 import { AdyenHttpClient, AdyenHttpError } from './adyen-http-client';
 import { paymentResult, translateAdyenItem, type AdyenNotificationItemLike } from './adyen.mapping';
+import { settlementLinesOfAdyen } from './settlement-details';
 
 export interface AdyenSettings {
   readonly apiKey: string;
@@ -26,6 +28,16 @@ export interface AdyenSettings {
   readonly currencies: readonly string[];
   /** The shopper's return URL when a payment does not name one (Adyen requires it). */
   readonly defaultReturnUrl: string;
+  /** Where reports are downloaded, e.g. https://ca-live.adyen.com/reports/download (…/MerchantAccount/{account}/{file}). */
+  readonly reportBaseUrl: string;
+  /** The first Settlement details batch to read (older batches are never fetched). */
+  readonly firstReportBatch: number;
+}
+
+/** A batch already read: the span of its lines' creation dates (closed batches never change). */
+interface BatchSpan {
+  readonly first: number;
+  readonly last: number;
 }
 
 /**
@@ -42,6 +54,7 @@ export class AdyenConnector implements PaymentConnector {
   readonly capabilities: ReadonlySet<ConnectorCapability>;
   private readonly checkout: CheckoutAPI;
   private readonly validator = new hmacValidator();
+  private readonly batches = new Map<number, BatchSpan | 'empty'>();
 
   constructor(private readonly settings: AdyenSettings) {
     const client = new Client(
@@ -49,7 +62,14 @@ export class AdyenConnector implements PaymentConnector {
       new AdyenHttpClient(settings.baseUrl, settings.timeoutMs),
     );
     this.checkout = new CheckoutAPI(client);
-    this.capabilities = new Set<ConnectorCapability>(['authorize', 'capture', 'cancel', 'refund', ...(settings.hmacKey ? (['webhooks'] as const) : [])]);
+    this.capabilities = new Set<ConnectorCapability>([
+      'authorize',
+      'capture',
+      'cancel',
+      'refund',
+      'settlements',
+      ...(settings.hmacKey ? (['webhooks'] as const) : []),
+    ]);
   }
 
   accepts(route: RouteRequest): boolean {
@@ -157,6 +177,43 @@ export class AdyenConnector implements PaymentConnector {
       events.push(...translateAdyenItem(item));
     }
     return Promise.resolve(events);
+  }
+
+  /**
+   * The Settlement details report lines created in [from, to). Adyen writes one report per
+   * payable batch (settlement_detail_report_batch_N.csv), downloaded with the API key from
+   * the report URL; batches are read from firstReportBatch up to the first one not generated
+   * yet (404). A batch read once is remembered by the span of its dates (a closed batch never
+   * changes), so a later window downloads only the batches that may hold its lines.
+   */
+  async settlementReport(from: Date, to: Date): Promise<SettlementLine[]> {
+    const lines: SettlementLine[] = [];
+    for (let batch = this.settings.firstReportBatch; ; batch++) {
+      const known = this.batches.get(batch);
+      if (known === 'empty' || (known && (known.last < from.getTime() || known.first >= to.getTime()))) continue;
+      const csv = await this.downloadBatch(batch);
+      if (csv === undefined) break;
+      const batchLines = settlementLinesOfAdyen(csv, batch, this.settings.merchantAccount);
+      const times = batchLines.map((l) => l.occurredAt.getTime());
+      this.batches.set(batch, times.length === 0 ? 'empty' : { first: Math.min(...times), last: Math.max(...times) });
+      lines.push(...batchLines.filter((l) => l.occurredAt >= from && l.occurredAt < to));
+    }
+    return lines;
+  }
+
+  /** One batch's CSV; undefined when Adyen has not generated it (404). */
+  private async downloadBatch(batch: number): Promise<string | undefined> {
+    const base = this.settings.reportBaseUrl.replace(/\/+$/, '');
+    const url = `${base}/MerchantAccount/${encodeURIComponent(this.settings.merchantAccount)}/settlement_detail_report_batch_${batch}.csv`;
+    let answer;
+    try {
+      answer = await exchange(url, { method: 'GET', headers: { 'x-api-key': this.settings.apiKey, accept: 'text/csv' }, timeoutMs: this.settings.timeoutMs });
+    } catch (error) {
+      throw transportError(this.name, error, 'settlements', false);
+    }
+    if (answer.status === 404) return undefined;
+    if (answer.status !== 200) throw statusError(this.name, answer.status, undefined, 'settlements', false);
+    return answer.text;
   }
 
   private mapError(error: unknown, operation: string, changesState: boolean): ConnectorError {

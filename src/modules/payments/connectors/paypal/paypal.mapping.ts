@@ -1,5 +1,6 @@
 import { currencyOf, formatMinorUnits } from '@shared-kernel/money';
-import type { ConnectorPaymentResult, ConnectorRefundResult, ProviderEvent } from '../connector';
+import { ConnectorError, type ConnectorPaymentResult, type ConnectorRefundResult, type ProviderEvent, type SettlementLine } from '../connector';
+import { minorUnitsOfDecimal } from '../transport';
 
 /*
  * PayPal Orders v2 and Payments v2 objects, and its webhook events, mapped onto the connector
@@ -178,4 +179,56 @@ export function translatePaypalEvent(event: PaypalEventLike): ProviderEvent[] {
     default:
       return [];
   }
+}
+
+/** One entry of `GET /v1/reporting/transactions` (transaction_details[].transaction_info). */
+export interface PaypalTransactionInfoLike {
+  readonly transaction_id: string;
+  readonly transaction_event_code?: string;
+  readonly transaction_initiation_date?: string;
+  readonly transaction_amount?: { readonly currency_code?: string; readonly value?: string };
+  readonly fee_amount?: { readonly currency_code?: string; readonly value?: string };
+  readonly transaction_status?: string;
+  readonly custom_field?: string;
+  readonly invoice_id?: string;
+  readonly paypal_reference_id?: string;
+}
+
+/**
+ * A PayPal transaction as a settlement line, by its event code's group: T00xx payments
+ * (a capture: our custom_id in custom_field), T11xx reversals and refunds (the refund: our
+ * refund id in invoice_id), T04xx withdrawals to the bank, T01xx fees, the rest adjustments.
+ * PayPal books the fee as a negative amount; ours is what PayPal kept (positive).
+ */
+export function settlementLineOfPaypal(info: PaypalTransactionInfoLike): SettlementLine {
+  const code = info.transaction_event_code ?? '';
+  const group = code.slice(0, 3);
+  const kind = group === 'T00' ? 'charge' : group === 'T11' ? 'refund' : group === 'T04' ? 'payout' : group === 'T01' ? 'fee' : 'adjustment';
+  const currency = info.transaction_amount?.currency_code ?? '';
+  const gross = minorUnitsOfDecimal(info.transaction_amount?.value ?? '', currency);
+  const feeValue = info.fee_amount?.value ? minorUnitsOfDecimal(info.fee_amount.value, info.fee_amount.currency_code ?? currency) : 0n;
+  const occurredAt = info.transaction_initiation_date ? new Date(info.transaction_initiation_date) : undefined;
+  if (gross === undefined || feeValue === undefined || !occurredAt || Number.isNaN(occurredAt.getTime())) {
+    throw new ConnectorError(
+      'paypal',
+      'UNREADABLE_ANSWER',
+      `paypal settlements: transaction ${info.transaction_id} has no readable amount or date`,
+      false,
+      false,
+    );
+  }
+  const fee = -feeValue;
+  return {
+    lineId: info.transaction_id,
+    kind,
+    providerReference: info.transaction_id,
+    ...(info.custom_field ? { paymentId: info.custom_field } : {}),
+    ...(kind === 'refund' && info.invoice_id ? { refundId: info.invoice_id } : {}),
+    gross,
+    fee,
+    net: gross - fee,
+    currency,
+    occurredAt,
+    providerType: code,
+  };
 }

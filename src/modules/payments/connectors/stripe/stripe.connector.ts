@@ -10,9 +10,18 @@ import {
   type PaymentConnector,
   type ProviderEvent,
   type RouteRequest,
+  type SettlementLine,
 } from '../connector';
 import { minorUnitsAsJsonNumber, statusError, transportError } from '../transport';
-import { declineCode, intentResult, refundResult, translateStripeEvent, type StripeEventLike, type StripeIntentLike } from './stripe.mapping';
+import {
+  declineCode,
+  intentResult,
+  refundResult,
+  settlementLineOfStripe,
+  translateStripeEvent,
+  type StripeEventLike,
+  type StripeIntentLike,
+} from './stripe.mapping';
 
 export interface StripeSettings {
   readonly secretKey: string;
@@ -59,6 +68,7 @@ export class StripeConnector implements PaymentConnector {
       'cancel',
       'refund',
       'status',
+      'settlements',
       ...(settings.webhookSecret ? (['webhooks'] as const) : []),
     ]);
   }
@@ -137,6 +147,27 @@ export class StripeConnector implements PaymentConnector {
     } catch (error) {
       throw this.mapError(error, 'status', false);
     }
+  }
+
+  /**
+   * Balance transactions created in [from, to) (`GET /v1/balance_transactions` with
+   * created[gte] and created[lt], in whole seconds), every page through the SDK's
+   * auto-pagination, each with its source expanded so the PaymentIntent and our metadata
+   * come along.
+   */
+  async settlementReport(from: Date, to: Date): Promise<SettlementLine[]> {
+    const lines: SettlementLine[] = [];
+    try {
+      const list = this.stripe.balanceTransactions.list({
+        created: { gte: Math.ceil(from.getTime() / 1000), lt: Math.ceil(to.getTime() / 1000) },
+        limit: 100,
+        expand: ['data.source'],
+      });
+      for await (const txn of list) lines.push(settlementLineOfStripe(txn));
+    } catch (error) {
+      throw this.mapError(error, 'settlements', false);
+    }
+    return lines;
   }
 
   /** Stripe-Signature (`t=…,v1=…`, HMAC-SHA256 over `${t}.${rawBody}`) checked by the SDK's constructEvent on the raw bytes, with the tolerance. */

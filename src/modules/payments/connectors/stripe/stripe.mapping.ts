@@ -1,4 +1,4 @@
-import type { ConnectorPaymentResult, ConnectorRefundResult, ProviderEvent } from '../connector';
+import { ConnectorError, type ConnectorPaymentResult, type ConnectorRefundResult, type ProviderEvent, type SettlementLine } from '../connector';
 import { minorUnitsFrom } from '../transport';
 
 /*
@@ -147,4 +147,75 @@ export function translateStripeEvent(event: StripeEventLike): ProviderEvent[] {
 function idOf(value: string | { id: string } | null | undefined): string | undefined {
   if (!value) return undefined;
   return typeof value === 'string' ? value : value.id;
+}
+
+/** A balance transaction as `GET /v1/balance_transactions?expand[]=data.source` answers it. */
+export interface StripeBalanceTransactionLike {
+  readonly id: string;
+  readonly type: string;
+  readonly amount: number;
+  readonly fee: number;
+  readonly net: number;
+  readonly currency: string;
+  readonly created: number;
+  readonly source?:
+    | string
+    | {
+        readonly id: string;
+        readonly object?: string;
+        readonly payment_intent?: string | { id: string } | null;
+        readonly metadata?: Record<string, string> | null;
+      }
+    | null;
+}
+
+const CHARGE_TYPES = new Set(['charge', 'payment']);
+const REFUND_TYPES = new Set(['refund', 'payment_refund']);
+const PAYOUT_TYPES = new Set(['payout', 'payout_cancel', 'payout_failure']);
+const FEE_TYPES = new Set(['stripe_fee', 'stripe_fx_fee', 'application_fee', 'tax_fee']);
+
+/**
+ * A balance transaction as a settlement line: a charge is about its PaymentIntent (our
+ * providerReference), a refund about the refund itself; metadata.payment_id and refund_id
+ * (which we set) name ours. Amounts are Stripe's own integers (already minor units, signed).
+ */
+export function settlementLineOfStripe(txn: StripeBalanceTransactionLike): SettlementLine {
+  const source = typeof txn.source === 'object' && txn.source ? txn.source : undefined;
+  const sourceId = typeof txn.source === 'string' ? txn.source : (source?.id ?? txn.id);
+  const kind = CHARGE_TYPES.has(txn.type)
+    ? 'charge'
+    : REFUND_TYPES.has(txn.type)
+      ? 'refund'
+      : PAYOUT_TYPES.has(txn.type)
+        ? 'payout'
+        : FEE_TYPES.has(txn.type)
+          ? 'fee'
+          : 'adjustment';
+  const intentId = idOf(source?.payment_intent);
+  const providerReference = kind === 'refund' ? sourceId : (intentId ?? sourceId);
+  const paymentId = source?.metadata?.['payment_id'];
+  const refundId = kind === 'refund' ? source?.metadata?.['refund_id'] : undefined;
+  const amounts = [txn.amount, txn.fee, txn.net].map((v) => minorUnitsFrom(v));
+  if (amounts.some((v) => v === undefined))
+    throw new ConnectorError(
+      'stripe',
+      'UNREADABLE_ANSWER',
+      `stripe settlements: balance transaction ${txn.id} has amounts that are not integers`,
+      false,
+      false,
+    );
+  const [gross, fee, net] = amounts as [bigint, bigint, bigint];
+  return {
+    lineId: txn.id,
+    kind,
+    providerReference,
+    ...(paymentId ? { paymentId } : {}),
+    ...(refundId ? { refundId } : {}),
+    gross,
+    fee,
+    net,
+    currency: txn.currency.toUpperCase(),
+    occurredAt: new Date(txn.created * 1000),
+    providerType: txn.type,
+  };
 }

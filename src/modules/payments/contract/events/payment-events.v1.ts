@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineIntegrationEvent } from '@shared-kernel';
+import { ReconciliationMismatchView } from '../reconciliation';
 import { PaymentView } from '../views';
 
 /*
@@ -37,6 +38,14 @@ export const PaymentReviewRequiredV1 = defineIntegrationEvent(
 );
 export type PaymentReviewRequiredV1 = z.infer<typeof PaymentReviewRequiredV1.data>;
 
+/** Alert: a provider's settlement report disagrees with our payments or the ledger (one event per new mismatch; a rerun raises none). */
+export const PaymentReconciliationMismatchV1 = defineIntegrationEvent(
+  'payments.reconciliation-mismatch.v1',
+  'payments.events',
+  z.object({ mismatch: ReconciliationMismatchView }).meta({ id: 'PaymentReconciliationMismatchV1' }),
+);
+export type PaymentReconciliationMismatchV1 = z.infer<typeof PaymentReconciliationMismatchV1.data>;
+
 export const PAYMENT_EVENTS = [
   PaymentCreatedV1,
   PaymentProcessingV1,
@@ -46,4 +55,5 @@ export const PAYMENT_EVENTS = [
   PaymentRefundedV1,
   PaymentReturnedV1,
   PaymentReviewRequiredV1,
+  PaymentReconciliationMismatchV1,
 ] as const;
