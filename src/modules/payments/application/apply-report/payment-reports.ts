@@ -8,6 +8,7 @@ import {
   PaymentFailedV1,
   PaymentProcessingV1,
   PaymentRefundedV1,
+  PaymentRequiresActionV1,
   PaymentReturnedV1,
   PaymentReviewRequiredV1,
   PaymentSucceededV1,
@@ -40,8 +41,8 @@ export interface ApplyOutcome {
   readonly payment: PaymentView;
 }
 
-/** The event a payment entering `state` publishes (requires_action has none: the payment view says what to do). */
-export function eventFor(state: PaymentState, payment: PaymentView): IntegrationEvent | null {
+/** The event a payment entering `state` publishes (requires_action's view carries the next action). */
+export function eventFor(state: PaymentState, payment: PaymentView): IntegrationEvent {
   const data = { payment };
   switch (state) {
     case 'created':
@@ -60,7 +61,7 @@ export function eventFor(state: PaymentState, payment: PaymentView): Integration
     case 'returned':
       return PaymentReturnedV1(payment.id, data);
     case 'requires_action':
-      return null;
+      return PaymentRequiresActionV1(payment.id, data);
   }
 }
 
@@ -158,8 +159,7 @@ export class PaymentReports {
     const moved = await this.payments.update(tx, row.id, changes);
     await this.payments.addTransition(tx, row.id, row.state, to, cause, Object.keys(detail).length ? detail : null);
     const view = paymentViewOf(moved);
-    const event = eventFor(to, view);
-    if (event) await this.outbox.append(tx, 'payments', [event]);
+    await this.outbox.append(tx, 'payments', [eventFor(to, view)]);
     return { outcome: 'apply', payment: view };
   }
 
