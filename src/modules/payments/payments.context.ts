@@ -6,7 +6,7 @@ import { PaymentsModule } from './payments.module';
 
 /**
  * Pay-ins through card and wallet gateways (Stripe, Adyen, PayPal), payouts over bank rails
- * (ACH, wires, SEPA, SWIFT), their state machine, webhooks in, status sync and settlement on
+ * (ACH, wires, SEPA, SWIFT), internal transfers between customers, their state machine, webhooks in, status sync and settlement on
  * the ledger (schema `payments`).
  */
 export const paymentsContext = defineContext({
@@ -21,10 +21,11 @@ export const paymentsContext = defineContext({
     'payments:review': ['support'],
     'payments:refund': ['support'],
   },
-  routes: ['/v1/payments', '/v1/payouts', '/v1/beneficiaries', '/v1/payment-webhooks', '/v1/admin/payments'],
+  routes: ['/v1/payments', '/v1/payouts', '/v1/transfers', '/v1/beneficiaries', '/v1/payment-webhooks', '/v1/admin/payments'],
   apiTags: [
     { name: 'payments', description: 'Pay-ins by card or wallet through a gateway, their refunds, and their state.' },
     { name: 'payouts', description: "Money out of a customer's account to a saved beneficiary, by ACH, wire, SEPA or SWIFT." },
+    { name: 'transfers', description: "Money from a customer's account to another customer's account, settled at once on the ledger." },
     { name: 'beneficiaries', description: 'Saved external bank accounts (IBAN and BIC, or ABA routing and account number).' },
     { name: 'payment-webhooks', description: "The payment providers' webhooks: verified on the raw body, stored, then applied once." },
   ],

@@ -4,6 +4,7 @@ import { PAYMENT_JOBS_CONTROLLERS, PAYMENT_JOBS_PROVIDERS } from './api/payment-
 import { PaymentWebhooksHttpController } from './api/payment-webhooks.http-controller';
 import { PaymentsHttpController } from './api/payments.http-controller';
 import { PayoutsHttpController } from './api/payouts.http-controller';
+import { CustomerTransfersHttpController } from './api/customer-transfers.http-controller';
 import { BENEFICIARY_PROVIDERS, BeneficiariesHttpController, BeneficiaryDirectory } from './beneficiaries/beneficiaries.providers';
 import { PaymentReports } from './application/apply-report/payment-reports';
 import { BeneficiaryLookup } from './application/beneficiary-lookup';
@@ -29,6 +30,7 @@ import { RefundRepository } from './infrastructure/refund.repository';
   controllers: [
     PaymentsHttpController,
     PayoutsHttpController,
+    CustomerTransfersHttpController,
     AdminPaymentsHttpController,
     PaymentWebhooksHttpController,
     BeneficiariesHttpController,

@@ -190,10 +190,11 @@ export class PaymentReports {
   }
 
   private async ledgerStep(row: PaymentRow, to: PaymentState): Promise<void> {
-    if (row.kind === 'payout') {
+    if (row.kind === 'payout' || row.kind === 'transfer') {
+      // A transfer is held like a payout (straight to the payee, no fee): posted or voided the same way.
       if (to === 'succeeded') return this.ledger.settlePayout(row);
       if (to === 'failed' || to === 'canceled') return this.ledger.voidPayout(row.id);
-      if (to === 'returned') return this.ledger.returnPayout(row);
+      if (to === 'returned' && row.kind === 'payout') return this.ledger.returnPayout(row);
     }
     if (row.kind === 'pay_in' && to === 'succeeded') return this.ledger.creditPayIn(row);
   }
@@ -201,5 +202,6 @@ export class PaymentReports {
 
 function needsLedger(row: PaymentRow, to: PaymentState): boolean {
   if (row.kind === 'payout') return to === 'succeeded' || to === 'failed' || to === 'canceled' || to === 'returned';
+  if (row.kind === 'transfer') return to === 'succeeded' || to === 'failed' || to === 'canceled';
   return row.kind === 'pay_in' && to === 'succeeded';
 }

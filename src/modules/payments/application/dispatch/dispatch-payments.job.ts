@@ -81,6 +81,7 @@ export class DispatchPaymentsJob implements OnApplicationBootstrap {
 
   private async dispatch(row: PaymentRow): Promise<void> {
     try {
+      if (row.kind === 'transfer') return await this.settleTransfer(row);
       const { connector, result } = await this.gateway.initiate(row);
       await this.reports.apply(
         row.id,
@@ -100,6 +101,12 @@ export class DispatchPaymentsJob implements OnApplicationBootstrap {
         this.logger.error({ paymentId: row.id, err }, 'dispatch failure not recorded; the lease runs out and it is tried again'),
       );
     }
+  }
+
+  /** A transfer left created (its request was cut short after the insert): no gateway, its hold is posted. */
+  private async settleTransfer(row: PaymentRow): Promise<void> {
+    await this.reports.apply(row.id, { status: 'succeeded', connector: 'internal' }, 'job', { settledBy: 'dispatch' });
+    await this.payments.releaseLease(row.id);
   }
 
   private async afterFailure(row: PaymentRow, error: unknown): Promise<void> {
