@@ -145,6 +145,17 @@ function scenarios(name: string, start: () => Promise<Rig>): void {
       return res.body as OrderBody;
     };
 
+    /** Runs the orders sweep as if the order's payment were overdue. */
+    const sweepAfterDue = async (order: OrderBody) => {
+      const clock = rig.orders.app.get(Clock);
+      clock.now = () => Date.parse(order.paymentDueAt!) + 1000;
+      try {
+        await rig.orders.app.get(Scheduler).runNow(ORDERS_SWEEP_JOB);
+      } finally {
+        clock.now = () => Date.now();
+      }
+    };
+
     it('place → a real pay-in → its success pays the order → fulfil → refund through the real refund path (ledger checked)', async () => {
       const { who, account } = await shopper();
       const order = await placed(who, account);
@@ -197,19 +208,41 @@ function scenarios(name: string, start: () => Promise<Rig>): void {
       // Orders hears requires_action (PaymentRequiresActionV1): the order's payment is open, the order still placed.
       expect(waiting).toMatchObject({ status: 'placed', payments: [{ paymentId, state: 'requires_action' }] });
 
-      const clock = rig.orders.app.get(Clock);
-      clock.now = () => Date.parse(order.paymentDueAt!) + 1000;
-      try {
-        await rig.orders.app.get(Scheduler).runNow(ORDERS_SWEEP_JOB);
-      } finally {
-        clock.now = () => Date.now();
-      }
+      await sweepAfterDue(order);
       const cancelled = await orderWhen(who, order.id, (o) => o.payments[0]?.state === 'canceled');
       expect(cancelled).toMatchObject({ status: 'cancelled', cancelReason: 'payment_timeout' });
       expect((await paymentOf(who, paymentId)).body.state).toBe('canceled');
       expect(rig.card.calls.filter((c) => c.paymentId === paymentId && c.operation === 'cancel')).toHaveLength(1);
       expect(await ledgerTransfersOf(rig.db.url, paymentId)).toEqual([]);
       expect(await balances(account.ledgerAccountId)).toMatchObject({ posted: '0', pending: '0' });
+    });
+
+    it('an order that times out while its pay-in is at the gateway: payments refuses the cancel in flight, and cancels it once the gateway has answered', async () => {
+      const { who, account } = await shopper();
+      const reached = rig.card.hold();
+      rig.card.next('authorize', [{ status: 'requires_action', nextAction: { type: 'redirect', url: 'https://acs.example/3ds' } }]);
+      const order = await placed(who, account);
+      const paymentId = payInIdOf(order.id);
+      await reached;
+      try {
+        await sweepAfterDue(order);
+        expect((await orderOf(who, order.id)).body.status).toBe('cancelled');
+        const [asked] = await sql<{ action: string | null; last_error: string | null }>(
+          rig.db.url,
+          'select action, last_error from orders.order_payments where payment_id = $1',
+          [paymentId],
+        );
+        expect(asked).toEqual({ action: null, last_error: 'PAYMENT_IN_FLIGHT' });
+        expect((await paymentOf(who, paymentId)).body.state).toBe('created');
+      } finally {
+        rig.card.open();
+      }
+      // The gateway's answer (requires_action) reaches the cancelled order, which asks for the cancel again.
+      const done = await orderWhen(who, order.id, (o) => o.payments[0]?.state === 'canceled');
+      expect(done).toMatchObject({ status: 'cancelled', cancelReason: 'payment_timeout' });
+      expect((await paymentOf(who, paymentId)).body.state).toBe('canceled');
+      expect(rig.card.calls.filter((c) => c.paymentId === paymentId && c.operation === 'cancel')).toHaveLength(1);
+      expect(await ledgerTransfersOf(rig.db.url, paymentId)).toEqual([]);
     });
   });
 }
