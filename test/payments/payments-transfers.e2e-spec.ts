@@ -160,6 +160,21 @@ describe('internal transfers between customers (POST /v1/transfers)', () => {
     expect(await h.balances(to.ledgerAccountId)).toMatchObject({ posted: '150000' });
   });
 
+  it('two transfers racing for the last of the day limit: one settles, the other is refused and its hold (if it got one) voided', async () => {
+    const jack = await h.customer();
+    const kira = await h.customer();
+    const from = await h.funded(jack, '300000');
+    const to = await h.funded(kira, '0');
+    const body = { accountId: from.id, payeeAccount: to.accountNumber, currency: 'EUR' };
+    expect((await send(jack, { ...body, amount: '100000' })).status).toBe(201);
+    const results = await Promise.all([send(jack, { ...body, amount: '40000' }), send(jack, { ...body, amount: '40000' })]);
+    expect(results.map((r) => r.status).sort()).toEqual([201, 422]);
+    expect(results.find((r) => r.status === 422)!.body.limit).toBe('per_day');
+    expect(await h.balances(from.ledgerAccountId)).toMatchObject({ posted: '160000', pending: '0' });
+    expect(await h.balances(to.ledgerAccountId)).toMatchObject({ posted: '140000', pending: '0' });
+    expect(await paymentsOf(jack.id)).toHaveLength(2);
+  });
+
   it('a transfer cut short after it was created is settled by a retry of the request, or by the dispatch job', async () => {
     const hana = await h.customer();
     const ivan = await h.customer();
