@@ -3,6 +3,7 @@ import { BeneficiaryAccountEncryption1796195400000 } from './1796195400000-benef
 import { PaymentsCore1796195500000 } from './1796195500000-payments-core';
 import { RailReports1796196100000 } from './1796196100000-rail-reports';
 import { PaymentsReconciliation1796196200000 } from './1796196200000-payments-reconciliation';
+import { PaymentTransfers1796196300000 } from './1796196300000-payment-transfers';
 
 /** The payments context's migrations (schema `payments`), named in its manifest. */
 export const PAYMENTS_MIGRATIONS = [
@@ -11,4 +12,5 @@ export const PAYMENTS_MIGRATIONS = [
   PaymentsCore1796195500000,
   RailReports1796196100000,
   PaymentsReconciliation1796196200000,
+  PaymentTransfers1796196300000,
 ];

@@ -162,7 +162,20 @@ describe('payments lifecycle: webhooks racing the gateway, status sync, refunds,
       () => paymentEvents(db.url, payment.id),
       (e) => e.some((x) => x.type === 'payments.payment-review-required.v1'),
     );
-    expect(events.map((e) => e.type)).toEqual(['payments.payment-created.v1', 'payments.payment-canceled.v1', 'payments.payment-review-required.v1']);
+    expect(events.map((e) => e.type)).toEqual([
+      'payments.payment-created.v1',
+      'payments.payment-requires-action.v1',
+      'payments.payment-canceled.v1',
+      'payments.payment-review-required.v1',
+    ]);
+    // The requires_action event carries the next action, and nothing of the card.
+    const [published] = await sql<{ data: { payment: Record<string, unknown> } }>(
+      db.url,
+      "select data from payments_probe.events where subject = $1 and type = 'payments.payment-requires-action.v1'",
+      [payment.id],
+    );
+    expect(published!.data.payment).toMatchObject({ state: 'requires_action', nextAction: { type: 'redirect', url: 'https://acs.example/3ds' } });
+    expect(Object.keys(published!.data.payment)).not.toContain('paymentMethodToken');
   });
 
   it('outcome unknown: processing on the pinned connector, never failed over; status sync re-asks with the same key and settles once', async () => {

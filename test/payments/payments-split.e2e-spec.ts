@@ -117,4 +117,31 @@ describe('payments in its own process', () => {
     await expect(payout(newUuid(), '999999')).rejects.toMatchObject({ code: 'INSUFFICIENT_FUNDS' });
     await expect(payout(id, '2001')).rejects.toMatchObject({ code: 'PAYMENT_EXISTS_WITH_DIFFERENT_FIELDS' });
   });
+
+  it('a transfer over HTTP to the payments process finds the payee by IBAN in accounts and settles on the ledger, both over Kafka', async () => {
+    const carol = await customer(other);
+    const dave = await customer(other);
+    const from = await openCustomerAccount(other, carol);
+    const to = await openCustomerAccount(other, dave);
+    const auth = await ledgerClient(other);
+    const bank = await openAccount(other, auth, { normalSide: 'debit' });
+    expect((await transfer(other, auth, { debitAccountId: bank, creditAccountId: from.ledgerAccountId, amount: '1000' })).status).toBe(201);
+    const onOwner = bearer((await loginAs(owner.app, carol.id)).token);
+    const send = (body: Record<string, unknown>) => owner.http().post('/v1/transfers').set(onOwner).set('idempotency-key', newUuid()).send(body);
+    const res = await send({ accountId: from.id, payeeAccount: to.iban, amount: '400', currency: 'EUR' });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ kind: 'transfer', state: 'succeeded', counterpartyAccountId: to.id });
+    expect(await balances(from.ledgerAccountId)).toMatchObject({ posted: '600', pending: '0' });
+    expect(await balances(to.ledgerAccountId)).toMatchObject({ posted: '400', pending: '0' });
+    const payeeReads = await owner
+      .http()
+      .get(`/v1/transfers/${res.body.id}`)
+      .set(bearer((await loginAs(owner.app, dave.id)).token));
+    expect(payeeReads.status).toBe(200);
+    // Refusals cross the process boundary by code.
+    const unknown = await send({ accountId: from.id, payeeAccount: '0000000000', amount: '1', currency: 'EUR' });
+    expect({ status: unknown.status, code: unknown.body.code }).toEqual({ status: 422, code: 'PAYEE_ACCOUNT_NOT_FOUND' });
+    const broke = await send({ accountId: from.id, payeeAccount: to.accountNumber, amount: '601', currency: 'EUR' });
+    expect({ status: broke.status, code: broke.body.code }).toEqual({ status: 422, code: 'INSUFFICIENT_FUNDS' });
+  });
 });

@@ -4,7 +4,7 @@ import { ChangeAccount } from './application/change-account/change-account';
 import { CloseAccountWorkflow } from './application/close-account/close-account.workflow';
 import { InterestSettlement } from './application/close-account/interest-settlement';
 import { OnTransferCreatedEventHandler } from './application/on-transfer-created/on-transfer-created.event-handler';
-import { FindAccountByIbanQueryHandler } from './application/find-account-by-iban/find-account-by-iban.query-handler';
+import { FindAccountByNumberQueryHandler } from './application/find-account-by-number/find-account-by-number.query-handler';
 import { GetAccountQueryHandler } from './application/get-account/get-account.query-handler';
 import { OpenAccount } from './application/open-account/open-account';
 import { ReadAccounts } from './application/read-accounts/read-accounts';
@@ -30,7 +30,7 @@ const RESUME_EVERY_MS = 30_000;
     AccountRepository,
     ReadAccounts,
     GetAccountQueryHandler,
-    FindAccountByIbanQueryHandler,
+    FindAccountByNumberQueryHandler,
     OpenAccount,
     ChangeAccount,
     TransferMoney,

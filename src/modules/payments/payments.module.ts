@@ -6,6 +6,7 @@ import { PAYMENT_JOBS_CONTROLLERS, PAYMENT_JOBS_PROVIDERS } from './api/payment-
 import { PaymentWebhooksHttpController } from './api/payment-webhooks.http-controller';
 import { PaymentsHttpController } from './api/payments.http-controller';
 import { PayoutsHttpController } from './api/payouts.http-controller';
+import { CustomerTransfersHttpController } from './api/customer-transfers.http-controller';
 import { BENEFICIARY_PROVIDERS, BeneficiariesHttpController, BeneficiaryDirectory } from './beneficiaries/beneficiaries.providers';
 import { PaymentReports } from './application/apply-report/payment-reports';
 import { BeneficiaryLookup } from './application/beneficiary-lookup';
@@ -40,6 +41,7 @@ import { RailReportRepository } from './rails/rail-report.repository';
   controllers: [
     PaymentsHttpController,
     PayoutsHttpController,
+    CustomerTransfersHttpController,
     AdminPaymentsHttpController,
     AdminRailsHttpController,
     AdminReconciliationHttpController,

@@ -22,6 +22,12 @@ export function isValidIban(input: string): boolean {
   return iban !== null && isValidIBAN(iban);
 }
 
+/** The IBAN as stored (electronic format: no spaces, upper case), or null when it is not one. */
+export function electronicIban(input: string): string | null {
+  const iban = electronicFormatIBAN(input);
+  return iban !== null && isValidIBAN(iban) ? iban : null;
+}
+
 /** A German IBAN for our bank code and a 10-digit account number. */
 export function germanIban(bankCode: string, accountNumber: string): string {
   if (!BANK_CODE_PATTERN.test(bankCode)) throw new Error('a German bank code (BLZ) is eight digits');

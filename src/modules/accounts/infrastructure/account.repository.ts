@@ -108,16 +108,17 @@ export class AccountRepository {
     return rows[0] ? recordOf(rows[0]) : null;
   }
 
+  /** The account with this ten-digit number or this IBAN (electronic format), or null. */
+  async findByNumber(by: { accountNumber: string } | { iban: string }, sql: Sql = this.uow): Promise<AccountRecord | null> {
+    const [column, value] = 'iban' in by ? ['iban', by.iban] : ['account_number', by.accountNumber];
+    const { rows } = await sql.query<AccountRow>(`select ${COLUMNS} from accounts.accounts where ${column} = $1`, [value]);
+    return rows[0] ? recordOf(rows[0]) : null;
+  }
+
   /** The owner's accounts, oldest first (closed ones included). */
   async findByOwner(ownerId: string, sql: Sql = this.uow): Promise<AccountRecord[]> {
     const { rows } = await sql.query<AccountRow>(`select ${COLUMNS} from accounts.accounts where owner_id = $1 order by created_at, id`, [ownerId]);
     return rows.map(recordOf);
-  }
-
-  /** The account with this IBAN (stored in electronic form). */
-  async findByIban(iban: string, sql: Sql = this.uow): Promise<AccountRecord | null> {
-    const { rows } = await sql.query<AccountRow>(`select ${COLUMNS} from accounts.accounts where iban = $1`, [iban]);
-    return rows[0] ? recordOf(rows[0]) : null;
   }
 
   async findByLedgerAccountId(ledgerAccountId: string, sql: Sql = this.uow): Promise<AccountRecord | null> {

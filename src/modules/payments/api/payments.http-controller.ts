@@ -14,7 +14,7 @@ import { ReadPayments, type PaymentPageResult } from '../application/read-paymen
 import { Refunds } from '../application/refunds/refunds';
 import { paymentIdFor, refundIdFor } from '../domain/ledger-ids';
 import { PayInRequest, PaymentIdParams, PaymentListQuery, PaymentPage, RefundRequest } from './dto/payments.requests';
-import { paymentAccessibleWith } from './payment-access';
+import { paymentAccessibleWith, paymentReadableWith } from './payment-access';
 
 /**
  * A customer's pay-ins (card or wallet through a gateway), their refunds and cancels, and the
@@ -53,19 +53,22 @@ export class PaymentsHttpController {
   }
 
   @Get()
-  @ApiOperation({ operationId: 'listMyPayments', summary: 'My payments (pay-ins and payouts), newest first (cursor pagination)' })
+  @ApiOperation({
+    operationId: 'listMyPayments',
+    summary: 'My payments (pay-ins, payouts, transfers I sent or received), newest first (cursor pagination)',
+  })
   @ApiResult(200, PaymentPage)
   @ApiProblems(400, 403)
   list(@CurrentPrincipal() principal: Principal, @ValidQuery(PaymentListQuery) query: z.output<typeof PaymentListQuery>): Promise<PaymentPageResult> {
-    return this.reads.page({ ownerId: userOf(principal) }, query.cursor, query.limit);
+    return this.reads.page({ partyId: userOf(principal) }, query.cursor, query.limit);
   }
 
   @Get(':id')
-  @ApiOperation({ operationId: 'getPayment', summary: 'A payment of mine (pay-in or payout)' })
+  @ApiOperation({ operationId: 'getPayment', summary: 'A payment of mine (pay-in, payout, or a transfer I sent or received)' })
   @ApiResult(200, PaymentView)
   @ApiProblems(400, 404)
   get(@CurrentPrincipal() principal: Principal, @ValidParams(PaymentIdParams) { id }: z.output<typeof PaymentIdParams>): Promise<PaymentView> {
-    return this.reads.get(id, paymentAccessibleWith(principal, 'payments:read'));
+    return this.reads.get(id, paymentReadableWith(principal, 'payments:read'));
   }
 
   @Post(':id/refunds')

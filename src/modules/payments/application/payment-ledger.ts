@@ -10,6 +10,7 @@ import { paymentsConfig, type PaymentsConfig } from '../payments.config';
 export const PAYMENT_LEDGER_CODES = {
   payoutHold: 9300,
   payoutFee: 9301,
+  transfer: 9302,
   payInCredit: 9310,
   refund: 9311,
   payoutClearing: 1310,
@@ -28,6 +29,8 @@ export class LedgerStepRefused extends Error {
   }
 }
 
+type HoldOf = Pick<PaymentRow, 'id' | 'ledger_account_id' | 'amount' | 'fee' | 'currency'>;
+
 /** Void answers that mean "nothing is held any more": the step's goal is met. */
 const ALREADY_RELEASED = new Set(['PENDING_TRANSFER_NOT_FOUND', 'PENDING_TRANSFER_ALREADY_VOIDED', 'PENDING_TRANSFER_EXPIRED']);
 
@@ -39,6 +42,8 @@ const ALREADY_RELEASED = new Set(['PENDING_TRANSFER_NOT_FOUND', 'PENDING_TRANSFE
  * - payout: hold (pending customer → payout clearing, amount + fee) when created; on
  *   settlement post the hold and move the fee from clearing to the fee account; on failure
  *   or cancel void the hold.
+ * - transfer: a hold payer → payee before the payment exists, posted at once (settlePayout,
+ *   the fee being 0), voided if the payment is not created or fails.
  * - pay-in: on settlement a posted transfer pay-in clearing (connector, currency) → customer.
  * - refund: a hold customer → pay-in clearing when asked, posted when the provider refunded,
  *   voided when it refused.
@@ -78,27 +83,36 @@ export class PaymentLedger {
   }
 
   /** The payout's hold (amount + fee). Refused for lack of money: 422 INSUFFICIENT_FUNDS. */
-  async holdPayout(p: Pick<PaymentRow, 'id' | 'ledger_account_id' | 'amount' | 'fee' | 'currency'>): Promise<void> {
-    const clearing = await this.system({ kind: 'payout_clearing', currency: p.currency });
+  async holdPayout(p: HoldOf): Promise<void> {
+    await this.hold(p, await this.system({ kind: 'payout_clearing', currency: p.currency }), PAYMENT_LEDGER_CODES.payoutHold);
+  }
+
+  /** A transfer's hold, straight to the payee's ledger account; posted and voided as a payout's is. */
+  async holdTransfer(p: HoldOf, payeeLedgerAccountId: string): Promise<void> {
+    await this.hold(p, payeeLedgerAccountId, PAYMENT_LEDGER_CODES.transfer);
+  }
+
+  private async hold(p: HoldOf, creditAccountId: string, code: number): Promise<void> {
     await this.submit('hold', {
       id: ledgerTransferId(p.id, 'hold'),
       kind: 'pending',
       debitAccountId: p.ledger_account_id,
-      creditAccountId: clearing,
+      creditAccountId,
       amount: (BigInt(p.amount) + BigInt(p.fee)).toString(),
       currency: p.currency,
       timeoutSeconds: this.config.holdTimeoutSeconds,
-      code: PAYMENT_LEDGER_CODES.payoutHold,
+      code,
       reference: `payments:${p.id}`,
     });
   }
 
+  /** Posts a payout's or a transfer's hold, and moves a payout's fee to the fee account. */
   async settlePayout(p: PaymentRow): Promise<void> {
     await this.submit('post', {
       id: ledgerTransferId(p.id, 'post'),
       kind: 'post_pending',
       pendingId: ledgerTransferId(p.id, 'hold'),
-      code: PAYMENT_LEDGER_CODES.payoutHold,
+      code: p.kind === 'transfer' ? PAYMENT_LEDGER_CODES.transfer : PAYMENT_LEDGER_CODES.payoutHold,
     });
     if (BigInt(p.fee) > 0n) {
       await this.submit('fee', {

@@ -17,6 +17,7 @@ export interface PaymentRow {
   account_id: string;
   ledger_account_id: string;
   counterparty_account_id: string | null;
+  counterparty_owner_id: string | null;
   beneficiary_id: string | null;
   order_id: string | null;
   connector: ConnectorName | null;
@@ -48,6 +49,8 @@ export interface NewPaymentRow {
   readonly accountId: string;
   readonly ledgerAccountId: string;
   readonly beneficiaryId: string | null;
+  /** Transfers: the payee's account and its owner. */
+  readonly counterparty: { readonly accountId: string; readonly ownerId: string } | null;
   readonly orderId: string | null;
   readonly fingerprint: string;
   readonly request: Record<string, unknown>;
@@ -126,8 +129,9 @@ export class PaymentRepository {
   async insert(tx: Tx, p: NewPaymentRow): Promise<PaymentRow | null> {
     const { rows } = await tx.query<PaymentRow>(
       `insert into payments.payments (id, owner_id, kind, method, state, amount, currency, fee, account_id, ledger_account_id,
-                                      beneficiary_id, order_id, request_fingerprint, request, reference)
-       values ($1, $2, $3, $4, 'created', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                                      beneficiary_id, order_id, request_fingerprint, request, reference,
+                                      counterparty_account_id, counterparty_owner_id)
+       values ($1, $2, $3, $4, 'created', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
        on conflict (id) do nothing returning *`,
       [
         p.id,
@@ -144,6 +148,8 @@ export class PaymentRepository {
         p.fingerprint,
         JSON.stringify(p.request),
         p.reference,
+        p.counterparty?.accountId ?? null,
+        p.counterparty?.ownerId ?? null,
       ],
     );
     return rows[0] ?? null;
@@ -211,9 +217,12 @@ export class PaymentRepository {
     return rows;
   }
 
-  /** Newest first, by seq; `before` is the seq of the last item of the previous page. */
+  /**
+   * Newest first, by seq; `before` is the seq of the last item of the previous page. `partyId`:
+   * the payments this user makes and the transfers they receive.
+   */
   async list(
-    filter: { ownerId?: string; kind?: PaymentKind; state?: PaymentState; review?: boolean },
+    filter: { ownerId?: string; partyId?: string; kind?: PaymentKind; state?: PaymentState; review?: boolean },
     before: bigint | null,
     limit: number,
   ): Promise<PaymentRow[]> {
@@ -221,8 +230,9 @@ export class PaymentRepository {
       `select * from payments.payments
        where ($1::uuid is null or owner_id = $1) and ($2::text is null or kind = $2) and ($3::text is null or state = $3)
          and ($4::boolean is null or (review is not null) = $4) and ($5::bigint is null or seq < $5)
+         and ($7::uuid is null or owner_id = $7 or counterparty_owner_id = $7)
        order by seq desc limit $6`,
-      [filter.ownerId ?? null, filter.kind ?? null, filter.state ?? null, filter.review ?? null, before?.toString() ?? null, limit],
+      [filter.ownerId ?? null, filter.kind ?? null, filter.state ?? null, filter.review ?? null, before?.toString() ?? null, limit, filter.partyId ?? null],
     );
     return rows;
   }

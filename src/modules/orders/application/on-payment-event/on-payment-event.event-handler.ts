@@ -2,16 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { EventEnvelope } from '@shared-kernel';
 import type { Tx } from '@platform/database/unit-of-work';
 import { OnIntegrationEvent, type IntegrationEventHandler } from '@platform/messaging/subscriptions';
-import {
-  PaymentCanceledV1,
-  PaymentCreatedV1,
-  PaymentFailedV1,
-  PaymentProcessingV1,
-  PaymentRefundedV1,
-  PaymentReturnedV1,
-  PaymentSucceededV1,
-  type PaymentSucceededV1 as PaymentEventData,
-} from '@modules/payments/contract';
+import { PAYMENT_EVENTS, type PaymentSucceededV1 as PaymentEventData } from '@modules/payments/contract';
 import { CAPTURED_STATES, isPaidBy, OPEN_STATES } from '@modules/orders/domain/order';
 import { OrderRepository } from '@modules/orders/infrastructure/order.repository';
 import { OrderTransitions } from '../change-status/order-transitions';
@@ -29,7 +20,8 @@ import { PaymentActions } from '../payment-actions/payment-actions';
 @OnIntegrationEvent({
   context: 'orders',
   name: 'payment-events',
-  events: [PaymentCreatedV1, PaymentProcessingV1, PaymentSucceededV1, PaymentFailedV1, PaymentCanceledV1, PaymentRefundedV1, PaymentReturnedV1],
+  // Every payment event carries the payment as it is after the change (requires_action, review included).
+  events: [...PAYMENT_EVENTS],
 })
 export class OnPaymentEventEventHandler implements IntegrationEventHandler {
   private readonly logger = new Logger('OrdersPaymentEvents');

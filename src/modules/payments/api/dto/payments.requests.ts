@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Id, MinorUnits, POSITIVE_MINOR_UNITS_PATTERN, SequenceCursor, singleLineText, Timestamp } from '@shared-kernel';
-import { ConnectorName, NewPayIn, NewPayout, PaymentState, PaymentView } from '@modules/payments/contract';
+import { ConnectorName, NewPayIn, NewPayout, NewTransfer, PaymentState, PaymentView } from '@modules/payments/contract';
 
 /* The payments API's HTTP shapes: what the contract's views and commands do not already say. */
 
@@ -9,6 +9,7 @@ export const ConnectorParams = z.strictObject({ connector: ConnectorName });
 
 export const PayInRequest = NewPayIn;
 export const PayoutRequest = NewPayout;
+export const TransferRequest = NewTransfer;
 
 export const RefundRequest = z
   .strictObject({

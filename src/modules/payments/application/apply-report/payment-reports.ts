@@ -8,6 +8,7 @@ import {
   PaymentFailedV1,
   PaymentProcessingV1,
   PaymentRefundedV1,
+  PaymentRequiresActionV1,
   PaymentReturnedV1,
   PaymentReviewRequiredV1,
   PaymentSucceededV1,
@@ -50,8 +51,8 @@ export interface ApplyOutcome {
   readonly payment: PaymentView;
 }
 
-/** The event a payment entering `state` publishes (requires_action has none: the payment view says what to do). */
-export function eventFor(state: PaymentState, payment: PaymentView): IntegrationEvent | null {
+/** The event a payment entering `state` publishes (requires_action's view carries the next action). */
+export function eventFor(state: PaymentState, payment: PaymentView): IntegrationEvent {
   const data = { payment };
   switch (state) {
     case 'created':
@@ -70,7 +71,7 @@ export function eventFor(state: PaymentState, payment: PaymentView): Integration
     case 'returned':
       return PaymentReturnedV1(payment.id, data);
     case 'requires_action':
-      return null;
+      return PaymentRequiresActionV1(payment.id, data);
   }
 }
 
@@ -187,8 +188,7 @@ export class PaymentReports {
     const moved = await this.payments.update(tx, row.id, changes);
     await this.payments.addTransition(tx, row.id, row.state, to, cause, Object.keys(detail).length ? detail : null);
     const view = paymentViewOf(moved);
-    const event = eventFor(to, view);
-    if (event) await this.outbox.append(tx, 'payments', [event]);
+    await this.outbox.append(tx, 'payments', [eventFor(to, view)]);
     return { outcome: 'apply', payment: view };
   }
 
@@ -216,10 +216,11 @@ export class PaymentReports {
   }
 
   private async ledgerStep(row: PaymentRow, to: PaymentState): Promise<void> {
-    if (row.kind === 'payout') {
+    if (row.kind === 'payout' || row.kind === 'transfer') {
+      // A transfer is held like a payout (straight to the payee, no fee): posted or voided the same way.
       if (to === 'succeeded') return this.ledger.settlePayout(row);
       if (to === 'failed' || to === 'canceled') return this.ledger.voidPayout(row.id);
-      if (to === 'returned') return this.ledger.returnPayout(row);
+      if (to === 'returned' && row.kind === 'payout') return this.ledger.returnPayout(row);
     }
     if (row.kind === 'pay_in' && to === 'succeeded') return this.ledger.creditPayIn(row);
   }
@@ -236,5 +237,6 @@ function learntFrom(row: PaymentRow, report: ProviderReport): PaymentChanges {
 
 function needsLedger(row: PaymentRow, to: PaymentState): boolean {
   if (row.kind === 'payout') return to === 'succeeded' || to === 'failed' || to === 'canceled' || to === 'returned';
+  if (row.kind === 'transfer') return to === 'succeeded' || to === 'failed' || to === 'canceled';
   return row.kind === 'pay_in' && to === 'succeeded';
 }

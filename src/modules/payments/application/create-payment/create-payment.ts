@@ -4,26 +4,31 @@ import { CommandHandler, QueryBus, type ICommandHandler } from '@nestjs/cqrs';
 import { canonicalJson, ValidationError } from '@shared-kernel';
 import { UnitOfWork } from '@platform/database/unit-of-work';
 import { Outbox } from '@platform/messaging/outbox';
-import { GetAccountQuery } from '@modules/accounts/contract';
+import { FindAccountByNumberQuery, GetAccountQuery, type AccountView } from '@modules/accounts/contract';
 import { CreatePaymentCommand, PaymentCreatedV1, type PaymentView } from '@modules/payments/contract';
 import { limitExceeded, paymentExistsWithDifferentFields, unusable } from '@modules/payments/domain/payment-errors';
 import { railCurrencyMismatch } from '@modules/payments/domain/payout-rails';
+import { payeeRefusal } from '@modules/payments/domain/transfer-payee';
 import { PaymentRepository, paymentViewOf, type NewPaymentRow, type PaymentRow } from '@modules/payments/infrastructure/payment.repository';
 import { paymentsConfig, type PaymentsConfig } from '@modules/payments/payments.config';
+import { PaymentReports } from '../apply-report/payment-reports';
 import { BeneficiaryLookup } from '../beneficiary-lookup';
 import { DispatchPaymentsJob } from '../dispatch/dispatch-payments.job';
-import { PaymentLedger } from '../payment-ledger';
+import { LedgerStepRefused, PaymentLedger } from '../payment-ledger';
 
 export type CreatePaymentInput = CreatePaymentCommand['payment'];
 
 /**
- * Starts a pay-in or a payout. Checks first (nothing is written for a refused request): the
+ * Starts a pay-in, a payout or a transfer. Checks first (nothing is written for a refused request): the
  * account is the caller's, active, in the payment's currency; the amount within the limits
  * per payment and per user per day and month; for a payout, the beneficiary is the caller's
- * and its rail and currency fit the method. A payout's money is held on the ledger before
- * the payment exists (refused: 422 INSUFFICIENT_FUNDS); then the row, its first transition
- * and PaymentCreatedV1 commit in one transaction. The gateway is called later, by the
- * dispatch job, never here.
+ * and its rail and currency fit the method; for a transfer, the payee's account (named by
+ * its IBAN or number) can receive it. A payout's or transfer's money is held on the ledger
+ * before the payment exists (refused: 422 INSUFFICIENT_FUNDS); then the row, its first
+ * transition and PaymentCreatedV1 commit in one transaction. The gateway is called later, by
+ * the dispatch job, never here. A transfer has no gateway: it is settled at once through
+ * PaymentReports (the hold posted to the payee); if that is cut short, a retry of the request
+ * or the dispatch job settles it.
  *
  * The id is the caller's (derived from the Idempotency-Key over HTTP): the same id with the
  * same request answers the stored payment, with another request it is a conflict. The hold's
@@ -40,6 +45,7 @@ export class CreatePayment {
     private readonly payments: PaymentRepository,
     private readonly ledger: PaymentLedger,
     private readonly beneficiaries: BeneficiaryLookup,
+    private readonly reports: PaymentReports,
     private readonly queries: QueryBus,
     private readonly outbox: Outbox,
     private readonly dispatch: DispatchPaymentsJob,
@@ -49,7 +55,10 @@ export class CreatePayment {
   async execute(id: string, ownerId: string, payment: CreatePaymentInput): Promise<PaymentView> {
     const fingerprint = fingerprintOf(ownerId, payment);
     const existing = await this.payments.findRow(id);
-    if (existing) return replay(existing, ownerId, fingerprint);
+    if (existing) {
+      const view = replay(existing, ownerId, fingerprint);
+      return existing.kind === 'transfer' && existing.state === 'created' && existing.review === null ? this.settleTransfer(id) : view;
+    }
 
     if (payment.kind === 'payout') {
       const mismatch = railCurrencyMismatch(payment.method, payment.currency);
@@ -88,21 +97,23 @@ export class CreatePayment {
       }
       beneficiaryId = beneficiary.id;
     }
+    const payee = payment.kind === 'transfer' ? await this.payeeOf(account, payment.payeeAccount, payment.currency) : null;
 
     const row: NewPaymentRow = {
       id,
       ownerId,
       kind: payment.kind,
-      method: payment.method,
+      method: payment.kind === 'transfer' ? 'internal' : payment.method,
       amount,
       currency: payment.currency,
       fee: payment.kind === 'payout' ? this.config.payoutFee : 0n,
       accountId: account.id,
       ledgerAccountId: account.ledgerAccountId,
       beneficiaryId,
+      counterparty: payee && { accountId: payee.id, ownerId: payee.ownerId },
       orderId: payment.kind === 'pay_in' ? (payment.orderId ?? null) : null,
       fingerprint,
-      request: payment,
+      request: requestOf(payment, payee),
       reference: payment.reference ?? null,
     };
 
@@ -116,15 +127,47 @@ export class CreatePayment {
         fee: row.fee.toString(),
         currency: row.currency,
       });
+    } else if (payment.kind === 'transfer') {
+      await this.uow.run((tx) => this.checkPeriodLimits(tx, row));
+      await this.holdTransfer(row, payee!.ledgerAccountId);
     } else {
       // Pay-ins settle into clearing accounts per connector: create them lazily at settlement; nothing to hold.
     }
+    let created: PaymentView;
     try {
-      return await this.insert(row, ownerId, fingerprint);
+      created = await this.insert(row, ownerId, fingerprint);
     } catch (error) {
-      if (payment.kind === 'payout' && !(await this.payments.findRow(id))) await this.voidOrphanHold(id);
+      if (payment.kind !== 'pay_in' && !(await this.payments.findRow(id))) await this.voidOrphanHold(id);
       throw error;
     }
+    return payment.kind === 'transfer' && created.state === 'created' ? this.settleTransfer(id) : created;
+  }
+
+  /** The payee's account, or the refusal naming payeeAccount (one answer for every number that cannot receive). */
+  private async payeeOf(source: AccountView, number: string, currency: string): Promise<AccountView> {
+    const payee = await this.queries.execute(new FindAccountByNumberQuery({ number }));
+    const refusal = payeeRefusal(source.id, payee, currency);
+    if (refusal === 'PAYEE_ACCOUNT_SAME_AS_SOURCE') throw unusable(refusal, 'payeeAccount', 'A transfer goes to another account than the one it leaves');
+    if (refusal) throw unusable(refusal, 'payeeAccount', `No account by this number can receive ${currency}`);
+    return payee!;
+  }
+
+  /** The transfer's hold; an account the ledger refuses (frozen or closed meanwhile) is named as the checks name it. */
+  private async holdTransfer(row: NewPaymentRow, payeeLedgerAccountId: string): Promise<void> {
+    const hold = { id: row.id, ledger_account_id: row.ledgerAccountId, amount: row.amount.toString(), fee: '0', currency: row.currency };
+    try {
+      await this.ledger.holdTransfer(hold, payeeLedgerAccountId);
+    } catch (error) {
+      if (!(error instanceof LedgerStepRefused)) throw error;
+      const source = await this.queries.execute(new GetAccountQuery({ id: row.accountId }));
+      if (error.code === 'ACCOUNT_FROZEN' || source?.status !== 'active') throw unusable('ACCOUNT_NOT_ACTIVE', 'accountId', 'The account cannot pay out now');
+      throw unusable('PAYEE_ACCOUNT_NOT_FOUND', 'payeeAccount', `No account by this number can receive ${row.currency}`);
+    }
+  }
+
+  /** A transfer has no provider: its hold is posted to the payee now (PaymentReports, as every settlement). */
+  private async settleTransfer(id: string): Promise<PaymentView> {
+    return (await this.reports.apply(id, { status: 'succeeded', connector: 'internal' }, 'api')).payment;
   }
 
   private async insert(row: NewPaymentRow, ownerId: string, fingerprint: string): Promise<PaymentView> {
@@ -144,7 +187,8 @@ export class CreatePayment {
       return view;
     });
     // Committed: the gateway call is the dispatch job's (a missed enqueue is the sweeper's to find).
-    if (created) await this.dispatch.enqueue(row.id);
+    // A transfer is settled by its creator, not sent anywhere (the sweep settles it only if that is cut short).
+    if (created && row.kind !== 'transfer') await this.dispatch.enqueue(row.id);
     return view;
   }
 
@@ -165,6 +209,13 @@ export class CreatePayment {
 
 function fingerprintOf(ownerId: string, payment: CreatePaymentInput): string {
   return createHash('sha256').update(canonicalJson({ ownerId, payment })).digest('hex');
+}
+
+/** What is kept of the request: a transfer keeps the payee's account id, not the number the payer typed. */
+function requestOf(payment: CreatePaymentInput, payee: AccountView | null): Record<string, unknown> {
+  if (payment.kind !== 'transfer') return payment;
+  const { payeeAccount: _number, ...rest } = payment;
+  return { ...rest, payeeAccountId: payee!.id };
 }
 
 function replay(row: PaymentRow, ownerId: string, fingerprint: string): PaymentView {

@@ -84,6 +84,7 @@ export class DispatchPaymentsJob implements OnModuleInit {
     // Sent already, canceled, or leased by another process (which finishes it or lets the lease run out).
     if (!row) return;
     try {
+      if (row.kind === 'transfer') return await this.settleTransfer(row);
       const { connector, result } = await this.gateway.initiate(row);
       const applied = await this.reports.apply(
         row.id,
@@ -107,6 +108,12 @@ export class DispatchPaymentsJob implements OnModuleInit {
       });
       if (again) throw error;
     }
+  }
+
+  /** A transfer left created (its request was cut short after the insert): no gateway, its hold is posted. */
+  private async settleTransfer(row: PaymentRow): Promise<void> {
+    await this.reports.apply(row.id, { status: 'succeeded', connector: 'internal' }, 'job', { settledBy: 'dispatch' });
+    await this.payments.releaseLease(row.id);
   }
 
   /** Records the failure on the row; answers whether the job should fail (to be run again by the queue, or dead-lettered). */

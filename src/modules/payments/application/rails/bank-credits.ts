@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { UnitOfWork } from '@platform/database/unit-of-work';
 import { Outbox } from '@platform/messaging/outbox';
-import { FindAccountByIbanQuery, GetAccountQuery, type AccountView } from '@modules/accounts/contract';
+import { FindAccountByNumberQuery, GetAccountQuery, type AccountView } from '@modules/accounts/contract';
 import { PaymentCreatedV1 } from '@modules/payments/contract';
 import { BeneficiaryCipher } from '@modules/payments/beneficiaries/beneficiary-cipher';
 import { bankCreditIdFor } from '@modules/payments/domain/ledger-ids';
@@ -80,7 +80,7 @@ export class BankCredits {
     let reason: Unmatched | null = null;
     if (!c.creditorIban) reason = 'no_creditor_iban';
     else {
-      account = await this.queries.execute(new FindAccountByIbanQuery({ iban: c.creditorIban }));
+      account = await this.queries.execute(new FindAccountByNumberQuery({ number: c.creditorIban }));
       if (!account) reason = 'no_account';
       else if (account.status !== 'active') reason = 'account_not_active';
       else if (account.currency !== c.currency) reason = 'currency_mismatch';
@@ -131,6 +131,7 @@ export class BankCredits {
         ledgerAccountId: account.ledgerAccountId,
         beneficiaryId: null,
         orderId: null,
+        counterparty: null,
         fingerprint: row.dedupe_key,
         request: { kind: 'pay_in', method: 'bank_credit', amount: row.amount, currency: row.currency, accountId: account.id },
         reference: row.bank_reference,

@@ -5,6 +5,11 @@ import { PaymentRepository, paymentViewOf, type PaymentRow } from '@modules/paym
 import { RefundRepository } from '@modules/payments/infrastructure/refund.repository';
 import { paymentsConfig, type PaymentsConfig } from '@modules/payments/payments.config';
 
+/** Who else is party to a payment than its owner: a transfer's payee (null for other kinds). */
+export interface PaymentParties {
+  readonly payeeId: string | null;
+}
+
 export interface PaymentPageResult {
   readonly items: PaymentView[];
   readonly nextCursor: string | null;
@@ -20,15 +25,16 @@ export class ReadPayments {
   ) {}
 
   /** The payment, if `check` lets the caller see it (check throws the 404 otherwise); unknown is 404 too. */
-  async get(id: string, check: (payment: PaymentView) => void, kind?: PaymentKind): Promise<PaymentView> {
-    const payment = await this.payments.find(id);
-    if (!payment || (kind && payment.kind !== kind)) throw paymentNotFound();
-    check(payment);
+  async get(id: string, check: (payment: PaymentView, parties: PaymentParties) => void, kind?: PaymentKind): Promise<PaymentView> {
+    const row = await this.payments.findRow(id);
+    if (!row || (kind && row.kind !== kind)) throw paymentNotFound();
+    const payment = paymentViewOf(row);
+    check(payment, { payeeId: row.counterparty_owner_id });
     return payment;
   }
 
   async page(
-    filter: { ownerId?: string; kind?: PaymentKind; state?: PaymentState; review?: boolean },
+    filter: { ownerId?: string; partyId?: string; kind?: PaymentKind; state?: PaymentState; review?: boolean },
     cursor: string | undefined,
     limit: number | undefined,
   ): Promise<PaymentPageResult> {

@@ -47,8 +47,26 @@ export const NewPayout = z
   .meta({ id: 'NewPayout' });
 export type NewPayout = z.infer<typeof NewPayout>;
 
+/** A customer's IBAN or ten-digit account number, as accounts shows them (spaces and lower case allowed in an IBAN). */
+const PayeeAccountNumber = z
+  .string()
+  .regex(/^(?:[0-9]{10}|[A-Za-z]{2}[0-9]{2}(?: ?[A-Za-z0-9]){10,30})$/, 'must be an IBAN or a ten-digit account number')
+  .meta({ example: 'DE89370400440532013000' });
+
+/** An internal transfer: money from the customer's account to another customer's account, settled at once on the ledger. */
+export const NewTransfer = z
+  .strictObject({
+    accountId: Id.describe('The customer account debited'),
+    payeeAccount: PayeeAccountNumber.describe("The receiving account's IBAN or account number"),
+    amount: Amount,
+    currency: CurrencyCode,
+    reference: singleLineText(0, 140).optional().describe('Shown to the payer and the payee'),
+  })
+  .meta({ id: 'NewTransfer' });
+export type NewTransfer = z.infer<typeof NewTransfer>;
+
 /**
- * Starts a pay-in or payout for `ownerId`. `id` is the payment's id, chosen by the caller (the
+ * Starts a pay-in, payout or transfer for `ownerId`. `id` is the payment's id, chosen by the caller (the
  * HTTP layer derives it from the Idempotency-Key): the same id and fields again answer the same
  * payment; the same id with other fields is a conflict (PAYMENT_EXISTS_WITH_DIFFERENT_FIELDS).
  */
@@ -56,7 +74,11 @@ export const CreatePaymentCommand = defineCommand('payments.create-payment.v1', 
   payload: z.object({
     id: Id,
     ownerId: Id,
-    payment: z.discriminatedUnion('kind', [NewPayIn.extend({ kind: z.literal('pay_in') }), NewPayout.extend({ kind: z.literal('payout') })]),
+    payment: z.discriminatedUnion('kind', [
+      NewPayIn.extend({ kind: z.literal('pay_in') }),
+      NewPayout.extend({ kind: z.literal('payout') }),
+      NewTransfer.extend({ kind: z.literal('transfer') }),
+    ]),
   }),
   result: PaymentView,
 });

@@ -13,6 +13,14 @@ const PaymentEventData = (id: string) => z.object({ payment: PaymentView }).meta
 export const PaymentCreatedV1 = defineIntegrationEvent('payments.payment-created.v1', 'payments.events', PaymentEventData('PaymentCreatedV1'));
 export type PaymentCreatedV1 = z.infer<typeof PaymentCreatedV1.data>;
 
+/** The customer must act (3-D Secure, a wallet's approval): the view's `nextAction` says what; no token or secret is in it. */
+export const PaymentRequiresActionV1 = defineIntegrationEvent(
+  'payments.payment-requires-action.v1',
+  'payments.events',
+  PaymentEventData('PaymentRequiresActionV1'),
+);
+export type PaymentRequiresActionV1 = z.infer<typeof PaymentRequiresActionV1.data>;
+
 export const PaymentProcessingV1 = defineIntegrationEvent('payments.payment-processing.v1', 'payments.events', PaymentEventData('PaymentProcessingV1'));
 export type PaymentProcessingV1 = z.infer<typeof PaymentProcessingV1.data>;
 
@@ -48,6 +56,7 @@ export type PaymentReconciliationMismatchV1 = z.infer<typeof PaymentReconciliati
 
 export const PAYMENT_EVENTS = [
   PaymentCreatedV1,
+  PaymentRequiresActionV1,
   PaymentProcessingV1,
   PaymentSucceededV1,
   PaymentFailedV1,
