@@ -99,7 +99,7 @@ export class PaymentReports {
     const first = await this.uow.run(async (tx) => {
       const row = await this.payments.lock(tx, paymentId);
       if (!row) throw new Error(`payment ${paymentId} not found`);
-      const outcome = reconcile(row.state, report.status);
+      const outcome = reconcile(row.state, report.status, guessedProcessing(row));
       if (outcome.kind !== 'apply') return { done: await this.notApplied(tx, row, report, outcome, cause, detail) };
       if (!needsLedger(row, outcome.to)) return { done: await this.move(tx, row, outcome.to, report, cause, detail) };
       return { pending: { ...row, connector: row.connector ?? report.connector ?? null }, to: outcome.to };
@@ -121,7 +121,7 @@ export class PaymentReports {
     }
     return this.uow.run(async (tx) => {
       const row = (await this.payments.lock(tx, paymentId))!;
-      const outcome = reconcile(row.state, report.status);
+      const outcome = reconcile(row.state, report.status, guessedProcessing(row));
       if (outcome.kind !== 'apply') return this.notApplied(tx, row, report, outcome, cause, detail);
       return this.move(tx, row, outcome.to, report, cause, detail);
     });
@@ -197,6 +197,11 @@ export class PaymentReports {
     }
     if (row.kind === 'pay_in' && to === 'succeeded') return this.ledger.creditPayIn(row);
   }
+}
+
+/** In processing without a provider reference: only dispatch's outcome-unknown guess puts a payment there (every answer and event names the reference). */
+function guessedProcessing(row: PaymentRow): boolean {
+  return row.state === 'processing' && row.provider_reference === null;
 }
 
 function needsLedger(row: PaymentRow, to: PaymentState): boolean {
