@@ -7,6 +7,7 @@ import { paymentsContext } from '@modules/payments/payments.context';
 import { startTestApp, type TestApp } from '../support/app';
 import { createTestDatabase, sql } from '../support/database';
 import { AdyenFake } from '../support/providers/adyen-fake';
+import { adyenEnv, paypalEnv } from '../support/providers/gateway-env';
 import { closedPort } from '../support/providers/payment-fake-base';
 import { PaypalFake } from '../support/providers/paypal-fake';
 
@@ -33,14 +34,8 @@ describe('configured connectors in the app', () => {
         // nothing listens there: Stripe is unreachable, nothing is ever sent to it
         PAYMENTS_STRIPE_BASE_URL: `http://127.0.0.1:${await closedPort()}`,
         PAYMENTS_STRIPE_WEBHOOK_SECRET: 'whsec_app_0000000000',
-        PAYMENTS_ADYEN_API_KEY: adyen.apiKey,
-        PAYMENTS_ADYEN_MERCHANT_ACCOUNT: adyen.merchantAccount,
-        PAYMENTS_ADYEN_BASE_URL: adyen.url,
-        PAYMENTS_ADYEN_HMAC_KEY: adyen.hmacKey,
-        PAYMENTS_PAYPAL_CLIENT_ID: paypal.clientId,
-        PAYMENTS_PAYPAL_CLIENT_SECRET: paypal.clientSecret,
-        PAYMENTS_PAYPAL_BASE_URL: paypal.url,
-        PAYMENTS_PAYPAL_WEBHOOK_ID: paypal.webhookId,
+        ...adyenEnv(adyen),
+        ...paypalEnv(paypal),
         PAYMENTS_GATEWAY_TIMEOUT_MS: '2000',
         PAYMENTS_ROUTING_RULES: JSON.stringify([
           { connectors: ['stripe', 'adyen'], methods: ['card'], currencies: ['EUR'] },

@@ -73,8 +73,13 @@ export async function paymentEvents(databaseUrl: string, paymentId: string): Pro
 
 /** What the double answers to one call: a result, or an error of each kind a real connector throws. */
 export type Behaviour =
-  | { readonly status: ConnectorPaymentStatus; readonly failureCode?: string; readonly nextAction?: { type: 'redirect'; url: string } }
-  | { readonly throws: 'retryable' | 'unknown' | 'fatal' };
+  | {
+      readonly status: ConnectorPaymentStatus;
+      readonly failureCode?: string;
+      readonly nextAction?: { type: 'redirect'; url: string };
+      readonly needsCapture?: boolean;
+    }
+  | { readonly throws: 'retryable' | 'unknown' | 'fatal'; readonly did?: ConnectorPaymentStatus };
 
 export interface RecordedCall {
   readonly operation: ConnectorCapability;
@@ -93,7 +98,15 @@ export const WEBHOOK_SECRET = 'test-webhook-secret';
  * and sign webhooks with WEBHOOK_SECRET (header x-test-signature, HMAC-SHA256 of the raw body).
  */
 export class TestConnector implements PaymentConnector {
-  readonly capabilities: ReadonlySet<ConnectorCapability> = new Set<ConnectorCapability>(['authorize', 'payout', 'refund', 'cancel', 'status', 'webhooks']);
+  readonly capabilities: ReadonlySet<ConnectorCapability> = new Set<ConnectorCapability>([
+    'authorize',
+    'capture',
+    'payout',
+    'refund',
+    'cancel',
+    'status',
+    'webhooks',
+  ]);
   readonly calls: RecordedCall[] = [];
   /** Answers for the next calls, in order (per operation); when empty, `fallback`. */
   readonly script = new Map<ConnectorCapability, Behaviour[]>();
@@ -151,6 +164,17 @@ export class TestConnector implements PaymentConnector {
     return known;
   }
 
+  /** Captures what the buyer approved: once per key (a repeat answers the first capture). */
+  async capture(providerReference: string, amount: bigint, _currency: string, idempotencyKey: string): Promise<ConnectorPaymentResult> {
+    const paymentId = providerReference.replace(/^ref_/, '');
+    this.calls.push({ operation: 'capture', paymentId, idempotencyKey, amount });
+    const seen = this.byKey.get(idempotencyKey);
+    if (seen) return seen;
+    const result = this.answer(this.take('capture') ?? { status: 'succeeded' }, providerReference);
+    this.byKey.set(idempotencyKey, result);
+    return result;
+  }
+
   async cancel(providerReference: string, idempotencyKey: string): Promise<ConnectorPaymentResult> {
     this.calls.push({ operation: 'cancel', paymentId: providerReference.replace(/^ref_/, ''), idempotencyKey });
     return this.answer(this.take('cancel') ?? { status: 'canceled' }, providerReference);
@@ -184,9 +208,9 @@ export class TestConnector implements PaymentConnector {
     const behaviour = this.take(operation) ?? this.fallback;
     const seen = this.byKey.get(request.idempotencyKey);
     if ('throws' in behaviour) {
-      // 'unknown': the provider did the work, the answer was lost.
+      // 'unknown': the provider did the work (succeeded, or what `did` says), the answer was lost.
       if (behaviour.throws === 'unknown' && !seen)
-        this.byKey.set(request.idempotencyKey, { status: 'succeeded', providerReference: `ref_${request.paymentId}` });
+        this.byKey.set(request.idempotencyKey, { status: behaviour.did ?? 'succeeded', providerReference: `ref_${request.paymentId}` });
       throw this.error(behaviour.throws);
     }
     if (seen) return seen;
@@ -202,6 +226,7 @@ export class TestConnector implements PaymentConnector {
       providerReference,
       ...(behaviour.failureCode ? { failureCode: behaviour.failureCode } : {}),
       ...(behaviour.nextAction ? { nextAction: behaviour.nextAction } : {}),
+      ...(behaviour.needsCapture ? { needsCapture: true } : {}),
     };
   }
 

@@ -43,7 +43,11 @@ export async function startChildApp(env: Record<string, string>, timeoutMs = 180
       ready = true;
       return { child, url: match[1]!, exited: () => exit };
     }
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`app did not start: ${err || out.slice(-2000)}`);
+    if (child.exitCode !== null || Date.now() > deadline) {
+      // Never leave a half-started process behind: nobody holds it to stop it.
+      child.kill('SIGKILL');
+      throw new Error(`app did not start: ${err || out.slice(-2000)}`);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
 }

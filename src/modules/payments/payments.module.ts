@@ -14,6 +14,7 @@ import { CancelPayment, CancelPaymentCommandHandler } from './application/cancel
 import { CreatePayment, CreatePaymentCommandHandler } from './application/create-payment/create-payment';
 import { DispatchPaymentsJob } from './application/dispatch/dispatch-payments.job';
 import { PaymentsSignal } from './application/dispatch/dispatch-signal';
+import { CaptureApproved } from './application/capture/capture-approved';
 import { GatewayCalls } from './application/dispatch/gateway-calls';
 import { GetPaymentQueryHandler } from './application/get-payment/get-payment.query-handler';
 import { PaymentLedger } from './application/payment-ledger';
@@ -63,6 +64,7 @@ import { RailReportRepository } from './rails/rail-report.repository';
     PaymentLedger,
     PaymentReports,
     GatewayCalls,
+    CaptureApproved,
     CreatePayment,
     CreatePaymentCommandHandler,
     DispatchPaymentsJob,

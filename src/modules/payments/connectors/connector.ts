@@ -58,6 +58,8 @@ export interface ConnectorPaymentResult {
   readonly failureCode?: string;
   /** Provider fee, minor units, when the provider states it. */
   readonly fee?: bigint;
+  /** The buyer approved and the money moves only when we capture (a PayPal order APPROVED): the core calls `capture`. */
+  readonly needsCapture?: boolean;
 }
 
 export interface ConnectorRefundRequest {

@@ -143,7 +143,7 @@ describe('PayPal mapping', () => {
       providerReference: 'O1',
       nextAction: { type: 'redirect', url: 'https://paypal/x' },
     });
-    expect(orderResult({ id: 'O1', status: 'APPROVED' }).status).toBe('processing');
+    expect(orderResult({ id: 'O1', status: 'APPROVED' })).toEqual({ status: 'processing', providerReference: 'O1', needsCapture: true });
     expect(orderResult({ id: 'O1', status: 'COMPLETED', purchase_units: [{ payments: { captures: [{ id: 'C1', status: 'COMPLETED' }] } }] }).status).toBe(
       'succeeded',
     );

@@ -25,4 +25,11 @@ describe('payment state machine', () => {
     expect(reconcile('succeeded', 'failed')).toEqual({ kind: 'refused', from: 'succeeded', to: 'failed' });
     expect(reconcile('processing', 'succeeded')).toEqual({ kind: 'apply', to: 'succeeded' });
   });
+
+  it('takes the provider at its word when processing was only our guess after an unknown outcome', () => {
+    expect(reconcile('processing', 'requires_action', true)).toEqual({ kind: 'apply', to: 'requires_action' });
+    expect(reconcile('processing', 'succeeded', true)).toEqual({ kind: 'apply', to: 'succeeded' });
+    expect(reconcile('succeeded', 'requires_action', true)).toEqual({ kind: 'noop' });
+    expect(reconcile('created', 'requires_action', true)).toEqual({ kind: 'apply', to: 'requires_action' });
+  });
 });

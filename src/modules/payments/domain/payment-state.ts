@@ -48,8 +48,14 @@ export function transition(from: PaymentState, to: PaymentState): TransitionOutc
 /**
  * The state a provider's report moves a payment to, given where it is: a late report of an
  * earlier stage (processing after succeeded) is no news, so it is a no-op rather than refused.
+ *
+ * `guessed`: the payment is in processing only because its call's outcome was unknown (a
+ * timeout after sending; the provider has told us nothing yet, not even its reference). Then
+ * the provider's first word is the truth, requires_action included: the customer must see
+ * the action (a PayPal order waiting for the buyer), or the payment waits forever.
  */
-export function reconcile(from: PaymentState, reported: PaymentState): TransitionOutcome {
+export function reconcile(from: PaymentState, reported: PaymentState, guessed = false): TransitionOutcome {
+  if (guessed && from === 'processing' && reported === 'requires_action') return { kind: 'apply', to: 'requires_action' };
   const outcome = transition(from, reported);
   if (outcome.kind !== 'refused') return outcome;
   return stageOf(reported) < stageOf(from) ? { kind: 'noop' } : outcome;

@@ -21,6 +21,7 @@ export interface StoredProviderEvent {
   amount?: string;
   failureCode?: string;
   occurredAt: string;
+  needsCapture?: boolean;
 }
 
 export const storedEventOf = (e: ProviderEvent): StoredProviderEvent => ({
@@ -32,6 +33,7 @@ export const storedEventOf = (e: ProviderEvent): StoredProviderEvent => ({
   ...(e.amount === undefined ? {} : { amount: e.amount.toString() }),
   ...(e.failureCode === undefined ? {} : { failureCode: e.failureCode }),
   occurredAt: e.occurredAt.toISOString(),
+  ...(e.needsCapture ? { needsCapture: true } : {}),
 });
 
 /** `payments.provider_events`: the durable queue of verified webhook events, deduplicated by connector and event id. */

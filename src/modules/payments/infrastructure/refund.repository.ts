@@ -74,13 +74,13 @@ export class RefundRepository {
     return rows[0]!;
   }
 
-  /** Leases refunds waiting for the provider's refund call (pending, due): one process at a time each. */
+  /** Leases refunds waiting for the provider's refund call (pending) or its confirmation (processing: asked again), due: one process at a time each. */
   async claimDue(limit: number, leaseMs: number, ids?: readonly string[]): Promise<RefundRow[]> {
     const { rows } = await this.uow.query<RefundRow>(
       `update payments.refunds set lease_until = now() + make_interval(secs => $2::double precision / 1000), attempts = attempts + 1
        where id in (
          select id from payments.refunds
-         where state = 'pending' and next_attempt_at <= now() and (lease_until is null or lease_until < now())
+         where state in ('pending', 'processing') and next_attempt_at <= now() and (lease_until is null or lease_until < now())
            and ($3::uuid[] is null or id = any($3))
          order by next_attempt_at limit $1 for update skip locked)
        returning *`,

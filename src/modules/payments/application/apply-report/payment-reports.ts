@@ -120,14 +120,14 @@ export class PaymentReports {
     // move that needs the ledger goes straight to it (step 3 decides again under the lock).
     const seen = options.known ?? (await this.payments.findRow(paymentId));
     if (!seen) throw new Error(`payment ${paymentId} not found`);
-    const peek = reconcile(seen.state, report.status);
+    const peek = reconcile(seen.state, report.status, guessedProcessing(seen));
     if (peek.kind === 'noop' && Object.keys(learntFrom(seen, report)).length === 0) return { outcome: 'noop', payment: paymentViewOf(seen) };
     const first =
       peek.kind === 'apply' && needsLedger(seen, peek.to)
         ? { pending: { ...seen, connector: seen.connector ?? report.connector ?? null }, to: peek.to }
         : await this.uow.run(async (tx) => {
             const row = (await this.payments.lock(tx, paymentId))!;
-            const outcome = reconcile(row.state, report.status);
+            const outcome = reconcile(row.state, report.status, guessedProcessing(row));
             if (outcome.kind !== 'apply') return { done: await this.notApplied(tx, row, report, outcome, cause, detail) };
             if (!needsLedger(row, outcome.to)) return { done: await this.move(tx, row, outcome.to, report, cause, detail, extra) };
             return { pending: { ...row, connector: row.connector ?? report.connector ?? null }, to: outcome.to };
@@ -149,7 +149,7 @@ export class PaymentReports {
     }
     return this.uow.run(async (tx) => {
       const row = (await this.payments.lock(tx, paymentId))!;
-      const outcome = reconcile(row.state, report.status);
+      const outcome = reconcile(row.state, report.status, guessedProcessing(row));
       if (outcome.kind !== 'apply') return this.notApplied(tx, row, report, outcome, cause, detail);
       return this.move(tx, row, outcome.to, report, cause, detail, extra);
     });
@@ -233,6 +233,11 @@ function learntFrom(row: PaymentRow, report: ProviderReport): PaymentChanges {
   if (row.connector === null && report.connector) learnt.connector = report.connector;
   if (row.state === 'requires_action' && report.nextAction && row.next_action === null) learnt.next_action = report.nextAction;
   return learnt;
+}
+
+/** In processing without a provider reference: only dispatch's outcome-unknown guess puts a payment there (every answer and event names the reference). */
+function guessedProcessing(row: PaymentRow): boolean {
+  return row.state === 'processing' && row.provider_reference === null;
 }
 
 function needsLedger(row: PaymentRow, to: PaymentState): boolean {

@@ -57,6 +57,13 @@ export class GatewayCalls {
     return this.timed(row.id, connector, 'status', providerIdempotencyKey(row.id, 'status', connector.name), () => connector.status!(row.provider_reference!));
   }
 
+  /** Captures what the buyer approved (the whole amount), on the connector that carries it, with one key per payment. */
+  async capture(row: PaymentRow, connector: PaymentConnector): Promise<ConnectorPaymentResult> {
+    if (!connector.capture) throw new ConnectorError(connector.name, 'NOT_SUPPORTED', `${connector.name} cannot capture`, false, false);
+    const key = providerIdempotencyKey(row.id, 'capture', connector.name);
+    return this.timed(row.id, connector, 'capture', key, () => connector.capture!(row.provider_reference!, BigInt(row.amount), row.currency.trim(), key));
+  }
+
   async cancel(row: PaymentRow, connector: PaymentConnector): Promise<ConnectorPaymentResult> {
     if (!connector.cancel) throw new ConnectorError(connector.name, 'NOT_SUPPORTED', `${connector.name} cannot cancel`, false, false);
     const key = providerIdempotencyKey(row.id, 'cancel', connector.name);

@@ -6,6 +6,7 @@ import { PaymentRepository, type PaymentRow } from '@modules/payments/infrastruc
 import { ProviderEventRepository, type ProviderEventRow } from '@modules/payments/infrastructure/provider-event.repository';
 import { paymentsConfig, type PaymentsConfig } from '@modules/payments/payments.config';
 import { PaymentReports } from '../apply-report/payment-reports';
+import { CaptureApproved } from '../capture/capture-approved';
 import { PaymentsSignal } from '../dispatch/dispatch-signal';
 import { retryDelayMs } from '../dispatch/dispatch-payments.job';
 import { Refunds } from '../refunds/refunds';
@@ -36,6 +37,7 @@ export class ProcessProviderEventsJob implements OnApplicationBootstrap {
     private readonly scheduler: Scheduler,
     signal: PaymentsSignal,
     @Inject(paymentsConfig.token) private readonly config: PaymentsConfig,
+    private readonly capture: CaptureApproved,
   ) {
     signal.listen('events', () => this.kick());
   }
@@ -93,6 +95,8 @@ export class ProcessProviderEventsJob implements OnApplicationBootstrap {
             { eventId: event.eventId },
             { known: payment },
           );
+          // The buyer approved (PayPal): capture now; a failure leaves the event to be retried.
+          if (event.needsCapture) await this.capture.run(payment.id, 'webhook');
         }
       }
       if (matched) return await this.events.markProcessed(connector, event.eventId);

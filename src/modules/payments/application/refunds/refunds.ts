@@ -137,7 +137,7 @@ export class Refunds implements OnApplicationBootstrap {
       );
       if (result.status === 'succeeded') await this.complete(refund.id, result.providerReference);
       else if (result.status === 'failed') await this.fail(refund.id, result.failureCode ?? 'REFUND_FAILED');
-      else await this.refunds.update(this.uow, refund.id, { state: 'processing', provider_reference: result.providerReference, lease_until: null });
+      else await this.awaitConfirmation(refund, payment, result.providerReference);
     } catch (error) {
       const retryable = error instanceof ConnectorError ? error.retryable || error.outcomeUnknown : true;
       if (!retryable) return this.fail(refund.id, error instanceof ConnectorError ? error.code : 'REFUND_FAILED');
@@ -152,6 +152,31 @@ export class Refunds implements OnApplicationBootstrap {
         );
       }
     }
+  }
+
+  /**
+   * The provider took the refund and will confirm it later (its webhook). Under the refund's
+   * lock: a webhook faster than this answer may have settled it already, and a settled refund
+   * is never put back to processing (it would be completed, and counted, a second time). The
+   * call is asked again later with the same key (the provider answers what it did), in case
+   * the confirmation is lost; after PAYMENTS_DISPATCH_MAX_ATTEMPTS the payment is flagged.
+   */
+  private async awaitConfirmation(refund: RefundRow, payment: PaymentRow, providerReference: string): Promise<void> {
+    await this.uow.run(async (tx) => {
+      // The payment's lock first, as complete() takes them.
+      const locked = (await this.payments.lock(tx, payment.id))!;
+      const current = (await this.refunds.lock(tx, refund.id))!;
+      if (current.state === 'succeeded' || current.state === 'failed') return;
+      await this.refunds.update(tx, refund.id, {
+        state: 'processing',
+        provider_reference: current.provider_reference ?? providerReference,
+        lease_until: null,
+        next_attempt_at: new Date(Date.now() + retryDelayMs(this.config.dispatch.retryBaseMs, refund.attempts)),
+      });
+      if (refund.attempts >= this.config.dispatch.maxAttempts) {
+        await this.reports.flagReview(tx, locked, `refund ${refund.id} not confirmed after ${refund.attempts} attempts`);
+      }
+    });
   }
 
   /** The provider refunded: post the hold, then the refund and the payment's state, once. */

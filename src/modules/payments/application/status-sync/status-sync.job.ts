@@ -6,6 +6,7 @@ import { ConnectorRegistry } from '@modules/payments/connectors/connector-regist
 import { PaymentRepository, type PaymentRow } from '@modules/payments/infrastructure/payment.repository';
 import { paymentsConfig, type PaymentsConfig } from '@modules/payments/payments.config';
 import { PaymentReports } from '../apply-report/payment-reports';
+import { CaptureApproved } from '../capture/capture-approved';
 import { retryDelayMs } from '../dispatch/dispatch-payments.job';
 import { GatewayCalls } from '../dispatch/gateway-calls';
 
@@ -34,6 +35,7 @@ export class StatusSyncJob implements OnApplicationBootstrap {
     private readonly reports: PaymentReports,
     private readonly scheduler: Scheduler,
     @Inject(paymentsConfig.token) private readonly config: PaymentsConfig,
+    private readonly capture: CaptureApproved,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -73,8 +75,15 @@ export class StatusSyncJob implements OnApplicationBootstrap {
         },
         cause,
       );
-      const open = payment.state === 'processing' || payment.state === 'requires_action';
-      await this.payments.releaseLease(row.id, open ? { next_sync_at: new Date(Date.now() + Math.max(1000, this.config.sync.intervalMs)) } : {});
+      // Approved by the buyer (its webhook may be lost): the money moves when we capture.
+      if (result.needsCapture && payment.state === 'processing') await this.capture.run(row.id, cause);
+      const after = result.needsCapture ? ((await this.payments.find(row.id)) ?? payment) : payment;
+      const open = after.state === 'processing' || after.state === 'requires_action';
+      // The provider answered: failures count from here again (review is for a provider that keeps failing, not for a few blips over a long wait).
+      await this.payments.releaseLease(row.id, {
+        sync_failures: 0,
+        ...(open ? { next_sync_at: new Date(Date.now() + Math.max(1000, this.config.sync.intervalMs)) } : {}),
+      });
     } catch (error) {
       await this.failed(row, error).catch((err: unknown) => this.logger.error({ paymentId: row.id, err }, 'failed sync not recorded'));
     }

@@ -69,7 +69,7 @@ export function orderResult(order: PaypalOrderLike): ConnectorPaymentResult {
     }
     case 'APPROVED':
     case 'SAVED':
-      return { status: 'processing', providerReference };
+      return { status: 'processing', providerReference, needsCapture: true };
     case 'VOIDED':
       return { status: 'canceled', providerReference };
     case 'COMPLETED': {
