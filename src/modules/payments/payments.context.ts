@@ -23,7 +23,16 @@ export const paymentsContext = defineContext({
     // Bank files hold account numbers: download and report upload for admins, or a file bridge's client with this scope.
     'payments:rail-files': [],
   },
-  routes: ['/v1/payments', '/v1/payouts', '/v1/transfers', '/v1/beneficiaries', '/v1/payment-webhooks', '/v1/admin/payments', '/v1/admin/rails', '/v1/admin/reconciliation'],
+  routes: [
+    '/v1/payments',
+    '/v1/payouts',
+    '/v1/transfers',
+    '/v1/beneficiaries',
+    '/v1/payment-webhooks',
+    '/v1/admin/payments',
+    '/v1/admin/rails',
+    '/v1/admin/reconciliation',
+  ],
   apiTags: [
     { name: 'payments', description: 'Pay-ins by card or wallet through a gateway, their refunds, and their state.' },
     { name: 'payouts', description: "Money out of a customer's account to a saved beneficiary, by ACH, wire, SEPA or SWIFT." },
