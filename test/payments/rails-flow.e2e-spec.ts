@@ -301,7 +301,7 @@ describe('bank rails in the payments core', () => {
     const unknownField = await upload({ format: 'ach_returns', content: 'x', rail: 'ach' }, 'bad-4');
     expect(unknownField.status).toBe(400);
     const notConfigured = await upload({ format: 'pain.002', rail: 'wire', content: '<x/>' }, 'bad-5');
-    expect(notConfigured.status).toBe(400);
+    expect(notConfigured.status).toBe(422);
     expect(notConfigured.body).toMatchObject({ code: 'RAIL_NOT_CONFIGURED' });
     expect(await counts()).toEqual(before);
 

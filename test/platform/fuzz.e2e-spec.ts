@@ -366,6 +366,8 @@ const DOMAIN_400: Record<string, string> = {
   // Each sku once per order: a rule across items.
   'POST /v1/orders': 'ORDER_ITEM_SKU_REPEATED',
   'PUT /v1/orders/{id}/items': 'ORDER_ITEM_SKU_REPEATED',
+  // A bank's file is a string to the document; its NACHA or ISO 20022 structure is the parser's to judge.
+  'POST /v1/admin/rails/reports': 'REPORT_MALFORMED',
 };
 
 /**
@@ -422,9 +424,9 @@ export function principalOf(seed: Seed, method: string, route: string): Principa
   if (route.startsWith('/v1/ledger/transfers')) return withId(seed.client, 'transfers');
   if (route.startsWith('/v1/ledger/')) return withId(seed.client, 'ledger_accounts');
   if (route.startsWith('/v1/accounts')) return withId(seed.customer.auth, 'customer_accounts');
-  // The customer's own payments, payouts and saved beneficiaries; generated ids are someone else's or nobody's: 404
-  // (/v1/admin/payments: admin, above).
-  if (/^\/v1\/(payments|payouts|beneficiaries)\b/.test(route)) return { auth: seed.customer.auth };
+  // The customer's own payments, payouts, transfers and saved beneficiaries; generated ids are someone else's or nobody's: 404
+  // (/v1/admin/payments, /v1/admin/rails, /v1/admin/reconciliation: admin, above).
+  if (/^\/v1\/(payments|payouts|transfers|beneficiaries)\b/.test(route)) return { auth: seed.customer.auth };
   // The customer's own orders; generated ids are someone else's or nobody's: 404 ORDER_NOT_FOUND (/v1/admin/orders: admin, above).
   // Fulfilment is staff work (orders:fulfil).
   if (route === '/v1/orders/{id}/fulfil') return { auth: seed.admin.auth };

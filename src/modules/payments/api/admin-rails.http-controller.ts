@@ -95,7 +95,7 @@ export class AdminRailsHttpController {
       'NOCs are recorded; booked credits to a customer IBAN become bank_credit pay-ins, others are kept as unmatched. A malformed report is 400 naming the part, nothing written.',
   })
   @ApiResult(200, RailReportResult)
-  @ApiProblems(400, 403)
+  @ApiProblems(400, 403, 422)
   upload(@ValidBody(RailReportRequest) body: RailReportRequest): Promise<RailReportResult> {
     return this.reports.upload(body);
   }

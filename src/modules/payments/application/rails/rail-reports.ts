@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ValidationError } from '@shared-kernel';
+import { DomainError, ValidationError } from '@shared-kernel';
 import { BeneficiaryCipher } from '@modules/payments/beneficiaries/beneficiary-cipher';
 import type { ProviderEvent } from '@modules/payments/connectors/connector';
 import { PaymentRepository } from '@modules/payments/infrastructure/payment.repository';
@@ -69,15 +69,16 @@ export class RailReports {
     return { format: report.format, ...(await this.store('ach', events)), notificationsOfChange: notificationsOfChange.length, credits: none };
   }
 
-  /** The configured connector of a rail; otherwise a 400 on the field that chose it (`rail`, or `format` for ACH files). */
+  /**
+   * The configured connector of a rail; otherwise a 422 on the field that chose it (`rail`, or
+   * `format` for ACH files): the request is well formed, this deployment cannot take it.
+   */
   private connector(rail: Rail, field: 'rail' | 'format' = 'rail'): BankRailConnector {
     const connector = this.rails.get(rail);
     if (!connector)
-      throw new ValidationError(
-        `The ${rail} rail is not configured here`,
-        [{ field, message: `no originator settings for ${rail} in this deployment`, code: 'RAIL_NOT_CONFIGURED' }],
-        'RAIL_NOT_CONFIGURED',
-      );
+      throw new DomainError('unprocessable', 'RAIL_NOT_CONFIGURED', `The ${rail} rail is not configured here`, {
+        errors: [{ field, message: `no originator settings for ${rail} in this deployment`, code: 'RAIL_NOT_CONFIGURED' }],
+      });
     return connector;
   }
 
