@@ -196,10 +196,12 @@ describe('internal transfers between customers (POST /v1/transfers)', () => {
 
     cutShort();
     expect((await send(hana, { ...body, amount: '100' })).status).toBe(500);
+    // The dispatch sweep hands the payment left created to the work queue, whose job settles it.
     await h.runJob('payments.dispatch');
-    const states = await sql<{ amount: string; state: string }>(db.url, 'select amount::text, state from payments.payments where owner_id = $1 order by seq', [
-      hana.id,
-    ]);
+    const states = await eventually(
+      () => sql<{ amount: string; state: string }>(db.url, 'select amount::text, state from payments.payments where owner_id = $1 order by seq', [hana.id]),
+      (rows) => rows.every((r) => r.state !== 'created'),
+    );
     expect(states).toEqual([
       { amount: '250', state: 'succeeded' },
       { amount: '100', state: 'succeeded' },
