@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Injectable, Module } from '@nestjs/common';
 import { accountsContext } from '@modules/accounts/accounts.context';
 import { AccountOpenedV1, BalanceChangedV1 } from '@modules/accounts/contract';
+import { PaymentReturnedV1, type PaymentView } from '@modules/payments/contract';
 import { identityContext } from '@modules/identity/identity.context';
 import { ledgerContext } from '@modules/ledger/ledger.context';
 import { WebhookEndpointDisabledV1 } from '@modules/notifications/contract';
@@ -35,6 +36,15 @@ class RecordDisabled implements IntegrationEventHandler {
 class ProbeModule {}
 const probe = defineContext({ name: 'webhooks_probe', module: ProbeModule, dependsOn: ['notifications'] });
 
+@Module({})
+class PaymentsPublisherModule {}
+/**
+ * TEST-ONLY: the payments context's outbox without the context (schema `payments`, its
+ * outbox relayed as payments' would be), so payments' events reach notifications the way
+ * they do from a deployment running payments elsewhere.
+ */
+const paymentsPublisher = defineContext({ name: 'payments', module: PaymentsPublisherModule });
+
 /** Answers for host names the tests invent (a name resolving to a private address...); literal addresses as they are. */
 export const fakeDns = new Map<string, ResolvedAddress[]>();
 
@@ -65,13 +75,17 @@ export async function startWebhooksWorld(): Promise<WebhooksWorld> {
     db.url,
     [
       ...contextSchemaSql('test_mailbox'),
+      // The template database may hold the payments schema already.
+      ...((await sql(db.url, `select 1 from information_schema.tables where table_schema = 'payments' and table_name = 'outbox'`)).length === 0
+        ? contextSchemaSql('payments')
+        : []),
       ...contextSchemaSql('webhooks_probe'),
       'create table webhooks_probe.events (event_id uuid, type text, data jsonb)',
     ].join(';\n'),
   );
   const boot = async () => {
     const t = await startTestApp({
-      contexts: [identityContext, ledgerContext, accountsContext, notificationsContext, testMailbox, probe],
+      contexts: [identityContext, ledgerContext, accountsContext, notificationsContext, testMailbox, probe, paymentsPublisher],
       databaseUrl: db.url,
       redis: true,
       env: WEBHOOK_ENV,
@@ -140,7 +154,11 @@ export async function apiClient(
 }
 
 /** A signed-up user who authorizes `client` (authorization code + PKCE): identity then says the client acts for them. */
-export async function userAuthorizing(w: WebhooksWorld, client: { id: string; secret: string; redirectUri: string }): Promise<string> {
+export async function userAuthorizing(
+  w: WebhooksWorld,
+  client: { id: string; secret: string; redirectUri: string },
+  scope = 'webhooks:accounts',
+): Promise<string> {
   const user = await signUp(w.t);
   const verifier = randomBytes(32).toString('base64url');
   const authorized = await w.t
@@ -153,7 +171,7 @@ export async function userAuthorizing(w: WebhooksWorld, client: { id: string; se
       redirect_uri: client.redirectUri,
       code_challenge: createHash('sha256').update(verifier).digest('base64url'),
       code_challenge_method: 'S256',
-      scope: 'webhooks:accounts',
+      scope,
     });
   if (authorized.status !== 200) throw new Error(`authorize: ${authorized.status} ${JSON.stringify(authorized.body)}`);
   const code = new URL(authorized.body.redirectTo as string).searchParams.get('code')!;
@@ -195,4 +213,38 @@ export function accountOpened(ownerId: string, accountId = newId()): Integration
     overdraftLimit: '0',
     openedAt: new Date().toISOString(),
   });
+}
+
+/** Payments publishes these events (the payments outbox, its relay, the notifications inbox). */
+export async function publishPaymentsEvents(t: TestApp, events: readonly IntegrationEvent[]): Promise<void> {
+  await t.app.get(UnitOfWork).run((tx) => t.app.get(Outbox).append(tx, 'payments', events));
+}
+
+/** A payout the receiving bank returned, with the fields API clients must not see set. */
+export function payoutReturned(ownerId: string, id = newId()): IntegrationEvent {
+  const at = new Date().toISOString();
+  const payment: PaymentView = {
+    id,
+    ownerId,
+    kind: 'payout',
+    method: 'sepa',
+    state: 'returned',
+    amount: '12500',
+    currency: 'EUR',
+    fee: '25',
+    refundedAmount: '0',
+    accountId: newId(),
+    counterpartyAccountId: null,
+    beneficiaryId: newId(),
+    orderId: null,
+    connector: 'sepa',
+    providerReference: 'PRV-REF-1',
+    nextAction: null,
+    failureCode: 'AC04',
+    review: 'staff note',
+    reference: 'Rent for Jane Doe',
+    createdAt: at,
+    updatedAt: at,
+  };
+  return PaymentReturnedV1(id, { payment });
 }

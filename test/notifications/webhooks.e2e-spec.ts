@@ -9,7 +9,9 @@ import {
   balanceChanged,
   deliverNow,
   fakeDns,
+  payoutReturned,
   publishAccountsEvents,
+  publishPaymentsEvents,
   startWebhooksWorld,
   userAuthorizing,
   webhooksConfigOf,
@@ -95,6 +97,59 @@ describe('notifications: outbound webhooks', () => {
     );
     expect(attempts.every((a) => a.status === 'succeeded' && a.responseStatus === 204 && a.responseTimeMs >= 0 && a.trigger === 'scheduled')).toBe(true);
     expect((await http().get(`/v1/notifications/webhooks/endpoints/${endpoint.id}`).set(partner.headers)).body.lastSequence).toBe('3');
+  });
+
+  it("delivers payments' events (payment.*) to clients holding webhooks:payments, signed, with the payment's ids, amounts and state only", async () => {
+    // Without the family scope the type cannot be registered.
+    const refused = await http()
+      .post('/v1/notifications/webhooks/endpoints')
+      .set(partner.headers)
+      .send({ url: receiver.url(path()), eventTypes: ['payment.returned'] });
+    expect(refused.status).toBe(400);
+    expect(refused.body.code).toBe('WEBHOOK_EVENT_TYPE_NOT_PERMITTED');
+
+    const payer = await apiClient(w, ['webhooks:manage', 'webhooks:payments', 'webhooks:all_users']);
+    const app = await apiClient(w, ['webhooks:manage', 'webhooks:payments'], { authorizationCode: true });
+    const customer = await userAuthorizing(w, app, 'webhooks:payments');
+    const bankWide = path();
+    const forUser = path();
+    const { secret } = await createEndpoint(payer, { url: receiver.url(bankWide), eventTypes: ['payment.returned'] });
+    await createEndpoint(app, { url: receiver.url(forUser), eventTypes: ['payment.returned'] });
+    const stranger = payoutReturned(newId());
+    const ours = payoutReturned(customer);
+    await publishPaymentsEvents(w.t, [stranger, ours]);
+
+    const got = await arrivals(bankWide, 2);
+    expect(got).toHaveLength(2);
+    for (const message of got) {
+      expect(WebhookReceiver.verifies(message, secret)).toBe(true);
+      expect(message.json.type).toBe('payment.returned');
+      const payment = message.json.data['payment'] as Record<string, unknown>;
+      expect(Object.keys(payment).sort()).toEqual([
+        'accountId',
+        'amount',
+        'beneficiaryId',
+        'counterpartyAccountId',
+        'createdAt',
+        'currency',
+        'failureCode',
+        'fee',
+        'id',
+        'kind',
+        'method',
+        'orderId',
+        'ownerId',
+        'refundedAmount',
+        'state',
+        'updatedAt',
+      ]);
+      expect(message.body).not.toMatch(/PRV-REF-1|Jane Doe|staff note/);
+    }
+    expect(got.map((m) => (m.json.data['payment'] as { amount: string; state: string }).state)).toEqual(['returned', 'returned']);
+    expect((got[0]!.json.data['payment'] as { amount: string }).amount).toBe('12500');
+    // The app acting for one user hears only that user's payment.
+    const mine = await arrivals(forUser, 1);
+    expect(mine.map((m) => (m.json.data['payment'] as { ownerId: string }).ownerId)).toEqual([customer]);
   });
 
   it('rotates the secret: both secrets verify during the window, only the new one after it (or at once with window 0)', async () => {

@@ -3,6 +3,9 @@ import { CONTEXTS } from '@modules';
 import { UserStreams } from '@modules/realtime/infrastructure/user-streams';
 import { RealtimeGateway } from '@modules/realtime/api/realtime.gateway';
 import { AccessTokens } from '@platform/auth/access-tokens';
+import { UnitOfWork } from '@platform/database/unit-of-work';
+import { Outbox } from '@platform/messaging/outbox';
+import { PaymentFailedV1, PaymentReturnedV1, type PaymentView } from '@modules/payments/contract';
 import { kafkaPrefix, startTestApp, type TestApp } from '../support/app';
 import { bearer, clientToken, loginAs } from '../support/auth';
 import { createTestDatabase } from '../support/database';
@@ -110,6 +113,53 @@ describe('realtime gateway', () => {
       await bobClient.next(isBalanceChange, 60_000);
       expect(bobClient.events('balance.changed').map((e) => (e['data'] as { accountId: string }).accountId)).toEqual([bobAccount.id]);
       expect(aliceClient.events('balance.changed').map((e) => (e['data'] as { accountId: string }).accountId)).toEqual([aliceAccount.id]);
+    }, 90_000);
+
+    it("pushes a user's own payments' changes (payments.events), and never another user's", async () => {
+      const alice = await user();
+      const bob = await user();
+      const aliceClient = await connect(alice.token);
+      const bobClient = await connect(bob.token);
+      const view = (ownerId: string, state: PaymentView['state'], failureCode: string | null): PaymentView => {
+        const at = new Date().toISOString();
+        return {
+          ...{ id: newUuid(), ownerId, kind: 'payout', method: 'sepa', state, amount: '4200', currency: 'EUR', fee: '10', refundedAmount: '0' },
+          ...{ accountId: newUuid(), counterpartyAccountId: null, beneficiaryId: newUuid(), orderId: null, connector: 'sepa', providerReference: 'PRV-9' },
+          ...{ nextAction: null, failureCode, review: null, reference: 'Rent March', createdAt: at, updatedAt: at },
+        };
+      };
+      const returned = view(alice.id, 'returned', 'AC04');
+      const failed = view(bob.id, 'failed', 'INSUFFICIENT_FUNDS');
+      // As the payments context appends them: its outbox, Kafka, the realtime subscriber of payments.events.
+      await t.app
+        .get(UnitOfWork)
+        .run((tx) =>
+          t.app.get(Outbox).append(tx, 'payments', [PaymentReturnedV1(returned.id, { payment: returned }), PaymentFailedV1(failed.id, { payment: failed })]),
+        );
+
+      const event = await aliceClient.next((m) => m.type === 'event' && m['event'] === 'payment.returned', 60_000);
+      expect(event).toEqual({
+        type: 'event',
+        id: expect.stringMatching(/^\d+-\d+$/),
+        event: 'payment.returned',
+        occurredAt: expect.any(String),
+        data: {
+          paymentId: returned.id,
+          kind: 'payout',
+          method: 'sepa',
+          state: 'returned',
+          accountId: returned.accountId,
+          amount: '4200',
+          currency: 'EUR',
+          refundedAmount: '0',
+          failureCode: 'AC04',
+          updatedAt: returned.updatedAt,
+        },
+      });
+      const bobs = await bobClient.next((m) => m.type === 'event' && m['event'] === 'payment.failed', 60_000);
+      expect((bobs['data'] as { paymentId: string }).paymentId).toBe(failed.id);
+      expect(aliceClient.messages.filter((m) => m.type === 'event' && String(m['event']).startsWith('payment.'))).toHaveLength(1);
+      expect(bobClient.messages.filter((m) => m.type === 'event' && String(m['event']).startsWith('payment.'))).toHaveLength(1);
     }, 90_000);
 
     it('sends every connection of the user (a phone and a browser) the same event, once', async () => {

@@ -9,7 +9,7 @@ import { WEBHOOK_PERMISSIONS } from './webhooks/webhooks.permissions';
 export const notificationsContext = defineContext({
   name: 'notifications',
   module: NotificationsModule,
-  dependsOn: ['identity', 'ledger', 'accounts'],
+  dependsOn: ['identity', 'ledger', 'accounts', 'payments'],
   contract: notificationsContract,
   migrations: NOTIFICATIONS_MIGRATIONS,
   config: notificationsConfig,

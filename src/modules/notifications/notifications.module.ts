@@ -11,6 +11,7 @@ import { GetNotificationQueryHandler } from './application/get-notification/get-
 import { ManageInbox } from './application/manage-inbox/manage-inbox';
 import { ManagePreferences } from './application/manage-preferences/manage-preferences';
 import { OnAccountEventEventHandler } from './application/on-account-event/on-account-event.event-handler';
+import { OnPaymentEventEventHandler } from './application/on-payment-event/on-payment-event.event-handler';
 import { OnNotificationRequestedEventHandler } from './application/on-identity-request/on-notification-requested.event-handler';
 import { PlanNotification } from './application/plan-notification/plan-notification';
 import { RecordDeliveryReport } from './application/record-delivery-report/record-delivery-report';
@@ -61,6 +62,7 @@ export const DISPATCH_JOB = 'notifications.dispatch';
     GetNotificationQueryHandler,
     OnNotificationRequestedEventHandler,
     OnAccountEventEventHandler,
+    OnPaymentEventEventHandler,
     ManagePreferences,
     ManageInbox,
     DevMailboxPages,

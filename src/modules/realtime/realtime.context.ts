@@ -13,7 +13,7 @@ import { RealtimeModule } from './realtime.module';
 export const realtimeContext = defineContext({
   name: 'realtime',
   module: RealtimeModule,
-  dependsOn: ['accounts', 'notifications'],
+  dependsOn: ['accounts', 'notifications', 'payments'],
   contract: realtimeContract,
   migrations: REALTIME_MIGRATIONS,
   config: realtimeConfig,

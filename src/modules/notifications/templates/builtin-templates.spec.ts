@@ -1,5 +1,7 @@
 import { newId, type EventEnvelope } from '@shared-kernel';
+import type { PaymentView } from '@modules/payments/contract';
 import { requestOf } from '../application/on-account-event/on-account-event.event-handler';
+import { paymentRequestOf } from '../application/on-payment-event/on-payment-event.event-handler';
 import { TemplateRenderer } from '../infrastructure/template-renderer';
 import { BUILTIN_TEMPLATES } from './builtin-templates';
 
@@ -8,6 +10,14 @@ const envelope = (type: string, data: object) => ({ id: newId(), type, subject: 
 
 const ownerId = newId();
 const accountId = newId();
+/** A payment as payments' events carry it (with a reference and provider id the messages must not show). */
+function payment(state: PaymentView['state'], refundedAmount: string): PaymentView {
+  return {
+    ...{ id: newId(), ownerId, kind: 'payout', method: 'sepa', state, amount: '123456', currency: 'EUR', fee: '150', refundedAmount, accountId },
+    ...{ counterpartyAccountId: null, beneficiaryId: newId(), orderId: null, connector: 'sepa', providerReference: 'PRV-7', nextAction: null },
+    ...{ failureCode: null, review: null, reference: 'Rent for Jane Doe', createdAt: '2026-05-01T10:00:00.000Z', updatedAt: '2026-05-01T10:00:00.000Z' },
+  };
+}
 /** The variables each shipped template gets in production: from the event mapping, or identity's link. */
 const VARIABLES: Record<string, Record<string, string>> = {
   'verify-email': { link: 'http://127.0.0.1:3000/auth/verify-email#token=skr_ev_x' },
@@ -58,6 +68,9 @@ const VARIABLES: Record<string, Record<string, string>> = {
     }),
   )!.variables,
   'product-news': { headline: 'New cards', body: 'Metal cards are here.' },
+  'payment-failed': paymentRequestOf(envelope('payments.payment-failed.v1', { payment: payment('failed', '0') }))!.variables,
+  'payment-returned': paymentRequestOf(envelope('payments.payment-returned.v1', { payment: payment('returned', '0') }))!.variables,
+  'payment-refunded': paymentRequestOf(envelope('payments.payment-refunded.v1', { payment: payment('partially_refunded', '2500') }))!.variables,
 };
 
 describe('the shipped templates', () => {
@@ -95,5 +108,26 @@ describe('the shipped templates', () => {
     expect(
       (await renderer.render(interest.locales['en']!.in_app!, { ...VARIABLES['interest-capitalised'], name: 'A', locale: 'en', timeZone: 'UTC' })).text,
     ).toBe('We paid 1,234 JPY interest into your account (2026-04).');
+  });
+
+  it("tells a payment's owner of a failure, a return (and the fee kept) and a refund, with amounts only", async () => {
+    const text = async (key: string, locale = 'en', channel: 'in_app' | 'push' = 'in_app') =>
+      (
+        await renderer.render(BUILTIN_TEMPLATES.find((t) => t.key === key)!.locales[locale]![channel]!, {
+          ...VARIABLES[key],
+          name: 'A',
+          locale,
+          timeZone: 'UTC',
+        })
+      ).text;
+    expect(await text('payment-failed')).toBe('Your payment of 1,234.56 EUR did not go through. No money moved.');
+    expect(await text('payment-returned')).toBe(
+      'The receiving bank returned your payment of 1,234.56 EUR. The money is back in your account; the fee of 1.50 EUR stays charged.',
+    );
+    expect(await text('payment-refunded', 'de', 'push')).toBe('Wir haben 25,00 EUR deiner Zahlung über 1.234,56 EUR erstattet.');
+    const request = paymentRequestOf(envelope('payments.payment-returned.v1', { payment: payment('returned', '0') }))!;
+    expect(request.userId).toBe(ownerId);
+    expect(JSON.stringify(request)).not.toMatch(/PRV-7|Jane Doe/);
+    expect(paymentRequestOf(envelope('payments.payment-succeeded.v1', { payment: payment('succeeded', '0') }))).toBeNull();
   });
 });

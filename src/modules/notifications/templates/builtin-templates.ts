@@ -33,6 +33,22 @@ export interface TemplateDefinition {
 const layout = (body: string) =>
   `<!doctype html><html><body style="font-family:sans-serif;max-width:560px;margin:auto">${body}<p style="color:#888;font-size:12px">Skyro</p></body></html>`;
 
+/** A payments event's message to the payment's owner: transactional, push and in-app (the in-app text may say more). */
+function paymentTemplate(key: string, locales: Readonly<Record<'en' | 'de', { subject: string; text: string; inApp?: string }>>): TemplateDefinition {
+  return {
+    key,
+    version: 1,
+    category: 'transactional',
+    channels: ['push', 'in_app'],
+    locales: Object.fromEntries(
+      Object.entries(locales).map(([locale, t]) => [
+        locale,
+        { push: { subject: t.subject, text: t.text }, in_app: { subject: t.subject, text: t.inApp ?? t.text } },
+      ]),
+    ),
+  };
+}
+
 export const BUILTIN_TEMPLATES: readonly TemplateDefinition[] = [
   {
     key: 'verify-email',
@@ -233,6 +249,31 @@ export const BUILTIN_TEMPLATES: readonly TemplateDefinition[] = [
       },
     },
   },
+  paymentTemplate('payment-failed', {
+    en: { subject: 'Payment failed', text: 'Your payment of {{ amount | money: currency }} did not go through. No money moved.' },
+    de: { subject: 'Zahlung fehlgeschlagen', text: 'Deine Zahlung über {{ amount | money: currency }} ist nicht durchgegangen. Es wurde kein Geld bewegt.' },
+  }),
+  paymentTemplate('payment-returned', {
+    en: {
+      subject: 'Payment returned',
+      text: 'The receiving bank returned your payment of {{ amount | money: currency }}. The money is back in your account.',
+      inApp:
+        'The receiving bank returned your payment of {{ amount | money: currency }}. The money is back in your account{% if fee != "0" %}; the fee of {{ fee | money: currency }} stays charged{% endif %}.',
+    },
+    de: {
+      subject: 'Zahlung zurückgekommen',
+      text: 'Die Empfängerbank hat deine Zahlung über {{ amount | money: currency }} zurückgeschickt. Das Geld ist wieder auf deinem Konto.',
+      inApp:
+        'Die Empfängerbank hat deine Zahlung über {{ amount | money: currency }} zurückgeschickt. Das Geld ist wieder auf deinem Konto{% if fee != "0" %}; die Gebühr von {{ fee | money: currency }} bleibt berechnet{% endif %}.',
+    },
+  }),
+  paymentTemplate('payment-refunded', {
+    en: { subject: 'Refund done', text: 'We refunded {{ refundedAmount | money: currency }} of your {{ amount | money: currency }} payment.' },
+    de: {
+      subject: 'Erstattung erfolgt',
+      text: 'Wir haben {{ refundedAmount | money: currency }} deiner Zahlung über {{ amount | money: currency }} erstattet.',
+    },
+  }),
   {
     key: 'product-news',
     version: 1,

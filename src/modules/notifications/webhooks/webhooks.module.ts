@@ -5,6 +5,7 @@ import { DeliverWebhooksJob } from './application/deliver-webhooks/deliver-webho
 import { FanOutEvent } from './application/fan-out/fan-out-event';
 import { OnAccountsEventHandler } from './application/fan-out/on-accounts-event.event-handler';
 import { OnLedgerEventHandler } from './application/fan-out/on-ledger-event.event-handler';
+import { OnPaymentsEventHandler } from './application/fan-out/on-payments-event.event-handler';
 import { ReadEndpoints } from './application/read-endpoints/read-endpoints';
 import { RegisterEndpoint } from './application/register-endpoint/register-endpoint';
 import { ReplayMessages } from './application/replay-messages/replay-messages';
@@ -28,6 +29,7 @@ import { WebhookSender } from './infrastructure/webhook-sender';
     FanOutEvent,
     OnAccountsEventHandler,
     OnLedgerEventHandler,
+    OnPaymentsEventHandler,
     RegisterEndpoint,
     ChangeEndpoint,
     RotateSecret,

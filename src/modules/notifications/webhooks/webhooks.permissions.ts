@@ -15,6 +15,8 @@ export const WEBHOOK_PERMISSIONS: PermissionGrants = {
   'webhooks:accounts': [],
   /** Receive ledger.* events (bank-wide: needs webhooks:all_users too). */
   'webhooks:ledger': [],
+  /** Receive payment.* events (of users who authorized the client, or all with webhooks:all_users). */
+  'webhooks:payments': [],
   /** Receive the granted families' events about every user, not only those who authorized the client. */
   'webhooks:all_users': [],
 };

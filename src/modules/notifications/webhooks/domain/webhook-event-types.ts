@@ -7,7 +7,7 @@
  */
 
 /** An event family: a client needs the scope `webhooks:<family>` to receive its types. */
-export type WebhookFamily = 'accounts' | 'ledger';
+export type WebhookFamily = 'accounts' | 'ledger' | 'payments';
 
 export interface WebhookEventType {
   /** The public type, as receivers see it in the payload's `type`. */
@@ -28,6 +28,35 @@ const pick =
     Object.fromEntries(fields.filter((f) => data[f] !== undefined).map((f) => [f, data[f]]));
 const owner = (data: Record<string, unknown>) => (typeof data['ownerId'] === 'string' ? data['ownerId'] : null);
 const balances = (value: unknown) => pick('posted', 'pending', 'available')((value ?? {}) as Record<string, unknown>);
+const paymentOf = (data: Record<string, unknown>) => (data['payment'] ?? {}) as Record<string, unknown>;
+/** A payment as API clients see it: no provider reference, redirect URL, free-text reference or staff review note. */
+const paymentFields = pick(
+  'id',
+  'ownerId',
+  'kind',
+  'method',
+  'state',
+  'amount',
+  'currency',
+  'fee',
+  'refundedAmount',
+  'accountId',
+  'counterpartyAccountId',
+  'beneficiaryId',
+  'orderId',
+  'failureCode',
+  'createdAt',
+  'updatedAt',
+);
+/** A payments event (`{ payment: PaymentView }`), about the payment's owner. */
+const paymentType = (name: string, description: string): WebhookEventType => ({
+  type: `payment.${name}`,
+  source: `payments.payment-${name}.v1`,
+  family: 'payments',
+  description,
+  userOf: (data) => owner(paymentOf(data)),
+  project: (data) => ({ payment: paymentFields(paymentOf(data)) }),
+});
 
 export const WEBHOOK_EVENT_TYPES: readonly WebhookEventType[] = [
   {
@@ -105,6 +134,13 @@ export const WEBHOOK_EVENT_TYPES: readonly WebhookEventType[] = [
       };
     },
   },
+  paymentType('created', 'A payment (pay-in, payout or transfer) was created.'),
+  paymentType('processing', 'A payment was handed to its gateway or rail and awaits the outcome.'),
+  paymentType('succeeded', 'A payment settled: the money moved.'),
+  paymentType('failed', 'A payment failed (its failureCode says why); no money moved.'),
+  paymentType('canceled', 'A payment was canceled before it was processed.'),
+  paymentType('refunded', 'A pay-in was refunded, in part or in full (refundedAmount says how much so far).'),
+  paymentType('returned', 'A settled payout or transfer came back (the receiving bank returned it).'),
 ];
 
 export const PUBLIC_EVENT_TYPES = WEBHOOK_EVENT_TYPES.map((t) => t.type) as [string, ...string[]];
