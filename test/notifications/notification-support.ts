@@ -12,6 +12,7 @@ import {
   type SendNotificationRequest,
 } from '@modules/notifications/contract';
 import { notificationsContext } from '@modules/notifications/notifications.context';
+import { paymentsContext } from '@modules/payments/payments.context';
 import { defineContext } from '@platform/context-definition';
 import { contextSchemaSql } from '@platform/database/context-schema';
 import type { Tx } from '@platform/database/unit-of-work';
@@ -60,7 +61,8 @@ class ProbeModule {}
 const probe = defineContext({ name: 'notifications_probe', module: ProbeModule });
 
 /** Every context a notifications test app runs. */
-export const NOTIFICATION_TEST_CONTEXTS = [identityContext, ledgerContext, accountsContext, notificationsContext, testMailbox, probe];
+// payments too: notifications tells customers about their payments (dependsOn), and without Kafka it must run here.
+export const NOTIFICATION_TEST_CONTEXTS = [identityContext, ledgerContext, accountsContext, paymentsContext, notificationsContext, testMailbox, probe];
 
 /** The probe's and the identity test mailbox's schemas, in a fresh test database. */
 export async function prepareProbeSchemas(dbUrl: string): Promise<void> {

@@ -5,6 +5,7 @@ import { accountsContext } from '@modules/accounts/accounts.context';
 import { identityContext } from '@modules/identity/identity.context';
 import { ledgerContext } from '@modules/ledger/ledger.context';
 import { notificationsContext } from '@modules/notifications/notifications.context';
+import { paymentsContext } from '@modules/payments/payments.context';
 import { startTestApp, type TestApp } from '../support/app';
 import { bearer, clientToken, loginAs } from '../support/auth';
 import { createTestDatabase } from '../support/database';
@@ -24,7 +25,7 @@ describe('push devices', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     t = await startTestApp({
-      contexts: [identityContext, ledgerContext, accountsContext, notificationsContext],
+      contexts: [identityContext, ledgerContext, accountsContext, paymentsContext, notificationsContext],
       databaseUrl: db.url,
       env: { NOTIFICATIONS_DEVICES_PER_USER: '3' },
     });

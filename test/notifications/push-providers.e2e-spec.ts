@@ -6,6 +6,7 @@ import { accountsContext } from '@modules/accounts/accounts.context';
 import { identityContext } from '@modules/identity/identity.context';
 import { ledgerContext } from '@modules/ledger/ledger.context';
 import { notificationsContext } from '@modules/notifications/notifications.context';
+import { paymentsContext } from '@modules/payments/payments.context';
 import { notificationsConfig, type NotificationsConfig } from '@modules/notifications/notifications.config';
 import { startTestApp, type TestApp } from '../support/app';
 import { bearer, loginAs } from '../support/auth';
@@ -50,7 +51,7 @@ describe('push through FCM and APNs', () => {
     fcm = await new FcmFake().start();
     apns = await new ApnsFake().start();
     t = await startTestApp({
-      contexts: [identityContext, ledgerContext, accountsContext, notificationsContext],
+      contexts: [identityContext, ledgerContext, accountsContext, paymentsContext, notificationsContext],
       databaseUrl: db.url,
       env: {
         NOTIFICATIONS_FCM_PROJECT_ID: fcm.projectId,

@@ -5,6 +5,7 @@ import { accountsContext } from '@modules/accounts/accounts.context';
 import { identityContext } from '@modules/identity/identity.context';
 import { ledgerContext } from '@modules/ledger/ledger.context';
 import { notificationsContext } from '@modules/notifications/notifications.context';
+import { paymentsContext } from '@modules/payments/payments.context';
 import { notificationsConfig, type NotificationsConfig } from '@modules/notifications/notifications.config';
 import { startTestApp, type TestApp } from '../support/app';
 import { createTestDatabase, sql } from '../support/database';
@@ -46,7 +47,7 @@ describe('Twilio status callbacks', () => {
     db = await createTestDatabase();
     twilio = await new TwilioFake([primary, secondary]).start();
     t = await startTestApp({
-      contexts: [identityContext, ledgerContext, accountsContext, notificationsContext],
+      contexts: [identityContext, ledgerContext, accountsContext, paymentsContext, notificationsContext],
       databaseUrl: db.url,
       listen: true,
       env: {
