@@ -1,6 +1,5 @@
 import 'reflect-metadata';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { Client } from 'pg';
 import { BalancedPool, Pool } from 'undici';
 import { v7 as uuidv7 } from 'uuid';
@@ -8,6 +7,7 @@ import { AccessTokens } from '@platform/auth/access-tokens';
 import { KeyRing } from '@platform/auth/key-ring';
 import { loadConfig } from '@platform/config/app-config';
 import { serviceUrls } from '@test/support/services';
+import { startBuiltApp } from './support';
 import { freePort } from '@platform/net/free-port';
 
 /*
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
     .token;
   // One at a time: the first applies the migrations.
   const apps: Array<{ child: ChildProcess; url: string }> = [];
-  for (let i = 0; i < PODS; i++) apps.push(await startApp(env));
+  for (let i = 0; i < PODS; i++) apps.push(await startBuiltApp(env, await freePort(), 60_000));
   const http =
     PODS === 1
       ? new Pool(apps[0]!.url, { connections: 64, pipelining: 1 })
@@ -250,35 +250,6 @@ async function inParallel<T>(items: readonly T[], width: number, work: (item: T)
       while (next < items.length) await work(items[next++]!);
     }),
   );
-}
-
-async function startApp(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  // A free port chosen here, and readiness polled over HTTP: the app's "listening" line is
-  // an info log, absent at BENCH_LOG_LEVEL=warn.
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  // By default the Node flags the Dockerfile sets (NODE_OPTIONS there).
-  const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '--max-semi-space-size=32').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, join(__dirname, '../dist/src/main.js')], {
-    // Only what the bench chose: not a KAFKA_BROKERS or REDIS_URL from the caller's shell.
-    env: { ...withoutServices(process.env), ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const ready = await fetch(`${url}/health/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) return { child, url };
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the app did not start (exit code ${child.exitCode})`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function withoutServices(source: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const { KAFKA_BROKERS: _kafka, REDIS_URL: _redis, DATABASE_URL: _database, ...rest } = source;
-  return rest;
 }
 
 main().catch((error: unknown) => {

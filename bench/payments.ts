@@ -1,7 +1,5 @@
 import 'reflect-metadata';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { Pool } from 'undici';
@@ -15,6 +13,7 @@ import { freePort } from '@platform/net/free-port';
 import { CONTEXTS } from '@modules';
 import { StripeFake } from '@test/support/providers/stripe-fake';
 import { serviceUrls } from '@test/support/services';
+import { startBuiltApp } from './support';
 
 /*
  * `npm run bench:payments`: pay-ins over HTTP, as customers start them, against the Stripe
@@ -105,7 +104,7 @@ async function main(): Promise<void> {
   const sessions = new SessionStore(cache, config);
   const service = (await tokens.issue({ subject: 'bench', clientId: 'bench', scopes: ['ledger:read', 'ledger:reconcile'], ttlSeconds: 3600 })).token;
 
-  const app = await startApp(env, port);
+  const app = await startBuiltApp(env, port);
   stripe.webhookUrl = `${app.url}/v1/payment-webhooks/stripe`;
   const http = new Pool(app.url, { connections: CLIENTS, pipelining: 1 });
   const request = async (method: 'GET' | 'POST', path: string, token: string, body?: unknown, key?: string) => {
@@ -372,31 +371,6 @@ async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
   } finally {
     redis.disconnect();
   }
-}
-
-async function startApp(env: Record<string, string>, port: number): Promise<{ child: ChildProcess; url: string }> {
-  const url = `http://127.0.0.1:${port}`;
-  const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '--max-semi-space-size=32').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, join(__dirname, '../dist/src/main.js')], {
-    // Only what the bench chose: not a KAFKA_BROKERS or REDIS_URL from the caller's shell.
-    env: { ...withoutServices(process.env), ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', process.env['BENCH_APP_LOG'] ? openSync(process.env['BENCH_APP_LOG'], 'w') : 'ignore', 'inherit'],
-  });
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    const ready = await fetch(`${url}/health/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) return { child, url };
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the app did not start (exit code ${child.exitCode})`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function withoutServices(source: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const { KAFKA_BROKERS: _kafka, REDIS_URL: _redis, DATABASE_URL: _database, KAFKA_TOPIC_PREFIX: _topics, REDIS_KEY_PREFIX: _keys, ...rest } = source;
-  return rest;
 }
 
 main().catch((error: unknown) => {
